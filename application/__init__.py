@@ -1,0 +1,1 @@
+"""The gridledger application layer: commands, authorisation, idempotency, time limits."""

@@ -1,0 +1,65 @@
+"""Who may do what to a case: the role table of API.md, with grid and department scopes."""
+
+from __future__ import annotations
+
+from application.directory import Directory
+from application.errors import Forbidden
+from application.staff import StaffMember
+from domain.actor import Role
+from domain.case import Case
+
+DISPATCH_DESK = ("accept", "reject", "merge", "dispatch", "reopen", "close", "extend")
+LEAD_DEPARTMENT = ("claim", "return")
+EVERYTHING_READERS = (Role.ADMIN, Role.AUDITOR, Role.MEETING_SECRETARY)
+
+
+class CasePolicy:
+    """Answers 'may this staff member do this to this case?' and raises Forbidden when not."""
+
+    def __init__(self, directory: Directory) -> None:
+        self._directory = directory
+
+    def check_report(self, staff: StaffMember, grid: str) -> None:
+        if staff.role in (Role.INTAKE, Role.ADMIN):
+            return
+        if staff.role in (Role.GRID_WORKER, Role.DISPATCHER) and self._in_scope(staff, grid):
+            return
+        raise Forbidden(f"a {staff.role.value} may not report a case in grid '{grid}'")
+
+    def check_command(self, staff: StaffMember, command: str, case: Case) -> None:
+        if not self._may(staff, command, case):
+            raise Forbidden(f"a {staff.role.value} may not '{command}' case {case.case_no}")
+
+    def _may(self, staff: StaffMember, command: str, case: Case) -> bool:  # noqa: PLR0911
+        role = staff.role
+        if command in DISPATCH_DESK:
+            return role == Role.ADMIN or (role == Role.DISPATCHER and self._in_scope(staff, case.grid))
+        if command in LEAD_DEPARTMENT:
+            return self._is_lead(staff, case)
+        if command == "resolve":
+            if case.status == "reported":  # on the spot: the domain checks it is the reporter
+                return role == Role.GRID_WORKER and self._in_scope(staff, case.grid)
+            return self._is_lead(staff, case)
+        if command == "note":
+            is_department = role == Role.DEPARTMENT and (
+                staff.department == case.lead_department or staff.department in case.co_departments)
+            return is_department or (role == Role.DISPATCHER and self._in_scope(staff, case.grid))
+        if command == "follow-up":
+            return role in (Role.DISPATCHER, Role.GRID_WORKER) and self._in_scope(staff, case.grid)
+        return False
+
+    def may_read(self, staff: StaffMember, case: Case) -> bool:
+        role = staff.role
+        if role in EVERYTHING_READERS:
+            return True
+        if role == Role.INTAKE:
+            return case.reported_by["id"] == staff.id
+        if role == Role.DEPARTMENT:
+            return staff.department == case.lead_department or staff.department in case.co_departments
+        return self._in_scope(staff, case.grid)
+
+    def _is_lead(self, staff: StaffMember, case: Case) -> bool:
+        return staff.role == Role.DEPARTMENT and staff.department == case.lead_department
+
+    def _in_scope(self, staff: StaffMember, grid: str) -> bool:
+        return self._directory.is_within(grid, staff.grid)

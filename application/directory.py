@@ -1,0 +1,152 @@
+"""Reference data: the grid tree, departments and staff accounts (with their role history)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from uuid import uuid4
+
+from sqlalchemy import insert, select
+
+from application import tables
+from application.errors import AlreadyExists, InvalidReference, NotFound
+from application.staff import GRID_SCOPED_ROLES, StaffMember, hash_token, new_token
+from domain.actor import Role
+
+GRID_LEVELS = ("county", "town", "community", "grid_large", "grid_medium", "grid_small", "building")
+
+
+class Directory:
+    """Reads and writes the reference tables inside the event store's transactions."""
+
+    def __init__(self, transaction: Callable[..., Any], clock: Callable[[], datetime]) -> None:
+        self._transaction = transaction
+        self._clock = clock
+        self._grid_paths: dict[str, str] = {}
+
+    # -- grids -----------------------------------------------------------------------------
+    def add_grid(self, *, code: str, name: str, level: str, parent: str | None) -> dict[str, Any]:
+        if level not in GRID_LEVELS:
+            raise InvalidReference("level", f"must be one of {', '.join(GRID_LEVELS)}")
+        with self._transaction(commit=True) as session:
+            if self._find_grid(session, code):
+                raise AlreadyExists("code", f"grid '{code}' exists already")
+            parent_path = "/"
+            if parent is not None:
+                parent_row = self._find_grid(session, parent)
+                if parent_row is None:
+                    raise InvalidReference("parent", f"unknown grid '{parent}'")
+                parent_path = parent_row["path"]
+                self._check_level_below(parent_row["level"], level)
+            row = {"code": code, "name": name, "level": level, "parent": parent,
+                   "path": f"{parent_path}{code}/", "created_at": self._clock()}
+            session.execute(insert(tables.grids).values(**row))
+        return row
+
+    @staticmethod
+    def _check_level_below(parent_level: str, level: str) -> None:
+        if GRID_LEVELS.index(level) <= GRID_LEVELS.index(parent_level):
+            raise InvalidReference("level", f"a '{level}' cannot sit under a '{parent_level}'")
+
+    @staticmethod
+    def _find_grid(session: Any, code: str) -> dict[str, Any] | None:
+        row = session.execute(select(tables.grids).where(tables.grids.c.code == code)).first()
+        return dict(row._mapping) if row else None
+
+    def get_grid(self, code: str) -> dict[str, Any]:
+        with self._transaction(commit=False) as session:
+            row = self._find_grid(session, code)
+        if row is None:
+            raise NotFound(f"grid '{code}' does not exist")
+        return row
+
+    def list_grids(self) -> list[dict[str, Any]]:
+        with self._transaction(commit=False) as session:
+            rows = session.execute(select(tables.grids).order_by(tables.grids.c.path)).all()
+        return [dict(row._mapping) for row in rows]
+
+    def grid_path(self, code: str) -> str | None:
+        """The grid's materialised path; grids are never moved, so paths are cached forever."""
+        path = self._grid_paths.get(code)
+        if path is None:
+            with self._transaction(commit=False) as session:
+                row = self._find_grid(session, code)
+            if row is None:
+                return None
+            path = self._grid_paths[code] = row["path"]
+        return path
+
+    def is_within(self, grid: str, scope: str | None) -> bool:
+        """True when ``grid`` lies in the subtree rooted at ``scope``."""
+        if scope is None:
+            return False
+        grid_path, scope_path = self.grid_path(grid), self.grid_path(scope)
+        return bool(grid_path and scope_path and grid_path.startswith(scope_path))
+
+    # -- departments -----------------------------------------------------------------------
+    def add_department(self, *, code: str, name: str) -> dict[str, Any]:
+        with self._transaction(commit=True) as session:
+            if self.find_department(code):
+                raise AlreadyExists("code", f"department '{code}' exists already")
+            row = {"code": code, "name": name, "created_at": self._clock()}
+            session.execute(insert(tables.departments).values(**row))
+        return row
+
+    def find_department(self, code: str) -> dict[str, Any] | None:
+        query = select(tables.departments).where(tables.departments.c.code == code)
+        with self._transaction(commit=False) as session:  # joins the caller's transaction if any
+            row = session.execute(query).first()
+        return dict(row._mapping) if row else None
+
+    def list_departments(self) -> list[dict[str, Any]]:
+        with self._transaction(commit=False) as session:
+            rows = session.execute(select(tables.departments).order_by(tables.departments.c.code)).all()
+        return [dict(row._mapping) for row in rows]
+
+    # -- staff -----------------------------------------------------------------------------
+    def add_staff(self, *, name: str, role: Role, department: str | None = None,
+                  grid: str | None = None, granted_by: str | None = None) -> tuple[StaffMember, str]:
+        """Create a staff account; returns it with its bearer token (shown once, stored hashed)."""
+        self._check_scope(role, department, grid)
+        member = StaffMember(id=str(uuid4()), name=name, role=role, department=department, grid=grid)
+        token, now = new_token(), self._clock()
+        with self._transaction(commit=True) as session:
+            session.execute(insert(tables.staff).values(
+                id=member.id, name=name, role=role.value, department=department, grid=grid,
+                token_hash=hash_token(token), created_at=now))
+            session.execute(insert(tables.staff_roles).values(
+                staff_id=member.id, role=role.value, department=department, grid=grid,
+                granted_by=granted_by, valid_from=now))
+        return member, token
+
+    def _check_scope(self, role: Role, department: str | None, grid: str | None) -> None:
+        if role == Role.DEPARTMENT:
+            if department is None:
+                raise InvalidReference("org", "department staff need a department")
+            if self.find_department(department) is None:
+                raise InvalidReference("org", f"unknown department '{department}'")
+        if role in GRID_SCOPED_ROLES:
+            if grid is None:
+                raise InvalidReference("grid", f"a {role.value} needs a grid")
+        if grid is not None and self.grid_path(grid) is None:
+            raise InvalidReference("grid", f"unknown grid '{grid}'")
+
+    def staff_by_token(self, token: str) -> StaffMember | None:
+        query = select(tables.staff).where(tables.staff.c.token_hash == hash_token(token))
+        with self._transaction(commit=False) as session:
+            row = session.execute(query).first()
+        return _staff_member(row._mapping) if row else None
+
+    def role_history(self, staff_id: str) -> list[dict[str, Any]]:
+        query = (select(tables.staff_roles).where(tables.staff_roles.c.staff_id == staff_id)
+                 .order_by(tables.staff_roles.c.valid_from))
+        with self._transaction(commit=False) as session:
+            rows = session.execute(query).all()
+        return [dict(row._mapping) for row in rows]
+
+
+def _staff_member(row: Any) -> StaffMember:
+    return StaffMember(id=row["id"], name=row["name"], role=Role(row["role"]),
+                       department=row["department"], grid=row["grid"])
+

@@ -1,0 +1,143 @@
+"""GridLedger: the event-sourced application. Each command loads, authorises, commands and saves."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+import sqlalchemy.exc
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError
+
+from application import tables
+from application.authorization import CasePolicy
+from application.case_history import HistoryEntry, history_entries, state_as_of
+from application.case_numbers import next_case_no
+from application.directory import Directory
+from application.errors import ConcurrentUpdate, Forbidden, NotFound
+from application.idempotency import IdempotencyKey, StoredOutcome, find_outcome, record_outcome
+from application.settings import Settings
+from application.staff import StaffMember
+from application.time_limits import TimeLimitPolicy
+from domain.case import Case
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class CaseOutcome:
+    """What a command or a read hands back: the case and its event's global position."""
+
+    case: Case
+    position: int
+
+
+class GridLedger(Application):
+    """The case ledger. Reference data lives in plain tables in the same database."""
+
+    name = "GridLedger"
+
+    def __init__(self, settings: Settings | None = None, *, clock: Clock = utc_now) -> None:
+        self.settings = settings or Settings.from_env()
+        self.snapshotting_intervals = {Case: self.settings.snapshot_interval}
+        super().__init__(self.settings.event_store_env())
+        self.clock = clock
+        self.local_zone = ZoneInfo(self.settings.timezone)
+        self.datastore = self.recorder.datastore
+        tables.metadata.create_all(self.datastore.engine)
+        self.directory = Directory(self.datastore.transaction, clock)
+        self.case_policy = CasePolicy(self.directory)
+        self.time_limits = TimeLimitPolicy.from_file(self.settings.time_limits_file)
+
+    # -- running a command -------------------------------------------------------------------
+    def execute(self, staff: StaffMember, idempotency: IdempotencyKey | None,
+                run: Callable[[Any, datetime], Sequence[Case]]) -> CaseOutcome:
+        """Run ``run`` in one transaction with the idempotency record; the first aggregate is the answer.
+
+        A lost race (another writer saved the same case version first) rolls everything back.
+        """
+        try:
+            with self.datastore.transaction(commit=True) as session:
+                if idempotency and (outcome := find_outcome(session, staff.id, idempotency)):
+                    return self._replay(outcome)
+                now = self.clock()
+                aggregates = run(session, now)
+                recordings = self.save(*aggregates)
+                case = aggregates[0]
+                outcome = StoredOutcome(str(case.id), case.version, recordings[-1].notification.id)
+                if idempotency:
+                    record_outcome(session, staff.id, idempotency, outcome, now)
+        except (IntegrityError, sqlalchemy.exc.IntegrityError) as error:
+            if idempotency and (replayed := self._replay_after_race(staff, idempotency)):
+                return replayed
+            raise ConcurrentUpdate("the case was changed by someone else at the same moment; "
+                                   "reload it and try again") from error
+        return CaseOutcome(case, outcome.position)
+
+    def _replay(self, outcome: StoredOutcome) -> CaseOutcome:
+        case = self.repository.get(UUID(outcome.case_id), version=outcome.version)
+        return CaseOutcome(case, outcome.position)
+
+    def _replay_after_race(self, staff: StaffMember, key: IdempotencyKey) -> CaseOutcome | None:
+        with self.datastore.transaction(commit=False) as session:
+            outcome = find_outcome(session, staff.id, key)
+        return self._replay(outcome) if outcome else None
+
+    def load_case(self, case_id: str | UUID) -> Case:
+        try:
+            case = self.repository.get(case_id if isinstance(case_id, UUID) else UUID(case_id))
+        except (AggregateNotFoundError, ValueError):
+            raise NotFound(f"case '{case_id}' does not exist") from None
+        if not isinstance(case, Case):
+            raise NotFound(f"case '{case_id}' does not exist")
+        return case
+
+    # -- reads ----------------------------------------------------------------------------------
+    def read_case(self, staff: StaffMember, case_id: str, *, version: int | None = None,
+                  as_of: datetime | None = None) -> CaseOutcome:
+        case = self.load_case(case_id)
+        self.check_read(staff, case)
+        if version is not None or as_of is not None:
+            case = self._past_state(case, version=version, as_of=as_of)
+        return CaseOutcome(case, self.position_of(case))
+
+    def _past_state(self, current: Case, *, version: int | None, as_of: datetime | None) -> Case:
+        if version is not None:
+            if not 1 <= version <= current.version:
+                raise NotFound(f"case {current.case_no} has no version {version} "
+                               f"(it is at version {current.version})")
+            return self.repository.get(current.id, version=version)
+        assert as_of is not None
+        past = state_as_of(list(self.events.get(current.id)), as_of)
+        if past is None:
+            raise NotFound(f"case {current.case_no} did not exist yet at {as_of.isoformat()}")
+        return past
+
+    def case_history(self, staff: StaffMember, case_id: str) -> tuple[Case, list[HistoryEntry]]:
+        case = self.load_case(case_id)
+        self.check_read(staff, case)
+        return case, history_entries(list(self.events.get(case.id)))
+
+    def check_read(self, staff: StaffMember, case: Case) -> None:
+        if not self.case_policy.may_read(staff, case):
+            raise Forbidden(f"case {case.case_no} is outside your scope")
+
+    def position_of(self, case: Case) -> int:
+        """The global position of the event that produced this version of the case."""
+        record_cls = self.recorder.events_record_cls
+        with self.datastore.transaction(commit=False) as session:
+            row = (session.query(record_cls.id)
+                   .filter(record_cls.originator_id == case.id,
+                           record_cls.originator_version == case.version).first())
+        return int(row[0]) if row else 0
+
+    def next_case_no(self, session: Any, now: datetime) -> str:
+        return next_case_no(session, now, self.local_zone)

@@ -1,0 +1,42 @@
+"""Configuration, read from the environment only (each variable is documented in README.md)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+DEFAULT_DATABASE_URL = "sqlite:///gridledger.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    cipher_key: str | None = None
+    time_limits_file: str | None = None
+    timezone: str = "Asia/Shanghai"
+    aggregate_cache_size: int = 10_000
+    snapshot_interval: int = 50
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
+        return cls(
+            database_url=environ.get("GRIDLEDGER_DATABASE_URL") or DEFAULT_DATABASE_URL,
+            cipher_key=environ.get("GRIDLEDGER_CIPHER_KEY") or None,
+            time_limits_file=environ.get("GRIDLEDGER_TIME_LIMITS") or None,
+            timezone=environ.get("GRIDLEDGER_TIMEZONE") or "Asia/Shanghai",
+            aggregate_cache_size=int(environ.get("GRIDLEDGER_AGGREGATE_CACHE_SIZE") or 10_000),
+            snapshot_interval=int(environ.get("GRIDLEDGER_SNAPSHOT_INTERVAL") or 50),
+        )
+
+    def event_store_env(self) -> dict[str, str]:
+        """The eventsourcing library's settings for this configuration."""
+        env = {
+            "PERSISTENCE_MODULE": "eventsourcing_sqlalchemy",
+            "SQLALCHEMY_URL": self.database_url,
+            "AGGREGATE_CACHE_MAXSIZE": str(self.aggregate_cache_size),
+            "IS_SNAPSHOTTING_ENABLED": "y",
+        }
+        if self.cipher_key:
+            env.update(CIPHER_TOPIC="eventsourcing.cipher:AESCipher", CIPHER_KEY=self.cipher_key)
+        return env

@@ -1,0 +1,84 @@
+"""Tables the application keeps beside the event store: reference data and bookkeeping."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+grids = Table(
+    "gridledger_grids",
+    metadata,
+    Column("code", String(64), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("level", String(32), nullable=False),
+    Column("parent", String(64), ForeignKey("gridledger_grids.code"), nullable=True),
+    # Materialised path "/county/town/community/" so a subtree is one prefix match.
+    Column("path", Text, nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+departments = Table(
+    "gridledger_departments",
+    metadata,
+    Column("code", String(64), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+staff = Table(
+    "gridledger_staff",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("department", String(64), ForeignKey("gridledger_departments.code"), nullable=True),
+    Column("grid", String(64), ForeignKey("gridledger_grids.code"), nullable=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# Append-only: who held which role and scope from when (to when), for auditors.
+staff_roles = Table(
+    "gridledger_staff_roles",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("staff_id", String(36), ForeignKey("gridledger_staff.id"), nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("department", String(64), nullable=True),
+    Column("grid", String(64), nullable=True),
+    Column("granted_by", String(36), nullable=True),
+    Column("valid_from", DateTime(timezone=True), nullable=False),
+    Column("valid_to", DateTime(timezone=True), nullable=True),
+)
+Index("gridledger_staff_roles_staff_idx", staff_roles.c.staff_id, staff_roles.c.valid_from)
+
+idempotency_keys = Table(
+    "gridledger_idempotency_keys",
+    metadata,
+    Column("staff_id", String(36), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("case_id", String(36), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("position", BigInteger, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+case_counters = Table(
+    "gridledger_case_counters",
+    metadata,
+    Column("day", String(8), primary_key=True),
+    Column("last_number", Integer, nullable=False),
+)

@@ -1,0 +1,90 @@
+"""Value types of a case: categories, channels, tracks, statuses and follow-up answers."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Category(StrEnum):
+    SAFETY_HAZARD = "safety_hazard"
+    DISPUTE = "dispute"
+    SANITATION = "sanitation"
+    PARKING = "parking"
+    PUBLIC_ORDER = "public_order"
+    MUNICIPAL = "municipal"
+    LIVELIHOOD = "livelihood"
+    INSTABILITY = "instability"
+    COLLECTIVE_PETITION = "collective_petition"
+    CRIME_LEAD = "crime_lead"
+    OTHER = "other"
+
+
+CATEGORY_LABELS = {
+    Category.SAFETY_HAZARD: "安全隐患",
+    Category.DISPUTE: "矛盾纠纷",
+    Category.SANITATION: "环境卫生",
+    Category.PARKING: "乱停乱放",
+    Category.PUBLIC_ORDER: "治安",
+    Category.MUNICIPAL: "市政设施",
+    Category.LIVELIHOOD: "民生服务",
+    Category.INSTABILITY: "不稳定因素",
+    Category.COLLECTIVE_PETITION: "集体民意诉求",
+    Category.CRIME_LEAD: "涉黑涉恶线索",
+    Category.OTHER: "其他",
+}
+
+# "4必报": these must always reach the governance centre; nobody closes them on the spot.
+MUST_REPORT = frozenset(
+    {
+        Category.SAFETY_HAZARD,
+        Category.INSTABILITY,
+        Category.COLLECTIVE_PETITION,
+        Category.CRIME_LEAD,
+    }
+)
+
+
+class Channel(StrEnum):
+    MINI_PROGRAM = "mini_program"
+    HOTLINE = "hotline"
+    GRID_APP = "grid_app"
+    SNAPSHOT = "snapshot"
+    VISIT = "visit"
+    PATROL = "patrol"
+    DELIBERATION = "deliberation"
+    PETITION = "petition"
+
+
+class Track(StrEnum):
+    INSTANT = "instant"  # E呼即办
+    GENERAL = "general"  # 一般件
+
+
+class Status(StrEnum):
+    REPORTED = "reported"
+    ACCEPTED = "accepted"
+    DISPATCHED = "dispatched"
+    IN_PROGRESS = "in_progress"
+    ESCALATED = "escalated"
+    ASSIGNED = "assigned"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+    MERGED = "merged"
+
+
+# States in which nobody is working the case any more: no deadline runs.
+FINISHED = frozenset({Status.RESOLVED, Status.CLOSED, Status.REJECTED, Status.MERGED})
+
+
+class Satisfaction(StrEnum):
+    SATISFIED = "satisfied"
+    BASICALLY_SATISFIED = "basically_satisfied"
+    UNSATISFIED = "unsatisfied"
+    UNREACHABLE = "unreachable"
+
+
+class FollowUpMethod(StrEnum):
+    PHONE = "phone"
+    VISIT = "visit"
+    SMS = "sms"
