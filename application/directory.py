@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 from uuid import uuid4
 
@@ -138,12 +138,27 @@ class Directory:
             row = session.execute(query).first()
         return _staff_member(row._mapping) if row else None
 
+    def get_staff(self, staff_id: str) -> StaffMember:
+        with self._transaction(commit=False) as session:
+            row = session.execute(select(tables.staff).where(tables.staff.c.id == staff_id)).first()
+        if row is None:
+            raise NotFound(f"staff member '{staff_id}' does not exist")
+        return _staff_member(row._mapping)
+
     def role_history(self, staff_id: str) -> list[dict[str, Any]]:
         query = (select(tables.staff_roles).where(tables.staff_roles.c.staff_id == staff_id)
                  .order_by(tables.staff_roles.c.valid_from))
         with self._transaction(commit=False) as session:
             rows = session.execute(query).all()
-        return [dict(row._mapping) for row in rows]
+        return [{**row._mapping, "valid_from": _aware(row.valid_from), "valid_to": _aware(row.valid_to)}
+                for row in rows]
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; everything we store is UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment
 
 
 def _staff_member(row: Any) -> StaffMember:

@@ -88,3 +88,35 @@ class FollowUpMethod(StrEnum):
     PHONE = "phone"
     VISIT = "visit"
     SMS = "sms"
+
+
+STATUS_LABELS = {
+    Status.REPORTED: "待受理",
+    Status.ACCEPTED: "已受理",
+    Status.DISPATCHED: "已派单",
+    Status.IN_PROGRESS: "办理中",
+    Status.ESCALATED: "已提交交办会",
+    Status.ASSIGNED: "已交办",
+    Status.RESOLVED: "已办结",
+    Status.CLOSED: "已结案",
+    Status.REJECTED: "不予受理",
+    Status.MERGED: "已合并",
+}
+
+# What each event is called in a case's history (案件履历).
+EVENT_LABELS = {
+    "Reported": "上报",
+    "Accepted": "受理",
+    "Rejected": "不予受理",
+    "Merged": "合并至他案",
+    "DuplicateAbsorbed": "合并重复件",
+    "Dispatched": "派单",
+    "Claimed": "接单",
+    "Returned": "退单",
+    "NoteAdded": "处置进展",
+    "Extended": "延期",
+    "Resolved": "办结",
+    "FollowedUp": "回访",
+    "Reopened": "返工",
+    "Closed": "结案",
+}

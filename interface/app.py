@@ -1,0 +1,38 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Blueprint, Flask
+
+from application.case_commands import CaseCommands
+from application.ledger import GridLedger
+from application.settings import Settings
+from interface.auth import authenticate
+from interface.context import Services
+from interface.problems import register_problem_handlers
+from interface.views import cases, health, openapi, reference
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(config: Mapping[str, Any] | None = None, ledger: GridLedger | None = None) -> Flask:
+    """Build the app; ``ledger`` defaults to one configured from the environment."""
+    app = Flask(__name__)
+    app.config.update(JSON_AS_ASCII=False, MAX_CONTENT_LENGTH=1024 * 1024)
+    app.config.update(config or {})
+    app.json.ensure_ascii = False
+    ledger = ledger or GridLedger(Settings.from_env())
+    app.config.setdefault("GRIDLEDGER_TIMEZONE", ledger.settings.timezone)
+    app.extensions["gridledger"] = Services(ledger=ledger, cases=CaseCommands(ledger))
+
+    api = Blueprint("api", __name__, url_prefix=API_PREFIX)
+    api.before_request(authenticate)
+    for child in (reference.blueprint, cases.blueprint, openapi.blueprint):
+        api.register_blueprint(child)
+    app.register_blueprint(api)
+    app.register_blueprint(health.blueprint)
+    register_problem_handlers(app)
+    return app

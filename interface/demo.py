@@ -1,0 +1,167 @@
+"""``gridledger demo``: 婺源县紫阳镇 with departments, staff and a dozen cases in every state.
+
+Places, departments and problems come from the source articles (shared/seeds).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from application.case_commands import CaseCommands
+from application.ledger import GridLedger
+from application.settings import Settings
+from application.staff import StaffMember
+from domain.actor import Role
+
+GRIDS = [
+    ("wuyuan", "婺源县", "county", None),
+    ("ziyang", "紫阳镇", "town", "wuyuan"),
+    ("chayuan", "茶苑社区", "community", "ziyang"),
+    ("chayuan-01", "茶苑社区第一网格", "grid_large", "chayuan"),
+    ("chayuan-02", "茶苑社区第二网格", "grid_large", "chayuan"),
+    ("chayuan-01-01", "文公北路中网格", "grid_medium", "chayuan-01"),
+    ("chayuan-01-01-01", "文公北路12号小网格", "grid_small", "chayuan-01-01"),
+]
+DEPARTMENTS = [("chengguan", "城管"), ("paichusuo", "紫阳派出所"), ("zhujian", "住建"), ("shichang", "市场监管")]
+STAFF = [
+    ("admin", "系统管理员", Role.ADMIN, None, None),
+    ("dispatcher", "王敏（紫阳镇综治中心）", Role.DISPATCHER, None, "ziyang"),
+    ("worker1", "程晓燕（第一网格员）", Role.GRID_WORKER, None, "chayuan-01"),
+    ("worker2", "汪建国（第二网格员）", Role.GRID_WORKER, None, "chayuan-02"),
+    ("chengguan", "李强（城管）", Role.DEPARTMENT, "chengguan", None),
+    ("police", "张伟（紫阳派出所）", Role.DEPARTMENT, "paichusuo", None),
+    ("zhujian", "刘芳（住建）", Role.DEPARTMENT, "zhujian", None),
+    ("shichang", "陈静（市场监管）", Role.DEPARTMENT, "shichang", None),
+    ("secretary", "周红（交办会秘书）", Role.MEETING_SECRETARY, None, None),
+    ("leader", "吴书记（紫阳镇）", Role.LEADER, None, "ziyang"),
+    ("auditor", "县纪委督查组", Role.AUDITOR, None, None),
+    ("intake", "E呼即办小程序", Role.INTAKE, None, None),
+]
+
+
+class DemoClock:
+    """A clock the demo moves forward, so the cases have a believable past."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+def load_demo(settings: Settings, *, echo: Callable[[str], None] = print) -> dict[str, str]:
+    """Load the demo once; returns the tokens it created (empty when already loaded)."""
+    clock = DemoClock(datetime.now(timezone.utc) - timedelta(days=6))
+    ledger = GridLedger(settings, clock=clock)
+    directory = ledger.directory
+    if directory.grid_path("wuyuan") is not None:
+        echo("demo data is already loaded; create more tokens with 'gridledger staff add'")
+        return {}
+    for code, name, level, parent in GRIDS:
+        directory.add_grid(code=code, name=name, level=level, parent=parent)
+    for code, name in DEPARTMENTS:
+        directory.add_department(code=code, name=name)
+    staff: dict[str, StaffMember] = {}
+    tokens: dict[str, str] = {}
+    for key, name, role, department, grid in STAFF:
+        staff[key], tokens[key] = directory.add_staff(name=name, role=role, department=department, grid=grid)
+    _cases(CaseCommands(ledger), clock, staff)
+    echo("demo loaded: 婺源县 → 紫阳镇 → 茶苑社区, 4 departments, 12 staff, 12 cases")
+    for key, token in tokens.items():
+        member = staff[key]
+        echo(f"  {member.role.value:<18} {member.name:<16} {token}")
+    return tokens
+
+
+def _report(cases: CaseCommands, who: StaffMember, grid: str, title: str, category: str,
+            track: str, channel: str, description: str, **extra: Any) -> str:
+    body = {"title": title, "description": description, "category": category, "track": track,
+            "channel": channel, "grid": grid, **extra}
+    return str(cases.report(who, body).case.id)
+
+
+def _cases(cases: CaseCommands, clock: DemoClock, s: dict[str, StaffMember]) -> None:  # noqa: PLR0915
+    d, w1, w2 = s["dispatcher"], s["worker1"], s["worker2"]
+    # 1. Closed: a street light fixed by 住建, resident satisfied.
+    light = _report(cases, w1, "chayuan-01-01-01", "文公北路路灯不亮", "municipal", "general", "grid_app",
+                    "文公北路12号门前两盏路灯连续三晚不亮，老人夜间出行不便。",
+                    location={"address": "紫阳镇文公北路12号"})
+    clock.advance(minutes=20)
+    cases.accept(d, light)
+    cases.dispatch(d, light, lead_department="zhujian", co_departments=[])
+    clock.advance(hours=3)
+    cases.claim(s["zhujian"], light)
+    clock.advance(days=1)
+    cases.resolve(s["zhujian"], light, result="更换灯具两套，已恢复照明。")
+    clock.advance(hours=5)
+    cases.follow_up(d, light, satisfaction="satisfied", method="phone", comment="群众表示满意")
+    cases.close(d, light)
+    # 2. On-the-spot (见事管事): a grid worker clears a blocked corridor herself.
+    corridor = _report(cases, w1, "chayuan-01", "楼道杂物堆放", "sanitation", "instant", "grid_app",
+                       "3栋2单元楼道堆放纸箱，已现场劝导清理。")
+    cases.resolve(w1, corridor, result="现场协调住户清理完毕。")
+    # 3. In progress and overdue: a smelly ditch handed to 城管 (instant track, 24 h limit).
+    clock.advance(hours=2)
+    ditch = _report(cases, s["intake"], "chayuan-02", "臭水沟散发异味", "sanitation", "instant",
+                    "mini_program", "和平岗附近水沟淤塞发臭，夏天蚊虫多。",
+                    reporter={"name": "刘女士", "phone": "13812345678"})
+    cases.accept(d, ditch)
+    cases.dispatch(d, ditch, lead_department="chengguan", co_departments=["zhujian"])
+    clock.advance(hours=1)
+    cases.claim(s["chengguan"], ditch)
+    cases.note(s["chengguan"], ditch, text="已派清淤车，等待住建确认管网走向。")
+    # 4. Resolved, awaiting the follow-up call: a stolen e-bike found by the police.
+    clock.advance(hours=6)
+    bike = _report(cases, s["intake"], "chayuan-01", "电动车被盗", "public_order", "general", "hotline",
+                   "小区车棚一辆电动车夜间被盗。", reporter={"name": "汪先生", "phone": "13900001111"})
+    cases.accept(d, bike)
+    cases.dispatch(d, bike, lead_department="paichusuo", co_departments=[])
+    clock.advance(hours=2)
+    cases.claim(s["police"], bike)
+    clock.advance(days=1)
+    cases.resolve(s["police"], bike, result="调取监控，车辆已追回并发还失主。")
+    # 5. Dispatched, not yet claimed: shops occupying the road (市场监管).
+    clock.advance(hours=3)
+    stalls = _report(cases, w2, "chayuan-02", "商铺占道经营", "parking", "general", "snapshot",
+                     "顺手拍：步行街多家商铺货物摆到路中间。")
+    cases.accept(d, stalls)
+    cases.dispatch(d, stalls, lead_department="shichang", co_departments=["chengguan"])
+    # 6. Returned by a department: wrong department, back in the dispatch queue.
+    noise = _report(cases, w1, "chayuan-01-01", "夜间装修噪音", "dispute", "general", "grid_app",
+                    "楼上住户晚上十点后仍在装修，邻里矛盾激化。")
+    cases.accept(d, noise)
+    cases.dispatch(d, noise, lead_department="zhujian", co_departments=[])
+    cases.return_to_centre(s["zhujian"], noise, reason="属邻里纠纷，建议由社区调解并会同派出所处理。")
+    # 7. Accepted, awaiting dispatch: unpaid wages (a 4必报-adjacent dispute).
+    clock.advance(days=1)
+    wages = _report(cases, d, "chayuan", "农民工工资拖欠", "dispute", "general", "hotline",
+                    "某工地12名工人反映被拖欠工资约18万元。")
+    cases.accept(d, wages)
+    # 8. Reopened after an unsatisfied follow-up (返工): the elevator.
+    elevator = _report(cases, w2, "chayuan-02", "电梯频繁故障", "municipal", "general", "grid_app",
+                       "安置小区5栋电梯一周内停运三次。")
+    cases.accept(d, elevator)
+    cases.dispatch(d, elevator, lead_department="zhujian", co_departments=["shichang"])
+    cases.claim(s["zhujian"], elevator)
+    clock.advance(days=1)
+    cases.resolve(s["zhujian"], elevator, result="维保单位已更换控制板。")
+    cases.follow_up(d, elevator, satisfaction="unsatisfied", method="visit", comment="次日又停运")
+    # 9. Rejected: not a matter for the centre.
+    ad = _report(cases, s["intake"], "chayuan", "咨询房价走势", "other", "general", "mini_program",
+                 "想了解明年房价。")
+    cases.reject(d, ad, reason="不属于网格事项，已电话答复。")
+    # 10. Merged: a duplicate report of the smelly ditch.
+    duplicate = _report(cases, w2, "chayuan-02", "水沟发臭（重复）", "sanitation", "instant", "grid_app",
+                        "和平岗水沟有异味。")
+    cases.merge(d, duplicate, into=ditch)
+    # 11-12. Waiting in triage: a safety hazard (4必报) and a micro-wish (微心愿).
+    clock.advance(hours=4)
+    _report(cases, w1, "chayuan-01", "电线私拉乱接", "safety_hazard", "instant", "grid_app",
+            "车棚内电动车飞线充电，存在火灾隐患。")
+    _report(cases, s["intake"], "chayuan-01", "独居老人理发微心愿", "livelihood", "general",
+            "mini_program", "82岁独居老人行动不便，希望志愿者上门理发。")

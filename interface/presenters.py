@@ -1,0 +1,107 @@
+"""Turning cases and their events into the JSON shapes of API.md."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+from typing import Any
+
+from application.case_history import HistoryEntry
+from domain.actor import Role
+from domain.case import Case
+from domain.case_types import CATEGORY_LABELS, EVENT_LABELS, STATUS_LABELS
+
+
+def case_state(case: Case, *, position: int, now: datetime, zone: tzinfo, viewer_role: Role) -> dict[str, Any]:
+    details = case.details
+    return {
+        "id": str(case.id),
+        "case_no": case.case_no,
+        "title": case.title,
+        "description": case.description,
+        "category": str(case.category),
+        "category_label": CATEGORY_LABELS[case.category],
+        "channel": str(case.channel),
+        "track": str(case.track),
+        "grid": case.grid,
+        "status": str(case.status),
+        "status_label": STATUS_LABELS[case.status],
+        "lead_department": case.lead_department,
+        "co_departments": list(case.co_departments),
+        "due_at": local_time(case.due_at, zone),
+        "claim_due_at": local_time(case.claim_due_at, zone),
+        "resolve_due_at": local_time(case.resolve_due_at, zone),
+        "overdue": case.is_overdue(now),
+        "meeting_id": case.meeting_id,
+        "follow_ups": [_follow_up(f, zone) for f in case.follow_ups],
+        "resolution": _stamped(case.resolution, zone),
+        "reopen_count": case.reopen_count,
+        "merged_into": case.merged_into,
+        "merged_cases": list(case.merged_cases),
+        "location": details.get("location"),
+        "reporter": _reporter(details.get("reporter"), viewer_role),
+        "household_id": details.get("household_id"),
+        "patrol_id": details.get("patrol_id"),
+        "attachments": details.get("attachments", []),
+        "reported_by": case.reported_by,
+        "version": case.version,
+        "position": position,
+        "created_at": local_time(case.created_on, zone),
+        "updated_at": local_time(case.modified_on, zone),
+    }
+
+
+def history(case: Case, entries: list[HistoryEntry], zone: tzinfo) -> dict[str, Any]:
+    return {
+        "id": str(case.id),
+        "case_no": case.case_no,
+        "events": [
+            {
+                "version": entry.version,
+                "type": entry.type,
+                "label": _label(entry),
+                "at": local_time(entry.at, zone),
+                "actor": entry.actor,
+                "data": _jsonable(entry.data, zone),
+            }
+            for entry in entries
+        ],
+    }
+
+
+def local_time(moment: datetime | None, zone: tzinfo) -> str | None:
+    return None if moment is None else moment.astimezone(zone).isoformat()
+
+
+def mask_phone(phone: str) -> str:
+    digits = phone.replace(" ", "").replace("-", "")
+    return digits[:3] + "*" * max(len(digits) - 7, 0) + digits[-4:] if len(digits) > 7 else "*" * len(digits)
+
+
+def _label(entry: HistoryEntry) -> str:
+    if entry.type == "Resolved" and entry.data.get("on_the_spot"):
+        return "就地办结"
+    return EVENT_LABELS.get(entry.type, entry.type)
+
+
+def _reporter(reporter: dict[str, Any] | None, viewer_role: Role) -> dict[str, Any] | None:
+    if not reporter or not reporter.get("phone") or viewer_role == Role.ADMIN:
+        return reporter
+    return {**reporter, "phone": mask_phone(reporter["phone"])}
+
+
+def _follow_up(follow_up: dict[str, Any], zone: tzinfo) -> dict[str, Any]:
+    return {**follow_up, "at": local_time(follow_up["at"], zone)}
+
+
+def _stamped(record: dict[str, Any] | None, zone: tzinfo) -> dict[str, Any] | None:
+    return None if record is None else {**record, "at": local_time(record["at"], zone)}
+
+
+def _jsonable(value: Any, zone: tzinfo) -> Any:
+    if isinstance(value, datetime):
+        return local_time(value, zone)
+    if isinstance(value, dict):
+        return {key: _jsonable(item, zone) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(item, zone) for item in value]
+    return value

@@ -1,0 +1,99 @@
+"""Turning a request into validated arguments: JSON body, query string and command headers."""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app, request
+from marshmallow import Schema, ValidationError
+
+from application.idempotency import IdempotencyKey
+from interface.problems import Problem, validation_problem
+from interface.schemas.base import LocalDateTime
+
+IF_MATCH = re.compile(r'^(?:W/)?"?(\d+)"?$')
+
+
+def json_body() -> Any:
+    """The request's JSON body ({} when empty); malformed JSON is a 400."""
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        return {}
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise Problem(400, "Malformed JSON", f"The request body is not valid JSON: {error}",
+                      kind="malformed-json") from error
+
+
+def load(schema: Schema, data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise validation_problem({"_schema": ["The body must be a JSON object."]})
+    try:
+        return schema.load(data)
+    except ValidationError as error:
+        raise validation_problem(error.messages if isinstance(error.messages, dict)
+                                 else {"_schema": error.messages}) from error
+
+
+def with_body(schema_class: type[Schema]) -> Callable[..., Any]:
+    """Validate the JSON body with ``schema_class`` and pass it to the view as ``body``."""
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            return view(*args, body=load(_schema(schema_class), json_body()), **kwargs)
+        wrapper.request_body = schema_class  # type: ignore[attr-defined]
+        return wrapper
+    return decorate
+
+
+def with_query(schema_class: type[Schema]) -> Callable[..., Any]:
+    """Validate the query string with ``schema_class`` and pass it to the view as ``query``."""
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            return view(*args, query=load(_schema(schema_class), request.args.to_dict()), **kwargs)
+        wrapper.query_schema = schema_class  # type: ignore[attr-defined]
+        return wrapper
+    return decorate
+
+
+def _schema(schema_class: type[Schema]) -> Schema:
+    """Schemas are built once per app (date fields need the configured time zone)."""
+    cache = current_app.extensions.setdefault("gridledger.schemas", {})
+    if schema_class not in cache:
+        schema = schema_class()
+        zone = current_app.config["GRIDLEDGER_TIMEZONE"]
+        for field in schema.fields.values():
+            if isinstance(field, LocalDateTime):
+                field.zone = ZoneInfo(zone)
+        cache[schema_class] = schema
+    return cache[schema_class]
+
+
+def expected_version() -> int | None:
+    """The version demanded by ``If-Match`` (``"7"``), or None when absent or ``*``."""
+    header = request.headers.get("If-Match")
+    if header is None or header.strip() == "*":
+        return None
+    match = IF_MATCH.match(header.strip())
+    if not match:
+        raise Problem(400, "Malformed If-Match", 'If-Match must be a version ETag such as "7".',
+                      kind="malformed-header")
+    return int(match.group(1))
+
+
+def idempotency_key(command: str, target: str | None, body: Any) -> IdempotencyKey | None:
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    key = key.strip()
+    if not 1 <= len(key) <= 200:
+        raise Problem(400, "Malformed Idempotency-Key", "Idempotency-Key must be 1-200 characters.",
+                      kind="malformed-header")
+    return IdempotencyKey.for_request(key, command, target, body)

@@ -1,0 +1,1 @@
+"""Marshmallow schemas for every request body and query string (unknown fields are rejected)."""

@@ -1,0 +1,70 @@
+"""The base schema and the field types shared by all request schemas."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+
+class RequestSchema(Schema):
+    """Every request schema refuses fields it does not know."""
+
+    class Meta:
+        unknown = RAISE
+
+
+class LocalDateTime(fields.Field):
+    """An ISO 8601 date-time with an offset; a plain date means the end of that day in local time.
+
+    A date-time without an offset is read as local time (Asia/Shanghai unless configured).
+    """
+
+    default_error_messages = {"invalid": "Not a valid ISO 8601 date or date-time."}
+
+    def __init__(self, *, zone: str = "Asia/Shanghai", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.zone = ZoneInfo(zone)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dt.datetime:
+        if not isinstance(value, str):
+            raise self.make_error("invalid")
+        try:
+            if len(value) == 10:
+                day = dt.date.fromisoformat(value)
+                return dt.datetime.combine(day, dt.time.max, tzinfo=self.zone)
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError as error:
+            raise self.make_error("invalid") from error
+        return moment if moment.tzinfo else moment.replace(tzinfo=self.zone)
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else value.isoformat()
+
+
+def text(max_length: int = 2000, **kwargs: Any) -> fields.String:
+    """A non-blank string of bounded length."""
+    return fields.String(validate=[validate.Length(min=1, max=max_length), _not_blank], **kwargs)
+
+
+def _not_blank(value: str) -> None:
+    if not value.strip():
+        raise ValidationError("Must not be blank.")
+
+
+def one_of(values: Any, **kwargs: Any) -> fields.String:
+    choices = [str(v) for v in values]
+    return fields.String(validate=validate.OneOf(choices), metadata={"enum": choices}, **kwargs)
+
+
+class AttachmentSchema(RequestSchema):
+    sha256 = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$",
+                                                                   error="Must be 64 lowercase hex digits."))
+    filename = text(255, required=True)
+    content_type = text(100, required=True)
+
+
+def attachments() -> fields.List:
+    return fields.List(fields.Nested(AttachmentSchema), validate=validate.Length(max=20))

@@ -1,0 +1,98 @@
+"""Schemas for reporting a case, its commands and its read options."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from domain.case_types import Category, Channel, FollowUpMethod, Satisfaction, Track
+from interface.schemas.base import LocalDateTime, RequestSchema, attachments, one_of, text
+
+PHONE = validate.Regexp(r"^\+?[0-9][0-9 -]{4,19}$", error="Not a valid phone number.")
+
+
+class LocationSchema(RequestSchema):
+    address = text(300, required=True)
+    lat = fields.Float(validate=validate.Range(-90, 90), allow_none=True)
+    lon = fields.Float(validate=validate.Range(-180, 180), allow_none=True)
+
+
+class ReporterSchema(RequestSchema):
+    name = fields.String(validate=validate.Length(max=100), allow_none=True)
+    phone = fields.String(validate=PHONE, allow_none=True)
+
+
+class CaseReportSchema(RequestSchema):
+    title = text(200, required=True)
+    description = text(5000, required=True)
+    category = one_of(Category, required=True)
+    channel = one_of(Channel, required=True)
+    track = one_of(Track, required=True)
+    grid = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    location = fields.Nested(LocationSchema, allow_none=True)
+    reporter = fields.Nested(ReporterSchema, allow_none=True)
+    household_id = fields.UUID(allow_none=True)
+    patrol_id = fields.UUID(allow_none=True)
+    attachments = attachments()
+
+
+class AcceptSchema(RequestSchema):
+    category = one_of(Category)
+    track = one_of(Track)
+    note = text(2000)
+
+
+class ReasonSchema(RequestSchema):
+    reason = text(2000, required=True)
+
+
+class MergeSchema(RequestSchema):
+    into = fields.UUID(required=True)
+
+
+class DispatchSchema(RequestSchema):
+    lead_department = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    co_departments = fields.List(fields.String(validate=validate.Length(min=1, max=64)),
+                                 load_default=list, validate=validate.Length(max=20))
+    note = text(2000)
+
+    @validates_schema
+    def lead_is_not_co(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("lead_department") in data.get("co_departments", []):
+            raise ValidationError("The lead department cannot also co-handle.", "co_departments")
+
+
+class EmptySchema(RequestSchema):
+    pass
+
+
+class NoteSchema(RequestSchema):
+    text = text(5000, required=True)
+    attachments = attachments()
+
+
+class ExtendSchema(RequestSchema):
+    due_at = LocalDateTime(required=True)
+    reason = text(2000, required=True)
+
+
+class ResolveSchema(RequestSchema):
+    result = text(5000, required=True)
+    attachments = attachments()
+
+
+class FollowUpSchema(RequestSchema):
+    satisfaction = one_of(Satisfaction, required=True)
+    method = one_of(FollowUpMethod, required=True)
+    comment = text(2000)
+
+
+class CaseReadQuerySchema(RequestSchema):
+    version = fields.Integer(validate=validate.Range(min=1))
+    as_of = LocalDateTime()
+
+    @validates_schema
+    def one_moment(self, data: dict[str, Any], **_: Any) -> None:
+        if "version" in data and "as_of" in data:
+            raise ValidationError("Give either version or as_of, not both.", "as_of")
