@@ -7,6 +7,7 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
+from application.ledger import GridLedger
 from application.settings import Settings
 
 
@@ -30,6 +31,8 @@ def run_server(settings: Settings, *, host: str, port: int, workers: int | None,
     if workers is None:
         # One SQLite file wants one writer process; PostgreSQL scales out with processes.
         workers = 1 if on_sqlite else multiprocessing.cpu_count() * 2 + 1
+    # Create the tables once here, before workers start, so they never race to create them.
+    GridLedger(settings).datastore.engine.dispose()
     GridLedgerServer({
         "bind": f"{host}:{port}",
         "workers": workers,
