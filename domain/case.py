@@ -123,7 +123,7 @@ class Case(Aggregate):
     def _dispatched(self, *, actor: Record, timestamp: datetime, lead_department: str,
                     co_departments: list[str], note: str | None) -> None:
         self.status = Status.DISPATCHED
-        self.lead_department, self.co_departments = lead_department, co_departments
+        self.lead_department, self.co_departments = lead_department, list(co_departments)
 
     def claim(self, *, actor: Actor, timestamp: datetime) -> None:
         self._require("claim", Status.DISPATCHED)
@@ -192,6 +192,9 @@ class Case(Aggregate):
             raise TransitionNotAllowed(
                 state=str(self.status), command="resolve",
                 reason=f"'{self.category}' is a 4必报 category and must go to the governance centre")
+        if self.reopen_count:
+            raise TransitionNotAllowed(state=str(self.status), command="resolve",
+                                       reason="reopened work goes through the governance centre")
         if actor.role != Role.GRID_WORKER or actor.id != self.reported_by["id"]:
             raise TransitionNotAllowed(state=str(self.status), command="resolve",
                                        reason="only the grid worker who reported it may resolve it on the spot")
@@ -199,8 +202,8 @@ class Case(Aggregate):
     @event("Resolved")
     def _resolved(self, *, actor: Record, timestamp: datetime, result: str,
                   attachments: list[Record], on_the_spot: bool) -> None:
-        if self.status != Status.REPORTED:
-            self._status_before_resolve = self.status
+        # Reopening returns the case to whoever had it; after an on-the-spot fix, to triage.
+        self._status_before_resolve = self.status
         self.status = Status.RESOLVED
         self.resolution = {"result": result, "at": timestamp, "by": actor}
         self._followed_up_since_resolve = False
@@ -208,6 +211,8 @@ class Case(Aggregate):
     def follow_up(self, *, actor: Actor, timestamp: datetime, satisfaction: Satisfaction,
                   method: str, comment: str | None = None) -> None:
         self._require("follow-up", Status.RESOLVED)
+        if satisfaction not in Satisfaction.__members__.values():
+            raise InvalidCommand("satisfaction", f"'{satisfaction}' is not a follow-up answer")
         self._followed_up(actor=actor.as_record(), timestamp=timestamp,
                           satisfaction=str(satisfaction), method=method, comment=comment)
 

@@ -1,0 +1,422 @@
+"""Command throughput: how many case commands per second each layer sustains on PostgreSQL.
+
+Four measurements in one run, each on a fresh database, over the same K in-progress cases
+taken round-robin:
+
+  (a) raw      psycopg2: one INSERT of an event-sized row per transaction, commit each
+  (b) library  eventsourcing's own PostgreSQL module: ``repository.get`` a Case, ``add_note``, ``save``
+  (c) ledger   gridledger's ``CaseCommands.note`` on ``GridLedger`` (eventsourcing-sqlalchemy)
+  (d) http     ``POST /api/v1/cases/{id}/note`` under gunicorn (gthread, 2 workers x 8 threads),
+               driven by C client threads, each with one keep-alive connection and its own cases
+
+Usage::
+
+    python -m tests.benchmarks.command_throughput [--ops N] [--cases K] [--http-seconds S]
+        [--concurrency C] [--warmup W] [--profile P]
+
+The table goes to stdout, the numbers to ``tests/benchmarks/results/command_throughput.json``.
+``--profile P`` additionally runs P unmeasured ops of (b) and (c) under cProfile at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import IO, Any
+from uuid import UUID
+
+import psycopg2
+import urllib3
+from eventsourcing.application import Application
+from sqlalchemy.engine import make_url
+
+from application.case_commands import CaseCommands
+from application.ledger import GridLedger
+from application.settings import Settings
+from domain.actor import Actor
+from domain.case import Case
+from tests.support.postgres import create_database, drop_database, postgres_server_url
+from tests.support.territory import Territory, build_territory
+
+REPO = Path(__file__).resolve().parents[2]
+RESULTS_FILE = Path(__file__).resolve().parent / "results" / "command_throughput.json"
+NOTE_TEXT = "城管已到现场核实，正在协调施工方整改，预计两日内完成。"
+RAW_EVENT_BYTES = 300
+HTTP_WARMUP_SECONDS = 3.0
+TARGETS = {"c/b": 1.0, "d/c": 0.6}
+LABELS = {
+    "a": "(a) raw psycopg2 INSERT + COMMIT",
+    "b": "(b) eventsourcing.postgres get+note+save",
+    "c": "(c) gridledger CaseCommands.note",
+    "d": "(d) gridledger HTTP POST .../note",
+}
+
+
+@dataclass
+class Measurement:
+    """Completed ops over a timed window, with each op's latency in milliseconds."""
+
+    ops: int
+    seconds: float
+    latencies_ms: list[float] = field(repr=False)
+    failures: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ops_per_second(self) -> float:
+        return self.ops / self.seconds
+
+    def percentile(self, q: float) -> float:
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+    def summary(self) -> dict[str, Any]:
+        return {"ops": self.ops, "seconds": round(self.seconds, 3),
+                "ops_per_second": round(self.ops_per_second, 1),
+                "p50_ms": round(self.percentile(0.50), 3), "p99_ms": round(self.percentile(0.99), 3),
+                "failures": self.failures}
+
+
+def time_ops(op: Callable[[int], object], ops: int, warmup: int) -> Measurement:
+    """Call ``op(i)`` ``warmup`` times unmeasured, then ``ops`` times measured one by one."""
+    for i in range(warmup):
+        op(i)
+    latencies = []
+    started = time.perf_counter()
+    for i in range(warmup, warmup + ops):
+        before = time.perf_counter()
+        op(i)
+        latencies.append((time.perf_counter() - before) * 1000)
+    return Measurement(ops, time.perf_counter() - started, latencies)
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+# -- databases ------------------------------------------------------------------------------------
+@contextmanager
+def fresh_databases(server: str, *labels: str) -> Iterator[dict[str, str]]:
+    """One new database per label (label → SQLAlchemy URL), all dropped on the way out."""
+    suffix = uuid.uuid4().hex[:8]
+    names = {label: f"gl_bench_{label}_{suffix}" for label in labels}
+    try:
+        yield {label: create_database(server, name) for label, name in names.items()}
+    finally:
+        for name in names.values():
+            drop_database(server, name)
+
+
+def connect_params(url: str) -> dict[str, Any]:
+    u = make_url(url)
+    return {"host": u.host or "127.0.0.1", "port": u.port or 5432, "user": u.username or "postgres",
+            "password": u.password or "", "dbname": u.database}
+
+
+def server_settings(url: str) -> dict[str, str]:
+    """The server settings that decide what a commit costs."""
+    with psycopg2.connect(**connect_params(url)) as conn, conn.cursor() as cur:
+        settings = {}
+        for name in ("server_version", "fsync", "synchronous_commit", "wal_sync_method"):
+            cur.execute(f"SHOW {name}")
+            settings[name] = cur.fetchone()[0]
+    conn.close()
+    return settings
+
+
+# -- (a) raw psycopg2 -----------------------------------------------------------------------------
+RAW_TABLE = ("CREATE TABLE events (originator_id uuid NOT NULL, originator_version integer NOT NULL, "
+             "state bytea NOT NULL, PRIMARY KEY (originator_id, originator_version))")
+
+
+def bench_raw(url: str, case_ids: list[str], ops: int, warmup: int) -> Measurement:
+    """One INSERT of (uuid, version, ~300 bytes) per transaction, autocommit off."""
+    conn = psycopg2.connect(**connect_params(url))
+    try:
+        with conn.cursor() as cur:
+            cur.execute(RAW_TABLE)
+        conn.commit()
+        versions = dict.fromkeys(case_ids, 0)
+        payload = psycopg2.Binary(os.urandom(RAW_EVENT_BYTES))
+
+        def insert(i: int) -> None:
+            case_id = case_ids[i % len(case_ids)]
+            versions[case_id] += 1
+            with conn.cursor() as cur:
+                cur.execute("INSERT INTO events VALUES (%s, %s, %s)", (case_id, versions[case_id], payload))
+            conn.commit()
+
+        return time_ops(insert, ops, warmup)
+    finally:
+        conn.close()
+
+
+# -- (b) the library's own PostgreSQL module ------------------------------------------------------
+class LibraryCases(Application):
+    """Cases on eventsourcing's own PostgreSQL module, library defaults: no cache, no snapshots."""
+
+    def note(self, case_id: UUID, actor: Actor, text: str) -> None:
+        case = self.repository.get(case_id)
+        case.add_note(actor=actor, timestamp=utc_now(), text=text)
+        self.save(case)
+
+
+def library_env(url: str) -> dict[str, str]:
+    params = connect_params(url)
+    return {"PERSISTENCE_MODULE": "eventsourcing.postgres", "POSTGRES_DBNAME": params["dbname"],
+            "POSTGRES_HOST": params["host"], "POSTGRES_PORT": str(params["port"]),
+            "POSTGRES_USER": params["user"], "POSTGRES_PASSWORD": params["password"]}
+
+
+def in_progress_case(territory: Territory, n: int) -> Case:
+    """A case reported, accepted, dispatched to 城管 and claimed, by the domain methods directly."""
+    staff, now = territory.staff, utc_now()
+    case = Case(case_no=f"BENCH-{n:05d}", report=report_body(territory, n),
+                actor=staff["worker"].actor.as_record(), timestamp=now)
+    case.accept(actor=staff["dispatcher"].actor, timestamp=now,
+                claim_due_at=now + timedelta(days=1), resolve_due_at=now + timedelta(days=7))
+    case.dispatch(actor=staff["dispatcher"].actor, timestamp=now,
+                  lead_department=territory.department("chengguan"), co_departments=[])
+    case.claim(actor=staff["chengguan"].actor, timestamp=now)
+    return case
+
+
+def prepare_library(url: str, territory: Territory, k: int) -> tuple[LibraryCases, list[UUID]]:
+    app = LibraryCases(env=library_env(url))
+    cases = [in_progress_case(territory, n) for n in range(k)]
+    app.save(*cases)
+    return app, [case.id for case in cases]
+
+
+# -- (c) gridledger's application -----------------------------------------------------------------
+def report_body(territory: Territory, n: int) -> dict[str, Any]:
+    """A report shaped like the API's (tests/support/api.py)."""
+    return {"title": f"茶苑社区路灯不亮 #{n}", "description": "文公北路12号门前两盏路灯连续三晚不亮。",
+            "category": "municipal", "channel": "grid_app", "track": "general",
+            "grid": territory.grid("chayuan-01"), "location": {"address": "紫阳镇文公北路12号"}}
+
+
+def prepare_ledger(url: str, k: int) -> tuple[GridLedger, Territory, list[str]]:
+    """A territory and K cases driven to in_progress through the commands, as the staff would."""
+    ledger = GridLedger(Settings(database_url=url))
+    territory = build_territory(ledger.directory)
+    commands, staff = CaseCommands(ledger), territory.staff
+    case_ids = []
+    for n in range(k):
+        case_id = str(commands.report(staff["worker"], report_body(territory, n)).case.id)
+        commands.accept(staff["dispatcher"], case_id)
+        commands.dispatch(staff["dispatcher"], case_id,
+                          lead_department=territory.department("chengguan"), co_departments=[])
+        commands.claim(staff["chengguan"], case_id)
+        case_ids.append(case_id)
+    return ledger, territory, case_ids
+
+
+# -- (d) HTTP under gunicorn ----------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def gunicorn_server(database_url: str) -> Iterator[int]:
+    """A real gunicorn (gthread, 2 workers x 8 threads) on a free port; yields the port once healthy."""
+    port = free_port()
+    command = [sys.executable, "-m", "gunicorn", "--worker-class", "gthread", "--workers", "2",
+               "--threads", "8", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+               "interface.app:create_app()"]
+    env = {**os.environ, "GRIDLEDGER_DATABASE_URL": database_url}
+    with tempfile.TemporaryFile() as log:
+        server = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_until_healthy(port, server, log)
+            yield port
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
+def wait_until_healthy(port: int, server: subprocess.Popen[bytes], log: IO[bytes],
+                       timeout: float = 60.0) -> None:
+    pool = urllib3.HTTPConnectionPool("127.0.0.1", port, retries=False, timeout=2)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            if pool.request("GET", "/healthz").status == 200:
+                return
+        except urllib3.exceptions.HTTPError:
+            pass
+        time.sleep(0.2)
+    log.seek(0)
+    raise RuntimeError(f"gunicorn did not become healthy:\n{log.read().decode(errors='replace')}")
+
+
+@dataclass
+class Tally:
+    """One client thread's statuses and latencies inside the measured window."""
+
+    statuses: Counter[str] = field(default_factory=Counter)
+    latencies_ms: list[float] = field(default_factory=list)
+
+
+def post_notes(port: int, token: str, case_ids: list[str], measure_from: float, stop: float,
+               tally: Tally) -> None:
+    """Post notes round-robin over this thread's own cases on one keep-alive connection."""
+    pool = urllib3.HTTPConnectionPool("127.0.0.1", port, maxsize=1, block=True, retries=False, timeout=30)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    body = json.dumps({"text": NOTE_TEXT}).encode()
+    n = 0
+    while (began := time.perf_counter()) < stop:
+        path = f"/api/v1/cases/{case_ids[n % len(case_ids)]}/note"
+        n += 1
+        try:
+            status = str(pool.request("POST", path, body=body, headers=headers).status)
+        except urllib3.exceptions.HTTPError as error:
+            status = type(error).__name__
+        ended = time.perf_counter()
+        if measure_from <= ended <= stop:
+            tally.statuses[status] += 1
+            if status == "200":
+                tally.latencies_ms.append((ended - began) * 1000)
+
+
+def bench_http(port: int, token: str, case_ids: list[str], concurrency: int, seconds: float) -> Measurement:
+    """C threads post for a warm-up then ``seconds``; only responses completed in the window count."""
+    measure_from = time.perf_counter() + HTTP_WARMUP_SECONDS
+    stop = measure_from + seconds
+    tallies = [Tally() for _ in range(concurrency)]
+    threads = [threading.Thread(target=post_notes, args=(port, token, case_ids[i::concurrency],
+                                                         measure_from, stop, tallies[i]))
+               for i in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    statuses = sum((tally.statuses for tally in tallies), Counter())
+    latencies = [latency for tally in tallies for latency in tally.latencies_ms]
+    failures = {status: count for status, count in statuses.items() if status != "200"}
+    return Measurement(statuses["200"], seconds, latencies, failures)
+
+
+# -- reporting ------------------------------------------------------------------------------------
+def profile_top(op: Callable[[int], object], ops: int, top: int = 15) -> str:
+    """Run ``op`` ``ops`` times under cProfile; the top entries by cumulative time."""
+    profiler = cProfile.Profile()
+    profiler.runcall(lambda: [op(i) for i in range(ops)])
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(top)
+    return out.getvalue()
+
+
+def git_state() -> dict[str, Any]:
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True).stdout.strip()
+
+    return {"commit": git("rev-parse", "HEAD"), "dirty": bool(git("status", "--porcelain", "--untracked-files=no"))}
+
+
+def ratios(results: dict[str, Measurement]) -> dict[str, float]:
+    rate = {key: m.ops_per_second for key, m in results.items()}
+    return {"c/b": rate["c"] / rate["b"], "c/a": rate["c"] / rate["a"], "d/c": rate["d"] / rate["c"]}
+
+
+def print_report(meta: dict[str, Any], results: dict[str, Measurement], ratio: dict[str, float]) -> None:
+    print(f"\ncommit {meta['commit']}{' (dirty tree)' if meta['dirty'] else ''}  {meta['date']}  "
+          f"cpus={meta['cpu_count']}  postgres {meta['postgres']['server_version']} "
+          f"(fsync={meta['postgres']['fsync']}, synchronous_commit={meta['postgres']['synchronous_commit']})")
+    print(f"{'':44}{'ops':>7}{'seconds':>9}{'ops/s':>9}{'p50 ms':>9}{'p99 ms':>9}")
+    for key, m in results.items():
+        print(f"{LABELS[key]:44}{m.ops:>7}{m.seconds:>9.2f}{m.ops_per_second:>9.1f}"
+              f"{m.percentile(0.5):>9.2f}{m.percentile(0.99):>9.2f}")
+    if results["d"].failures:
+        print(f"(d) non-200 responses: {results['d'].failures}")
+    for name, value in ratio.items():
+        target = TARGETS.get(name)
+        verdict = f"   target >= {target:.1f}: {'MET' if value >= target else 'MISSED'}" if target else ""
+        print(f"{name} = {value:.2f}{verdict}")
+
+
+def write_json(meta: dict[str, Any], results: dict[str, Measurement], ratio: dict[str, float]) -> None:
+    RESULTS_FILE.parent.mkdir(parents=True, exist_ok=True)
+    document = {**meta, "results": {LABELS[key]: m.summary() for key, m in results.items()},
+                "ratios": {name: round(value, 3) for name, value in ratio.items()}, "targets": TARGETS}
+    RESULTS_FILE.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    print(f"\nwrote {RESULTS_FILE.relative_to(REPO)}")
+
+
+# -- the run --------------------------------------------------------------------------------------
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--ops", type=int, default=3000, help="measured ops for (a), (b), (c)")
+    parser.add_argument("--cases", type=int, default=200, help="cases, used round-robin by all four")
+    parser.add_argument("--http-seconds", type=float, default=40.0, help="measured seconds of (d)")
+    parser.add_argument("--concurrency", type=int, default=8, help="client threads for (d)")
+    parser.add_argument("--warmup", type=int, default=200, help="unmeasured ops before (a), (b), (c)")
+    parser.add_argument("--profile", type=int, default=0, metavar="P",
+                        help="afterwards, cProfile P ops of (b) and (c) and print the top 15")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    server = postgres_server_url()
+    with ExitStack() as stack:
+        urls = stack.enter_context(fresh_databases(server, "raw", "library", "ledger"))
+        print(f"setting up {args.cases} in-progress cases for (b) and (c) ...", flush=True)
+        ledger, territory, case_ids = prepare_ledger(urls["ledger"], args.cases)
+        stack.callback(ledger.datastore.engine.dispose)
+        library, library_ids = prepare_library(urls["library"], territory, args.cases)
+        stack.callback(library.close)
+        chengguan, notes = territory.staff["chengguan"], CaseCommands(ledger)
+
+        def library_note(i: int) -> None:
+            library.note(library_ids[i % len(library_ids)], chengguan.actor, NOTE_TEXT)
+
+        def ledger_note(i: int) -> None:
+            notes.note(chengguan, case_ids[i % len(case_ids)], text=NOTE_TEXT)
+
+        results: dict[str, Measurement] = {}
+        for key, run in (("a", lambda: bench_raw(urls["raw"], case_ids, args.ops, args.warmup)),
+                         ("b", lambda: time_ops(library_note, args.ops, args.warmup)),
+                         ("c", lambda: time_ops(ledger_note, args.ops, args.warmup))):
+            print(f"running {LABELS[key]} ...", flush=True)
+            results[key] = run()
+        print(f"running {LABELS['d']} for {args.http_seconds:g}s with {args.concurrency} clients ...",
+              flush=True)
+        with gunicorn_server(urls["ledger"]) as port:
+            results["d"] = bench_http(port, territory.tokens["chengguan"], case_ids,
+                                      args.concurrency, args.http_seconds)
+        meta = {**git_state(), "date": utc_now().isoformat(timespec="seconds"),
+                "cpu_count": os.cpu_count(), "postgres": server_settings(urls["raw"]),
+                "params": vars(args)}
+        ratio = ratios(results)
+        print_report(meta, results, ratio)
+        write_json(meta, results, ratio)
+        if args.profile:
+            for key, op in (("b", library_note), ("c", ledger_note)):
+                print(f"\ncProfile of {args.profile} ops of {LABELS[key]}:\n{profile_top(op, args.profile)}")
+
+
+if __name__ == "__main__":
+    main()
