@@ -15,7 +15,8 @@ Usage::
         [--concurrency C] [--warmup W] [--profile P]
 
 The table goes to stdout, the numbers to ``tests/benchmarks/results/command_throughput.json``.
-``--profile P`` additionally runs P unmeasured ops of (b) and (c) under cProfile at the end.
+``--profile P`` additionally runs P unmeasured ops of (b) and (c) under cProfile (before (d)) and
+prints the top 15 entries by cumulative time of each after the table.
 """
 
 from __future__ import annotations
@@ -130,14 +131,15 @@ def connect_params(url: str) -> dict[str, Any]:
 
 
 def server_settings(url: str) -> dict[str, str]:
-    """The server settings that decide what a commit costs."""
-    with psycopg2.connect(**connect_params(url)) as conn, conn.cursor() as cur:
-        settings = {}
-        for name in ("server_version", "fsync", "synchronous_commit", "wal_sync_method"):
-            cur.execute(f"SHOW {name}")
-            settings[name] = cur.fetchone()[0]
-    conn.close()
-    return settings
+    """The server's version and the settings that decide what a commit costs."""
+    names = ("server_version", "fsync", "synchronous_commit", "wal_sync_method")
+    conn = psycopg2.connect(**connect_params(url))
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT " + ", ".join(f"current_setting('{name}')" for name in names))
+            return dict(zip(names, cur.fetchone()))
+    finally:
+        conn.close()
 
 
 # -- (a) raw psycopg2 -----------------------------------------------------------------------------
@@ -323,7 +325,10 @@ def bench_http(port: int, token: str, case_ids: list[str], concurrency: int, sec
 def profile_top(op: Callable[[int], object], ops: int, top: int = 15) -> str:
     """Run ``op`` ``ops`` times under cProfile; the top entries by cumulative time."""
     profiler = cProfile.Profile()
-    profiler.runcall(lambda: [op(i) for i in range(ops)])
+    profiler.enable()
+    for i in range(ops):
+        op(i)
+    profiler.disable()
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(top)
     return out.getvalue()
@@ -368,14 +373,49 @@ def write_json(meta: dict[str, Any], results: dict[str, Measurement], ratio: dic
 # -- the run --------------------------------------------------------------------------------------
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--ops", type=int, default=3000, help="measured ops for (a), (b), (c)")
+    parser.add_argument("--ops", type=int, default=5000, help="measured ops for (a), (b), (c)")
     parser.add_argument("--cases", type=int, default=200, help="cases, used round-robin by all four")
-    parser.add_argument("--http-seconds", type=float, default=40.0, help="measured seconds of (d)")
+    parser.add_argument("--http-seconds", type=float, default=75.0, help="measured seconds of (d)")
     parser.add_argument("--concurrency", type=int, default=8, help="client threads for (d)")
     parser.add_argument("--warmup", type=int, default=200, help="unmeasured ops before (a), (b), (c)")
     parser.add_argument("--profile", type=int, default=0, metavar="P",
-                        help="afterwards, cProfile P ops of (b) and (c) and print the top 15")
-    return parser.parse_args(argv)
+                        help="after (c), cProfile P more ops of (b) and (c); print the top 15")
+    args = parser.parse_args(argv)
+    if args.cases < args.concurrency:
+        parser.error("--cases must be at least --concurrency: each client thread needs its own cases")
+    return args
+
+
+def measure(args: argparse.Namespace, urls: dict[str, str], stack: ExitStack
+            ) -> tuple[dict[str, Measurement], dict[str, str]]:
+    """Set up the cases, run (a) to (d), and the optional profiles; returns results and profiles."""
+    print(f"setting up {args.cases} in-progress cases for (b) and (c) ...", flush=True)
+    ledger, territory, case_ids = prepare_ledger(urls["ledger"], args.cases)
+    stack.callback(ledger.datastore.engine.dispose)
+    library, library_ids = prepare_library(urls["library"], territory, args.cases)
+    stack.callback(library.close)
+    chengguan, notes = territory.staff["chengguan"], CaseCommands(ledger)
+
+    def library_note(i: int) -> None:
+        library.note(library_ids[i % len(library_ids)], chengguan.actor, NOTE_TEXT)
+
+    def ledger_note(i: int) -> None:
+        notes.note(chengguan, case_ids[i % len(case_ids)], text=NOTE_TEXT)
+
+    results: dict[str, Measurement] = {}
+    for key, run in (("a", lambda: bench_raw(urls["raw"], case_ids, args.ops, args.warmup)),
+                     ("b", lambda: time_ops(library_note, args.ops, args.warmup)),
+                     ("c", lambda: time_ops(ledger_note, args.ops, args.warmup))):
+        print(f"running {LABELS[key]} ...", flush=True)
+        results[key] = run()
+    # Profiled before (d), whose writes through other processes would leave (c)'s cache stale.
+    profiles = {key: profile_top(op, args.profile)
+                for key, op in (("b", library_note), ("c", ledger_note)) if args.profile}
+    print(f"running {LABELS['d']} for {args.http_seconds:g}s with {args.concurrency} clients ...", flush=True)
+    with gunicorn_server(urls["ledger"]) as port:
+        results["d"] = bench_http(port, territory.tokens["chengguan"], case_ids,
+                                  args.concurrency, args.http_seconds)
+    return results, profiles
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -383,39 +423,15 @@ def main(argv: list[str] | None = None) -> None:
     server = postgres_server_url()
     with ExitStack() as stack:
         urls = stack.enter_context(fresh_databases(server, "raw", "library", "ledger"))
-        print(f"setting up {args.cases} in-progress cases for (b) and (c) ...", flush=True)
-        ledger, territory, case_ids = prepare_ledger(urls["ledger"], args.cases)
-        stack.callback(ledger.datastore.engine.dispose)
-        library, library_ids = prepare_library(urls["library"], territory, args.cases)
-        stack.callback(library.close)
-        chengguan, notes = territory.staff["chengguan"], CaseCommands(ledger)
-
-        def library_note(i: int) -> None:
-            library.note(library_ids[i % len(library_ids)], chengguan.actor, NOTE_TEXT)
-
-        def ledger_note(i: int) -> None:
-            notes.note(chengguan, case_ids[i % len(case_ids)], text=NOTE_TEXT)
-
-        results: dict[str, Measurement] = {}
-        for key, run in (("a", lambda: bench_raw(urls["raw"], case_ids, args.ops, args.warmup)),
-                         ("b", lambda: time_ops(library_note, args.ops, args.warmup)),
-                         ("c", lambda: time_ops(ledger_note, args.ops, args.warmup))):
-            print(f"running {LABELS[key]} ...", flush=True)
-            results[key] = run()
-        print(f"running {LABELS['d']} for {args.http_seconds:g}s with {args.concurrency} clients ...",
-              flush=True)
-        with gunicorn_server(urls["ledger"]) as port:
-            results["d"] = bench_http(port, territory.tokens["chengguan"], case_ids,
-                                      args.concurrency, args.http_seconds)
+        results, profiles = measure(args, urls, stack)
         meta = {**git_state(), "date": utc_now().isoformat(timespec="seconds"),
                 "cpu_count": os.cpu_count(), "postgres": server_settings(urls["raw"]),
                 "params": vars(args)}
-        ratio = ratios(results)
-        print_report(meta, results, ratio)
-        write_json(meta, results, ratio)
-        if args.profile:
-            for key, op in (("b", library_note), ("c", ledger_note)):
-                print(f"\ncProfile of {args.profile} ops of {LABELS[key]}:\n{profile_top(op, args.profile)}")
+    ratio = ratios(results)
+    print_report(meta, results, ratio)
+    write_json(meta, results, ratio)
+    for key, profile in profiles.items():
+        print(f"\ncProfile of {args.profile} ops of {LABELS[key]}:\n{profile}")
 
 
 if __name__ == "__main__":
