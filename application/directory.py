@@ -11,7 +11,7 @@ from sqlalchemy import insert, select
 
 from application import tables
 from application.errors import AlreadyExists, InvalidReference, NotFound
-from application.staff import GRID_SCOPED_ROLES, StaffMember, hash_token, new_token
+from application.staff import GRID_SCOPED_ROLES, StaffMember, TokenCache, hash_token, new_token
 from domain.actor import Role
 
 GRID_LEVELS = ("county", "town", "community", "grid_large", "grid_medium", "grid_small", "building")
@@ -20,10 +20,12 @@ GRID_LEVELS = ("county", "town", "community", "grid_large", "grid_medium", "grid
 class Directory:
     """Reads and writes the reference tables inside the event store's transactions."""
 
-    def __init__(self, transaction: Callable[..., Any], clock: Callable[[], datetime]) -> None:
+    def __init__(self, transaction: Callable[..., Any], clock: Callable[[], datetime],
+                 token_cache_seconds: float = 60.0) -> None:
         self._transaction = transaction
         self._clock = clock
         self._grid_paths: dict[str, str] = {}
+        self._tokens = TokenCache(token_cache_seconds)
 
     # -- grids -----------------------------------------------------------------------------
     def add_grid(self, *, code: str, name: str, level: str, parent: str | None) -> dict[str, Any]:
@@ -133,10 +135,16 @@ class Directory:
             raise InvalidReference("grid", f"unknown grid '{grid}'")
 
     def staff_by_token(self, token: str) -> StaffMember | None:
-        query = select(tables.staff).where(tables.staff.c.token_hash == hash_token(token))
-        with self._transaction(commit=False) as session:
-            row = session.execute(query).first()
-        return _staff_member(row._mapping) if row else None
+        token_hash = hash_token(token)
+        member = self._tokens.get(token_hash)
+        if member is None:
+            query = select(tables.staff).where(tables.staff.c.token_hash == token_hash)
+            with self._transaction(commit=False) as session:
+                row = session.execute(query).first()
+            if row is None:
+                return None
+            member = self._tokens.put(token_hash, _staff_member(row._mapping))
+        return member
 
     def get_staff(self, staff_id: str) -> StaffMember:
         with self._transaction(commit=False) as session:

@@ -53,7 +53,7 @@ class GridLedger(Application):
         self.local_zone = ZoneInfo(self.settings.timezone)
         self.datastore = self.recorder.datastore
         tables.metadata.create_all(self.datastore.engine)
-        self.directory = Directory(self.datastore.transaction, clock)
+        self.directory = Directory(self.datastore.transaction, clock, self.settings.token_cache_seconds)
         self.case_policy = CasePolicy(self.directory)
         self.time_limits = TimeLimitPolicy.from_file(self.settings.time_limits_file)
 

@@ -17,6 +17,7 @@ class Settings:
     timezone: str = "Asia/Shanghai"
     aggregate_cache_size: int = 10_000
     snapshot_interval: int = 50
+    token_cache_seconds: float = 60.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -27,12 +28,13 @@ class Settings:
             timezone=environ.get("GRIDLEDGER_TIMEZONE") or "Asia/Shanghai",
             aggregate_cache_size=int(environ.get("GRIDLEDGER_AGGREGATE_CACHE_SIZE") or 10_000),
             snapshot_interval=int(environ.get("GRIDLEDGER_SNAPSHOT_INTERVAL") or 50),
+            token_cache_seconds=float(environ.get("GRIDLEDGER_TOKEN_CACHE_SECONDS") or 60),
         )
 
     def event_store_env(self) -> dict[str, str]:
         """The eventsourcing library's settings for this configuration."""
         env = {
-            "PERSISTENCE_MODULE": "eventsourcing_sqlalchemy",
+            "PERSISTENCE_MODULE": "application.event_recorder:Factory",
             "SQLALCHEMY_URL": self.database_url,
             "AGGREGATE_CACHE_MAXSIZE": str(self.aggregate_cache_size),
             "IS_SNAPSHOTTING_ENABLED": "y",

@@ -15,6 +15,14 @@ Record = dict[str, Any]
 WORKING = (Status.IN_PROGRESS, Status.ASSIGNED)
 
 
+def due_at_for(status: str, claim_due_at: datetime | None,
+               resolve_due_at: datetime | None) -> datetime | None:
+    """The deadline that runs now: to claim before work starts, to resolve after."""
+    if status in (Status.ACCEPTED, Status.DISPATCHED):
+        return claim_due_at
+    return resolve_due_at
+
+
 class Case(Aggregate):
     """A case and the rules of its lifecycle; every public method is one command."""
 
@@ -57,10 +65,7 @@ class Case(Aggregate):
     # -- reading ---------------------------------------------------------------------------
     @property
     def due_at(self) -> datetime | None:
-        """The deadline that runs now: to claim before work starts, to resolve after."""
-        if self.status in (Status.ACCEPTED, Status.DISPATCHED):
-            return self.claim_due_at
-        return self.resolve_due_at
+        return due_at_for(self.status, self.claim_due_at, self.resolve_due_at)
 
     def is_overdue(self, now: datetime) -> bool:
         return self.status not in FINISHED and self.due_at is not None and now > self.due_at

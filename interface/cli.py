@@ -18,10 +18,11 @@ def main() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=None, type=int,
-              help="Worker processes (default: 1 on SQLite, 2×CPU+1 on PostgreSQL).")
-@click.option("--threads", default=8, show_default=True, type=int)
+              help="Worker processes (default: 1 on SQLite, 2×CPU on PostgreSQL).")
+@click.option("--threads", default=None, type=int,
+              help="Threads per worker (default: 8 on SQLite, 2 on PostgreSQL).")
 @click.option("--demo", is_flag=True, help="Load the demo territory first if the database is empty.")
-def serve(host: str, port: int, workers: int | None, threads: int, demo: bool) -> None:
+def serve(host: str, port: int, workers: int | None, threads: int | None, demo: bool) -> None:
     """Serve the HTTP API with gunicorn."""
     from interface.server import run_server
 

@@ -26,11 +26,21 @@ class GridLedgerServer(BaseApplication):  # type: ignore[misc]
         return create_app()
 
 
-def run_server(settings: Settings, *, host: str, port: int, workers: int | None, threads: int) -> None:
-    on_sqlite = settings.database_url.startswith("sqlite")
-    if workers is None:
-        # One SQLite file wants one writer process; PostgreSQL scales out with processes.
-        workers = 1 if on_sqlite else multiprocessing.cpu_count() * 2 + 1
+def default_concurrency(database_url: str) -> tuple[int, int]:
+    """(workers, threads): one SQLite file wants one process; PostgreSQL scales out with processes.
+
+    Few threads per process on PostgreSQL: measured faster than many (tests/benchmarks), the GIL being
+    the limit inside a process.
+    """
+    if database_url.startswith("sqlite"):
+        return 1, 8
+    return multiprocessing.cpu_count() * 2, 2
+
+
+def run_server(settings: Settings, *, host: str, port: int, workers: int | None,
+               threads: int | None) -> None:
+    default_workers, default_threads = default_concurrency(settings.database_url)
+    workers, threads = workers or default_workers, threads or default_threads
     # Create the tables once here, before workers start, so they never race to create them.
     GridLedger(settings).datastore.engine.dispose()
     GridLedgerServer({

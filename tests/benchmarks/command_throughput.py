@@ -6,8 +6,8 @@ taken round-robin:
   (a) raw      psycopg2: one INSERT of an event-sized row per transaction, commit each
   (b) library  eventsourcing's own PostgreSQL module: ``repository.get`` a Case, ``add_note``, ``save``
   (c) ledger   gridledger's ``CaseCommands.note`` on ``GridLedger`` (eventsourcing-sqlalchemy)
-  (d) http     ``POST /api/v1/cases/{id}/note`` under gunicorn (gthread, 2 workers x 8 threads),
-               driven by C client threads, each with one keep-alive connection and its own cases
+  (d) http     ``POST /api/v1/cases/{id}/note`` under gunicorn (gthread, workers x threads as 'gridledger serve'),
+               driven by C client processes, each with one keep-alive connection and its own cases
 
 Usage::
 
@@ -22,6 +22,8 @@ prints the top 15 entries by cumulative time of each after the table.
 from __future__ import annotations
 
 import argparse
+import http.client
+import multiprocessing
 import cProfile
 import io
 import json
@@ -44,13 +46,13 @@ from typing import IO, Any
 from uuid import UUID
 
 import psycopg2
-import urllib3
 from eventsourcing.application import Application
 from sqlalchemy.engine import make_url
 
 from application.case_commands import CaseCommands
 from application.ledger import GridLedger
 from application.settings import Settings
+from interface.server import default_concurrency
 from domain.actor import Actor
 from domain.case import Case
 from tests.support.postgres import create_database, drop_database, postgres_server_url
@@ -238,11 +240,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn_server(database_url: str) -> Iterator[int]:
-    """A real gunicorn (gthread, 2 workers x 8 threads) on a free port; yields the port once healthy."""
+def gunicorn_server(database_url: str, workers: int, threads: int) -> Iterator[int]:
+    """A real gunicorn (gthread) on a free port; yields the port once healthy."""
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", "--worker-class", "gthread", "--workers", "2",
-               "--threads", "8", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+    command = [sys.executable, "-m", "gunicorn", "--worker-class", "gthread", "--workers", str(workers),
+               "--threads", str(threads), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
                "interface.app:create_app()"]
     env = {**os.environ, "GRIDLEDGER_DATABASE_URL": database_url}
     with tempfile.TemporaryFile() as log:
@@ -261,14 +263,17 @@ def gunicorn_server(database_url: str) -> Iterator[int]:
 
 def wait_until_healthy(port: int, server: subprocess.Popen[bytes], log: IO[bytes],
                        timeout: float = 60.0) -> None:
-    pool = urllib3.HTTPConnectionPool("127.0.0.1", port, retries=False, timeout=2)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and server.poll() is None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
         try:
-            if pool.request("GET", "/healthz").status == 200:
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
                 return
-        except urllib3.exceptions.HTTPError:
+        except (OSError, http.client.HTTPException):
             pass
+        finally:
+            connection.close()
         time.sleep(0.2)
     log.seek(0)
     raise RuntimeError(f"gunicorn did not become healthy:\n{log.read().decode(errors='replace')}")
@@ -276,47 +281,60 @@ def wait_until_healthy(port: int, server: subprocess.Popen[bytes], log: IO[bytes
 
 @dataclass
 class Tally:
-    """One client thread's statuses and latencies inside the measured window."""
+    """One client's statuses and latencies inside the measured window."""
 
     statuses: Counter[str] = field(default_factory=Counter)
     latencies_ms: list[float] = field(default_factory=list)
 
 
 def post_notes(port: int, token: str, case_ids: list[str], measure_from: float, stop: float,
-               tally: Tally) -> None:
-    """Post notes round-robin over this thread's own cases on one keep-alive connection."""
-    pool = urllib3.HTTPConnectionPool("127.0.0.1", port, maxsize=1, block=True, retries=False, timeout=30)
+               results: Any) -> None:
+    """Post notes round-robin over this client's own cases on one keep-alive connection.
+
+    Runs in its own process with the plain standard-library client, so the load generator is neither
+    GIL-bound nor heavier than it needs to be on a 2-core machine.
+    """
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     body = json.dumps({"text": NOTE_TEXT}).encode()
+    tally = Tally()
     n = 0
     while (began := time.perf_counter()) < stop:
         path = f"/api/v1/cases/{case_ids[n % len(case_ids)]}/note"
         n += 1
         try:
-            status = str(pool.request("POST", path, body=body, headers=headers).status)
-        except urllib3.exceptions.HTTPError as error:
+            connection.request("POST", path, body=body, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            status = str(response.status)
+        except (OSError, http.client.HTTPException) as error:
             status = type(error).__name__
+            connection.close()
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         ended = time.perf_counter()
         if measure_from <= ended <= stop:
             tally.statuses[status] += 1
             if status == "200":
                 tally.latencies_ms.append((ended - began) * 1000)
+    results.put((dict(tally.statuses), tally.latencies_ms))
 
 
 def bench_http(port: int, token: str, case_ids: list[str], concurrency: int, seconds: float) -> Measurement:
-    """C threads post for a warm-up then ``seconds``; only responses completed in the window count."""
+    """C client processes post for a warm-up then ``seconds``; only responses completed in the window count."""
     measure_from = time.perf_counter() + HTTP_WARMUP_SECONDS
     stop = measure_from + seconds
-    tallies = [Tally() for _ in range(concurrency)]
-    threads = [threading.Thread(target=post_notes, args=(port, token, case_ids[i::concurrency],
-                                                         measure_from, stop, tallies[i]))
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    clients = [context.Process(target=post_notes, args=(port, token, case_ids[i::concurrency],
+                                                        measure_from, stop, results))
                for i in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    statuses = sum((tally.statuses for tally in tallies), Counter())
-    latencies = [latency for tally in tallies for latency in tally.latencies_ms]
+    for client in clients:
+        client.start()
+    collected = [results.get(timeout=seconds + 120) for _ in clients]
+    for client in clients:
+        client.join()
+    statuses = sum((Counter(counts) for counts, _ in collected), Counter())
+    latencies = [latency for _, client_latencies in collected for latency in client_latencies]
     failures = {status: count for status, count in statuses.items() if status != "200"}
     return Measurement(statuses["200"], seconds, latencies, failures)
 
@@ -376,7 +394,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--ops", type=int, default=5000, help="measured ops for (a), (b), (c)")
     parser.add_argument("--cases", type=int, default=200, help="cases, used round-robin by all four")
     parser.add_argument("--http-seconds", type=float, default=75.0, help="measured seconds of (d)")
-    parser.add_argument("--concurrency", type=int, default=8, help="client threads for (d)")
+    parser.add_argument("--concurrency", type=int, default=8, help="client processes for (d)")
+    workers, threads = default_concurrency("postgresql")
+    parser.add_argument("--workers", type=int, default=workers,
+                        help="gunicorn worker processes for (d) (default: as 'gridledger serve')")
+    parser.add_argument("--threads", type=int, default=threads,
+                        help="gunicorn threads per worker for (d) (default: as 'gridledger serve')")
     parser.add_argument("--warmup", type=int, default=200, help="unmeasured ops before (a), (b), (c)")
     parser.add_argument("--profile", type=int, default=0, metavar="P",
                         help="after (c), cProfile P more ops of (b) and (c); print the top 15")
@@ -412,7 +435,7 @@ def measure(args: argparse.Namespace, urls: dict[str, str], stack: ExitStack
     profiles = {key: profile_top(op, args.profile)
                 for key, op in (("b", library_note), ("c", ledger_note)) if args.profile}
     print(f"running {LABELS['d']} for {args.http_seconds:g}s with {args.concurrency} clients ...", flush=True)
-    with gunicorn_server(urls["ledger"]) as port:
+    with gunicorn_server(urls["ledger"], args.workers, args.threads) as port:
         results["d"] = bench_http(port, territory.tokens["chengguan"], case_ids,
                                   args.concurrency, args.http_seconds)
     return results, profiles

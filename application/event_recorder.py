@@ -1,0 +1,88 @@
+"""A leaner event recorder for eventsourcing-sqlalchemy: SQLAlchemy Core instead of the ORM.
+
+eventsourcing-sqlalchemy writes each stored event through an ORM session (``add`` + ``flush``) and reads
+them back through ``session.query``; per command that unit-of-work bookkeeping cost more CPU than the
+database round trips themselves. This recorder keeps the same tables, the same table lock (so commit
+order equals notification order, which the projections rely on) and the same NOTIFY, and only swaps
+the statements for compiled-once Core ones. Selected with ``PERSISTENCE_MODULE=application.event_recorder:Factory``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+import psycopg2
+from eventsourcing.persistence import IntegrityError, StoredEvent
+from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
+from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+
+class CoreApplicationRecorder(SQLAlchemyApplicationRecorder):
+    """Same storage as the library's recorder; Core statements on the hot paths."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        table = self.events_record_cls.__table__
+        self._table = table
+        self._insert = insert(table).returning(table.c.id)
+        self._columns = (table.c.originator_id, table.c.originator_version, table.c.topic, table.c.state)
+
+    def _insert_stored_events(self, session: Session, stored_events: Sequence[StoredEvent],
+                              **kwargs: Any) -> Sequence[int]:
+        if not stored_events:
+            return []
+        if self.datastore.engine is not None and self.datastore.engine.dialect.name == "postgresql":
+            return self._insert_in_one_round_trip(session, stored_events)
+        self._lock_table(session)
+        rows = [{"originator_id": e.originator_id, "originator_version": e.originator_version,
+                 "topic": e.topic, "state": e.state} for e in stored_events]
+        connection = session.connection()
+        return [connection.execute(self._insert, row).scalar_one() for row in rows]
+
+    def _insert_in_one_round_trip(self, session: Session, stored_events: Sequence[StoredEvent]) -> list[int]:
+        """LOCK, NOTIFY and INSERT … RETURNING sent together: the table lock is held for one round trip
+        plus the commit instead of three plus the commit. (NOTIFY is delivered at commit, so its place in
+        the transaction does not matter.)"""
+        table = f"{self.schema_name}.{self.events_table_name}" if self.schema_name else self.events_table_name
+        values, params = [], {}
+        for n, event in enumerate(stored_events):
+            values.append(f"(%(id{n})s, %(v{n})s, %(t{n})s, %(s{n})s)")
+            params.update({f"id{n}": str(event.originator_id), f"v{n}": event.originator_version,
+                           f"t{n}": event.topic, f"s{n}": psycopg2.Binary(event.state)})
+        statement = (
+            f"LOCK TABLE {table} IN EXCLUSIVE MODE; NOTIFY {self.channel_name}; "
+            f"INSERT INTO {table} (originator_id, originator_version, topic, state) "
+            f"VALUES {', '.join(values)} RETURNING id, originator_id, originator_version"
+        )
+        cursor = session.connection().connection.cursor()
+        try:
+            cursor.execute(statement, params)
+        except psycopg2.IntegrityError as error:  # another writer took this version first
+            raise IntegrityError(str(error)) from error
+        ids = {(str(row[1]), row[2]): row[0] for row in cursor.fetchall()}
+        return [ids[(str(e.originator_id), e.originator_version)] for e in stored_events]
+
+    def select_events(self, originator_id: UUID | str, gt: int | None = None, lte: int | None = None,
+                      desc: bool = False, limit: int | None = None) -> list[StoredEvent]:
+        version = self._table.c.originator_version
+        query = select(*self._columns).where(self._table.c.originator_id == originator_id)
+        if gt is not None:
+            query = query.where(version > gt)
+        if lte is not None:
+            query = query.where(version <= lte)
+        query = query.order_by(version.desc() if desc else version)
+        if limit is not None:
+            query = query.limit(limit)
+        with self.transaction(commit=False) as session:
+            rows = session.connection().execute(query).all()
+        return [StoredEvent(originator_id=row[0], originator_version=row[1], topic=row[2],
+                            state=bytes(row[3]) if isinstance(row[3], memoryview) else row[3])
+                for row in rows]
+
+
+class Factory(SQLAlchemyFactory):
+    application_recorder_class = CoreApplicationRecorder

@@ -1,0 +1,138 @@
+"""Case list and search (GET /cases): one row per case, filtered, scoped and rolled up by grid subtree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    and_,
+    func,
+    or_,
+    select,
+)
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import ColumnElement
+
+from domain.case_types import FINISHED
+from projections.case_rows import GridPaths, fold_batch, replace_rows
+from projections.events import ProjectedEvent
+from projections.scope import Scope, subtree
+
+metadata = MetaData()
+cases = Table(
+    "rm_case_list", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("case_no", String(32), nullable=False, unique=True),
+    Column("title", Text, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("category", String(32), nullable=False),
+    Column("channel", String(32), nullable=False),
+    Column("track", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("working_status", String(16), nullable=False),
+    Column("grid", String(64), nullable=False),
+    Column("grid_path", Text, nullable=False),
+    Column("lead_department", String(64)),
+    Column("co_departments", Text, nullable=False),
+    Column("reported_by", String(36)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("claim_due_at", DateTime(timezone=True)),
+    Column("resolve_due_at", DateTime(timezone=True)),
+    Column("due_at", DateTime(timezone=True)),
+    Column("resolved_at", DateTime(timezone=True)),
+    Column("closed_at", DateTime(timezone=True)),
+    Column("followed_up", Boolean, nullable=False),
+    Column("last_satisfaction", String(32)),
+    Column("reopen_count", Integer, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("position", BigInteger, nullable=False),
+)
+# A page is "newest first within a subtree, maybe of one status": these keep it an index range scan.
+Index("rm_case_list_grid_created", cases.c.grid_path, cases.c.created_at)
+Index("rm_case_list_status_created", cases.c.status, cases.c.created_at)
+Index("rm_case_list_created", cases.c.created_at)
+Index("rm_case_list_lead_status", cases.c.lead_department, cases.c.status, cases.c.created_at)
+Index("rm_case_list_category_created", cases.c.category, cases.c.created_at)
+Index("rm_case_list_due", cases.c.due_at)
+Index("rm_case_list_reported_by", cases.c.reported_by, cases.c.created_at)
+
+COLUMNS = [c.name for c in cases.columns]
+
+
+class CaseListProjection:
+    name = "case_list"
+    metadata = metadata
+
+    def __init__(self) -> None:
+        self._grid_paths = GridPaths()
+
+    def apply(self, connection: Connection, events: list[ProjectedEvent]) -> None:
+        summaries = fold_batch(connection, cases, events, COLUMNS)
+        rows = {}
+        for case_id, summary in summaries.items():
+            if summary is not None:
+                summary["grid_path"] = self._grid_paths.path(connection, summary["grid"])
+                rows[case_id] = {column: summary.get(column) for column in COLUMNS}
+        replace_rows(connection, cases, rows)
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    status: str | None = None
+    grid_path: str | None = None
+    category: str | None = None
+    track: str | None = None
+    channel: str | None = None
+    department: str | None = None
+    overdue: bool | None = None
+    q: str | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+
+
+def search(connection: Connection, filters: CaseFilters, scope: Scope, *, now: datetime, page: int,
+           per_page: int, count_limit: int) -> tuple[list[dict[str, Any]], int]:
+    """One page of cases, newest first, and the number of matches (counted up to ``count_limit``)."""
+    conditions = _conditions(filters, now) + scope.conditions(cases)
+    query = select(cases).where(and_(*conditions)).order_by(cases.c.created_at.desc(), cases.c.id)
+    rows = connection.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
+    capped = select(cases.c.id).where(and_(*conditions)).limit(count_limit).subquery()
+    total = connection.execute(select(func.count()).select_from(capped)).scalar_one()
+    return [dict(row._mapping) for row in rows], total
+
+
+def _conditions(f: CaseFilters, now: datetime) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    for column in ("status", "category", "track", "channel"):
+        if getattr(f, column) is not None:
+            conditions.append(cases.c[column] == getattr(f, column))
+    if f.grid_path is not None:
+        conditions.append(subtree(cases.c.grid_path, f.grid_path))
+    if f.department is not None:
+        conditions.append(or_(cases.c.lead_department == f.department,
+                              cases.c.co_departments.like(f"%,{f.department},%")))
+    if f.overdue is not None:
+        late = and_(cases.c.due_at < now, cases.c.status.notin_([s.value for s in FINISHED]))
+        conditions.append(late if f.overdue else ~late)
+    if f.q:
+        pattern = f"%{f.q}%"
+        conditions.append(or_(cases.c.title.like(pattern), cases.c.description.like(pattern),
+                              cases.c.case_no == f.q))
+    if f.created_from is not None:
+        conditions.append(cases.c.created_at >= f.created_from)
+    if f.created_to is not None:
+        conditions.append(cases.c.created_at <= f.created_to)
+    return conditions

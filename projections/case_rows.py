@@ -1,0 +1,56 @@
+"""Shared machinery for read models that keep one row per case: load, fold, write back per batch."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Table, delete, insert, select
+from sqlalchemy.engine import Connection
+
+from application.tables import grids
+from projections.case_summary import Summary, fold
+from projections.events import ProjectedEvent
+
+CHUNK = 500
+
+
+class GridPaths:
+    """Grid code → materialised path; grids never move, so the answer is cached."""
+
+    def __init__(self) -> None:
+        self._paths: dict[str, str] = {}
+
+    def path(self, connection: Connection, code: str) -> str:
+        if code not in self._paths:
+            row = connection.execute(select(grids.c.path).where(grids.c.code == code)).first()
+            self._paths[code] = row[0] if row else f"/?{code}/"
+        return self._paths[code]
+
+
+def fold_batch(connection: Connection, table: Table, events: Iterable[ProjectedEvent],
+               columns: Iterable[str]) -> dict[str, Summary | None]:
+    """The summaries of every case touched by ``events``, folded from their stored rows.
+
+    A case's stored row must hold every summary field the fold reads; ``columns`` are the ones stored.
+    """
+    case_events = [e for e in events if e.aggregate_type == "Case"]
+    ids = list(dict.fromkeys(e.aggregate_id for e in case_events))
+    summaries: dict[str, Summary | None] = {}
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        for row in connection.execute(select(table).where(table.c.id.in_(chunk))):
+            summaries[row.id] = dict(row._mapping)
+    for event in case_events:
+        summaries[event.aggregate_id] = fold(summaries.get(event.aggregate_id), event)
+    return summaries
+
+
+def replace_rows(connection: Connection, table: Table, rows: dict[str, dict[str, Any] | None]) -> None:
+    """Delete the touched rows and insert their new versions (one bulk statement each)."""
+    ids = list(rows)
+    for start in range(0, len(ids), CHUNK):
+        connection.execute(delete(table).where(table.c.id.in_(ids[start:start + CHUNK])))
+    fresh = [row for row in rows.values() if row is not None]
+    if fresh:
+        connection.execute(insert(table), fresh)

@@ -1,0 +1,106 @@
+"""The flat summary of a case that the case list and the work queues store, folded from its events.
+
+It mirrors the Case aggregate's state transitions (domain/case.py) for the fields read models need.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from domain.case import due_at_for
+from domain.case_types import FINISHED, Status
+from projections.events import ProjectedEvent
+
+Summary = dict[str, Any]
+
+
+def _reported(_: Summary | None, e: ProjectedEvent) -> Summary:
+    report = e.data["report"]
+    return {
+        "id": e.aggregate_id, "case_no": e.data["case_no"], "title": report["title"],
+        "description": report["description"], "category": report["category"], "channel": report["channel"],
+        "track": report["track"], "status": Status.REPORTED.value, "working_status": Status.IN_PROGRESS.value,
+        "grid": report["grid"], "lead_department": None, "co_departments": "", "reported_by": e.actor.get("id"),
+        "created_at": e.at, "claim_due_at": None, "resolve_due_at": None, "resolved_at": None,
+        "closed_at": None, "followed_up": False, "last_satisfaction": None, "reopen_count": 0,
+    }
+
+
+def _accepted(s: Summary, e: ProjectedEvent) -> None:
+    s.update(status=Status.ACCEPTED.value, category=e.data["category"], track=e.data["track"],
+             claim_due_at=e.data["claim_due_at"], resolve_due_at=e.data["resolve_due_at"])
+
+
+def _dispatched(s: Summary, e: ProjectedEvent) -> None:
+    s.update(status=Status.DISPATCHED.value, lead_department=e.data["lead_department"],
+             co_departments=join_codes(e.data["co_departments"]))
+
+
+def _returned(s: Summary, _: ProjectedEvent) -> None:
+    s.update(status=Status.ACCEPTED.value, lead_department=None, co_departments="")
+
+
+def _extended(s: Summary, e: ProjectedEvent) -> None:
+    s["claim_due_at" if s["status"] == Status.DISPATCHED else "resolve_due_at"] = e.data["due_at"]
+
+
+def _resolved(s: Summary, e: ProjectedEvent) -> None:
+    s.update(working_status=s["status"], status=Status.RESOLVED.value, resolved_at=e.at, followed_up=False)
+
+
+def _followed_up(s: Summary, e: ProjectedEvent) -> None:
+    s.update(followed_up=True, last_satisfaction=e.data["satisfaction"])
+    if e.data["satisfaction"] == "unsatisfied":
+        _reopen(s)
+
+
+def _reopen(s: Summary, _: ProjectedEvent | None = None) -> None:
+    s.update(status=s["working_status"], reopen_count=s["reopen_count"] + 1)
+
+
+def _set_status(status: Status, **stamps: str) -> Callable[[Summary, ProjectedEvent], None]:
+    def apply(s: Summary, e: ProjectedEvent) -> None:
+        s["status"] = status.value
+        for field in stamps.values():
+            s[field] = e.at
+    return apply
+
+
+FOLDS: dict[str, Callable[[Summary, ProjectedEvent], None]] = {
+    "Accepted": _accepted,
+    "Rejected": _set_status(Status.REJECTED),
+    "Merged": _set_status(Status.MERGED),
+    "Dispatched": _dispatched,
+    "Claimed": _set_status(Status.IN_PROGRESS),
+    "Returned": _returned,
+    "Extended": _extended,
+    "Resolved": _resolved,
+    "FollowedUp": _followed_up,
+    "Reopened": _reopen,
+    "Closed": _set_status(Status.CLOSED, at="closed_at"),
+}
+
+
+def fold(summary: Summary | None, event: ProjectedEvent) -> Summary | None:
+    """The summary after ``event``; events that change nothing listed (notes) only bump the version."""
+    if event.type == "Reported":
+        summary = _reported(None, event)
+    elif summary is None:
+        return None  # an event of a case this read model never saw reported (cannot happen in order)
+    elif event.type in FOLDS:
+        FOLDS[event.type](summary, event)
+    summary.update(version=event.version, position=event.position, updated_at=event.at,
+                   due_at=current_due_at(summary))
+    return summary
+
+
+def current_due_at(summary: Summary) -> Any:
+    if summary["status"] in FINISHED:
+        return None
+    return due_at_for(summary["status"], summary["claim_due_at"], summary["resolve_due_at"])
+
+
+def join_codes(codes: list[str]) -> str:
+    """Department codes stored as ",a,b," so one LIKE '%,a,%' finds a co-department."""
+    return f",{','.join(codes)}," if codes else ""

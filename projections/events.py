@@ -1,0 +1,60 @@
+"""Notifications from the event store, decoded once per batch for every projection."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from eventsourcing.persistence import Mapper, StoredEvent
+from sqlalchemy import Table, select
+from sqlalchemy.engine import Connection
+
+ENVELOPE = ("originator_id", "originator_version", "originator_topic", "timestamp", "actor")
+
+
+@dataclass(frozen=True)
+class ProjectedEvent:
+    """One event as projections see it: where it sits in the global order, what and who."""
+
+    position: int
+    aggregate_id: str
+    aggregate_type: str
+    version: int
+    type: str
+    topic: str
+    at: datetime
+    actor: dict[str, Any]
+    data: dict[str, Any]
+
+
+def read_batch(connection: Connection, events_table: Table, mapper: Mapper, *, after: int,
+               limit: int) -> list[ProjectedEvent]:
+    """The next ``limit`` events after ``after``, in notification order."""
+    rows = connection.execute(
+        select(events_table.c.id, events_table.c.originator_id, events_table.c.originator_version,
+               events_table.c.topic, events_table.c.state)
+        .where(events_table.c.id > after).order_by(events_table.c.id).limit(limit)
+    ).all()
+    return [decode(mapper, row) for row in rows]
+
+
+def decode(mapper: Mapper, row: Any) -> ProjectedEvent:
+    position, originator_id, version, topic, state = row
+    event = mapper.to_domain_event(StoredEvent(
+        originator_id=originator_id, originator_version=version, topic=topic,
+        state=bytes(state) if isinstance(state, memoryview) else state))
+    attributes = vars(event)
+    qualified = topic.partition(":")[2]  # "Case.Accepted"
+    aggregate_type, _, event_type = qualified.rpartition(".")
+    return ProjectedEvent(
+        position=position,
+        aggregate_id=str(originator_id),
+        aggregate_type=aggregate_type,
+        version=version,
+        type=event_type,
+        topic=topic,
+        at=attributes["timestamp"],
+        actor=attributes.get("actor") or {},
+        data={k: v for k, v in attributes.items() if k not in ENVELOPE},
+    )
