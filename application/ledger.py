@@ -56,6 +56,7 @@ class GridLedger(Application):
         self.directory = Directory(self.datastore.transaction, clock, self.settings.token_cache_seconds)
         self.case_policy = CasePolicy(self.directory)
         self.time_limits = TimeLimitPolicy.from_file(self.settings.time_limits_file)
+        self.after_save: list[Callable[[], None]] = []  # e.g. wake an in-process projection worker
 
     # -- running a command -------------------------------------------------------------------
     def execute(self, staff: StaffMember, idempotency: IdempotencyKey | None,
@@ -80,6 +81,8 @@ class GridLedger(Application):
                 return replayed
             raise ConcurrentUpdate("the case was changed by someone else at the same moment; "
                                    "reload it and try again") from error
+        for listener in self.after_save:
+            listener()
         return CaseOutcome(case, outcome.position)
 
     def _replay(self, outcome: StoredOutcome) -> CaseOutcome:

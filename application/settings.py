@@ -18,17 +18,23 @@ class Settings:
     aggregate_cache_size: int = 10_000
     snapshot_interval: int = 50
     token_cache_seconds: float = 60.0
+    projections_in_process: bool = True
+    min_position_wait: float = 3.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
+        database_url = environ.get("GRIDLEDGER_DATABASE_URL") or DEFAULT_DATABASE_URL
         return cls(
-            database_url=environ.get("GRIDLEDGER_DATABASE_URL") or DEFAULT_DATABASE_URL,
+            database_url=database_url,
             cipher_key=environ.get("GRIDLEDGER_CIPHER_KEY") or None,
             time_limits_file=environ.get("GRIDLEDGER_TIME_LIMITS") or None,
             timezone=environ.get("GRIDLEDGER_TIMEZONE") or "Asia/Shanghai",
             aggregate_cache_size=int(environ.get("GRIDLEDGER_AGGREGATE_CACHE_SIZE") or 10_000),
             snapshot_interval=int(environ.get("GRIDLEDGER_SNAPSHOT_INTERVAL") or 50),
             token_cache_seconds=float(environ.get("GRIDLEDGER_TOKEN_CACHE_SECONDS") or 60),
+            projections_in_process=_flag(environ.get("GRIDLEDGER_PROJECTIONS_IN_PROCESS"),
+                                         default=database_url.startswith("sqlite")),
+            min_position_wait=float(environ.get("GRIDLEDGER_MIN_POSITION_WAIT") or 3),
         )
 
     def event_store_env(self) -> dict[str, str]:
@@ -42,3 +48,9 @@ class Settings:
         if self.cipher_key:
             env.update(CIPHER_TOPIC="eventsourcing.cipher:AESCipher", CIPHER_KEY=self.cipher_key)
         return env
+
+
+def _flag(value: str | None, *, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")

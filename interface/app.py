@@ -13,24 +13,34 @@ from application.settings import Settings
 from interface.auth import authenticate
 from interface.context import Services
 from interface.problems import register_problem_handlers
-from interface.views import cases, health, openapi, reference
+from interface.views import cases, health, openapi, read_models, reference
+from projections.registry import Projections
 
 API_PREFIX = "/api/v1"
 
 
-def create_app(config: Mapping[str, Any] | None = None, ledger: GridLedger | None = None) -> Flask:
-    """Build the app; ``ledger`` defaults to one configured from the environment."""
+def create_app(config: Mapping[str, Any] | None = None, ledger: GridLedger | None = None,
+               projections: Projections | None = None) -> Flask:
+    """Build the app; ``ledger`` defaults to one configured from the environment.
+
+    With ``GRIDLEDGER_PROJECTIONS_IN_PROCESS`` (default: on for SQLite, off for PostgreSQL, where
+    ``gridledger projections run`` is the worker) the read models are kept up to date by a thread here.
+    """
     app = Flask(__name__)
     app.config.update(JSON_AS_ASCII=False, MAX_CONTENT_LENGTH=1024 * 1024)
     app.config.update(config or {})
     app.json.ensure_ascii = False
     ledger = ledger or GridLedger(Settings.from_env())
     app.config.setdefault("GRIDLEDGER_TIMEZONE", ledger.settings.timezone)
-    app.extensions["gridledger"] = Services(ledger=ledger, cases=CaseCommands(ledger))
+    projections = projections or Projections(ledger)
+    if app.config.get("GRIDLEDGER_PROJECTIONS_IN_PROCESS", ledger.settings.projections_in_process):
+        projections.start()
+    app.extensions["gridledger"] = Services(ledger=ledger, cases=CaseCommands(ledger), projections=projections,
+                                            min_position_wait=ledger.settings.min_position_wait)
 
     api = Blueprint("api", __name__, url_prefix=API_PREFIX)
     api.before_request(authenticate)
-    for child in (reference.blueprint, cases.blueprint, openapi.blueprint):
+    for child in (reference.blueprint, read_models.blueprint, cases.blueprint, openapi.blueprint):
         api.register_blueprint(child)
     app.register_blueprint(api)
     app.register_blueprint(health.blueprint)

@@ -9,12 +9,15 @@ from flask import current_app
 from application.case_commands import CaseCommands
 from application.directory import Directory
 from application.ledger import GridLedger
+from projections.registry import Projections
 
 
 @dataclass(frozen=True)
 class Services:
     ledger: GridLedger
     cases: CaseCommands
+    projections: Projections
+    min_position_wait: float = 3.0
 
     @property
     def directory(self) -> Directory:

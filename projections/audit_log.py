@@ -10,6 +10,7 @@ from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, MetaData, S
 from sqlalchemy.engine import Connection
 
 from domain.case_types import EVENT_LABELS
+from projections.case_rows import utc
 from projections.events import ProjectedEvent
 from projections.masking import masked
 
@@ -41,7 +42,7 @@ class AuditLogProjection:
 
     def apply(self, connection: Connection, events: list[ProjectedEvent]) -> None:
         rows = [{
-            "position": e.position, "at": e.at, "aggregate_type": e.aggregate_type,
+            "position": e.position, "at": utc(e.at), "aggregate_type": e.aggregate_type,
             "aggregate_id": e.aggregate_id, "version": e.version, "event_type": e.type,
             "label": _label(e), "actor_id": e.actor.get("id"), "actor_name": e.actor.get("name"),
             "actor_role": e.actor.get("role"), "actor_org": e.actor.get("org"),
@@ -71,9 +72,9 @@ def audit_page(connection: Connection, *, actor: str | None, aggregate_type: str
         if value is not None:
             conditions.append(audit.c[column] == value)
     if start is not None:
-        conditions.append(audit.c.at >= start)
+        conditions.append(audit.c.at >= utc(start))
     if end is not None:
-        conditions.append(audit.c.at <= end)
+        conditions.append(audit.c.at <= utc(end))
     where = and_(*conditions)
     query = select(audit).where(where).order_by(audit.c.position).limit(per_page).offset((page - 1) * per_page)
     rows = [dict(row._mapping) for row in connection.execute(query)]

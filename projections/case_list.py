@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from domain.case_types import FINISHED
-from projections.case_rows import GridPaths, fold_batch, replace_rows
+from projections.case_rows import GridPaths, fold_batch, replace_rows, utc
 from projections.events import ProjectedEvent
 from projections.scope import Scope, subtree
 
@@ -116,6 +116,7 @@ def search(connection: Connection, filters: CaseFilters, scope: Scope, *, now: d
 
 def _conditions(f: CaseFilters, now: datetime) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
+    now = utc(now)
     for column in ("status", "category", "track", "channel"):
         if getattr(f, column) is not None:
             conditions.append(cases.c[column] == getattr(f, column))
@@ -132,7 +133,7 @@ def _conditions(f: CaseFilters, now: datetime) -> list[ColumnElement[bool]]:
         conditions.append(or_(cases.c.title.like(pattern), cases.c.description.like(pattern),
                               cases.c.case_no == f.q))
     if f.created_from is not None:
-        conditions.append(cases.c.created_at >= f.created_from)
+        conditions.append(cases.c.created_at >= utc(f.created_from))
     if f.created_to is not None:
-        conditions.append(cases.c.created_at <= f.created_to)
+        conditions.append(cases.c.created_at <= utc(f.created_to))
     return conditions

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import Table, delete, insert, select
@@ -48,9 +49,19 @@ def fold_batch(connection: Connection, table: Table, events: Iterable[ProjectedE
 
 def replace_rows(connection: Connection, table: Table, rows: dict[str, dict[str, Any] | None]) -> None:
     """Delete the touched rows and insert their new versions (one bulk statement each)."""
+    for row in rows.values():
+        if row is not None:
+            row.update({key: utc(value) for key, value in row.items() if isinstance(value, datetime)})
     ids = list(rows)
     for start in range(0, len(ids), CHUNK):
         connection.execute(delete(table).where(table.c.id.in_(ids[start:start + CHUNK])))
     fresh = [row for row in rows.values() if row is not None]
     if fresh:
         connection.execute(insert(table), fresh)
+
+
+def utc(moment: datetime) -> datetime:
+    """Read models store UTC (SQLite keeps no offset, so everything must agree on one)."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 
 from domain.case_types import Status
 from projections.case_list import cases as case_list
-from projections.case_rows import GridPaths, fold_batch, replace_rows
+from projections.case_rows import GridPaths, fold_batch, replace_rows, utc
 from projections.case_summary import Summary
 from projections.events import ProjectedEvent
 from projections.scope import Scope, subtree
@@ -23,7 +23,7 @@ metadata = MetaData()
 # Same summary columns as the case list (the fold needs them) but only open cases, plus their queue.
 items = Table(
     "rm_work_queue", metadata,
-    *(column.copy() for column in case_list.columns if column.name != "description"),
+    *(column._copy() for column in case_list.columns if column.name != "description"),
     Column("queue", String(16), nullable=True),
 )
 Index("rm_work_queue_queue_due", items.c.queue, items.c.due_at)
@@ -73,7 +73,7 @@ def queue_page(connection: Connection, name: str, scope: Scope, *, now: datetime
                department: str | None, page: int, per_page: int) -> tuple[list[dict[str, Any]], int]:
     """One page of a queue sorted by due time (cases without a deadline last, oldest first)."""
     if name == "overdue":
-        conditions = [items.c.queue.in_(RUNNING_CLOCK), items.c.due_at < now]
+        conditions = [items.c.queue.in_(RUNNING_CLOCK), items.c.due_at < utc(now)]
     else:
         conditions = [items.c.queue == name]
     if department is not None:

@@ -62,8 +62,11 @@ def territory(ledger: GridLedger) -> Territory:
 
 
 @pytest.fixture
-def app(ledger: GridLedger) -> Flask:
-    return create_app({"TESTING": True}, ledger=ledger)
+def app(ledger: GridLedger) -> Iterator[Flask]:
+    """The API with its projections running in a background thread, as on the embedded default."""
+    app = create_app({"TESTING": True, "GRIDLEDGER_PROJECTIONS_IN_PROCESS": True}, ledger=ledger)
+    yield app
+    app.extensions["gridledger"].projections.close()
 
 
 @pytest.fixture

@@ -30,9 +30,10 @@ def test_demo_then_staff_add_prints_a_working_token(runner: CliRunner) -> None:
 
     from interface.app import create_app
 
-    client = create_app({"TESTING": True}).test_client()
-    me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).get_json()
+    app = create_app({"TESTING": True})
+    me = app.test_client().get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).get_json()
     assert (me["name"], me["grid"]) == ("程晓燕", "chayuan-01")
+    app.extensions["gridledger"].projections.close()
 
 
 def test_staff_add_refuses_an_unknown_grid(runner: CliRunner) -> None:

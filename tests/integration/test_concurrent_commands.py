@@ -29,9 +29,11 @@ def two_servers(postgres_database_url: str) -> Iterator[tuple[FlaskClient, Flask
     member, token = ledgers[0].directory.add_staff(name="调度二号", role=Role.DISPATCHER,
                                                   grid=territory.grid("ziyang"))
     territory.staff["dispatcher_b"], territory.tokens["dispatcher_b"] = member, token
-    clients = [create_app({"TESTING": True}, ledger=ledger).test_client() for ledger in ledgers]
-    yield clients[0], clients[1], territory
-    for ledger in ledgers:
+    apps = [create_app({"TESTING": True, "GRIDLEDGER_PROJECTIONS_IN_PROCESS": False}, ledger=ledger)
+            for ledger in ledgers]
+    yield apps[0].test_client(), apps[1].test_client(), territory
+    for app, ledger in zip(apps, ledgers):
+        app.extensions["gridledger"].projections.close()
         ledger.datastore.engine.dispose()
 
 

@@ -1,0 +1,120 @@
+"""Read models over HTTP: the case list, the work queues, the audit log and the projections' state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, jsonify
+
+from application.errors import Forbidden, InvalidReference
+from application.staff import StaffMember
+from domain.actor import Role
+from interface import read_presenters as present
+from interface.auth import current_staff, require_role
+from interface.context import services
+from interface.problems import Problem
+from interface.requests import with_query
+from interface.schemas import read_models as schemas
+from projections import audit_log, case_list, work_queues
+from projections.registry import AUDIT_LOG, CASE_LIST, WORK_QUEUES
+from projections.scope import Scope
+
+blueprint = Blueprint("read_models", __name__)
+EVERYTHING = (Role.ADMIN, Role.AUDITOR, Role.MEETING_SECRETARY)
+
+
+@blueprint.get("/cases")
+@with_query(schemas.CaseListQuerySchema)
+def list_cases(query: dict[str, Any]) -> Response:
+    """Cases, newest first: filtered, rolled up by grid subtree, scoped by role."""
+    staff, page = current_staff(), _page(query, CASE_LIST)
+    filters = case_list.CaseFilters(
+        status=query.get("status"), grid_path=_grid_path(query.get("grid")), category=query.get("category"),
+        track=query.get("track"), channel=query.get("channel"), department=query.get("department"),
+        overdue=query.get("overdue"), q=query.get("q"), created_from=query.get("created_from"),
+        created_to=query.get("created_to"))
+    now = services().ledger.clock()
+    with services().projections.db.connect() as connection:
+        rows, total = case_list.search(connection, filters, scope_of(staff), now=now, count_limit=10_000,
+                                       **page)
+    return _page_response([present.case_row(row, now, _zone()) for row in rows], total, page)
+
+
+@blueprint.get("/queues/<name>")
+@with_query(schemas.QueueQuerySchema)
+def queue(name: str, query: dict[str, Any]) -> Response:
+    """A work queue sorted by due time, with overdue computed against now."""
+    if name not in work_queues.QUEUES:
+        abort(404, f"there is no queue '{name}'; queues: {', '.join(work_queues.QUEUES)}")
+    staff, page = current_staff(), _page(query, WORK_QUEUES)
+    department = query.get("department")
+    if staff.role == Role.DEPARTMENT:
+        if department not in (None, staff.department):
+            raise Forbidden("department staff see only their own department's queue")
+        department = staff.department
+    now = services().ledger.clock()
+    with services().projections.db.connect() as connection:
+        rows, total = work_queues.queue_page(connection, name, scope_of(staff), now=now,
+                                             grid_path=_grid_path(query.get("grid")), department=department,
+                                             **page)
+    return _page_response([present.queue_row(row, now, _zone()) for row in rows], total, page)
+
+
+@blueprint.get("/audit")
+@with_query(schemas.AuditQuerySchema)
+def audit(query: dict[str, Any]) -> Response:
+    """Every event of every aggregate, oldest first (auditors and admins)."""
+    require_role(Role.AUDITOR, Role.ADMIN)
+    page = _page(query, AUDIT_LOG)
+    filters = {key: query.get(key) for key in ("actor", "aggregate_type", "aggregate_id", "event_type",
+                                               "start", "end")}
+    with services().projections.db.connect() as connection:
+        rows, total = audit_log.audit_page(connection, count_limit=10_000, **filters, **page)
+    return _page_response([present.audit_row(row, _zone()) for row in rows], total, page)
+
+
+@blueprint.get("/projections")
+def projections_status() -> Response:
+    """Each projection's position, the store's head and the lag (admins and auditors)."""
+    require_role(Role.AUDITOR, Role.ADMIN)
+    running = services().projections
+    return jsonify({"items": [present.projection_status(status) for status in running.engine.statuses()],
+                    "worker": {"in_process": running.running, "last_error": running.worker.last_error}})
+
+
+def scope_of(staff: StaffMember) -> Scope:
+    if staff.role in EVERYTHING:
+        return Scope(everything=True)
+    if staff.role == Role.DEPARTMENT:
+        return Scope(department=staff.department)
+    if staff.role == Role.INTAKE:
+        return Scope(reported_by=staff.id)
+    return Scope(grid_path=services().directory.grid_path(staff.grid) if staff.grid else None)
+
+
+def _grid_path(code: str | None) -> str | None:
+    if code is None:
+        return None
+    path = services().directory.grid_path(code)
+    if path is None:
+        raise InvalidReference("grid", f"unknown grid '{code}'")
+    return path
+
+
+def _page(query: dict[str, Any], projection: str) -> dict[str, int]:
+    """Waits for ``min_position`` (read-your-writes); 503 with Retry-After when the model lags too far."""
+    if (position := query.get("min_position")) is not None:
+        running = services().projections
+        if not running.wait_for(position, [projection], timeout=services().min_position_wait):
+            raise Problem(503, "Read model behind", f"the {projection} read model has not yet reached "
+                          f"position {position}; retry shortly", kind="read-model-behind",
+                          headers={"Retry-After": "1"})
+    return {"page": query["page"], "per_page": query["per_page"]}
+
+
+def _zone() -> Any:
+    return services().ledger.local_zone
+
+
+def _page_response(items: list[dict[str, Any]], total: int, page: dict[str, int]) -> Response:
+    return jsonify({"items": items, "total": total, **page})

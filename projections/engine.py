@@ -1,0 +1,198 @@
+"""The projection engine: applies the event store to read models in batches, exactly once.
+
+For each batch and each projection, one transaction holds: the projection's tracking row (locked on
+PostgreSQL), its read-model writes, and the move of its position. A crash anywhere rolls all three back;
+a second worker of the same projection finds the position moved and drops its copy of the batch. An
+event a projection cannot apply stops that projection (the error names it, the event's position and its
+type) and the others go on. A lost database connection means back off and resume.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from eventsourcing.persistence import Mapper
+from sqlalchemy import MetaData, Table, func, select
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
+
+from projections import tracking
+from projections.events import ProjectedEvent, read_batch
+
+logger = logging.getLogger(__name__)
+
+
+class Projection(Protocol):
+    name: str
+    metadata: MetaData
+
+    def apply(self, connection: Connection, events: list[ProjectedEvent]) -> None: ...
+
+
+@dataclass(frozen=True)
+class ProjectionStatus:
+    name: str
+    position: int
+    head: int
+    status: str
+    error: str | None
+
+    @property
+    def lag(self) -> int:
+        return max(self.head - self.position, 0)
+
+
+class ProjectionEngine:
+    def __init__(self, engine: Engine, events_table: Table, mapper: Mapper,
+                 projections: Sequence[Projection], *, batch_size: int = 1000) -> None:
+        self.engine = engine
+        self.events_table = events_table
+        self.mapper = mapper
+        self.projections = {projection.name: projection for projection in projections}
+        self.batch_size = batch_size
+
+    # -- set-up and status ----------------------------------------------------------------------
+    def create_tables(self) -> None:
+        tracking.metadata.create_all(self.engine)
+        for projection in self.projections.values():
+            projection.metadata.create_all(self.engine)
+        with self.engine.begin() as connection:
+            for name in self.projections:
+                tracking.ensure(connection, name)
+
+    def statuses(self) -> list[ProjectionStatus]:
+        with self.engine.connect() as connection:
+            head = connection.execute(select(func.max(self.events_table.c.id))).scalar() or 0
+            progress = tracking.all_progress(connection)
+        return [ProjectionStatus(name, progress[name].position, head, progress[name].status, progress[name].error)
+                for name in self.projections if name in progress]
+
+    def positions(self, names: Sequence[str]) -> dict[str, int]:
+        with self.engine.connect() as connection:
+            progress = tracking.all_progress(connection)
+        return {name: progress[name].position for name in names if name in progress}
+
+    # -- applying -------------------------------------------------------------------------------
+    def run_once(self, names: Sequence[str] | None = None) -> int:
+        """Read one batch after the slowest running projection and apply it to each; returns its size."""
+        wanted = list(names or self.projections)
+        with self.engine.connect() as connection:
+            progress = tracking.all_progress(connection)
+            running = [n for n in wanted if n in progress and progress[n].status == "running"]
+            if not running:
+                return 0
+            start = min(progress[n].position for n in running)
+            batch = read_batch(connection, self.events_table, self.mapper, after=start, limit=self.batch_size)
+        for name in running:
+            self._apply(self.projections[name], batch)
+        return len(batch)
+
+    def catch_up(self, names: Sequence[str] | None = None,
+                 on_batch: Callable[[int], None] | None = None) -> int:
+        """Apply batches until the store's head; returns how many events were read."""
+        total = 0
+        while (count := self.run_once(names)) > 0:
+            total += count
+            if on_batch:
+                on_batch(count)
+        return total
+
+    def _apply(self, projection: Projection, batch: list[ProjectedEvent]) -> None:
+        try:
+            with self.engine.begin() as connection:
+                progress = tracking.lock_position(connection, projection.name)
+                todo = [event for event in batch if event.position > progress.position]
+                if progress.status != "running" or not todo:
+                    return
+                projection.apply(connection, todo)
+                tracking.advance(connection, projection.name, from_position=progress.position,
+                                 to_position=todo[-1].position)
+        except tracking.PositionMoved:
+            logger.info("projection %s: another worker applied this batch first", projection.name)
+        except DBAPIError:
+            raise
+        except Exception:  # noqa: BLE001 - find the exact event, then stop only this projection
+            self._apply_one_by_one(projection, batch)
+
+    def _apply_one_by_one(self, projection: Projection, batch: list[ProjectedEvent]) -> None:
+        for event in batch:
+            try:
+                with self.engine.begin() as connection:
+                    progress = tracking.lock_position(connection, projection.name)
+                    if event.position <= progress.position or progress.status != "running":
+                        continue
+                    projection.apply(connection, [event])
+                    tracking.advance(connection, projection.name, from_position=progress.position,
+                                     to_position=event.position)
+            except DBAPIError:
+                raise
+            except Exception as error:  # noqa: BLE001
+                message = (f"projection '{projection.name}' cannot apply event at position {event.position} "
+                           f"({event.aggregate_type}.{event.type}): {type(error).__name__}: {error}")
+                logger.error(message)
+                with self.engine.begin() as connection:
+                    tracking.stop(connection, projection.name, message)
+                return
+
+    # -- rebuilding -----------------------------------------------------------------------------
+    def reset(self, names: Sequence[str]) -> None:
+        """Drop and recreate the projections' tables and set them back to position 0."""
+        for name in names:
+            projection = self.projections[name]
+            projection.metadata.drop_all(self.engine)
+            projection.metadata.create_all(self.engine)
+            with self.engine.begin() as connection:
+                tracking.ensure(connection, name)
+                tracking.reset(connection, name)
+
+    def head(self) -> int:
+        with self.engine.connect() as connection:
+            return connection.execute(select(func.max(self.events_table.c.id))).scalar() or 0
+
+
+class ProjectionWorker:
+    """Keeps the projections caught up until stopped: wakes on a signal or polls; survives outages."""
+
+    def __init__(self, engine: ProjectionEngine, wakeup: Any, *, poll_interval: float = 1.0,
+                 max_backoff: float = 5.0) -> None:
+        self.engine = engine
+        self.wakeup = wakeup
+        self.poll_interval = poll_interval
+        self.max_backoff = max_backoff
+        self.stopping = threading.Event()
+        self.thread: threading.Thread | None = None
+        self.last_error: str | None = None
+
+    def start(self) -> None:
+        self.thread = threading.Thread(target=self.run, name="gridledger-projections", daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.wakeup.set()
+        if self.thread is not None:
+            self.thread.join(timeout=10)
+
+    @property
+    def alive(self) -> bool:
+        return self.thread is not None and self.thread.is_alive()
+
+    def run(self) -> None:
+        backoff = 0.1
+        while not self.stopping.is_set():
+            try:
+                self.engine.catch_up()
+                self.last_error, backoff = None, 0.1
+            except DBAPIError as error:  # connection lost or server gone: wait, then resume
+                self.last_error = f"{type(error).__name__}: {error}".splitlines()[0]
+                logger.warning("projections: database unavailable (%s); retrying in %.1fs", self.last_error, backoff)
+                self.stopping.wait(backoff)
+                backoff = min(backoff * 2, self.max_backoff)
+                continue
+            self.wakeup.wait(self.poll_interval)
+            self.wakeup.clear()

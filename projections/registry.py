@@ -1,0 +1,80 @@
+"""The read models gridledger keeps, and how to run them against a ledger's event store."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+from sqlalchemy import create_engine
+from sqlalchemy.engine import Engine
+
+from application.ledger import GridLedger
+from projections.audit_log import AuditLogProjection
+from projections.case_list import CaseListProjection
+from projections.engine import Projection, ProjectionEngine, ProjectionWorker
+from projections.wakeup import NotificationListener, Wakeup
+from projections.work_queues import WorkQueueProjection
+
+# Which read models answer which API reads (for min_position waits).
+CASE_LIST, WORK_QUEUES, AUDIT_LOG = "case_list", "work_queues", "audit_log"
+
+
+def all_projections() -> list[Projection]:
+    return [CaseListProjection(), WorkQueueProjection(), AuditLogProjection()]
+
+
+def read_model_engine(database_url: str) -> Engine:
+    """The read side's own connection pool: pre-pinged, so a dropped connection is replaced, not used."""
+    if database_url.startswith("sqlite"):
+        return create_engine(database_url, pool_pre_ping=True, connect_args={"timeout": 30})
+    return create_engine(database_url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+class Projections:
+    """The engine, plus (when started) a worker thread and a LISTEN/NOTIFY listener on PostgreSQL."""
+
+    def __init__(self, ledger: GridLedger, *, batch_size: int = 1000, poll_interval: float = 1.0,
+                 projections: Sequence[Projection] | None = None) -> None:
+        self.ledger = ledger
+        self.db = read_model_engine(ledger.settings.database_url)
+        self.engine = ProjectionEngine(self.db, ledger.recorder.events_record_cls.__table__, ledger.mapper,
+                                       projections or all_projections(), batch_size=batch_size)
+        self.engine.create_tables()
+        self.wakeup = Wakeup()
+        self.worker = ProjectionWorker(self.engine, self.wakeup, poll_interval=poll_interval)
+        self.listener: NotificationListener | None = None
+
+    def start(self) -> None:
+        """Run in the background; wake on NOTIFY (PostgreSQL) and on this process's own saves."""
+        self.ledger.after_save.append(self.wakeup.set)
+        if self.db.dialect.name == "postgresql":
+            self.listener = NotificationListener(self.db, self.ledger.recorder.channel_name, self.wakeup)
+            self.listener.start()
+        self.worker.start()
+
+    def stop(self) -> None:
+        if self.wakeup.set in self.ledger.after_save:
+            self.ledger.after_save.remove(self.wakeup.set)
+        self.worker.stop()
+        if self.listener is not None:
+            self.listener.stop()
+
+    @property
+    def running(self) -> bool:
+        return self.worker.alive
+
+    def wait_for(self, position: int, names: Sequence[str], timeout: float) -> bool:
+        """True once every named projection has applied ``position`` (or stopped trying: False)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            positions = self.engine.positions(names)
+            if all(positions.get(name, 0) >= position for name in names):
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            self.wakeup.set()
+            time.sleep(0.02)
+
+    def close(self) -> None:
+        self.stop()
+        self.db.dispose()
