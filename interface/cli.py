@@ -63,3 +63,37 @@ def demo() -> None:
     from interface.demo import load_demo
 
     load_demo(Settings.from_env(), echo=click.echo)
+
+
+@main.group()
+def projections() -> None:
+    """Read models: run the worker, rebuild, show status."""
+
+
+@projections.command("run")
+@click.option("--poll-interval", default=1.0, show_default=True, help="Seconds between polls when idle.")
+@click.option("--batch-size", default=1000, show_default=True)
+def projections_run(poll_interval: float, batch_size: int) -> None:
+    """Keep every read model caught up until interrupted (the production worker)."""
+    from interface.projection_commands import run_worker
+
+    run_worker(Settings.from_env(), poll_interval=poll_interval, batch_size=batch_size, echo=click.echo)
+
+
+@projections.command("rebuild")
+@click.argument("name", required=False)
+@click.option("--batch-size", default=2000, show_default=True)
+def projections_rebuild(name: str | None, batch_size: int) -> None:
+    """Drop a read model (or all) and replay every event into it, with progress and the final rate."""
+    from interface.projection_commands import rebuild
+
+    rebuild(Settings.from_env(), name, batch_size=batch_size, echo=click.echo)
+
+
+@projections.command("status")
+def projections_status() -> None:
+    """Each projection's position, the store's head and the lag."""
+    from interface.projection_commands import show_status
+
+    if not show_status(Settings.from_env(), echo=click.echo):
+        raise SystemExit(1)

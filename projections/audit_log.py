@@ -6,7 +6,21 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table, Text, and_, func, select
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    and_,
+    func,
+    select,
+    true,
+)
 from sqlalchemy.engine import Connection
 
 from domain.case_types import EVENT_LABELS
@@ -75,7 +89,7 @@ def audit_page(connection: Connection, *, actor: str | None, aggregate_type: str
         conditions.append(audit.c.at >= utc(start))
     if end is not None:
         conditions.append(audit.c.at <= utc(end))
-    where = and_(*conditions)
+    where = and_(true(), *conditions)
     query = select(audit).where(where).order_by(audit.c.position).limit(per_page).offset((page - 1) * per_page)
     rows = [dict(row._mapping) for row in connection.execute(query)]
     capped = select(audit.c.position).where(where).limit(count_limit).subquery()

@@ -21,6 +21,7 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    true,
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
@@ -107,9 +108,9 @@ def search(connection: Connection, filters: CaseFilters, scope: Scope, *, now: d
            per_page: int, count_limit: int) -> tuple[list[dict[str, Any]], int]:
     """One page of cases, newest first, and the number of matches (counted up to ``count_limit``)."""
     conditions = _conditions(filters, now) + scope.conditions(cases)
-    query = select(cases).where(and_(*conditions)).order_by(cases.c.created_at.desc(), cases.c.id)
+    query = select(cases).where(and_(true(), *conditions)).order_by(cases.c.created_at.desc(), cases.c.id)
     rows = connection.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
-    capped = select(cases.c.id).where(and_(*conditions)).limit(count_limit).subquery()
+    capped = select(cases.c.id).where(and_(true(), *conditions)).limit(count_limit).subquery()
     total = connection.execute(select(func.count()).select_from(capped)).scalar_one()
     return [dict(row._mapping) for row in rows], total
 

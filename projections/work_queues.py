@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Index, MetaData, String, Table, and_, func, select
+from sqlalchemy import Column, Index, MetaData, String, Table, and_, func, select, true
 from sqlalchemy.engine import Connection
 
 from domain.case_types import Status
@@ -81,7 +81,7 @@ def queue_page(connection: Connection, name: str, scope: Scope, *, now: datetime
     if grid_path is not None:
         conditions.append(subtree(items.c.grid_path, grid_path))
     conditions += scope.conditions(items)
-    where = and_(*conditions)
+    where = and_(true(), *conditions)
     query = (select(items).where(where)
              .order_by(items.c.due_at.is_(None), items.c.due_at, items.c.created_at, items.c.id)
              .limit(per_page).offset((page - 1) * per_page))
