@@ -44,6 +44,10 @@ class CasePolicy:
             is_department = role == Role.DEPARTMENT and (
                 staff.department == case.lead_department or staff.department in case.co_departments)
             return is_department or (role == Role.DISPATCHER and self._in_scope(staff, case.grid))
+        if command == "escalate":
+            return self._is_lead(staff, case) or (role == Role.DISPATCHER and self._in_scope(staff, case.grid))
+        if command == "assign":
+            return role in (Role.MEETING_SECRETARY, Role.ADMIN)
         if command == "follow-up":
             return role in (Role.DISPATCHER, Role.GRID_WORKER) and self._in_scope(staff, case.grid)
         return False

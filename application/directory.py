@@ -25,6 +25,7 @@ class Directory:
         self._transaction = transaction
         self._clock = clock
         self._grid_paths: dict[str, str] = {}
+        self._community_rows: dict[str, dict[str, Any]] = {}
         self._tokens = TokenCache(token_cache_seconds)
 
     # -- grids -----------------------------------------------------------------------------
@@ -56,6 +57,10 @@ class Directory:
         row = session.execute(select(tables.grids).where(tables.grids.c.code == code)).first()
         return dict(row._mapping) if row else None
 
+    def find_grid(self, code: str) -> dict[str, Any] | None:
+        with self._transaction(commit=False) as session:
+            return self._find_grid(session, code)
+
     def get_grid(self, code: str) -> dict[str, Any]:
         with self._transaction(commit=False) as session:
             row = self._find_grid(session, code)
@@ -78,6 +83,19 @@ class Directory:
                 return None
             path = self._grid_paths[code] = row["path"]
         return path
+
+    def community_name(self, code: str) -> str | None:
+        """The name of the community (社区/村) a grid belongs to, if it lies under one."""
+        path = self.grid_path(code)
+        if path is None:
+            return None
+        for ancestor in path.strip("/").split("/"):
+            row = self._community_rows.get(ancestor)
+            if row is None:
+                row = self._community_rows[ancestor] = self.find_grid(ancestor) or {}
+            if row.get("level") == "community":
+                return row["name"]
+        return None
 
     def is_within(self, grid: str, scope: str | None) -> bool:
         """True when ``grid`` lies in the subtree rooted at ``scope``."""

@@ -24,6 +24,7 @@ from application.settings import Settings
 from application.staff import StaffMember
 from application.time_limits import TimeLimitPolicy
 from domain.case import Case
+from domain.meeting import Meeting
 
 Clock = Callable[[], datetime]
 
@@ -33,11 +34,19 @@ def utc_now() -> datetime:
 
 
 @dataclass(frozen=True)
-class CaseOutcome:
-    """What a command or a read hands back: the case and its event's global position."""
+class Outcome:
+    """What a command or a read hands back: the aggregate and its latest event's global position."""
 
-    case: Case
+    aggregate: Any
     position: int
+
+    @property
+    def case(self) -> Case:
+        return self.aggregate
+
+    @property
+    def meeting(self) -> Meeting:
+        return self.aggregate
 
 
 class GridLedger(Application):
@@ -60,7 +69,7 @@ class GridLedger(Application):
 
     # -- running a command -------------------------------------------------------------------
     def execute(self, staff: StaffMember, idempotency: IdempotencyKey | None,
-                run: Callable[[Any, datetime], Sequence[Case]]) -> CaseOutcome:
+                run: Callable[[Any, datetime], Sequence[Any]]) -> Outcome:
         """Run ``run`` in one transaction with the idempotency record; the first aggregate is the answer.
 
         A lost race (another writer saved the same case version first) rolls everything back.
@@ -83,34 +92,40 @@ class GridLedger(Application):
                                    "reload it and try again") from error
         for listener in self.after_save:
             listener()
-        return CaseOutcome(case, outcome.position)
+        return Outcome(case, outcome.position)
 
-    def _replay(self, outcome: StoredOutcome) -> CaseOutcome:
+    def _replay(self, outcome: StoredOutcome) -> Outcome:
         case = self.repository.get(UUID(outcome.case_id), version=outcome.version)
-        return CaseOutcome(case, outcome.position)
+        return Outcome(case, outcome.position)
 
-    def _replay_after_race(self, staff: StaffMember, key: IdempotencyKey) -> CaseOutcome | None:
+    def _replay_after_race(self, staff: StaffMember, key: IdempotencyKey) -> Outcome | None:
         with self.datastore.transaction(commit=False) as session:
             outcome = find_outcome(session, staff.id, key)
         return self._replay(outcome) if outcome else None
 
     def load_case(self, case_id: str | UUID) -> Case:
+        return self._load(case_id, Case, "case")
+
+    def load_meeting(self, meeting_id: str | UUID) -> Meeting:
+        return self._load(meeting_id, Meeting, "meeting")
+
+    def _load(self, aggregate_id: str | UUID, kind: type, noun: str) -> Any:
         try:
-            case = self.repository.get(case_id if isinstance(case_id, UUID) else UUID(case_id))
+            aggregate = self.repository.get(aggregate_id if isinstance(aggregate_id, UUID) else UUID(aggregate_id))
         except (AggregateNotFoundError, ValueError):
-            raise NotFound(f"case '{case_id}' does not exist") from None
-        if not isinstance(case, Case):
-            raise NotFound(f"case '{case_id}' does not exist")
-        return case
+            raise NotFound(f"{noun} '{aggregate_id}' does not exist") from None
+        if not isinstance(aggregate, kind):
+            raise NotFound(f"{noun} '{aggregate_id}' does not exist")
+        return aggregate
 
     # -- reads ----------------------------------------------------------------------------------
     def read_case(self, staff: StaffMember, case_id: str, *, version: int | None = None,
-                  as_of: datetime | None = None) -> CaseOutcome:
+                  as_of: datetime | None = None) -> Outcome:
         case = self.load_case(case_id)
         self.check_read(staff, case)
         if version is not None or as_of is not None:
             case = self._past_state(case, version=version, as_of=as_of)
-        return CaseOutcome(case, self.position_of(case))
+        return Outcome(case, self.position_of(case))
 
     def _past_state(self, current: Case, *, version: int | None, as_of: datetime | None) -> Case:
         if version is not None:

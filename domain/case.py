@@ -10,6 +10,7 @@ from eventsourcing.domain import Aggregate, event
 from domain.actor import Actor, Role
 from domain.case_types import FINISHED, MUST_REPORT, Category, Satisfaction, Status, Track
 from domain.errors import InvalidCommand, TransitionNotAllowed
+from domain.meeting import Meeting
 
 Record = dict[str, Any]
 WORKING = (Status.IN_PROGRESS, Status.ASSIGNED)
@@ -177,6 +178,40 @@ class Case(Aggregate):
             self.claim_due_at = due_at
         else:
             self.resolve_due_at = due_at
+
+    # -- the handover meeting (交办会) ------------------------------------------------------------
+    def escalate(self, meeting: Meeting, *, actor: Actor, timestamp: datetime, reason: str) -> None:
+        """What the community cannot solve goes to a scheduled meeting; both record it."""
+        self._require("escalate", Status.ACCEPTED, Status.IN_PROGRESS)
+        meeting.submit(case_id=str(self.id), case_no=self.case_no, reason=reason, actor=actor, timestamp=timestamp)
+        self._escalated(actor=actor.as_record(), timestamp=timestamp, meeting_id=str(meeting.id), reason=reason)
+
+    @event("Escalated")
+    def _escalated(self, *, actor: Record, timestamp: datetime, meeting_id: str, reason: str) -> None:
+        self.status = Status.ESCALATED
+        self.meeting_id = meeting_id
+
+    def assign(self, meeting: Meeting, *, actor: Actor, timestamp: datetime, lead_department: str,
+               co_departments: list[str], deadline: datetime, instruction: str | None = None) -> None:
+        """交办: the meeting names a lead department and a deadline; both record it."""
+        self._require("assign", Status.ESCALATED)
+        if lead_department in co_departments:
+            raise InvalidCommand("co_departments", "the lead department cannot also co-handle")
+        if deadline <= timestamp:
+            raise InvalidCommand("deadline", "must be in the future")
+        meeting.record_assignment(case_id=str(self.id), lead_department=lead_department,
+                                  co_departments=co_departments, deadline=deadline, instruction=instruction,
+                                  actor=actor, timestamp=timestamp)
+        self._assigned(actor=actor.as_record(), timestamp=timestamp, lead_department=lead_department,
+                       co_departments=list(dict.fromkeys(co_departments)), deadline=deadline,
+                       instruction=instruction)
+
+    @event("Assigned")
+    def _assigned(self, *, actor: Record, timestamp: datetime, lead_department: str, co_departments: list[str],
+                  deadline: datetime, instruction: str | None) -> None:
+        self.status = Status.ASSIGNED
+        self.lead_department, self.co_departments = lead_department, list(co_departments)
+        self.resolve_due_at = deadline
 
     # -- resolution ------------------------------------------------------------------------
     def resolve(self, *, actor: Actor, timestamp: datetime, result: str,

@@ -119,4 +119,6 @@ EVENT_LABELS = {
     "FollowedUp": "回访",
     "Reopened": "返工",
     "Closed": "结案",
+    "Escalated": "提交交办会",
+    "Assigned": "交办",
 }

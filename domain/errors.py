@@ -8,11 +8,11 @@ class DomainError(Exception):
 class TransitionNotAllowed(DomainError):
     """The command is not allowed in the aggregate's current state."""
 
-    def __init__(self, *, state: str, command: str, reason: str = "") -> None:
+    def __init__(self, *, state: str, command: str, reason: str = "", subject: str = "case") -> None:
         self.state = state
         self.command = command
         self.reason = reason
-        message = f"'{command}' is not allowed when the case is '{state}'"
+        message = f"'{command}' is not allowed when the {subject} is '{state}'"
         super().__init__(f"{message}: {reason}" if reason else message)
 
 

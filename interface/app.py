@@ -9,11 +9,12 @@ from flask import Blueprint, Flask
 
 from application.case_commands import CaseCommands
 from application.ledger import GridLedger
+from application.meeting_commands import MeetingCommands
 from application.settings import Settings
 from interface.auth import authenticate
 from interface.context import Services
 from interface.problems import register_problem_handlers
-from interface.views import cases, health, openapi, read_models, reference
+from interface.views import cases, health, meetings, openapi, read_models, reference
 from projections.registry import Projections
 
 API_PREFIX = "/api/v1"
@@ -35,12 +36,14 @@ def create_app(config: Mapping[str, Any] | None = None, ledger: GridLedger | Non
     projections = projections or Projections(ledger)
     if app.config.get("GRIDLEDGER_PROJECTIONS_IN_PROCESS", ledger.settings.projections_in_process):
         projections.start()
-    app.extensions["gridledger"] = Services(ledger=ledger, cases=CaseCommands(ledger), projections=projections,
+    app.extensions["gridledger"] = Services(ledger=ledger, cases=CaseCommands(ledger),
+                                            meetings=MeetingCommands(ledger), projections=projections,
                                             min_position_wait=ledger.settings.min_position_wait)
 
     api = Blueprint("api", __name__, url_prefix=API_PREFIX)
     api.before_request(authenticate)
-    for child in (reference.blueprint, read_models.blueprint, cases.blueprint, openapi.blueprint):
+    for child in (reference.blueprint, read_models.blueprint, cases.blueprint, meetings.blueprint,
+                  openapi.blueprint):
         api.register_blueprint(child)
     app.register_blueprint(api)
     app.register_blueprint(health.blueprint)

@@ -8,6 +8,7 @@ from flask import current_app
 
 from application.case_commands import CaseCommands
 from application.directory import Directory
+from application.meeting_commands import MeetingCommands
 from application.ledger import GridLedger
 from projections.registry import Projections
 
@@ -16,6 +17,7 @@ from projections.registry import Projections
 class Services:
     ledger: GridLedger
     cases: CaseCommands
+    meetings: MeetingCommands
     projections: Projections
     min_position_wait: float = 3.0
 

@@ -23,7 +23,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-from domain.case_types import EVENT_LABELS
+from domain.case_types import EVENT_LABELS as CASE_LABELS
+from domain.meeting import EVENT_LABELS as MEETING_LABELS
 from projections.case_rows import utc
 from projections.events import ProjectedEvent
 from projections.masking import masked
@@ -66,10 +67,13 @@ class AuditLogProjection:
             connection.execute(audit.insert(), rows)
 
 
+LABELS = {"Case": CASE_LABELS, "Meeting": MEETING_LABELS}
+
+
 def _label(event: ProjectedEvent) -> str:
     if event.type == "Resolved" and event.data.get("on_the_spot"):
         return "就地办结"
-    return EVENT_LABELS.get(event.type, event.type)
+    return LABELS.get(event.aggregate_type, {}).get(event.type, event.type)
 
 
 def _iso(value: Any) -> str:

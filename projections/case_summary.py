@@ -37,6 +37,11 @@ def _dispatched(s: Summary, e: ProjectedEvent) -> None:
              co_departments=join_codes(e.data["co_departments"]))
 
 
+def _assigned(s: Summary, e: ProjectedEvent) -> None:
+    s.update(status=Status.ASSIGNED.value, lead_department=e.data["lead_department"],
+             co_departments=join_codes(e.data["co_departments"]), resolve_due_at=e.data["deadline"])
+
+
 def _returned(s: Summary, _: ProjectedEvent) -> None:
     s.update(status=Status.ACCEPTED.value, lead_department=None, co_departments="")
 
@@ -79,6 +84,8 @@ FOLDS: dict[str, Callable[[Summary, ProjectedEvent], None]] = {
     "FollowedUp": _followed_up,
     "Reopened": _reopen,
     "Closed": _set_status(Status.CLOSED, at="closed_at"),
+    "Escalated": _set_status(Status.ESCALATED),
+    "Assigned": _assigned,
 }
 
 

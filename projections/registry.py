@@ -12,15 +12,16 @@ from application.ledger import GridLedger
 from projections.audit_log import AuditLogProjection
 from projections.case_list import CaseListProjection
 from projections.engine import Projection, ProjectionEngine, ProjectionWorker
+from projections.meetings import MeetingRegisterProjection
 from projections.wakeup import NotificationListener, Wakeup
 from projections.work_queues import WorkQueueProjection
 
 # Which read models answer which API reads (for min_position waits).
-CASE_LIST, WORK_QUEUES, AUDIT_LOG = "case_list", "work_queues", "audit_log"
+CASE_LIST, WORK_QUEUES, AUDIT_LOG, MEETINGS = "case_list", "work_queues", "audit_log", "meetings"
 
 
 def all_projections() -> list[Projection]:
-    return [CaseListProjection(), WorkQueueProjection(), AuditLogProjection()]
+    return [CaseListProjection(), WorkQueueProjection(), AuditLogProjection(), MeetingRegisterProjection()]
 
 
 def read_model_engine(database_url: str) -> Engine:

@@ -7,12 +7,13 @@ from uuid import UUID
 
 from flask import Blueprint, Response, jsonify
 
-from application.ledger import CaseOutcome
+from application.ledger import Outcome
 from interface import presenters
 from interface.auth import current_staff
 from interface.context import services
 from interface.requests import expected_version, idempotency_key, json_body, with_body, with_query
 from interface.schemas import cases as schemas
+from interface.schemas import meetings as meeting_schemas
 
 blueprint = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -30,6 +31,8 @@ COMMANDS = {
     "follow-up": ("follow_up", schemas.FollowUpSchema),
     "reopen": ("reopen", schemas.ReasonSchema),
     "close": ("close", schemas.EmptySchema),
+    "escalate": ("escalate", meeting_schemas.EscalateSchema),
+    "assign": ("assign", meeting_schemas.AssignSchema),
 }
 
 
@@ -78,7 +81,7 @@ def history(case_id: str) -> Response:
     return jsonify(presenters.history(case, entries, ledger.local_zone))
 
 
-def _case_response(outcome: CaseOutcome, status: int = 200) -> Response:
+def _case_response(outcome: Outcome, status: int = 200) -> Response:
     ledger = services().ledger
     state = presenters.case_state(outcome.case, position=outcome.position, now=ledger.clock(),
                                   zone=ledger.local_zone, viewer_role=current_staff().role)

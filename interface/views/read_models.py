@@ -102,14 +102,18 @@ def _grid_path(code: str | None) -> str | None:
 
 
 def _page(query: dict[str, Any], projection: str) -> dict[str, int]:
-    """Waits for ``min_position`` (read-your-writes); 503 with Retry-After when the model lags too far."""
-    if (position := query.get("min_position")) is not None:
-        running = services().projections
-        if not running.wait_for(position, [projection], timeout=services().min_position_wait):
-            raise Problem(503, "Read model behind", f"the {projection} read model has not yet reached "
-                          f"position {position}; retry shortly", kind="read-model-behind",
-                          headers={"Retry-After": "1"})
+    wait_for_position(query.get("min_position"), projection)
     return {"page": query["page"], "per_page": query["per_page"]}
+
+
+def wait_for_position(position: int | None, projection: str) -> None:
+    """Read-your-writes: wait for ``min_position``; 503 with Retry-After when the model lags too far."""
+    if position is None:
+        return
+    if not services().projections.wait_for(position, [projection], timeout=services().min_position_wait):
+        raise Problem(503, "Read model behind", f"the {projection} read model has not yet reached "
+                      f"position {position}; retry shortly", kind="read-model-behind",
+                      headers={"Retry-After": "1"})
 
 
 def _zone() -> Any:

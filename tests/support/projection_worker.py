@@ -7,32 +7,44 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import random
 import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+import psycopg2
+import sqlalchemy.exc
+from eventsourcing import persistence
+from sqlalchemy import Table, func, select
 from sqlalchemy.engine import Engine
 
 from application.case_commands import CaseCommands
-from application.ledger import GridLedger
-from projections.audit_log import audit
-from projections.case_list import cases as case_list
+from application.idempotency import IdempotencyKey
 from projections.engine import ProjectionEngine, ProjectionStatus
-from projections.work_queues import items as work_queue
+from projections.registry import all_projections
 from tests.support.clock import MovableClock
 from tests.support.territory import Territory
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-READ_MODELS = {"rm_case_list": case_list, "rm_work_queue": work_queue, "rm_audit_log": audit}
-PROJECTION_NAMES = ["case_list", "work_queues", "audit_log"]
+# The read models every scenario must fill; any other registered read model is compared as well.
+CORE_TABLES = ("rm_case_list", "rm_work_queue", "rm_audit_log")
+
+
+def projection_names() -> list[str]:
+    """Every registered projection (the worker runs them all)."""
+    return [projection.name for projection in all_projections()]
+
+
+def read_model_tables() -> dict[str, Table]:
+    return {table.name: table for projection in all_projections() for table in projection.metadata.sorted_tables}
 
 
 # -- the worker as a subprocess -------------------------------------------------------------------
@@ -54,8 +66,19 @@ class WorkerProcess:
             self.process = subprocess.Popen(
                 [sys.executable, "-c", "from interface.cli import main; main()", "projections", "run",
                  "--batch-size", str(self.batch_size), "--poll-interval", str(self.poll_interval)],
-                env=env, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT)
+                env=env, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT,
+                preexec_fn=_die_with_parent)
         return self
+
+    def wait_until_running(self, timeout: float = 30.0) -> None:
+        """Until the worker has started its threads (it says so on stdout)."""
+        deadline = time.monotonic() + timeout
+        while "projection worker running" not in self.log():
+            if not self.alive:
+                raise AssertionError(f"the worker exited during start-up:\n{self.log()}")
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the worker did not start within {timeout} s:\n{self.log()}")
+            time.sleep(0.01)
 
     @property
     def alive(self) -> bool:
@@ -91,6 +114,14 @@ class WorkerProcess:
             return ""
 
 
+def _die_with_parent() -> None:
+    """In the child, before exec: SIGKILL it if the test process dies first (Linux), so no worker leaks."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def stop_all(workers: Sequence[WorkerProcess]) -> None:
     """For ``finally`` blocks: no subprocess outlives its test."""
     for worker in workers:
@@ -101,14 +132,12 @@ def stop_all(workers: Sequence[WorkerProcess]) -> None:
 
 
 def wait_until_caught_up(engine: ProjectionEngine, *, timeout: float,
-                         names: Sequence[str] = PROJECTION_NAMES,
-                         while_waiting: Callable[[], None] | None = None) -> list[ProjectionStatus]:
+                         names: Sequence[str] | None = None) -> list[ProjectionStatus]:
     """Poll the tracking table until every named projection is at the store's head (lag 0)."""
+    names = list(names or engine.projections)
     deadline = time.monotonic() + timeout
     statuses: list[ProjectionStatus] = []
     while time.monotonic() < deadline:
-        if while_waiting:
-            while_waiting()
         try:
             statuses = [s for s in engine.statuses() if s.name in names]
         except Exception:  # noqa: BLE001 - the database may be briefly unreachable in outage tests
@@ -126,16 +155,17 @@ def read_model_rows(db: Engine) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every read model, all columns, ordered by primary key."""
     rows = {}
     with db.connect() as connection:
-        for name, table in READ_MODELS.items():
-            key = list(table.primary_key.columns)
+        for name, table in read_model_tables().items():
+            key = list(table.primary_key.columns) or list(table.columns)
             rows[name] = [tuple(row) for row in connection.execute(select(table).order_by(*key))]
     return rows
 
 
 def rebuilt_rows(engine: ProjectionEngine) -> dict[str, list[tuple[Any, ...]]]:
     """Reset the real projections, replay the whole store in one go, and read the result."""
-    engine.reset(PROJECTION_NAMES)
-    engine.catch_up(PROJECTION_NAMES)
+    names = projection_names()
+    engine.reset(names)
+    engine.catch_up(names)
     return read_model_rows(engine.engine)
 
 
@@ -153,7 +183,38 @@ def first_difference(actual: list[tuple[Any, ...]], expected: list[tuple[Any, ..
 
 
 # -- realistic case lifecycles ----------------------------------------------------------------------
-def _report(cases: CaseCommands, t: Territory, who: str, n: int, *, grid: str = "chayuan-01",
+class RetryingCommands:
+    """CaseCommands that survive a dropped connection: each call gets its own idempotency key and is
+    retried with it, so a command whose commit reached the server before the drop is not done twice."""
+
+    RETRYABLE = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError,
+                 persistence.OperationalError, persistence.InterfaceError, psycopg2.OperationalError,
+                 psycopg2.InterfaceError)
+
+    def __init__(self, commands: CaseCommands, *, attempts: int = 30) -> None:
+        self.commands = commands
+        self.attempts = attempts
+        self.retries = 0
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        method = getattr(self.commands, name)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            key = IdempotencyKey(key=f"retry-{uuid.uuid4().hex}", fingerprint=name)
+            for attempt in range(self.attempts):
+                try:
+                    return method(*args, idempotency=key, **kwargs)
+                except self.RETRYABLE:
+                    if attempt == self.attempts - 1:
+                        raise
+                    self.retries += 1
+                    time.sleep(min(0.02 * (attempt + 1), 0.3))
+            raise AssertionError("unreachable")
+
+        return call
+
+
+def _report(cases: CaseCommands | RetryingCommands, t: Territory, who: str, n: int, *, grid: str = "chayuan-01",
             category: str = "municipal", track: str = "general", channel: str = "grid_app") -> str:
     body = {"title": f"路灯不亮 #{n}", "description": f"文公北路{n}号门前路灯连续三晚不亮。",
             "category": category, "track": track, "channel": channel, "grid": t.grid(grid),
@@ -163,10 +224,13 @@ def _report(cases: CaseCommands, t: Territory, who: str, n: int, *, grid: str = 
     return str(cases.report(t.staff[who], body).case.id)
 
 
-def drive_cases(ledger: GridLedger, t: Territory, clock: MovableClock, count: int, *,
+def drive_cases(cases: CaseCommands | RetryingCommands, t: Territory, clock: MovableClock, count: int, *,
                 seed: int = 7) -> dict[str, int]:
-    """Take ``count`` cases through varied lifecycles; returns how many cases took each path."""
-    cases = CaseCommands(ledger)
+    """Take ``count`` cases through varied lifecycles; returns how many cases took each path.
+
+    Ten paths (closed, returned and reworked, rejected, on the spot, extended, awaiting follow-up,
+    dispatched, merged, reopened, in triage): about 5.3 events per case, every event type of a case.
+    """
     rng = random.Random(seed)
     s = t.staff
     d = s["dispatcher"]

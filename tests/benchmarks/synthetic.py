@@ -1,0 +1,363 @@
+"""Synthetic case histories, fast: realistic lifecycles driven through the Case aggregate directly.
+
+``generate(ledger, territory, events=N)`` appends at least N events to ``ledger``'s event store: cases
+reported in a handful of towns, communities and grids, accepted, dispatched (some returned and
+re-dispatched), claimed, noted, extended, resolved, followed up and closed; some resolved on the spot,
+rejected or merged; some reopened after an unsatisfied follow-up or by the dispatcher; and some left open
+in every status. Timestamps are explicit and spread over the year before ``end``; about 7 events per case.
+
+No command goes through ``CaseCommands`` (no per-command load, authorisation or transaction): aggregates
+are built in memory and saved ``chunk`` at a time with ``ledger.save(*aggregates)``, one transaction
+per chunk. Case numbers follow the application's ``AJ-YYYYMMDD-NNNNN`` per local reporting day, and the
+day counters (``gridledger_case_counters``) are moved past them, as if the cases had been reported
+through the API.
+
+Usable on its own::
+
+    python -m tests.benchmarks.synthetic [--events 200000] [--chunk 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import text
+
+from application.ledger import GridLedger
+from application.staff import StaffMember
+from application.tables import case_counters
+from domain.actor import Actor, Role
+from domain.case import Case
+from domain.case_types import MUST_REPORT, Category, Channel, Satisfaction, Status
+from tests.support.territory import Territory, build_territory
+
+# Extra grids under the territory of tests/support/territory.py: (name, 中文, level, parent).
+EXTRA_GRIDS = [
+    ("chayuan-03", "茶苑社区第三网格", "grid_large", "chayuan"),
+    ("wengong", "文公社区", "community", "ziyang"),
+    ("wengong-01", "文公社区第一网格", "grid_large", "wengong"),
+    ("wengong-02", "文公社区第二网格", "grid_large", "wengong"),
+    ("wengong-03", "文公社区第三网格", "grid_large", "wengong"),
+    ("xingjiang", "星江社区", "community", "ziyang"),
+    ("xingjiang-01", "星江社区第一网格", "grid_large", "xingjiang"),
+    ("xingjiang-02", "星江社区第二网格", "grid_large", "xingjiang"),
+    ("qinghua", "清华社区", "community", "qingshan"),
+    ("qinghua-01", "清华社区第一网格", "grid_large", "qinghua"),
+    ("qinghua-02", "清华社区第二网格", "grid_large", "qinghua"),
+    ("hongguan", "洪关村", "community", "qingshan"),
+    ("hongguan-01", "洪关村第一网格", "grid_large", "hongguan"),
+]
+# Grids where cases are reported (grid_large level), with the town whose dispatcher handles them.
+REPORTING_GRIDS = {
+    "chayuan-01": "ziyang", "chayuan-02": "ziyang", "chayuan-03": "ziyang",
+    "wengong-01": "ziyang", "wengong-02": "ziyang", "wengong-03": "ziyang",
+    "xingjiang-01": "ziyang", "xingjiang-02": "ziyang",
+    "qinghua-01": "qingshan", "qinghua-02": "qingshan", "hongguan-01": "qingshan",
+}
+DEPARTMENTS = ("chengguan", "paichusuo", "zhujian", "shichang")
+DEPARTMENT_WEIGHTS = (45, 20, 25, 10)
+
+TITLES = {
+    "safety_hazard": ("老旧小区楼道堆放杂物存在消防隐患", "楼道内电动车充电，飞线明显"),
+    "dispute": ("邻里因漏水产生纠纷", "楼上卫生间漏水，双方协商未果"),
+    "sanitation": ("垃圾清运不及时", "小区门口垃圾桶满溢，异味明显"),
+    "parking": ("人行道乱停车", "早晚高峰车辆占用人行道，行人只能走机动车道"),
+    "public_order": ("夜间广场噪音扰民", "广场舞音响声音过大，持续到晚上十点后"),
+    "municipal": ("路灯不亮", "门前两盏路灯连续三晚不亮"),
+    "livelihood": ("独居老人需要上门服务", "老人行动不便，申请助餐和上门体检"),
+    "instability": ("务工人员讨薪", "工地十余名务工人员聚集讨要工资"),
+    "collective_petition": ("小区业主集体反映物业问题", "物业撤场后电梯停运，业主联名反映"),
+    "crime_lead": ("疑似非法集资线索", "有人在社区活动中心推销高息理财"),
+    "other": ("其他诉求", "居民咨询政策办理流程"),
+}
+CHANNEL_WEIGHTS = {Channel.GRID_APP: 40, Channel.MINI_PROGRAM: 20, Channel.HOTLINE: 20, Channel.SNAPSHOT: 8,
+                   Channel.VISIT: 6, Channel.PATROL: 4, Channel.PETITION: 2}
+NOTES = ("已到现场核实情况，正在协调相关方处理。", "已联系责任单位，预计两日内整改完毕。",
+         "施工队已进场，正在维修。", "已约谈当事双方，达成初步调解意向。")
+
+# (scenario, weight): ~7.1 events per case on average.
+SCENARIOS = (
+    ("closed", 50), ("returned", 5), ("unsatisfied", 5), ("reopened", 2), ("extended", 4),
+    ("on_the_spot", 10), ("rejected", 6), ("merged", 4),
+    ("open_reported", 2), ("open_accepted", 2), ("open_dispatched", 2), ("open_in_progress", 3),
+    ("open_resolved", 2), ("open_followed_up", 1),
+)
+TERMINAL = (Status.CLOSED, Status.REJECTED, Status.MERGED)
+
+
+@dataclass
+class SyntheticTerritory:
+    """The test territory plus extra grids, a grid worker per reporting grid and a dispatcher per town."""
+
+    territory: Territory
+    grid_workers: dict[str, StaffMember]
+    dispatchers: dict[str, StaffMember]
+    departments: dict[str, StaffMember]
+
+
+@dataclass
+class SyntheticStats:
+    cases: int = 0
+    events: int = 0
+    seconds: float = 0.0
+    saves: int = 0
+    final_status: Counter[str] = field(default_factory=Counter)
+    event_types: Counter[str] = field(default_factory=Counter)
+    scenarios: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def open_cases(self) -> int:
+        """Cases the work queues keep (everything not closed, rejected or merged)."""
+        return sum(n for status, n in self.final_status.items() if status not in TERMINAL)
+
+    def summary(self) -> dict[str, Any]:
+        return {"cases": self.cases, "events": self.events, "seconds": round(self.seconds, 2),
+                "events_per_second": round(self.events / self.seconds) if self.seconds else None,
+                "events_per_case": round(self.events / self.cases, 2) if self.cases else None,
+                "saves": self.saves, "open_cases": self.open_cases,
+                "final_status": dict(self.final_status.most_common()),
+                "event_types": dict(self.event_types.most_common())}
+
+
+def build_synthetic_territory(ledger: GridLedger) -> SyntheticTerritory:
+    territory = build_territory(ledger.directory)
+    directory = ledger.directory
+    for name, label, level, parent in EXTRA_GRIDS:
+        directory.add_grid(code=territory.grid(name), name=label, level=level, parent=territory.grid(parent))
+    workers = {"chayuan-01": territory.staff["worker"], "chayuan-02": territory.staff["other_worker"]}
+    for n, grid in enumerate(REPORTING_GRIDS):
+        if grid not in workers:
+            workers[grid], _ = directory.add_staff(name=f"网格员{n:02d}", role=Role.GRID_WORKER,
+                                                   grid=territory.grid(grid))
+    departments = {"chengguan": territory.staff["chengguan"], "zhujian": territory.staff["zhujian"],
+                   "paichusuo": territory.staff["paichusuo"]}
+    departments["shichang"], _ = directory.add_staff(name="市场监管办事员", role=Role.DEPARTMENT,
+                                                     department=territory.department("shichang"))
+    dispatchers = {"ziyang": territory.staff["dispatcher"], "qingshan": territory.staff["other_dispatcher"]}
+    return SyntheticTerritory(territory, workers, dispatchers, departments)
+
+
+class _Lifecycles:
+    """Builds one case at a time in memory; ``merged`` needs an earlier case of the same chunk."""
+
+    def __init__(self, ledger: GridLedger, world: SyntheticTerritory, rng: random.Random,
+                 end: datetime) -> None:
+        self.ledger, self.world, self.rng, self.end = ledger, world, rng, end
+        self.grids = list(REPORTING_GRIDS)
+        self.categories = list(Category)
+        self.spot_categories = [c for c in Category if c not in MUST_REPORT]
+        self.channels, self.channel_weights = list(CHANNEL_WEIGHTS), list(CHANNEL_WEIGHTS.values())
+        self.scenarios = [s for s, _ in SCENARIOS]
+        self.scenario_weights = [w for _, w in SCENARIOS]
+        self.day_counters: Counter[str] = Counter()
+        self.zone = ledger.local_zone
+
+    def case_no(self, at: datetime) -> str:
+        day = at.astimezone(self.zone).strftime("%Y%m%d")
+        self.day_counters[day] += 1
+        return f"AJ-{day}-{self.day_counters[day]:05d}"
+
+    def report(self, grid: str, at: datetime, *, category: str, track: str) -> dict[str, Any]:
+        title, description = TITLES[category]
+        n = self.rng.randrange(1, 300)
+        body: dict[str, Any] = {
+            "title": f"{title}（{n}号）", "description": f"{description}。地址：紫阳镇文公北路{n}号。",
+            "category": category, "channel": str(self.rng.choices(self.channels, self.channel_weights)[0]),
+            "track": track, "grid": self.world.territory.grid(grid),
+            "location": {"address": f"文公北路{n}号", "lat": 29.25 + n / 10_000, "lng": 117.86 + n / 10_000},
+        }
+        if self.rng.random() < 0.5:
+            body["reporter"] = {"name": "居民", "phone": f"139{self.rng.randrange(10**8):08d}"}
+        return body
+
+    def build(self, chunk: list[Case]) -> tuple[Case, str, Case | None]:
+        """A new case driven through a random scenario; returns it, the scenario and any merge target."""
+        rng = self.rng
+        scenario = rng.choices(self.scenarios, self.scenario_weights)[0]
+        target = None
+        if scenario == "merged":
+            target = next((c for c in reversed(chunk) if c.status not in (Status.MERGED, Status.REJECTED)), None)
+            if target is None:
+                scenario = "closed"
+        grid = rng.choice(self.grids)
+        town = REPORTING_GRIDS[grid]
+        worker, dispatcher = self.world.grid_workers[grid], self.world.dispatchers[town]
+        if scenario == "on_the_spot":
+            category, track = str(rng.choice(self.spot_categories)), "instant"
+        else:
+            category = str(rng.choice(self.categories))
+            track = "instant" if rng.random() < 0.25 else "general"
+        # Open cases are recent; finished ones anywhere in the year before ``end``.
+        span = 14 if scenario.startswith("open_") else 350
+        at = self.end - timedelta(days=14 if span == 350 else 0) - timedelta(seconds=rng.uniform(0, span * 86400))
+        if target is not None:  # a resident reports again what was reported already
+            at = target.modified_on + timedelta(hours=rng.uniform(0.1, 6))
+        reporter = worker if rng.random() < 0.7 or scenario == "on_the_spot" else dispatcher
+        case = Case(case_no=self.case_no(at), report=self.report(grid, at, category=category, track=track),
+                    actor=reporter.actor.as_record(), timestamp=at)
+        clock = _Clock(at, rng)
+        d = dispatcher.actor
+
+        if scenario == "open_reported":
+            return case, scenario, None
+        if scenario == "rejected":
+            case.reject(actor=d, timestamp=clock.step(0.2, 4), reason="不属于受理范围，已告知来电人转12345。")
+            return case, scenario, None
+        if scenario == "merged":
+            assert target is not None
+            case.merge_into(target, actor=d, timestamp=clock.step(0.1, 2))
+            return case, scenario, target
+        if scenario == "on_the_spot":
+            case.resolve(actor=worker.actor, timestamp=clock.step(0.1, 1), result="网格员现场处置完毕。")
+            self._follow_up_and_close(case, d, clock, close=True)
+            return case, scenario, None
+
+        accepted_at = clock.step(0.1, 3)
+        deadlines = self.ledger.time_limits.deadlines(track=track, category=category, accepted_at=accepted_at)
+        case.accept(actor=d, timestamp=accepted_at, claim_due_at=deadlines.claim_due_at,
+                    resolve_due_at=deadlines.resolve_due_at)
+        if scenario == "open_accepted":
+            return case, scenario, None
+        department = self._dispatch(case, d, clock)
+        if scenario == "returned":
+            case.return_to_centre(actor=self.world.departments[department].actor, timestamp=clock.step(0.5, 6),
+                                  reason="不属于本部门职责，建议改派。")
+            department = self._dispatch(case, d, clock, exclude=department)
+        if scenario == "open_dispatched":
+            return case, scenario, None
+        lead = self.world.departments[department].actor
+        case.claim(actor=lead, timestamp=clock.step(0.2, 12))
+        if scenario == "extended":
+            base = case.due_at or clock.now
+            case.extend(actor=lead, timestamp=clock.step(1, 24), due_at=max(base, clock.now) + timedelta(days=3),
+                        reason="需协调多部门联合处置，申请延期。")
+        for _ in range(rng.choice((0, 1, 1, 1, 2))):
+            case.add_note(actor=lead, timestamp=clock.step(1, 48), text=rng.choice(NOTES))
+        if scenario == "open_in_progress":
+            return case, scenario, None
+        case.resolve(actor=lead, timestamp=clock.step(2, 96), result="已处置完毕，现场已恢复。")
+        if scenario == "open_resolved":
+            return case, scenario, None
+        if scenario == "unsatisfied":
+            case.follow_up(actor=d, timestamp=clock.step(2, 48), satisfaction=Satisfaction.UNSATISFIED,
+                           method="phone", comment="问题反复出现，要求彻底整改。")
+            case.add_note(actor=lead, timestamp=clock.step(2, 48), text="返工：已重新安排人员处理。")
+            case.resolve(actor=lead, timestamp=clock.step(2, 72), result="返工完成，已彻底整改。")
+        elif scenario == "reopened":
+            case.reopen(actor=d, timestamp=clock.step(1, 24), reason="核查发现整改不到位。")
+            case.add_note(actor=lead, timestamp=clock.step(2, 48), text="返工：已重新安排人员处理。")
+            case.resolve(actor=lead, timestamp=clock.step(2, 72), result="返工完成，已彻底整改。")
+        self._follow_up_and_close(case, d, clock, close=scenario != "open_followed_up")
+        return case, scenario, None
+
+    def _dispatch(self, case: Case, dispatcher: Actor, clock: _Clock, exclude: str | None = None) -> str:
+        choices = [(dep, w) for dep, w in zip(DEPARTMENTS, DEPARTMENT_WEIGHTS) if dep != exclude]
+        department = self.rng.choices([c for c, _ in choices], [w for _, w in choices])[0]
+        co = []
+        if self.rng.random() < 0.15:
+            co = [self.world.territory.department(self.rng.choice([c for c, _ in choices if c != department]))]
+        case.dispatch(actor=dispatcher, timestamp=clock.step(0.1, 2),
+                      lead_department=self.world.territory.department(department), co_departments=co)
+        return department
+
+    def _follow_up_and_close(self, case: Case, dispatcher: Actor, clock: _Clock, *, close: bool) -> None:
+        satisfaction = self.rng.choices([Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED,
+                                         Satisfaction.UNREACHABLE], [75, 20, 5])[0]
+        case.follow_up(actor=dispatcher, timestamp=clock.step(2, 48), satisfaction=satisfaction,
+                       method=self.rng.choice(("phone", "phone", "visit", "sms")))
+        if close:
+            case.close(actor=dispatcher, timestamp=clock.step(0.5, 24))
+
+
+class _Clock:
+    """A case's own time, moving forward by random steps (hours)."""
+
+    def __init__(self, start: datetime, rng: random.Random) -> None:
+        self.now, self.rng = start, rng
+
+    def step(self, low_hours: float, high_hours: float) -> datetime:
+        self.now += timedelta(hours=self.rng.uniform(low_hours, high_hours))
+        return self.now
+
+
+def generate(ledger: GridLedger, world: SyntheticTerritory, *, events: int, chunk: int = 200,
+             seed: int = 20260601, end: datetime | None = None,
+             progress: Callable[[SyntheticStats], None] | None = None) -> SyntheticStats:
+    """Append at least ``events`` events to the ledger, ``chunk`` aggregates per transaction."""
+    rng = random.Random(seed)
+    end = end or datetime.now(timezone.utc) - timedelta(days=1)
+    lifecycles = _Lifecycles(ledger, world, rng, end)
+    stats = SyntheticStats()
+    started = time.perf_counter()
+    pending: list[Case] = []
+    statuses: dict[uuid.UUID, str] = {}
+
+    def flush() -> None:
+        recordings = ledger.save(*pending)
+        stats.events += len(recordings)
+        stats.saves += 1
+        for recording in recordings:
+            stats.event_types[type(recording.domain_event).__name__] += 1
+        for case in pending:
+            statuses[case.id] = str(case.status)
+        pending.clear()
+        if progress:
+            progress(stats)
+
+    while stats.events < events:
+        case, scenario, target = lifecycles.build(pending)
+        stats.cases += 1
+        stats.scenarios[scenario] += 1
+        pending.append(case)
+        if target is not None:
+            statuses[target.id] = str(target.status)
+        if len(pending) >= chunk:
+            flush()
+    if pending:
+        flush()
+    stats.final_status = Counter(statuses.values())
+    _advance_day_counters(ledger, lifecycles.day_counters)
+    stats.seconds = time.perf_counter() - started
+    return stats
+
+
+def _advance_day_counters(ledger: GridLedger, counters: Counter[str]) -> None:
+    """Move each day's case-number counter past the numbers used, as the API would have."""
+    statement = text(
+        f"INSERT INTO {case_counters.name} (day, last_number) VALUES (:day, :n) "
+        f"ON CONFLICT (day) DO UPDATE SET last_number = GREATEST({case_counters.name}.last_number, :n)")
+    with ledger.datastore.engine.begin() as connection:
+        connection.execute(statement, [{"day": day, "n": n} for day, n in counters.items()])
+
+
+def main(argv: list[str] | None = None) -> None:
+    from application.settings import Settings
+    from tests.support.postgres import create_database, drop_database, postgres_server_url
+
+    parser = argparse.ArgumentParser(description="Generate synthetic case histories into a throwaway database.")
+    parser.add_argument("--events", type=int, default=200_000)
+    parser.add_argument("--chunk", type=int, default=200)
+    args = parser.parse_args(argv)
+    server = postgres_server_url()
+    name = f"gl_bench_synthetic_{uuid.uuid4().hex[:8]}"
+    url = create_database(server, name)
+    try:
+        ledger = GridLedger(Settings(database_url=url))
+        world = build_synthetic_territory(ledger)
+        stats = generate(ledger, world, events=args.events, chunk=args.chunk)
+        print(stats.summary())
+        ledger.datastore.engine.dispose()
+    finally:
+        drop_database(server, name)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,302 @@
+"""The projection engine keeps its promises: exactly once under SIGKILL and with two workers at once,
+it rides out a database outage, and an event one projection cannot apply stops only that projection.
+
+Workers run as real subprocesses (``gridledger projections run``) against real SQLite and PostgreSQL;
+the read models they leave behind are compared, row for row, with a rebuild from the event store.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg2
+import pytest
+from sqlalchemy import BigInteger, Column, MetaData, String, Table, insert, select
+from sqlalchemy.engine import Connection, make_url
+
+from application.case_commands import CaseCommands
+from application.ledger import GridLedger
+from application.settings import Settings
+from projections.engine import ProjectionEngine
+from projections.events import ProjectedEvent
+from projections.registry import Projections, all_projections, read_model_engine
+from tests.support.clock import MovableClock
+from tests.support.projection_worker import (
+    CORE_TABLES,
+    RetryingCommands,
+    WorkerProcess,
+    drive_cases,
+    event_count,
+    first_difference,
+    projection_names,
+    read_model_rows,
+    rebuilt_rows,
+    stop_all,
+    wait_until_caught_up,
+)
+from tests.support.territory import Territory, build_territory
+
+KILLS = 15
+OUTAGES = 4
+
+
+@pytest.fixture
+def projections(ledger: GridLedger) -> Iterator[Projections]:
+    """The read side of the test's database, for status and rebuilds; its own worker is never started."""
+    running = Projections(ledger)
+    yield running
+    running.close()
+
+
+def assert_same_as_a_rebuild(projections: Projections) -> dict[str, list[tuple[Any, ...]]]:
+    """The worker's rows equal a from-scratch replay; the audit log holds each event exactly once."""
+    engine = projections.engine
+    by_worker = read_model_rows(engine.engine)
+    with engine.engine.connect() as connection:
+        event_ids = [row[0] for row in connection.execute(
+            select(engine.events_table.c.id).order_by(engine.events_table.c.id))]
+    audit_positions = [row[0] for row in by_worker["rm_audit_log"]]
+    assert len(audit_positions) == len(event_ids) == event_count(engine)
+    assert audit_positions == event_ids, "the audit log must hold every event once, nothing more"
+    expected = rebuilt_rows(engine)
+    assert set(expected) >= set(CORE_TABLES) and set(by_worker) == set(expected)
+    for table in CORE_TABLES:
+        assert expected[table], f"{table} is empty after a rebuild: the scenario wrote nothing?"
+    for table, rows in expected.items():
+        if by_worker[table] != rows:  # the lists run to thousands of rows: say what differs, briefly
+            pytest.fail(f"{table} differs from a rebuild: {first_difference(by_worker[table], rows)}")
+    return by_worker
+
+
+def wait_for_progress(projections: Projections, worker: WorkerProcess, target: int, timeout: float) -> None:
+    """Until the slowest projection has passed ``target`` (or caught up with the store)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        statuses = projections.engine.statuses()
+        if min(s.position for s in statuses) >= min(target, statuses[0].head):
+            return
+        assert worker.alive, f"the worker exited by itself:\n{worker.log()}"
+        time.sleep(0.002)
+    raise AssertionError(f"the worker made no progress to {target} in {timeout} s:\n{worker.log()}")
+
+
+# -- 1. exactly once under SIGKILL -------------------------------------------------------------------
+def test_workers_sigkilled_at_random_moments_leave_read_models_equal_to_a_rebuild(
+        database_url: str, ledger: GridLedger, cases: CaseCommands, territory: Territory,
+        clock: MovableClock, projections: Projections, tmp_path: Path) -> None:
+    paths = drive_cases(cases, territory, clock, 350, seed=1)
+    assert set(paths) >= {"closed", "returned_then_reworked", "rejected", "merged", "on_the_spot"}
+    projections.engine.reset(projection_names())  # the workers start from nothing (PostgreSQL is shared)
+    rng = random.Random(20260601)
+    workers: list[WorkerProcess] = []
+    interrupted_with_work_left = 0
+    try:
+        for round_no in range(KILLS):
+            worker = WorkerProcess(database_url, tmp_path, label=f"killed-{round_no}").start()
+            workers.append(worker)
+            if round_no % 3 == 0:  # any moment: during start-up, mid-batch or idle
+                time.sleep(rng.uniform(0.05, 0.6))
+            else:  # while it is applying: a random number of events on, then a random instant
+                start = min(s.position for s in projections.engine.statuses())
+                wait_for_progress(projections, worker, start + rng.randint(10, 80), timeout=20)
+                time.sleep(rng.uniform(0.0, 0.03))
+            assert worker.alive, f"worker {round_no} died by itself:\n{worker.log()}"
+            worker.kill()
+            assert worker.returncode == -9
+            if any(s.lag > 0 for s in projections.engine.statuses()):
+                interrupted_with_work_left += 1
+            drive_cases(cases, territory, clock, 4, seed=100 + round_no)  # the store grows between workers
+        last = WorkerProcess(database_url, tmp_path, label="survivor").start()
+        workers.append(last)
+        statuses = wait_until_caught_up(projections.engine, timeout=60)
+        assert all(s.status == "running" and s.error is None for s in statuses), statuses
+        assert last.alive, last.log()
+        assert last.terminate() == 0, last.log()
+    finally:
+        stop_all(workers)
+    # Most kills must have hit a worker with work left, or the scenario proves little.
+    assert interrupted_with_work_left >= KILLS // 3, interrupted_with_work_left
+    assert_same_as_a_rebuild(projections)
+
+
+# -- 2. two workers of the same projections ----------------------------------------------------------
+def test_two_workers_running_at_once_apply_every_event_exactly_once(
+        database_url: str, ledger: GridLedger, cases: CaseCommands, territory: Territory,
+        clock: MovableClock, projections: Projections, tmp_path: Path) -> None:
+    drive_cases(cases, territory, clock, 150, seed=2)
+    projections.engine.reset(projection_names())
+    twins = [WorkerProcess(database_url, tmp_path, batch_size=20, label=f"twin-{i}") for i in range(2)]
+    try:
+        for worker in twins:
+            worker.start()
+        drive_cases(cases, territory, clock, 30, seed=3)  # new events while both are busy
+        statuses = wait_until_caught_up(projections.engine, timeout=60)
+        assert all(worker.alive for worker in twins), [worker.log() for worker in twins]
+        assert [worker.terminate() for worker in twins] == [0, 0], [worker.log() for worker in twins]
+    finally:
+        stop_all(twins)
+    statuses = projections.engine.statuses()
+    assert [(s.name, s.status, s.error, s.lag) for s in statuses] == [
+        (name, "running", None, 0) for name in projection_names()]
+    assert_same_as_a_rebuild(projections)
+
+
+# -- 3. a database outage (PostgreSQL) ---------------------------------------------------------------
+def terminate_other_connections(database_url: str) -> int:
+    """What a failover or an administrator does: every other session of this database is cut."""
+    url = make_url(database_url)
+    connection = psycopg2.connect(host=url.host or "127.0.0.1", port=url.port or 5432,
+                                  user=url.username or "postgres", password=url.password,
+                                  dbname=url.database)
+    try:
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                           "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+            return cursor.rowcount
+    finally:
+        connection.close()
+
+
+def wait_for_the_worker_to_listen(database_url: str, timeout: float = 30.0) -> None:
+    """Until the worker's LISTEN session shows in pg_stat_activity: the outage will certainly cut it."""
+    url = make_url(database_url)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        connection = psycopg2.connect(host=url.host or "127.0.0.1", port=url.port or 5432,
+                                      user=url.username or "postgres", password=url.password,
+                                      dbname=url.database)
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                               "AND pid <> pg_backend_pid() AND query ILIKE 'LISTEN %%'")
+                if cursor.fetchone()[0] > 0:
+                    return
+        finally:
+            connection.close()
+        time.sleep(0.05)
+    raise AssertionError(f"no LISTEN session within {timeout} s")
+
+
+def test_worker_resumes_by_itself_after_its_connections_are_terminated(
+        postgres_database_url: str, tmp_path: Path) -> None:
+    clock = MovableClock()
+    ledger = GridLedger(Settings(database_url=postgres_database_url), clock=clock)
+    territory = build_territory(ledger.directory)
+    commands = RetryingCommands(CaseCommands(ledger))
+    projections = Projections(ledger)
+    worker = WorkerProcess(postgres_database_url, tmp_path, label="outage").start()
+    writer_errors: list[BaseException] = []
+    stop_writing = threading.Event()
+
+    def keep_writing() -> None:
+        round_no = 0
+        try:
+            while not stop_writing.is_set():
+                drive_cases(commands, territory, clock, 3, seed=300 + round_no)
+                round_no += 1
+        except BaseException as error:  # noqa: BLE001 - reported by the test thread
+            writer_errors.append(error)
+
+    writer = threading.Thread(target=keep_writing, name="commands-during-outage")
+    try:
+        worker.wait_until_running()
+        wait_for_the_worker_to_listen(postgres_database_url)
+        wait_until_caught_up(projections.engine, timeout=60)  # the shared database may have a backlog
+        head_before = projections.engine.head()
+        writer.start()
+        cut = 0
+        for _ in range(OUTAGES):
+            time.sleep(0.4)
+            cut += terminate_other_connections(postgres_database_url)
+        time.sleep(0.3)
+        stop_writing.set()
+        writer.join(timeout=60)
+        assert not writer.is_alive() and not writer_errors, writer_errors
+        assert cut >= OUTAGES, "each outage should have cut at least the worker's listener"
+        assert projections.engine.head() > head_before, "commands were issued during the outages"
+        statuses = wait_until_caught_up(projections.engine, timeout=15)
+        assert all(s.status == "running" for s in statuses), statuses
+        assert worker.alive, f"the worker died in the outage:\n{worker.log()}"
+        log = worker.log()
+        assert "lost its connection" in log or "database unavailable" in log, log
+        assert worker.terminate() == 0, worker.log()
+    finally:
+        stop_writing.set()
+        if writer.is_alive():
+            writer.join(timeout=30)
+        worker.kill()
+    try:
+        assert_same_as_a_rebuild(projections)
+    finally:
+        projections.close()
+        ledger.datastore.engine.dispose()
+
+
+# -- 4. an event one projection cannot apply ---------------------------------------------------------
+class FussyProjection:
+    """A read model with a bug: it cannot apply one event type (and keeps a row per event it saw)."""
+
+    name = "fussy"
+    metadata = MetaData()
+    seen = Table("test_fussy_seen", metadata,
+                 Column("position", BigInteger, primary_key=True, autoincrement=False),
+                 Column("type", String(64), nullable=False))
+
+    def __init__(self, refuses: str) -> None:
+        self.refuses = refuses
+
+    def apply(self, connection: Connection, events: list[ProjectedEvent]) -> None:
+        connection.execute(insert(self.seen), [{"position": e.position, "type": e.type} for e in events])
+        for event in events:
+            if event.type == self.refuses:
+                raise KeyError(f"no rule for {event.type}")
+
+
+def test_an_event_one_projection_cannot_apply_stops_only_that_projection(
+        ledger: GridLedger, cases: CaseCommands, territory: Territory, clock: MovableClock) -> None:
+    drive_cases(cases, territory, clock, 40, seed=4)  # the second case is returned by a department
+    db = read_model_engine(ledger.settings.database_url)
+    events = ledger.recorder.events_record_cls.__table__
+    engine = ProjectionEngine(db, events, ledger.mapper, [*all_projections(), FussyProjection("Returned")],
+                              batch_size=50)
+    try:
+        engine.create_tables()
+        engine.reset(["fussy"])
+        with db.connect() as connection:
+            bad = connection.execute(select(events.c.id).where(events.c.topic.like("%:Case.Returned"))
+                                     .order_by(events.c.id).limit(1)).scalar_one()
+            before = connection.execute(select(events.c.id).where(events.c.id < bad)
+                                        .order_by(events.c.id.desc()).limit(1)).scalar_one()
+
+        engine.catch_up()
+
+        statuses = {s.name: s for s in engine.statuses()}
+        fussy = statuses["fussy"]
+        assert (fussy.status, fussy.position) == ("stopped", before)
+        assert fussy.error is not None
+        for part in ("'fussy'", f"position {bad} ", "Case.Returned", "KeyError"):
+            assert part in fussy.error, fussy.error
+        for name in projection_names():
+            assert (statuses[name].status, statuses[name].lag) == ("running", 0), statuses[name]
+        with db.connect() as connection:
+            seen = [row[0] for row in connection.execute(
+                select(FussyProjection.seen.c.position).order_by(FussyProjection.seen.c.position))]
+            applied = [row[0] for row in connection.execute(
+                select(events.c.id).where(events.c.id <= before).order_by(events.c.id))]
+        assert seen == applied, "the failed batch was rolled back; every event up to the bad one applied once"
+
+        # New events: the others keep going, the stopped one stays where it stopped.
+        drive_cases(cases, territory, clock, 10, seed=5)
+        assert engine.catch_up() > 0
+        statuses = {s.name: s for s in engine.statuses()}
+        assert (statuses["fussy"].status, statuses["fussy"].position) == ("stopped", before)
+        assert all(statuses[name].lag == 0 for name in projection_names()), statuses
+        assert read_model_rows(db)["rm_audit_log"][-1][0] == engine.head()
+    finally:
+        db.dispose()
