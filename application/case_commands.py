@@ -154,6 +154,8 @@ class CaseCommands:
                  idempotency: IdempotencyKey | None = None) -> Outcome:
         def run(session: Any, now: datetime) -> list[Case]:
             case = self.ledger.load_case(case_id)
+            # State before role: whoever loses a race to change the case hears 409 (it moved on), not 403.
+            case.check_allowed(command)
             self.ledger.case_policy.check_command(staff, command, case)
             if expected_version is not None and expected_version != case.version:
                 raise VersionMismatch(expected=expected_version, actual=case.version)

@@ -15,6 +15,24 @@ from domain.meeting import Meeting
 Record = dict[str, Any]
 WORKING = (Status.IN_PROGRESS, Status.ASSIGNED)
 
+# The lifecycle: the states each command may be issued in (see DOMAIN.md).
+ALLOWED_FROM: dict[str, tuple[Status, ...]] = {
+    "accept": (Status.REPORTED,),
+    "reject": (Status.REPORTED,),
+    "merge": (Status.REPORTED,),
+    "dispatch": (Status.ACCEPTED,),
+    "claim": (Status.DISPATCHED,),
+    "return": (Status.DISPATCHED,),
+    "note": (Status.IN_PROGRESS, Status.ASSIGNED, Status.ESCALATED),
+    "extend": (Status.DISPATCHED, Status.IN_PROGRESS, Status.ASSIGNED),
+    "escalate": (Status.ACCEPTED, Status.IN_PROGRESS),
+    "assign": (Status.ESCALATED,),
+    "resolve": (Status.REPORTED, *WORKING),  # from reported only on the spot (见事管事)
+    "follow-up": (Status.RESOLVED,),
+    "reopen": (Status.RESOLVED,),
+    "close": (Status.RESOLVED,),
+}
+
 
 def due_at_for(status: str, claim_due_at: datetime | None,
                resolve_due_at: datetime | None) -> datetime | None:
@@ -75,7 +93,7 @@ class Case(Aggregate):
     def accept(self, *, actor: Actor, timestamp: datetime, claim_due_at: datetime,
                resolve_due_at: datetime, category: Category | None = None,
                track: Track | None = None, note: str | None = None) -> None:
-        self._require("accept", Status.REPORTED)
+        self._require("accept")
         self._accepted(actor=actor.as_record(), timestamp=timestamp,
                        category=str(category or self.category),
                        track=str(track or self.track), note=note,
@@ -89,7 +107,7 @@ class Case(Aggregate):
         self.claim_due_at, self.resolve_due_at = claim_due_at, resolve_due_at
 
     def reject(self, *, actor: Actor, timestamp: datetime, reason: str) -> None:
-        self._require("reject", Status.REPORTED)
+        self._require("reject")
         self._rejected(actor=actor.as_record(), timestamp=timestamp, reason=reason)
 
     @event("Rejected")
@@ -98,7 +116,7 @@ class Case(Aggregate):
 
     def merge_into(self, target: Case, *, actor: Actor, timestamp: datetime) -> None:
         """Merge this duplicate report into ``target``; both cases record it."""
-        self._require("merge", Status.REPORTED)
+        self._require("merge")
         if target.id == self.id:
             raise InvalidCommand("into", "a case cannot be merged into itself")
         if target.status in (Status.MERGED, Status.REJECTED):
@@ -118,7 +136,7 @@ class Case(Aggregate):
     # -- departments -----------------------------------------------------------------------
     def dispatch(self, *, actor: Actor, timestamp: datetime, lead_department: str,
                  co_departments: list[str], note: str | None = None) -> None:
-        self._require("dispatch", Status.ACCEPTED)
+        self._require("dispatch")
         if lead_department in co_departments:
             raise InvalidCommand("co_departments", "the lead department cannot also co-handle")
         self._dispatched(actor=actor.as_record(), timestamp=timestamp,
@@ -132,7 +150,7 @@ class Case(Aggregate):
         self.lead_department, self.co_departments = lead_department, list(co_departments)
 
     def claim(self, *, actor: Actor, timestamp: datetime) -> None:
-        self._require("claim", Status.DISPATCHED)
+        self._require("claim")
         self._claimed(actor=actor.as_record(), timestamp=timestamp)
 
     @event("Claimed")
@@ -140,7 +158,7 @@ class Case(Aggregate):
         self.status = Status.IN_PROGRESS
 
     def return_to_centre(self, *, actor: Actor, timestamp: datetime, reason: str) -> None:
-        self._require("return", Status.DISPATCHED)
+        self._require("return")
         self._returned(actor=actor.as_record(), timestamp=timestamp, reason=reason,
                        department=self.lead_department)
 
@@ -152,7 +170,7 @@ class Case(Aggregate):
 
     def add_note(self, *, actor: Actor, timestamp: datetime, text: str,
                  attachments: list[Record] | None = None) -> None:
-        self._require("note", Status.IN_PROGRESS, Status.ASSIGNED, Status.ESCALATED)
+        self._require("note")
         self._noted(actor=actor.as_record(), timestamp=timestamp, text=text,
                     attachments=attachments or [])
 
@@ -162,7 +180,7 @@ class Case(Aggregate):
         pass
 
     def extend(self, *, actor: Actor, timestamp: datetime, due_at: datetime, reason: str) -> None:
-        self._require("extend", Status.DISPATCHED, Status.IN_PROGRESS, Status.ASSIGNED)
+        self._require("extend")
         current = self.due_at
         if current is not None and due_at <= current:
             raise InvalidCommand("due_at", f"must be later than the current deadline {current.isoformat()}")
@@ -182,7 +200,7 @@ class Case(Aggregate):
     # -- the handover meeting (交办会) ------------------------------------------------------------
     def escalate(self, meeting: Meeting, *, actor: Actor, timestamp: datetime, reason: str) -> None:
         """What the community cannot solve goes to a scheduled meeting; both record it."""
-        self._require("escalate", Status.ACCEPTED, Status.IN_PROGRESS)
+        self._require("escalate")
         meeting.submit(case_id=str(self.id), case_no=self.case_no, reason=reason, actor=actor, timestamp=timestamp)
         self._escalated(actor=actor.as_record(), timestamp=timestamp, meeting_id=str(meeting.id), reason=reason)
 
@@ -194,7 +212,7 @@ class Case(Aggregate):
     def assign(self, meeting: Meeting, *, actor: Actor, timestamp: datetime, lead_department: str,
                co_departments: list[str], deadline: datetime, instruction: str | None = None) -> None:
         """交办: the meeting names a lead department and a deadline; both record it."""
-        self._require("assign", Status.ESCALATED)
+        self._require("assign")
         if lead_department in co_departments:
             raise InvalidCommand("co_departments", "the lead department cannot also co-handle")
         if deadline <= timestamp:
@@ -219,7 +237,7 @@ class Case(Aggregate):
         if self.status == Status.REPORTED:
             self._check_on_the_spot(actor)
         else:
-            self._require("resolve", *WORKING)
+            self._require("resolve")
         self._resolved(actor=actor.as_record(), timestamp=timestamp, result=result,
                        attachments=attachments or [], on_the_spot=self.status == Status.REPORTED)
 
@@ -250,7 +268,7 @@ class Case(Aggregate):
 
     def follow_up(self, *, actor: Actor, timestamp: datetime, satisfaction: Satisfaction,
                   method: str, comment: str | None = None) -> None:
-        self._require("follow-up", Status.RESOLVED)
+        self._require("follow-up")
         if satisfaction not in Satisfaction.__members__.values():
             raise InvalidCommand("satisfaction", f"'{satisfaction}' is not a follow-up answer")
         self._followed_up(actor=actor.as_record(), timestamp=timestamp,
@@ -266,7 +284,7 @@ class Case(Aggregate):
             self._reopen()
 
     def reopen(self, *, actor: Actor, timestamp: datetime, reason: str) -> None:
-        self._require("reopen", Status.RESOLVED)
+        self._require("reopen")
         self._reopened(actor=actor.as_record(), timestamp=timestamp, reason=reason)
 
     @event("Reopened")
@@ -279,7 +297,7 @@ class Case(Aggregate):
         self.reopen_count += 1
 
     def close(self, *, actor: Actor, timestamp: datetime) -> None:
-        self._require("close", Status.RESOLVED)
+        self._require("close")
         if not self._followed_up_since_resolve:
             raise TransitionNotAllowed(state=str(self.status), command="close",
                                        reason="a follow-up (回访) must be recorded first")
@@ -290,6 +308,10 @@ class Case(Aggregate):
         self.status = Status.CLOSED
 
     # -- guards ----------------------------------------------------------------------------
-    def _require(self, command: str, *allowed: Status) -> None:
-        if self.status not in allowed:
+    def check_allowed(self, command: str) -> None:
+        """Raise TransitionNotAllowed unless the lifecycle allows ``command`` in the current state."""
+        self._require(command)
+
+    def _require(self, command: str) -> None:
+        if self.status not in ALLOWED_FROM[command]:
             raise TransitionNotAllowed(state=str(self.status), command=command)

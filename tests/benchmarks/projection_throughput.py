@@ -3,7 +3,7 @@
 One run on fresh PostgreSQL databases:
 
   synthetic  ``--events`` events of realistic case lifecycles (tests/benchmarks/synthetic.py)
-  (R) rebuild  all three read models from position 0: ``Projections(ledger, batch_size=2000)``,
+  (R) rebuild  every read model (case list, work queues, audit log, meetings) from position 0: ``Projections(ledger, batch_size=2000)``,
                ``engine.reset(all)``, timed ``engine.catch_up()``; row counts checked afterwards
   (a) library  eventsourcing's own ``ProjectionRunner`` with a ``PostgresTrackingRecorder`` view that
                folds each event into a case-list row (same columns, same fold as the case list) and
@@ -70,6 +70,7 @@ from projections.case_list import metadata as case_list_metadata
 from projections.case_rows import utc
 from projections.case_summary import fold
 from projections.events import ENVELOPE, ProjectedEvent
+from projections.meetings import meetings as meetings_table
 from projections.registry import Projections
 from projections.scope import Scope
 from projections.work_queues import TERMINAL, queue_page
@@ -88,7 +89,7 @@ REPO = Path(__file__).resolve().parents[2]
 RESULTS_FILE = Path(__file__).resolve().parent / "results" / "projection_throughput.json"
 TARGETS = {"R_events_per_second": 20_000, "R/a": 40.0, "lag_p99_ms": 250.0, "query_growth_max": 2.0}
 LABELS = {
-    "R": "(R) rebuild case_list+work_queues+audit_log",
+    "R": "(R) rebuild all read models, batch 2000",
     "a": "(a) eventsourcing ProjectionRunner, 1 txn/event",
     "b": "(b) raw psycopg2 UPDATE..FROM VALUES x1000",
 }
@@ -170,12 +171,12 @@ def bench_rebuild(ledger: GridLedger, stats: SyntheticStats, profile_batches: in
                      **{f"apply_{name}": value for name, value in spent.items()}}
         with projections.db.connect() as connection:
             rows = {table.name: connection.execute(select(func.count()).select_from(table)).scalar_one()
-                    for table in (audit, case_list_table, work_queue_table)}
+                    for table in (audit, case_list_table, work_queue_table, meetings_table)}
             status_rows = connection.execute(select(case_list_table.c.status, func.count())
                                              .group_by(case_list_table.c.status)).all()
             first, last = connection.execute(select(func.min(audit.c.at), func.max(audit.c.at))).one()
         expected = {"rm_audit_log": stats.events, "rm_case_list": stats.cases,
-                    "rm_work_queue": stats.open_cases}
+                    "rm_work_queue": stats.open_cases, "rm_meetings": stats.meetings}
         statuses = {s.name: s.status + (f": {s.error}" if s.error else "") for s in engine.statuses()}
         return Rebuild(events, seconds, rows, expected, statuses,
                        dict(status_rows) == dict(stats.final_status), breakdown,
@@ -805,8 +806,9 @@ def print_report(doc: dict[str, Any], rebuild: Rebuild, baseline: Baseline, raw:
     print(f"\ncommit {meta['commit']}{' (dirty tree)' if meta['dirty'] else ''}  {meta['date']}  "
           f"cpus={meta['cpu_count']}  postgres {meta['postgres']['server_version']} "
           f"(fsync={meta['postgres']['fsync']}, synchronous_commit={meta['postgres']['synchronous_commit']})")
-    print(f"synthetic: {gen['events']:,} events, {gen['cases']:,} cases ({gen['events_per_case']}/case, "
-          f"{gen['open_cases']:,} open) in {gen['seconds']} s ({gen['events_per_second']:,} events/s)")
+    print(f"synthetic: {gen['events']:,} events, {gen['cases']:,} cases ({gen['events_per_case']} events/case, "
+          f"{gen['open_cases']:,} open), {gen['meetings']} meetings in {gen['seconds']} s "
+          f"({gen['events_per_second']:,} events/s)")
     print(f"\n{'':48}{'count':>9}{'seconds':>9}{'per s':>11}")
     for key, count, seconds, rate in (("R", rebuild.events, rebuild.seconds, rebuild.events_per_second),
                                       ("a", baseline.events, baseline.seconds, baseline.events_per_second),
@@ -848,7 +850,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--lag-seconds", type=float, default=30.0)
     parser.add_argument("--rate", type=float, default=200.0, help="commands per second during (L)")
     parser.add_argument("--lag-threads", type=int, default=0,
-                        help="command threads for (L); 0 = 1 if one thread probes at >= 2x the rate, else 2")
+                        help="command threads for (L); 0 = 1 if one thread probes at >= 3x the rate, else 2")
     parser.add_argument("--large-cases", type=int, default=1_000_000)
     parser.add_argument("--small-cases", type=int, default=10_000)
     parser.add_argument("--query-runs", type=int, default=50)
@@ -870,7 +872,8 @@ def main(argv: list[str] | None = None) -> None:
         world = build_synthetic_territory(ledger)
         print(f"generating {args.events:,} synthetic events ...", flush=True)
         stats = generate(ledger, world, events=args.events)
-        print(f"  {stats.events:,} events, {stats.cases:,} cases in {stats.seconds:.1f} s", flush=True)
+        print(f"  {stats.events:,} events, {stats.cases:,} cases, {stats.meetings} meetings in {stats.seconds:.1f} s",
+              flush=True)
 
         print(f"running {LABELS['R']} ...", flush=True)
         rebuild = bench_rebuild(ledger, stats, args.profile_batches)
@@ -888,7 +891,7 @@ def main(argv: list[str] | None = None) -> None:
 
         commands = CaseCommands(ledger)
         probe = probe_rate(commands, world, 160)
-        threads = args.lag_threads or (1 if probe >= 2 * args.rate else 2)
+        threads = args.lag_threads or (1 if probe >= 3 * args.rate else 2)
         print(f"running (L) lag: {args.rate:g} commands/s for {args.lag_seconds:g} s on {threads} thread(s) "
               f"(one thread alone, unpaced: {probe:.0f}/s) ...", flush=True)
         lag = bench_lag(urls["ledger"], ledger, world, rate=args.rate, seconds=args.lag_seconds, threads=threads)

@@ -3,8 +3,13 @@
 ``generate(ledger, territory, events=N)`` appends at least N events to ``ledger``'s event store: cases
 reported in a handful of towns, communities and grids, accepted, dispatched (some returned and
 re-dispatched), claimed, noted, extended, resolved, followed up and closed; some resolved on the spot,
-rejected or merged; some reopened after an unsatisfied follow-up or by the dispatcher; and some left open
-in every status. Timestamps are explicit and spread over the year before ``end``; about 7 events per case.
+rejected or merged; some reopened after an unsatisfied follow-up or by the dispatcher; some escalated to
+a town's monthly handover meeting (交办会) and assigned there, ticked off the meeting's list on close; and
+some left open in every status. Timestamps are explicit, spread over the year before ``end`` and never
+after it; each aggregate's events are in time order. About 7 events per case.
+
+Escalated cases are built after the others, meeting by meeting in time order (a meeting takes items only
+while scheduled, so its events must be recorded in the order they happen).
 
 No command goes through ``CaseCommands`` (no per-command load, authorisation or transaction): aggregates
 are built in memory and saved ``chunk`` at a time with ``ledger.save(*aggregates)``, one transaction
@@ -37,6 +42,7 @@ from application.tables import case_counters
 from domain.actor import Actor, Role
 from domain.case import Case
 from domain.case_types import MUST_REPORT, Category, Channel, Satisfaction, Status
+from domain.meeting import Meeting
 from tests.support.territory import Territory, build_territory
 
 # Extra grids under the territory of tests/support/territory.py: (name, 中文, level, parent).
@@ -83,13 +89,16 @@ CHANNEL_WEIGHTS = {Channel.GRID_APP: 40, Channel.MINI_PROGRAM: 20, Channel.HOTLI
 NOTES = ("已到现场核实情况，正在协调相关方处理。", "已联系责任单位，预计两日内整改完毕。",
          "施工队已进场，正在维修。", "已约谈当事双方，达成初步调解意向。")
 
-# (scenario, weight): ~7.1 events per case on average.
+# (scenario, weight): ~7 events per case on average.
 SCENARIOS = (
     ("closed", 50), ("returned", 5), ("unsatisfied", 5), ("reopened", 2), ("extended", 4),
     ("on_the_spot", 10), ("rejected", 6), ("merged", 4),
     ("open_reported", 2), ("open_accepted", 2), ("open_dispatched", 2), ("open_in_progress", 3),
     ("open_resolved", 2), ("open_followed_up", 1),
+    ("escalated", 3), ("open_escalated", 1), ("open_assigned", 1),
 )
+ESCALATIONS = ("escalated", "open_escalated", "open_assigned")
+MEETING_MONTHS = 12  # one handover meeting per town per month
 TERMINAL = (Status.CLOSED, Status.REJECTED, Status.MERGED)
 
 
@@ -101,11 +110,13 @@ class SyntheticTerritory:
     grid_workers: dict[str, StaffMember]
     dispatchers: dict[str, StaffMember]
     departments: dict[str, StaffMember]
+    secretary: StaffMember
 
 
 @dataclass
 class SyntheticStats:
     cases: int = 0
+    meetings: int = 0
     events: int = 0
     seconds: float = 0.0
     saves: int = 0
@@ -119,10 +130,12 @@ class SyntheticStats:
         return sum(n for status, n in self.final_status.items() if status not in TERMINAL)
 
     def summary(self) -> dict[str, Any]:
-        return {"cases": self.cases, "events": self.events, "seconds": round(self.seconds, 2),
+        return {"cases": self.cases, "meetings": self.meetings, "events": self.events,
+                "seconds": round(self.seconds, 2),
                 "events_per_second": round(self.events / self.seconds) if self.seconds else None,
                 "events_per_case": round(self.events / self.cases, 2) if self.cases else None,
                 "saves": self.saves, "open_cases": self.open_cases,
+                "scenarios": dict(self.scenarios.most_common()),
                 "final_status": dict(self.final_status.most_common()),
                 "event_types": dict(self.event_types.most_common())}
 
@@ -142,7 +155,7 @@ def build_synthetic_territory(ledger: GridLedger) -> SyntheticTerritory:
     departments["shichang"], _ = directory.add_staff(name="市场监管办事员", role=Role.DEPARTMENT,
                                                      department=territory.department("shichang"))
     dispatchers = {"ziyang": territory.staff["dispatcher"], "qingshan": territory.staff["other_dispatcher"]}
-    return SyntheticTerritory(territory, workers, dispatchers, departments)
+    return SyntheticTerritory(territory, workers, dispatchers, departments, territory.staff["secretary"])
 
 
 class _Lifecycles:
@@ -178,16 +191,22 @@ class _Lifecycles:
             body["reporter"] = {"name": "居民", "phone": f"139{self.rng.randrange(10**8):08d}"}
         return body
 
-    def build(self, chunk: list[Case]) -> tuple[Case, str, Case | None]:
-        """A new case driven through a random scenario; returns it, the scenario and any merge target."""
+    def build(self, chunk: list[Case | Meeting]) -> tuple[Case | None, str, Case | str | None]:
+        """A new case driven through a random scenario; returns it, the scenario and any merge target.
+
+        An escalation is only drawn here, as (None, scenario, grid): ``escalated_cases`` builds it.
+        """
         rng = self.rng
         scenario = rng.choices(self.scenarios, self.scenario_weights)[0]
         target = None
         if scenario == "merged":
-            target = next((c for c in reversed(chunk) if c.status not in (Status.MERGED, Status.REJECTED)), None)
+            target = next((c for c in reversed(chunk)
+                           if isinstance(c, Case) and c.status not in (Status.MERGED, Status.REJECTED)), None)
             if target is None:
                 scenario = "closed"
         grid = rng.choice(self.grids)
+        if scenario in ESCALATIONS:
+            return None, scenario, grid  # built later, meeting by meeting
         town = REPORTING_GRIDS[grid]
         worker, dispatcher = self.world.grid_workers[grid], self.world.dispatchers[town]
         if scenario == "on_the_spot":
@@ -199,11 +218,11 @@ class _Lifecycles:
         span = 14 if scenario.startswith("open_") else 350
         at = self.end - timedelta(days=14 if span == 350 else 0) - timedelta(seconds=rng.uniform(0, span * 86400))
         if target is not None:  # a resident reports again what was reported already
-            at = target.modified_on + timedelta(hours=rng.uniform(0.1, 6))
+            at = _Clock(target.modified_on, rng, self.end).step(0.1, 6)
         reporter = worker if rng.random() < 0.7 or scenario == "on_the_spot" else dispatcher
         case = Case(case_no=self.case_no(at), report=self.report(grid, at, category=category, track=track),
                     actor=reporter.actor.as_record(), timestamp=at)
-        clock = _Clock(at, rng)
+        clock = _Clock(at, rng, self.end)
         d = dispatcher.actor
 
         if scenario == "open_reported":
@@ -258,6 +277,77 @@ class _Lifecycles:
         self._follow_up_and_close(case, d, clock, close=scenario != "open_followed_up")
         return case, scenario, None
 
+    # -- escalation to the town's handover meeting ---------------------------------------------------
+    def meeting_for(self, town: str, month: int) -> datetime:
+        """When the town's meeting ``month`` months back sits: 0 is the next one (a week after ``end``,
+        scheduled, not held yet), 1 the last one held (23 days before ``end``)."""
+        return self.end + timedelta(days=7) - timedelta(days=30 * month)
+
+    def escalated_cases(self, drawn: list[tuple[str, str]]) -> list[Case | Meeting]:
+        """Every deferred escalation, meeting by meeting (oldest first); each meeting before its cases."""
+        by_meeting: dict[tuple[str, int], list[tuple[str, str]]] = {}
+        for scenario, grid in drawn:
+            town = REPORTING_GRIDS[grid]
+            month = {"open_escalated": 0, "open_assigned": 1}.get(scenario)
+            if month is None:
+                month = self.rng.randrange(1, MEETING_MONTHS + 1)
+            by_meeting.setdefault((town, month), []).append((scenario, grid))
+        out: list[Case | Meeting] = []
+        for (town, month), items in sorted(by_meeting.items(), key=lambda kv: (-kv[0][1], kv[0][0])):
+            out.extend(self._meeting_with_items(town, month, items))
+        return out
+
+    def _meeting_with_items(self, town: str, month: int, items: list[tuple[str, str]]) -> list[Case | Meeting]:
+        rng, t, secretary = self.rng, self.world.territory, self.world.secretary.actor
+        dispatcher = self.world.dispatchers[town].actor
+        held_on = self.meeting_for(town, month)
+        scheduled_at = held_on - timedelta(days=20)
+        local_day = held_on.astimezone(self.zone).date().isoformat()
+        meeting = Meeting(title=f"{'紫阳镇' if town == 'ziyang' else '清华镇'}问题交办会（{local_day[:7]}）",
+                          level="town", org=t.grid(town), scheduled_for=local_day, chair="吴书记",
+                          actor=secretary.as_record(), timestamp=scheduled_at)
+        # Reported after the meeting was scheduled, escalated before it sits (and before ``end``).
+        limit = min(held_on, self.end)
+        drawn = []
+        for scenario, grid in items:
+            at = scheduled_at + (limit - scheduled_at) * rng.uniform(0.02, 0.6)
+            drawn.append((at + (limit - at) * rng.uniform(0.5, 0.9), at, scenario, grid))
+        cases: list[tuple[Case, str, _Clock, str]] = []
+        for escalated_at, at, scenario, grid in sorted(drawn):
+            category = str(rng.choice(self.categories))
+            case = Case(case_no=self.case_no(at), report=self.report(grid, at, category=category, track="general"),
+                        actor=self.world.grid_workers[grid].actor.as_record(), timestamp=at)
+            accepted_at = at + (escalated_at - at) * 0.1
+            deadlines = self.ledger.time_limits.deadlines(track="general", category=category, accepted_at=accepted_at)
+            case.accept(actor=dispatcher, timestamp=accepted_at, claim_due_at=deadlines.claim_due_at,
+                        resolve_due_at=deadlines.resolve_due_at)
+            case.escalate(meeting, actor=dispatcher, timestamp=escalated_at,
+                          reason="涉及多个部门，社区协调不了，提请交办会研究。")
+            department = rng.choices(DEPARTMENTS, DEPARTMENT_WEIGHTS)[0]
+            cases.append((case, scenario, _Clock(held_on + timedelta(hours=3), rng, self.end), department))
+        if month == 0:  # the next meeting: its items wait for it
+            return [meeting, *(case for case, _, _, _ in cases)]
+        meeting.hold(actor=secretary, timestamp=held_on, attendees=["吴书记", "王敏", "城管", "住建"],
+                     minutes="逐项研究议题，明确牵头部门和办结时限。")
+        for n, (case, _, _, department) in enumerate(cases):
+            case.assign(meeting, actor=secretary, timestamp=held_on + timedelta(minutes=5 + n),
+                        lead_department=t.department(department), co_departments=[],
+                        deadline=held_on + timedelta(days=15), instruction="限期办结，按时销号。")
+        meeting.close(actor=secretary, timestamp=held_on + timedelta(hours=3))
+        closes: list[tuple[datetime, int, Case]] = []
+        for n, (case, scenario, clock, department) in enumerate(cases):
+            lead = self.world.departments[department].actor
+            case.add_note(actor=lead, timestamp=clock.step(2, 72), text=rng.choice(NOTES))
+            if scenario == "open_assigned":
+                continue
+            case.resolve(actor=lead, timestamp=clock.step(24, 240), result="交办事项已办结。")
+            self._follow_up_and_close(case, dispatcher, clock, close=False)
+            closes.append((clock.step(0.5, 24), n, case))
+        for closed_at, _, case in sorted(closes):  # 销号 in the order the cases close
+            case.close(actor=dispatcher, timestamp=closed_at)
+            meeting.tick_off(case_id=str(case.id), actor=dispatcher, timestamp=closed_at)
+        return [meeting, *(case for case, _, _, _ in cases)]
+
     def _dispatch(self, case: Case, dispatcher: Actor, clock: _Clock, exclude: str | None = None) -> str:
         choices = [(dep, w) for dep, w in zip(DEPARTMENTS, DEPARTMENT_WEIGHTS) if dep != exclude]
         department = self.rng.choices([c for c, _ in choices], [w for _, w in choices])[0]
@@ -278,13 +368,15 @@ class _Lifecycles:
 
 
 class _Clock:
-    """A case's own time, moving forward by random steps (hours)."""
+    """An aggregate's own time, moving forward by random steps (hours), never reaching ``limit``."""
 
-    def __init__(self, start: datetime, rng: random.Random) -> None:
-        self.now, self.rng = start, rng
+    def __init__(self, start: datetime, rng: random.Random, limit: datetime) -> None:
+        self.now, self.rng, self.limit = start, rng, limit
 
     def step(self, low_hours: float, high_hours: float) -> datetime:
-        self.now += timedelta(hours=self.rng.uniform(low_hours, high_hours))
+        hours = self.rng.uniform(low_hours, high_hours)
+        room = (self.limit - self.now).total_seconds() / 3600 / 4  # each step takes at most a quarter of it
+        self.now += timedelta(hours=max(min(hours, room), 0.001))
         return self.now
 
 
@@ -297,32 +389,55 @@ def generate(ledger: GridLedger, world: SyntheticTerritory, *, events: int, chun
     lifecycles = _Lifecycles(ledger, world, rng, end)
     stats = SyntheticStats()
     started = time.perf_counter()
-    pending: list[Case] = []
+    pending: list[Case | Meeting] = []
     statuses: dict[uuid.UUID, str] = {}
+    deferred: list[tuple[str, str]] = []
 
     def flush() -> None:
         recordings = ledger.save(*pending)
         stats.events += len(recordings)
         stats.saves += 1
         for recording in recordings:
-            stats.event_types[type(recording.domain_event).__name__] += 1
-        for case in pending:
-            statuses[case.id] = str(case.status)
+            stats.event_types[type(recording.domain_event).__qualname__] += 1
+        for aggregate in pending:
+            if isinstance(aggregate, Case):
+                statuses[aggregate.id] = str(aggregate.status)
         pending.clear()
         if progress:
             progress(stats)
 
-    while stats.events < events:
+    # Escalations are built last (~9 events each, meetings' own events aside): count them in advance.
+    while stats.events + len(pending) * 7 + len(deferred) * 9 < events:
         case, scenario, target = lifecycles.build(pending)
         stats.cases += 1
         stats.scenarios[scenario] += 1
+        if case is None:
+            deferred.append((scenario, str(target)))
+            continue
         pending.append(case)
-        if target is not None:
+        if isinstance(target, Case):
             statuses[target.id] = str(target.status)
         if len(pending) >= chunk:
             flush()
+    for aggregate in lifecycles.escalated_cases(deferred):
+        if isinstance(aggregate, Meeting):
+            stats.meetings += 1
+            if len(pending) >= chunk:
+                flush()  # a meeting is saved with its own cases
+        pending.append(aggregate)
     if pending:
         flush()
+    while stats.events < events:  # the estimate fell short: top up with cases that need no meeting
+        case, scenario, target = lifecycles.build(pending)
+        if case is None:
+            continue
+        stats.cases += 1
+        stats.scenarios[scenario] += 1
+        pending.append(case)
+        if isinstance(target, Case):
+            statuses[target.id] = str(target.status)
+        if stats.events + len(pending) * 7 >= events or len(pending) >= chunk:
+            flush()
     stats.final_status = Counter(statuses.values())
     _advance_day_counters(ledger, lifecycles.day_counters)
     stats.seconds = time.perf_counter() - started

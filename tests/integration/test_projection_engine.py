@@ -11,17 +11,20 @@ import random
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import psycopg2
 import pytest
-from sqlalchemy import BigInteger, Column, MetaData, String, Table, insert, select
+import sqlalchemy.exc
+from sqlalchemy import BigInteger, Column, MetaData, String, Table, delete, insert, select
 from sqlalchemy.engine import Connection, make_url
 
 from application.case_commands import CaseCommands
 from application.ledger import GridLedger
 from application.settings import Settings
+from projections import tracking
 from projections.engine import ProjectionEngine
 from projections.events import ProjectedEvent
 from projections.registry import Projections, all_projections, read_model_engine
@@ -94,22 +97,23 @@ def test_workers_sigkilled_at_random_moments_leave_read_models_equal_to_a_rebuil
     projections.engine.reset(projection_names())  # the workers start from nothing (PostgreSQL is shared)
     rng = random.Random(20260601)
     workers: list[WorkerProcess] = []
-    interrupted_with_work_left = 0
+    killed_mid_work = 0  # kills after the worker had applied something and before it had caught up
     try:
         for round_no in range(KILLS):
+            start = min(s.position for s in projections.engine.statuses())
             worker = WorkerProcess(database_url, tmp_path, label=f"killed-{round_no}").start()
             workers.append(worker)
             if round_no % 3 == 0:  # any moment: during start-up, mid-batch or idle
                 time.sleep(rng.uniform(0.05, 0.6))
             else:  # while it is applying: a random number of events on, then a random instant
-                start = min(s.position for s in projections.engine.statuses())
                 wait_for_progress(projections, worker, start + rng.randint(10, 80), timeout=20)
                 time.sleep(rng.uniform(0.0, 0.03))
             assert worker.alive, f"worker {round_no} died by itself:\n{worker.log()}"
             worker.kill()
             assert worker.returncode == -9
-            if any(s.lag > 0 for s in projections.engine.statuses()):
-                interrupted_with_work_left += 1
+            after = projections.engine.statuses()
+            if min(s.position for s in after) > start and any(s.lag > 0 for s in after):
+                killed_mid_work += 1
             drive_cases(cases, territory, clock, 4, seed=100 + round_no)  # the store grows between workers
         last = WorkerProcess(database_url, tmp_path, label="survivor").start()
         workers.append(last)
@@ -119,8 +123,9 @@ def test_workers_sigkilled_at_random_moments_leave_read_models_equal_to_a_rebuil
         assert last.terminate() == 0, last.log()
     finally:
         stop_all(workers)
-    # Most kills must have hit a worker with work left, or the scenario proves little.
-    assert interrupted_with_work_left >= KILLS // 3, interrupted_with_work_left
+    # Two kills in three wait for the worker to be busy: unless most of those landed mid-work, the
+    # scenario proved little (typically all ten do; the other five land anywhere, mostly in start-up).
+    assert killed_mid_work >= KILLS // 3, killed_mid_work
     assert_same_as_a_rebuild(projections)
 
 
@@ -147,8 +152,9 @@ def test_two_workers_running_at_once_apply_every_event_exactly_once(
 
 
 # -- 3. a database outage (PostgreSQL) ---------------------------------------------------------------
-def terminate_other_connections(database_url: str) -> int:
-    """What a failover or an administrator does: every other session of this database is cut."""
+@contextmanager
+def admin_session(database_url: str) -> Iterator[Any]:
+    """A psycopg2 cursor of its own (autocommit) on the test database, outside every pool."""
     url = make_url(database_url)
     connection = psycopg2.connect(host=url.host or "127.0.0.1", port=url.port or 5432,
                                   user=url.username or "postgres", password=url.password,
@@ -156,34 +162,34 @@ def terminate_other_connections(database_url: str) -> int:
     try:
         connection.autocommit = True
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                           "WHERE datname = current_database() AND pid <> pg_backend_pid()")
-            return cursor.rowcount
+            yield cursor
     finally:
         connection.close()
 
 
+def terminate_other_connections(database_url: str) -> int:
+    """What a failover or an administrator does: every other session of this database is cut."""
+    with admin_session(database_url) as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                       "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        return cursor.rowcount
+
+
 def wait_for_the_worker_to_listen(database_url: str, timeout: float = 30.0) -> None:
     """Until the worker's LISTEN session shows in pg_stat_activity: the outage will certainly cut it."""
-    url = make_url(database_url)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        connection = psycopg2.connect(host=url.host or "127.0.0.1", port=url.port or 5432,
-                                      user=url.username or "postgres", password=url.password,
-                                      dbname=url.database)
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                               "AND pid <> pg_backend_pid() AND query ILIKE 'LISTEN %%'")
-                if cursor.fetchone()[0] > 0:
-                    return
-        finally:
-            connection.close()
+        with admin_session(database_url) as cursor:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                           "AND pid <> pg_backend_pid() AND query ILIKE 'LISTEN %%'")
+            if cursor.fetchone()[0] > 0:
+                return
         time.sleep(0.05)
     raise AssertionError(f"no LISTEN session within {timeout} s")
 
 
-def test_worker_resumes_by_itself_after_its_connections_are_terminated(
+@pytest.mark.postgres_only
+def test_worker_resumes_by_itself_after_postgresql_terminates_its_connections(
         postgres_database_url: str, tmp_path: Path) -> None:
     clock = MovableClock()
     ledger = GridLedger(Settings(database_url=postgres_database_url), clock=clock)
@@ -240,7 +246,11 @@ def test_worker_resumes_by_itself_after_its_connections_are_terminated(
 
 # -- 4. an event one projection cannot apply ---------------------------------------------------------
 class FussyProjection:
-    """A read model with a bug: it cannot apply one event type (and keeps a row per event it saw)."""
+    """A read model with a bug: it cannot apply one event type (and keeps a row per event it saw).
+
+    It fails either in Python (``KeyError``: a missing rule) or in the database (``IntegrityError``: it
+    writes the refused event's row twice, as a read model with a wrong unique key would).
+    """
 
     name = "fussy"
     metadata = MetaData()
@@ -248,23 +258,38 @@ class FussyProjection:
                  Column("position", BigInteger, primary_key=True, autoincrement=False),
                  Column("type", String(64), nullable=False))
 
-    def __init__(self, refuses: str) -> None:
-        self.refuses = refuses
+    def __init__(self, refuses: str, failure: str) -> None:
+        self.refuses, self.failure = refuses, failure
 
     def apply(self, connection: Connection, events: list[ProjectedEvent]) -> None:
         connection.execute(insert(self.seen), [{"position": e.position, "type": e.type} for e in events])
         for event in events:
-            if event.type == self.refuses:
+            if event.type != self.refuses:
+                continue
+            if self.failure == "python-exception":
                 raise KeyError(f"no rule for {event.type}")
+            connection.execute(insert(self.seen), [{"position": event.position, "type": event.type}])
 
 
+DATABASE_ERROR_IS_NOT_ISOLATED = (
+    "BUG projections/engine.py (_apply, _apply_one_by_one: 'except DBAPIError: raise'): every database error "
+    "raised while applying is treated as a lost connection, so the projection is never stopped; catch_up "
+    "raises, the worker retries forever and every other projection stalls within one batch of the bad event")
+
+
+@pytest.mark.parametrize("failure", [
+    "python-exception",
+    pytest.param("database-error", marks=pytest.mark.xfail(
+        raises=sqlalchemy.exc.IntegrityError, strict=True, reason=DATABASE_ERROR_IS_NOT_ISOLATED)),
+])
 def test_an_event_one_projection_cannot_apply_stops_only_that_projection(
-        ledger: GridLedger, cases: CaseCommands, territory: Territory, clock: MovableClock) -> None:
+        failure: str, ledger: GridLedger, cases: CaseCommands, territory: Territory,
+        clock: MovableClock) -> None:
     drive_cases(cases, territory, clock, 40, seed=4)  # the second case is returned by a department
     db = read_model_engine(ledger.settings.database_url)
     events = ledger.recorder.events_record_cls.__table__
-    engine = ProjectionEngine(db, events, ledger.mapper, [*all_projections(), FussyProjection("Returned")],
-                              batch_size=50)
+    fussy_projection = FussyProjection("Returned", failure)
+    engine = ProjectionEngine(db, events, ledger.mapper, [*all_projections(), fussy_projection], batch_size=50)
     try:
         engine.create_tables()
         engine.reset(["fussy"])
@@ -280,7 +305,8 @@ def test_an_event_one_projection_cannot_apply_stops_only_that_projection(
         fussy = statuses["fussy"]
         assert (fussy.status, fussy.position) == ("stopped", before)
         assert fussy.error is not None
-        for part in ("'fussy'", f"position {bad} ", "Case.Returned", "KeyError"):
+        error_type = "KeyError" if failure == "python-exception" else "IntegrityError"
+        for part in ("'fussy'", f"position {bad} ", "Case.Returned", error_type):
             assert part in fussy.error, fussy.error
         for name in projection_names():
             assert (statuses[name].status, statuses[name].lag) == ("running", 0), statuses[name]
@@ -299,4 +325,7 @@ def test_an_event_one_projection_cannot_apply_stops_only_that_projection(
         assert all(statuses[name].lag == 0 for name in projection_names()), statuses
         assert read_model_rows(db)["rm_audit_log"][-1][0] == engine.head()
     finally:
+        FussyProjection.metadata.drop_all(db)  # PostgreSQL is shared by the whole run: leave no trace
+        with db.begin() as connection:
+            connection.execute(delete(tracking.tracking).where(tracking.tracking.c.name == "fussy"))
         db.dispose()

@@ -73,7 +73,7 @@ class WorkerProcess:
     def wait_until_running(self, timeout: float = 30.0) -> None:
         """Until the worker has started its threads (it says so on stdout)."""
         deadline = time.monotonic() + timeout
-        while "projection worker running" not in self.log():
+        while "projection worker running" not in self.log(tail=None):
             if not self.alive:
                 raise AssertionError(f"the worker exited during start-up:\n{self.log()}")
             if time.monotonic() > deadline:
@@ -107,11 +107,13 @@ class WorkerProcess:
             self.kill()
             raise AssertionError(f"the worker ignored SIGTERM for {timeout} s; log:\n{self.log()}") from None
 
-    def log(self) -> str:
+    def log(self, tail: int | None = 4000) -> str:
+        """The worker's stdout and stderr (its last ``tail`` characters)."""
         try:
-            return self.log_path.read_text(errors="replace")[-4000:]
+            text = self.log_path.read_text(errors="replace")
         except FileNotFoundError:
             return ""
+        return text[-tail:] if tail else text
 
 
 def _die_with_parent() -> None:
