@@ -154,11 +154,11 @@ class CaseCommands:
                  idempotency: IdempotencyKey | None = None) -> Outcome:
         def run(session: Any, now: datetime) -> list[Case]:
             case = self.ledger.load_case(case_id)
+            if expected_version is not None and expected_version != case.version:
+                raise VersionMismatch(expected=expected_version, actual=case.version)
             # State before role: whoever loses a race to change the case hears 409 (it moved on), not 403.
             case.check_allowed(command)
             self.ledger.case_policy.check_command(staff, command, case)
-            if expected_version is not None and expected_version != case.version:
-                raise VersionMismatch(expected=expected_version, actual=case.version)
             return [case, *(act(case, now) or [])]
 
         return self.ledger.execute(staff, idempotency, run)

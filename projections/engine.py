@@ -19,7 +19,7 @@ from typing import Any, Protocol
 from eventsourcing.persistence import Mapper
 from sqlalchemy import MetaData, Table, func, select
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from projections import tracking
 from projections.events import ProjectedEvent, read_batch
@@ -114,9 +114,9 @@ class ProjectionEngine:
                                  to_position=todo[-1].position)
         except tracking.PositionMoved:
             logger.info("projection %s: another worker applied this batch first", projection.name)
-        except DBAPIError:
-            raise
-        except Exception:  # noqa: BLE001 - find the exact event, then stop only this projection
+        except Exception as error:  # noqa: BLE001 - find the exact event, then stop only this projection
+            if connection_problem(error):
+                raise
             self._apply_one_by_one(projection, batch)
 
     def _apply_one_by_one(self, projection: Projection, batch: list[ProjectedEvent]) -> None:
@@ -129,9 +129,11 @@ class ProjectionEngine:
                     projection.apply(connection, [event])
                     tracking.advance(connection, projection.name, from_position=progress.position,
                                      to_position=event.position)
-            except DBAPIError:
-                raise
+            except tracking.PositionMoved:
+                return
             except Exception as error:  # noqa: BLE001
+                if connection_problem(error):
+                    raise
                 message = (f"projection '{projection.name}' cannot apply event at position {event.position} "
                            f"({event.aggregate_type}.{event.type}): {type(error).__name__}: {error}")
                 logger.error(message)
@@ -153,6 +155,13 @@ class ProjectionEngine:
     def head(self) -> int:
         with self.engine.connect() as connection:
             return connection.execute(select(func.max(self.events_table.c.id))).scalar() or 0
+
+
+def connection_problem(error: BaseException) -> bool:
+    """A lost or refused connection (wait and retry) rather than a statement this projection got wrong."""
+    if isinstance(error, (OperationalError, InterfaceError)):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
 class ProjectionWorker:

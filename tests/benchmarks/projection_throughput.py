@@ -3,8 +3,9 @@
 One run on fresh PostgreSQL databases:
 
   synthetic  ``--events`` events of realistic case lifecycles (tests/benchmarks/synthetic.py)
-  (R) rebuild  every read model (case list, work queues, audit log, meetings) from position 0: ``Projections(ledger, batch_size=2000)``,
-               ``engine.reset(all)``, timed ``engine.catch_up()``; row counts checked afterwards
+  (R) rebuild  every read model (case list, work queues, audit log, meetings) from position 0:
+               ``Projections(ledger, batch_size=2000)``, ``engine.reset(all)``, timed ``engine.catch_up()``;
+               row counts checked afterwards, time split into reading+decoding and each projection
   (a) library  eventsourcing's own ``ProjectionRunner`` with a ``PostgresTrackingRecorder`` view that
                folds each event into a case-list row (same columns, same fold as the case list) and
                records its tracking in the same transaction, one transaction per event, over the
@@ -67,7 +68,6 @@ from projections.case_list import COLUMNS as CASE_LIST_COLUMNS
 from projections.case_list import CaseFilters, search
 from projections.case_list import cases as case_list_table
 from projections.case_list import metadata as case_list_metadata
-from projections.case_rows import utc
 from projections.case_summary import fold
 from projections.events import ENVELOPE, ProjectedEvent
 from projections.meetings import meetings as meetings_table
@@ -695,8 +695,8 @@ def fill_read_models(url: str, n: int) -> tuple[Engine, dict[str, Any]]:
         raw = connection.connection.dbapi_connection
         with raw.cursor() as cur:
             cur.execute("SELECT setseed(0.42)")
-            cur.execute(FILL_CASE_LIST.format(columns=", ".join(CASE_LIST_COLUMNS)), {"n": n, "now": QUERY_NOW, "categories": list(CATEGORIES),
-                                         "departments": DEPARTMENT_COUNT})
+            cur.execute(FILL_CASE_LIST.format(columns=", ".join(CASE_LIST_COLUMNS)),
+                        {"n": n, "now": QUERY_NOW, "categories": list(CATEGORIES), "departments": DEPARTMENT_COUNT})
             columns = ", ".join(c.name for c in work_queue_table.columns if c.name != "queue")
             cur.execute(FILL_WORK_QUEUE.format(columns=columns), {"terminal": tuple(str(s) for s in TERMINAL)})
         for index in indexes:

@@ -131,5 +131,6 @@ def test_printable_page_and_meeting_rules(api: Api, scenario: dict) -> None:
     response = api.post("dispatcher", f"/cases/{case['id']}/escalate",
                         {"meeting_id": scenario["june"]["id"], "reason": "x"})
     assert response.status_code == 409 and "meeting" in response.get_json()["detail"]
+    api.command("dispatcher", case["id"], "escalate", {"meeting_id": scenario["july"]["id"], "reason": "需统筹"})
     assert api.post("dispatcher", f"/cases/{case['id']}/assign",
                     {"lead_department": api.territory.department("zhujian"), "deadline": "2026-09-01"}).status_code == 403
