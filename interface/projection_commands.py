@@ -37,11 +37,13 @@ def rebuild(settings: Settings, name: str | None, *, batch_size: int, echo: Echo
     unknown = [n for n in names if n not in running.engine.projections]
     if unknown:
         raise click.BadParameter(f"unknown projection {unknown[0]!r}; known: {', '.join(running.engine.projections)}")
-    running.engine.reset(names)
+    running.engine.reset(names, without_indexes=True)
     head = running.engine.head()
     started = time.perf_counter()
     with click.progressbar(length=head, label=f"rebuilding {', '.join(names)}", show_pos=True) as bar:
         events = running.engine.catch_up(names, on_batch=bar.update)
+    echo("building indexes ...")
+    running.engine.create_indexes(names)
     seconds = time.perf_counter() - started
     rate = events / seconds if seconds > 0 else 0.0
     echo(f"rebuilt {', '.join(names)}: {events} events in {seconds:.1f} s ({rate:,.0f} events/s)")

@@ -25,6 +25,7 @@ from sqlalchemy.engine import Connection
 
 from domain.case_types import EVENT_LABELS as CASE_LABELS
 from domain.meeting import EVENT_LABELS as MEETING_LABELS
+from projections.bulk import insert_rows
 from projections.case_rows import utc
 from projections.events import ProjectedEvent
 from projections.masking import masked
@@ -63,8 +64,7 @@ class AuditLogProjection:
             "actor_role": e.actor.get("role"), "actor_org": e.actor.get("org"),
             "data": json.dumps(masked(e.data), ensure_ascii=False, default=_iso),
         } for e in events]
-        if rows:
-            connection.execute(audit.insert(), rows)
+        insert_rows(connection, audit, rows)
 
 
 LABELS = {"Case": CASE_LABELS, "Meeting": MEETING_LABELS}

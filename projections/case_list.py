@@ -64,6 +64,7 @@ cases = Table(
 # A page is "newest first within a subtree, maybe of one status": these keep it an index range scan.
 Index("rm_case_list_grid_created", cases.c.grid_path, cases.c.created_at)
 Index("rm_case_list_status_created", cases.c.status, cases.c.created_at)
+Index("rm_case_list_status_grid", cases.c.status, cases.c.grid_path, cases.c.created_at)
 Index("rm_case_list_created", cases.c.created_at)
 Index("rm_case_list_lead_status", cases.c.lead_department, cases.c.status, cases.c.created_at)
 Index("rm_case_list_category_created", cases.c.category, cases.c.created_at)

@@ -6,10 +6,11 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Table, delete, insert, select
+from sqlalchemy import Table, delete, select
 from sqlalchemy.engine import Connection
 
 from application.tables import grids
+from projections.bulk import insert_rows
 from projections.case_summary import Summary, fold
 from projections.events import ProjectedEvent
 
@@ -55,9 +56,7 @@ def replace_rows(connection: Connection, table: Table, rows: dict[str, dict[str,
     ids = list(rows)
     for start in range(0, len(ids), CHUNK):
         connection.execute(delete(table).where(table.c.id.in_(ids[start:start + CHUNK])))
-    fresh = [row for row in rows.values() if row is not None]
-    if fresh:
-        connection.execute(insert(table), fresh)
+    insert_rows(connection, table, [row for row in rows.values() if row is not None])
 
 
 def utc(moment: datetime) -> datetime:

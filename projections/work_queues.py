@@ -70,7 +70,8 @@ class WorkQueueProjection:
 
 
 def queue_page(connection: Connection, name: str, scope: Scope, *, now: datetime, grid_path: str | None,
-               department: str | None, page: int, per_page: int) -> tuple[list[dict[str, Any]], int]:
+               department: str | None, page: int, per_page: int,
+               count_limit: int = 10_000) -> tuple[list[dict[str, Any]], int]:
     """One page of a queue sorted by due time (cases without a deadline last, oldest first)."""
     if name == "overdue":
         conditions = [items.c.queue.in_(RUNNING_CLOCK), items.c.due_at < utc(now)]
@@ -82,9 +83,11 @@ def queue_page(connection: Connection, name: str, scope: Scope, *, now: datetime
         conditions.append(subtree(items.c.grid_path, grid_path))
     conditions += scope.conditions(items)
     where = and_(true(), *conditions)
+    # NULLS LAST matches the b-tree order of the (queue, due_at) indexes, so a page is an index scan.
     query = (select(items).where(where)
-             .order_by(items.c.due_at.is_(None), items.c.due_at, items.c.created_at, items.c.id)
+             .order_by(items.c.due_at.asc().nulls_last(), items.c.created_at, items.c.id)
              .limit(per_page).offset((page - 1) * per_page))
     rows = [dict(row._mapping) for row in connection.execute(query)]
-    total = connection.execute(select(func.count()).select_from(items).where(where)).scalar_one()
+    capped = select(items.c.id).where(where).limit(count_limit).subquery()
+    total = connection.execute(select(func.count()).select_from(capped)).scalar_one()
     return rows, total

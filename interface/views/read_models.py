@@ -56,7 +56,7 @@ def queue(name: str, query: dict[str, Any]) -> Response:
     with services().projections.db.connect() as connection:
         rows, total = work_queues.queue_page(connection, name, scope_of(staff), now=now,
                                              grid_path=_grid_path(query.get("grid")), department=department,
-                                             **page)
+                                             count_limit=10_000, **page)
     return _page_response([present.queue_row(row, now, _zone()) for row in rows], total, page)
 
 
