@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from application.case_commands import CaseCommands
+from application.meeting_commands import MeetingCommands
 from application.ledger import GridLedger
 from application.settings import Settings
 from application.staff import StaffMember
@@ -56,7 +57,7 @@ class DemoClock:
 
 def load_demo(settings: Settings, *, echo: Callable[[str], None] = print) -> dict[str, str]:
     """Load the demo once; returns the tokens it created (empty when already loaded)."""
-    clock = DemoClock(datetime.now(timezone.utc) - timedelta(days=6))
+    clock = DemoClock(datetime.now(timezone.utc) - timedelta(days=14))  # the story takes ~7 days
     ledger = GridLedger(settings, clock=clock)
     directory = ledger.directory
     if directory.grid_path("wuyuan") is not None:
@@ -71,7 +72,9 @@ def load_demo(settings: Settings, *, echo: Callable[[str], None] = print) -> dic
     for key, name, role, department, grid in STAFF:
         staff[key], tokens[key] = directory.add_staff(name=name, role=role, department=department, grid=grid)
     _cases(CaseCommands(ledger), clock, staff)
-    echo("demo loaded: 婺源县 → 紫阳镇 → 茶苑社区, 4 departments, 12 staff, 12 cases")
+    _meetings(CaseCommands(ledger), MeetingCommands(ledger), clock, staff)
+    echo("demo loaded: 婺源县 → 紫阳镇 → 茶苑社区, 4 departments, 12 staff, 16 cases, "
+         "a past and a coming 问题交办会")
     for key, token in tokens.items():
         member = staff[key]
         echo(f"  {member.role.value:<18} {member.name:<16} {token}")
@@ -165,3 +168,44 @@ def _cases(cases: CaseCommands, clock: DemoClock, s: dict[str, StaffMember]) -> 
             "车棚内电动车飞线充电，存在火灾隐患。")
     _report(cases, s["intake"], "chayuan-01", "独居老人理发微心愿", "livelihood", "general",
             "mini_program", "82岁独居老人行动不便，希望志愿者上门理发。")
+
+
+def _meetings(cases: CaseCommands, meetings: MeetingCommands, clock: DemoClock,
+              s: dict[str, StaffMember]) -> None:
+    """紫阳镇's monthly 问题交办会: last month's (held, closed) and next month's (scheduled)."""
+    d, secretary = s["dispatcher"], s["secretary"]
+    today = clock.now.date()
+    past = meetings.schedule(secretary, title="紫阳镇问题交办会（上月）", level="town", org="ziyang",
+                             scheduled_for=today, chair="镇党委书记 吴建华").meeting
+    past_id = str(past.id)
+    items = [
+        ("和平岗污水管网改造", "sanitation", "chengguan", ["zhujian"], 5),   # ticked off
+        ("安置小区停车位不足", "parking", "zhujian", ["chengguan"], 30),      # open
+        ("老旧小区电梯加装", "municipal", "zhujian", ["shichang"], 1),         # overdue
+    ]
+    ids = []
+    for title, category, _, _, _ in items:
+        case_id = _report(cases, s["worker1"], "chayuan-01", title, category, "general", "deliberation",
+                          f"议事会提出：{title}，社区无力解决，需提交交办会。")
+        cases.accept(d, case_id)
+        cases.escalate(d, case_id, meeting_id=past_id, reason="资金需求大，社区无力解决")
+        ids.append(case_id)
+    clock.advance(hours=2)
+    meetings.hold(secretary, past_id, attendees=["城管", "住建", "市场监管", "紫阳派出所"], minutes="逐项交办，限期销号")
+    for case_id, (_, _, lead, co, days) in zip(ids, items):
+        cases.assign(secretary, case_id, lead_department=lead, co_departments=co,
+                     deadline=clock.now + timedelta(days=days), instruction="按期办结并报送进展")
+    meetings.close(secretary, past_id)
+    clock.advance(days=2)
+    cases.note(s["chengguan"], ids[0], text="已完成管网勘察，施工队进场")
+    cases.resolve(s["chengguan"], ids[0], result="新铺污水管网300米，臭水沟消除")
+    cases.follow_up(d, ids[0], satisfaction="satisfied", method="visit")
+    cases.close(d, ids[0])  # 销号
+    cases.note(s["zhujian"], ids[1], text="已规划临时停车场选址")
+    # Next month's meeting: the open items carry over; a new problem waits in the meeting queue.
+    coming = meetings.schedule(secretary, title="紫阳镇问题交办会（本月）", level="town", org="ziyang",
+                               scheduled_for=today + timedelta(days=30), chair="镇党委书记 吴建华").meeting
+    school = _report(cases, s["worker2"], "chayuan-02", "学校周边交通拥堵", "parking", "general", "deliberation",
+                     "上下学高峰道路拥堵，需交警、城管联合整治。")
+    cases.accept(d, school)
+    cases.escalate(d, school, meeting_id=str(coming.id), reason="涉及多部门，需交办会统筹")

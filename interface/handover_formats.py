@@ -34,17 +34,20 @@ def item_json(item: HandoverItem, zone: tzinfo) -> dict[str, Any]:
     }
 
 
-def to_csv(items: list[HandoverItem], zone: tzinfo) -> bytes:
+NAMED = ("grid", "lead_department", "co_departments")  # codes shown by their names on paper
+
+
+def to_csv(items: list[HandoverItem], zone: tzinfo, names: dict[str, str]) -> bytes:
     """UTF-8 with a byte-order mark, so Excel and WPS open the Chinese text correctly."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([heading for _, heading, _ in COLUMNS])
     for item in items:
-        writer.writerow([_cell_text(item, field, zone) for field, _, _ in COLUMNS])
+        writer.writerow([_cell_text(item, field, zone, names) for field, _, _ in COLUMNS])
     return out.getvalue().encode("utf-8-sig")
 
 
-def to_xlsx(meeting: Meeting, items: list[HandoverItem], zone: tzinfo) -> bytes:
+def to_xlsx(meeting: Meeting, items: list[HandoverItem], zone: tzinfo, names: dict[str, str]) -> bytes:
     """A real spreadsheet: a bold frozen header row, column widths, dates as dates."""
     book = Workbook()
     sheet = book.active
@@ -56,7 +59,7 @@ def to_xlsx(meeting: Meeting, items: list[HandoverItem], zone: tzinfo) -> bytes:
     for index, (_, _, width) in enumerate(COLUMNS, 1):
         sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
     for item in items:
-        sheet.append([_cell_value(item, field, zone) for field, _, _ in COLUMNS])
+        sheet.append([_cell_value(item, field, zone, names) for field, _, _ in COLUMNS])
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             if isinstance(cell.value, datetime):
@@ -68,8 +71,9 @@ def to_xlsx(meeting: Meeting, items: list[HandoverItem], zone: tzinfo) -> bytes:
     return out.getvalue()
 
 
-def to_html(meeting: Meeting, items: list[HandoverItem], zone: tzinfo, as_of: datetime) -> str:
-    rows = [{field: _cell_text(item, field, zone) for field, _, _ in COLUMNS} | {"state": item.status}
+def to_html(meeting: Meeting, items: list[HandoverItem], zone: tzinfo, as_of: datetime,
+            names: dict[str, str]) -> str:
+    rows = [{field: _cell_text(item, field, zone, names) for field, _, _ in COLUMNS} | {"state": item.status}
             for item in items]
     return render_template("handover_list.html", meeting=meeting, rows=rows,
                            headings=[heading for _, heading, _ in COLUMNS],
@@ -77,8 +81,10 @@ def to_html(meeting: Meeting, items: list[HandoverItem], zone: tzinfo, as_of: da
                            open_count=sum(1 for item in items if item.status != "ticked_off"))
 
 
-def _cell_value(item: HandoverItem, field: str, zone: tzinfo) -> Any:
+def _cell_value(item: HandoverItem, field: str, zone: tzinfo, names: dict[str, str]) -> Any:
     value = getattr(item, field)
+    if field in NAMED:
+        value = [names.get(code, code) for code in value] if isinstance(value, list) else names.get(value, value)
     if isinstance(value, datetime):
         # Spreadsheets have no time zones, and round microseconds up into the next day: drop both.
         return value.astimezone(zone).replace(tzinfo=None, microsecond=0)
@@ -89,8 +95,8 @@ def _cell_value(item: HandoverItem, field: str, zone: tzinfo) -> Any:
     return value
 
 
-def _cell_text(item: HandoverItem, field: str, zone: tzinfo) -> str:
-    value = _cell_value(item, field, zone)
+def _cell_text(item: HandoverItem, field: str, zone: tzinfo, names: dict[str, str]) -> str:
+    value = _cell_value(item, field, zone, names)
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     return "" if value is None else str(value)

@@ -87,13 +87,14 @@ def handover(meeting_id: str, query: dict[str, Any]) -> Response:
     meeting, items = handover_list.build(ledger, meeting_id, earlier_meeting_ids=earlier, as_of=as_of)
     zone, fmt = ledger.local_zone, query["format"]
     filename = f"handover-{meeting.scheduled_for}"
+    names = {row["code"]: row["name"] for row in [*ledger.directory.list_grids(), *ledger.directory.list_departments()]}
     if fmt == "csv":
-        return _download(formats.to_csv(items, zone), "text/csv; charset=utf-8", f"{filename}.csv")
+        return _download(formats.to_csv(items, zone, names), "text/csv; charset=utf-8", f"{filename}.csv")
     if fmt == "xlsx":
-        return _download(formats.to_xlsx(meeting, items, zone),
+        return _download(formats.to_xlsx(meeting, items, zone, names),
                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"{filename}.xlsx")
     if fmt == "html":
-        return Response(formats.to_html(meeting, items, zone, as_of or ledger.clock()), mimetype="text/html")
+        return Response(formats.to_html(meeting, items, zone, as_of or ledger.clock(), names), mimetype="text/html")
     return jsonify({"meeting": _meeting_json(meeting, None), "as_of": local_time(as_of, zone),
                     "items": [formats.item_json(item, zone) for item in items]})
 

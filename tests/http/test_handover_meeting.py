@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
 from tests.support.api import Api
+from tests.support.browser import ensure_chromium, rendered_dom, screenshot
 from tests.support.clock import MovableClock
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
 
 def _meeting(api: Api, scheduled_for: str, title: str) -> dict:
@@ -134,3 +138,21 @@ def test_printable_page_and_meeting_rules(api: Api, scenario: dict) -> None:
     api.command("dispatcher", case["id"], "escalate", {"meeting_id": scenario["july"]["id"], "reason": "需统筹"})
     assert api.post("dispatcher", f"/cases/{case['id']}/assign",
                     {"lead_department": api.territory.department("zhujian"), "deadline": "2026-09-01"}).status_code == 403
+
+
+def test_the_printable_page_renders_in_a_real_browser(api: Api, scenario: dict, request) -> None:
+    chromium = ensure_chromium()
+    html = api.get("leader", f"/meetings/{scenario['june']['id']}/handover-list", format="html").get_data(as_text=True)
+    items = api.get("leader", f"/meetings/{scenario['june']['id']}/handover-list").get_json()["items"]
+    # Every item is on the page the browser built.
+    dom = rendered_dom(chromium, html)
+    assert all(item["case_no"] in dom and item["title"] in dom for item in items)
+    # It renders: a real A4-landscape-sized screenshot, kept as a test artefact.
+    backend = request.node.callspec.params["database_url"]
+    png = screenshot(chromium, html, ARTIFACTS / f"handover_list_{backend}.png")
+    assert png.startswith(b"\x89PNG") and len(png) > 20_000
+    # Chinese text is not tofu: two different characters in the page's font render differently.
+    glyph = "<html><body style=\"margin:0;font:160px 'Noto Sans CJK SC',sans-serif\">{}</body></html>"
+    first = screenshot(chromium, glyph.format("销"), ARTIFACTS / "glyph_xiao.png", width=200, height=200)
+    second = screenshot(chromium, glyph.format("号"), ARTIFACTS / "glyph_hao.png", width=200, height=200)
+    assert first != second
