@@ -47,6 +47,10 @@ def lock_position(connection: Connection, name: str) -> Progress:
     query = select(tracking).where(tracking.c.name == name)
     if connection.dialect.name == "postgresql":
         query = query.with_for_update()
+    else:
+        # SQLite has no row locks and begins lazily: a no-op write as the transaction's first statement
+        # takes the database's write lock now, so a second worker waits and then sees the moved position.
+        connection.execute(update(tracking).where(tracking.c.name == name).values(name=tracking.c.name))
     row = connection.execute(query).one()
     return Progress(row.name, row.position, row.status, row.error)
 

@@ -181,13 +181,6 @@ def in_thread(work: Callable[[], Any], errors: list[BaseException]) -> threading
     return thread
 
 
-SQLITE_RACE = (
-    "BUG on SQLite: tracking.lock_position locks nothing (pysqlite only BEGINs at the first write), so a "
-    "worker whose batch overlaps rows another worker has just committed hits IntegrityError on rm_audit_log "
-    "and, since engine.py isolates database errors, stops audit_log for good instead of dropping its copy")
-
-
-@pytest.mark.xfail(strict=True, reason=SQLITE_RACE)
 def test_on_sqlite_the_worker_that_loses_a_race_drops_its_copy_and_the_projection_keeps_running(
         tmp_path: Path) -> None:
     """Two workers with different batch sizes, interleaved deterministically at the worst moments."""
