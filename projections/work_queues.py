@@ -26,8 +26,10 @@ items = Table(
     *(column._copy() for column in case_list.columns if column.name != "description"),
     Column("queue", String(16), nullable=True),
 )
-Index("rm_work_queue_queue_due", items.c.queue, items.c.due_at)
-Index("rm_work_queue_department_due", items.c.queue, items.c.lead_department, items.c.due_at)
+# The full sort key, so a page is read in index order and stops after per_page rows.
+Index("rm_work_queue_page", items.c.queue, items.c.due_at, items.c.created_at, items.c.id)
+Index("rm_work_queue_department_page", items.c.queue, items.c.lead_department, items.c.due_at,
+      items.c.created_at, items.c.id)
 Index("rm_work_queue_grid", items.c.queue, items.c.grid_path, items.c.due_at)
 Index("rm_work_queue_due", items.c.due_at)
 
@@ -71,7 +73,7 @@ class WorkQueueProjection:
 
 def queue_page(connection: Connection, name: str, scope: Scope, *, now: datetime, grid_path: str | None,
                department: str | None, page: int, per_page: int,
-               count_limit: int = 10_000) -> tuple[list[dict[str, Any]], int]:
+               count_limit: int) -> tuple[list[dict[str, Any]], int]:
     """One page of a queue sorted by due time (cases without a deadline last, oldest first)."""
     if name == "overdue":
         conditions = [items.c.queue.in_(RUNNING_CLOCK), items.c.due_at < utc(now)]

@@ -21,6 +21,9 @@ from projections.scope import Scope
 
 blueprint = Blueprint("read_models", __name__)
 EVERYTHING = (Role.ADMIN, Role.AUDITOR, Role.MEETING_SECRETARY)
+# Totals are exact up to here ("1,000+" beyond): counting every match of a broad filter over a million
+# cases would cost more than the page itself, and nobody pages through a thousand cases.
+COUNT_LIMIT = 1_000
 
 
 @blueprint.get("/cases")
@@ -35,7 +38,7 @@ def list_cases(query: dict[str, Any]) -> Response:
         created_to=query.get("created_to"))
     now = services().ledger.clock()
     with services().projections.db.connect() as connection:
-        rows, total = case_list.search(connection, filters, scope_of(staff), now=now, count_limit=10_000,
+        rows, total = case_list.search(connection, filters, scope_of(staff), now=now, count_limit=COUNT_LIMIT + 1,
                                        **page)
     return _page_response([present.case_row(row, now, _zone()) for row in rows], total, page)
 
@@ -56,7 +59,7 @@ def queue(name: str, query: dict[str, Any]) -> Response:
     with services().projections.db.connect() as connection:
         rows, total = work_queues.queue_page(connection, name, scope_of(staff), now=now,
                                              grid_path=_grid_path(query.get("grid")), department=department,
-                                             count_limit=10_000, **page)
+                                             count_limit=COUNT_LIMIT + 1, **page)
     return _page_response([present.queue_row(row, now, _zone()) for row in rows], total, page)
 
 
@@ -69,7 +72,7 @@ def audit(query: dict[str, Any]) -> Response:
     filters = {key: query.get(key) for key in ("actor", "aggregate_type", "aggregate_id", "event_type",
                                                "start", "end")}
     with services().projections.db.connect() as connection:
-        rows, total = audit_log.audit_page(connection, count_limit=10_000, **filters, **page)
+        rows, total = audit_log.audit_page(connection, count_limit=COUNT_LIMIT + 1, **filters, **page)
     return _page_response([present.audit_row(row, _zone()) for row in rows], total, page)
 
 
@@ -121,4 +124,5 @@ def _zone() -> Any:
 
 
 def _page_response(items: list[dict[str, Any]], total: int, page: dict[str, int]) -> Response:
-    return jsonify({"items": items, "total": total, **page})
+    exact = total <= COUNT_LIMIT
+    return jsonify({"items": items, "total": min(total, COUNT_LIMIT), "total_exact": exact, **page})

@@ -197,12 +197,14 @@ def test_on_sqlite_the_worker_that_loses_a_race_drops_its_copy_and_the_projectio
     fast.create_tables()
     errors: list[BaseException] = []
     try:
+        # (Where the slow worker holds the write lock while paused, the fast one just waits: the joins
+        # time out, and the slow one's batch goes first.)
         slow_run = in_thread(slow.run_once, errors)  # read position 0 and events 1-10, then paused
         assert paused.arrived[0].wait(10)
-        in_thread(fast.run_once, errors).join(2)  # the other worker applies 1-5 meanwhile
+        in_thread(fast.run_once, errors).join(1)  # the other worker applies 1-5 meanwhile
         paused.go[0].set()  # its copy of 1-5 collides: the slow one goes on event by event...
-        if paused.arrived[1].wait(2):  # ...has read position 5 for event 6, and is paused again
-            in_thread(fast.run_once, errors).join(2)  # while the other applies 6-10
+        if paused.arrived[1].wait(1):  # ...has read position 5 for event 6, and is paused again
+            in_thread(fast.run_once, errors).join(1)  # while the other applies 6-10
             paused.go[1].set()
         slow_run.join(30)
         for event in paused.go:
