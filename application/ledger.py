@@ -62,6 +62,8 @@ class GridLedger(Application):
         self.local_zone = ZoneInfo(self.settings.timezone)
         self.datastore = self.recorder.datastore
         tables.metadata.create_all(self.datastore.engine)
+        # SQLite: switch to WAL now, before any other thread or process holds a lock on the file.
+        self.datastore.init_sqlite_wal_mode()
         self.directory = Directory(self.datastore.transaction, clock, self.settings.token_cache_seconds)
         self.case_policy = CasePolicy(self.directory)
         self.time_limits = TimeLimitPolicy.from_file(self.settings.time_limits_file)

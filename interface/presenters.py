@@ -9,6 +9,7 @@ from application.case_history import HistoryEntry
 from domain.actor import Role
 from domain.case import Case
 from domain.case_types import CATEGORY_LABELS, EVENT_LABELS, STATUS_LABELS
+from projections.masking import mask_phone
 
 
 def case_state(case: Case, *, position: int, now: datetime, zone: tzinfo, viewer_role: Role) -> dict[str, Any]:
@@ -70,11 +71,6 @@ def history(case: Case, entries: list[HistoryEntry], zone: tzinfo) -> dict[str, 
 
 def local_time(moment: datetime | None, zone: tzinfo) -> str | None:
     return None if moment is None else moment.astimezone(zone).isoformat()
-
-
-def mask_phone(phone: str) -> str:
-    digits = phone.replace(" ", "").replace("-", "")
-    return digits[:3] + "*" * max(len(digits) - 7, 0) + digits[-4:] if len(digits) > 7 else "*" * len(digits)
 
 
 def _label(entry: HistoryEntry) -> str:
