@@ -663,7 +663,7 @@ class Query:
 
 
 def queries() -> list[Query]:
-    dispatcher, department_staff = Scope(grid_path=TOWN_PATH), Scope(department=DEPARTMENT)
+    dispatcher = Scope(grid_path=TOWN_PATH)
     page = {"page": 1, "per_page": 50}
 
     def cases(filters: CaseFilters, scope: Scope) -> Callable[[Any], object]:
@@ -682,7 +682,8 @@ def queries() -> list[Query]:
               cases(CaseFilters(department=DEPARTMENT), Scope(everything=True))),
         Query("queue_triage", "work_queues.queue_page: triage, dispatcher's town", queue("triage", dispatcher)),
         Query("queue_department", "work_queues.queue_page: department, one department (its staff)",
-              queue("department", department_staff, DEPARTMENT)),
+              # as the API asks it for department staff: their department, no further scope
+              queue("department", Scope(everything=True), DEPARTMENT)),
         Query("queue_overdue", "work_queues.queue_page: overdue, dispatcher's town", queue("overdue", dispatcher)),
     ]
 
