@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from projections import tracking
-from projections.events import ProjectedEvent, read_batch
+from projections.events import ProjectedEvent, UndecodableEvent, read_batch
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +95,11 @@ class ProjectionEngine:
             if not running:
                 return 0
             start = min(progress[n].position for n in running)
-            batch = read_batch(connection, self.events_table, self.mapper, after=start, limit=self.batch_size)
+            try:
+                batch = read_batch(connection, self.events_table, self.mapper, after=start, limit=self.batch_size)
+            except UndecodableEvent as error:
+                self._stop_all(running, str(error))
+                return 0
         for name in running:
             self._apply(self.projections[name], batch)
         return len(batch)
@@ -109,6 +113,12 @@ class ProjectionEngine:
             if on_batch:
                 on_batch(count)
         return total
+
+    def _stop_all(self, names: Sequence[str], reason: str) -> None:
+        logger.error("projections stopped: %s", reason)
+        with self.engine.begin() as connection:
+            for name in names:
+                tracking.stop(connection, name, f"projection '{name}' {reason}")
 
     def _apply(self, projection: Projection, batch: list[ProjectedEvent]) -> None:
         try:
@@ -214,9 +224,9 @@ class ProjectionWorker:
             try:
                 self.engine.catch_up()
                 self.last_error, backoff = None, 0.1
-            except DBAPIError as error:  # connection lost or server gone: wait, then resume
+            except Exception as error:  # noqa: BLE001 - the worker never dies; it waits and tries again
                 self.last_error = f"{type(error).__name__}: {error}".splitlines()[0]
-                logger.warning("projections: database unavailable (%s); retrying in %.1fs", self.last_error, backoff)
+                logger.warning("projections: %s; retrying in %.1fs", self.last_error, backoff)
                 self.stopping.wait(backoff)
                 backoff = min(backoff * 2, self.max_backoff)
                 continue

@@ -28,6 +28,14 @@ class ProjectedEvent:
     data: dict[str, Any]
 
 
+class UndecodableEvent(Exception):
+    """A stored event no projection can read (corrupt state, or the wrong cipher key)."""
+
+    def __init__(self, position: int, topic: str, error: Exception) -> None:
+        self.position, self.topic = position, topic
+        super().__init__(f"cannot decode event at position {position} ({topic}): {type(error).__name__}: {error}")
+
+
 def read_batch(connection: Connection, events_table: Table, mapper: Mapper, *, after: int,
                limit: int) -> list[ProjectedEvent]:
     """The next ``limit`` events after ``after``, in notification order."""
@@ -36,7 +44,13 @@ def read_batch(connection: Connection, events_table: Table, mapper: Mapper, *, a
                events_table.c.topic, events_table.c.state)
         .where(events_table.c.id > after).order_by(events_table.c.id).limit(limit)
     ).all()
-    return [decode(mapper, row) for row in rows]
+    batch = []
+    for row in rows:
+        try:
+            batch.append(decode(mapper, row))
+        except Exception as error:  # noqa: BLE001 - reported with the event's position
+            raise UndecodableEvent(row[0], row[3], error) from error
+    return batch
 
 
 def decode(mapper: Mapper, row: Any) -> ProjectedEvent:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -393,3 +394,28 @@ def test_an_event_one_projection_cannot_apply_stops_only_that_projection(
         with db.begin() as connection:
             connection.execute(delete(tracking.tracking).where(tracking.tracking.c.name == "fussy"))
         db.dispose()
+
+
+def test_an_event_nobody_can_decode_stops_the_projections_with_its_position_and_the_worker_lives(
+        tmp_path: Path) -> None:
+    """Corrupt state (or the wrong cipher key): say where, stop, keep the worker thread alive."""
+    url = f"sqlite:///{tmp_path}/corrupt.db"
+    ledger = GridLedger(Settings(database_url=url), clock=MovableClock())
+    territory = build_territory(ledger.directory)
+    drive_cases(CaseCommands(ledger), territory, MovableClock(), 2)
+    events = ledger.recorder.events_record_cls.__table__
+    with ledger.datastore.engine.begin() as connection:
+        connection.execute(events.insert().values(originator_id=uuid.uuid4(), originator_version=1,
+                                                  topic="domain.case:Case.Reported", state=b"not json"))
+    running = Projections(ledger, poll_interval=0.05)
+    running.start()
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(s.status == "running" for s in running.engine.statuses()):
+            time.sleep(0.05)
+        statuses = running.engine.statuses()
+        assert all(s.status == "stopped" for s in statuses)
+        assert all("cannot decode event at position" in (s.error or "") for s in statuses)
+        assert running.running  # the worker thread is still there for when the event is dealt with
+    finally:
+        running.close()
