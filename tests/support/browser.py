@@ -35,6 +35,7 @@ def _has_cjk_font() -> bool:
 
 def screenshot(chromium: str, html: str, png: Path, *, width: int = 1600, height: int = 1130) -> bytes:
     """Render ``html`` (a full document) and save a PNG of it; returns the PNG's bytes."""
+    png.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch:
         page = Path(scratch) / "page.html"
         page.write_text(html, encoding="utf-8")
