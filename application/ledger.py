@@ -15,6 +15,7 @@ from eventsourcing.persistence import IntegrityError
 
 from application import tables
 from application.authorization import CasePolicy
+from application.fieldwork_policy import FieldworkPolicy
 from application.case_history import HistoryEntry, history_entries, state_as_of
 from application.case_numbers import next_case_no
 from application.directory import Directory
@@ -24,7 +25,9 @@ from application.settings import Settings
 from application.staff import StaffMember
 from application.time_limits import TimeLimitPolicy
 from domain.case import Case
+from domain.household import Household
 from domain.meeting import Meeting
+from domain.patrol import Patrol
 
 Clock = Callable[[], datetime]
 
@@ -48,6 +51,14 @@ class Outcome:
     def meeting(self) -> Meeting:
         return self.aggregate
 
+    @property
+    def household(self) -> Household:
+        return self.aggregate
+
+    @property
+    def patrol(self) -> Patrol:
+        return self.aggregate
+
 
 class GridLedger(Application):
     """The case ledger. Reference data lives in plain tables in the same database."""
@@ -56,7 +67,8 @@ class GridLedger(Application):
 
     def __init__(self, settings: Settings | None = None, *, clock: Clock = utc_now) -> None:
         self.settings = settings or Settings.from_env()
-        self.snapshotting_intervals = {Case: self.settings.snapshot_interval}
+        interval = self.settings.snapshot_interval
+        self.snapshotting_intervals = {Case: interval, Household: interval, Patrol: interval}
         super().__init__(self.settings.event_store_env())
         self.clock = clock
         self.local_zone = ZoneInfo(self.settings.timezone)
@@ -66,6 +78,7 @@ class GridLedger(Application):
         self.datastore.init_sqlite_wal_mode()
         self.directory = Directory(self.datastore.transaction, clock, self.settings.token_cache_seconds)
         self.case_policy = CasePolicy(self.directory)
+        self.fieldwork_policy = FieldworkPolicy(self.directory)
         self.time_limits = TimeLimitPolicy.from_file(self.settings.time_limits_file)
         self.after_save: list[Callable[[], None]] = []  # e.g. wake an in-process projection worker
 
@@ -90,7 +103,7 @@ class GridLedger(Application):
         except (IntegrityError, sqlalchemy.exc.IntegrityError) as error:
             if idempotency and (replayed := self._replay_after_race(staff, idempotency)):
                 return replayed
-            raise ConcurrentUpdate("the case was changed by someone else at the same moment; "
+            raise ConcurrentUpdate("it was changed by someone else at the same moment; "
                                    "reload it and try again") from error
         for listener in self.after_save:
             listener()
@@ -110,6 +123,12 @@ class GridLedger(Application):
 
     def load_meeting(self, meeting_id: str | UUID) -> Meeting:
         return self._load(meeting_id, Meeting, "meeting")
+
+    def load_household(self, household_id: str | UUID) -> Household:
+        return self._load(household_id, Household, "household")
+
+    def load_patrol(self, patrol_id: str | UUID) -> Patrol:
+        return self._load(patrol_id, Patrol, "patrol")
 
     def _load(self, aggregate_id: str | UUID, kind: type, noun: str) -> Any:
         try:
@@ -145,6 +164,10 @@ class GridLedger(Application):
         case = self.load_case(case_id)
         self.check_read(staff, case)
         return case, history_entries(list(self.events.get(case.id)))
+
+    def history_of(self, aggregate: Any) -> list[HistoryEntry]:
+        """Every event of any aggregate, in order (households and patrols; cases use ``case_history``)."""
+        return history_entries(list(self.events.get(aggregate.id)))
 
     def check_read(self, staff: StaffMember, case: Case) -> None:
         if not self.case_policy.may_read(staff, case):

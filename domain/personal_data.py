@@ -1,0 +1,38 @@
+"""Personal information (PIPL): what a valid ID number and phone number look like.
+
+Resident ID numbers follow GB 11643-1999: 17 digits and a check character computed with ISO 7064 MOD 11-2.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+ID_NUMBER = re.compile(r"^\d{17}[\dX]$")
+PHONE = re.compile(r"^\+?\d[\d -]{4,19}$")
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+CHECK_CHARACTERS = "10X98765432"
+
+
+def id_number_check_character(first_17: str) -> str:
+    """The 18th character of an ID number whose first 17 digits are ``first_17``."""
+    return CHECK_CHARACTERS[sum(int(d) * w for d, w in zip(first_17, WEIGHTS, strict=True)) % 11]
+
+
+def id_number_problem(number: str) -> str | None:
+    """Why ``number`` is not a valid resident ID number, or None when it is (a lowercase x is not accepted)."""
+    if not ID_NUMBER.match(number):
+        return "An ID number is 17 digits followed by a digit or X."
+    try:
+        date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return "The ID number's date of birth is not a real date."
+    if id_number_check_character(number[:17]) != number[17]:
+        return "The ID number's check digit is wrong (GB 11643)."
+    return None
+
+
+def phone_problem(phone: str) -> str | None:
+    if not PHONE.match(phone):
+        return "Not a valid phone number."
+    return None
