@@ -11,6 +11,7 @@ from eventsourcing.domain import Aggregate, event
 from domain.actor import Actor
 from domain.errors import InvalidCommand, TransitionNotAllowed
 from domain.household_types import CareTag, HouseholdKind
+from domain.personal_data import id_number_problem, phone_problem
 
 Record = dict[str, Any]
 HEAD = "head"  # the relation of the head of household (户主)
@@ -34,7 +35,7 @@ class Household(Aggregate):
     @classmethod
     def register(cls, *, address: str, grid: str, kind: HouseholdKind, head: Record, actor: Actor,
                  timestamp: datetime) -> Household:
-        return cls(address=address, grid=grid, kind=str(kind), head=_person(head), head_member_id=str(uuid4()),
+        return cls(address=address, grid=grid, kind=str(kind), head=_person(head, "head."), head_member_id=str(uuid4()),
                    actor=actor.as_record(), timestamp=timestamp)
 
     # -- reading ---------------------------------------------------------------------------------
@@ -138,5 +139,11 @@ class Household(Aggregate):
         self.members[member_id] = {"member_id": member_id, **member, "added_at": timestamp, "moved_out_at": None}
 
 
-def _person(person: Record) -> Record:
-    return {"name": person["name"], "id_number": person.get("id_number"), "phone": person.get("phone")}
+def _person(person: Record, field_prefix: str = "") -> Record:
+    """Name, ID number and phone of a person; a malformed ID number or phone is refused (never stored)."""
+    id_number, phone = person.get("id_number"), person.get("phone")
+    if id_number and (problem := id_number_problem(id_number)):
+        raise InvalidCommand(f"{field_prefix}id_number", problem)
+    if phone and (problem := phone_problem(phone)):
+        raise InvalidCommand(f"{field_prefix}phone", problem)
+    return {"name": person["name"], "id_number": id_number, "phone": phone}

@@ -8,8 +8,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
-ID_NUMBER = re.compile(r"^\d{17}[\dX]$")
-PHONE = re.compile(r"^\+?\d[\d -]{4,19}$")
+# ASCII digits only, and fullmatch: "\d" would take full-width digits and "$" a trailing newline.
+ID_NUMBER = re.compile(r"[0-9]{17}[0-9X]")
+PHONE = re.compile(r"\+?[0-9][0-9 -]{4,19}")
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARACTERS = "10X98765432"
 
@@ -21,7 +22,7 @@ def id_number_check_character(first_17: str) -> str:
 
 def id_number_problem(number: str) -> str | None:
     """Why ``number`` is not a valid resident ID number, or None when it is (a lowercase x is not accepted)."""
-    if not ID_NUMBER.match(number):
+    if not ID_NUMBER.fullmatch(number):
         return "An ID number is 17 digits followed by a digit or X."
     try:
         date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
@@ -33,6 +34,7 @@ def id_number_problem(number: str) -> str | None:
 
 
 def phone_problem(phone: str) -> str | None:
-    if not PHONE.match(phone):
+    """Why ``phone`` is not a phone number, or None when it is (digits, spaces and dashes, an optional +)."""
+    if not PHONE.fullmatch(phone):
         return "Not a valid phone number."
     return None

@@ -8,13 +8,16 @@ from typing import Any
 from flask import Blueprint, Flask
 
 from application.case_commands import CaseCommands
+from application.household_commands import HouseholdCommands
 from application.ledger import GridLedger
 from application.meeting_commands import MeetingCommands
+from application.patrol_commands import PatrolCommands
 from application.settings import Settings
 from interface.auth import authenticate
 from interface.context import Services
 from interface.problems import register_problem_handlers
-from interface.views import cases, health, meetings, openapi, read_models, reference
+from interface.views import (cases, fieldwork_reads, health, households, meetings, openapi, patrols, read_models,
+                             reference)
 from projections.registry import Projections
 
 API_PREFIX = "/api/v1"
@@ -38,12 +41,13 @@ def create_app(config: Mapping[str, Any] | None = None, ledger: GridLedger | Non
         projections.start()
     app.extensions["gridledger"] = Services(ledger=ledger, cases=CaseCommands(ledger),
                                             meetings=MeetingCommands(ledger), projections=projections,
+                                            households=HouseholdCommands(ledger), patrols=PatrolCommands(ledger),
                                             min_position_wait=ledger.settings.min_position_wait)
 
     api = Blueprint("api", __name__, url_prefix=API_PREFIX)
     api.before_request(authenticate)
     for child in (reference.blueprint, read_models.blueprint, cases.blueprint, meetings.blueprint,
-                  openapi.blueprint):
+                  households.blueprint, patrols.blueprint, fieldwork_reads.blueprint, openapi.blueprint):
         api.register_blueprint(child)
     app.register_blueprint(api)
     app.register_blueprint(health.blueprint)

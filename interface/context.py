@@ -8,8 +8,10 @@ from flask import current_app
 
 from application.case_commands import CaseCommands
 from application.directory import Directory
+from application.household_commands import HouseholdCommands
 from application.meeting_commands import MeetingCommands
 from application.ledger import GridLedger
+from application.patrol_commands import PatrolCommands
 from projections.registry import Projections
 
 
@@ -19,6 +21,8 @@ class Services:
     cases: CaseCommands
     meetings: MeetingCommands
     projections: Projections
+    households: HouseholdCommands
+    patrols: PatrolCommands
     min_position_wait: float = 3.0
 
     @property

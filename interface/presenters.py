@@ -9,7 +9,7 @@ from application.case_history import HistoryEntry
 from domain.actor import Role
 from domain.case import Case
 from domain.case_types import CATEGORY_LABELS, EVENT_LABELS, STATUS_LABELS
-from projections.masking import mask_phone
+from projections.masking import mask_phone, masked
 
 
 def case_state(case: Case, *, position: int, now: datetime, zone: tzinfo, viewer_role: Role) -> dict[str, Any]:
@@ -51,7 +51,9 @@ def case_state(case: Case, *, position: int, now: datetime, zone: tzinfo, viewer
     }
 
 
-def history(case: Case, entries: list[HistoryEntry], zone: tzinfo) -> dict[str, Any]:
+def history(case: Case, entries: list[HistoryEntry], zone: tzinfo, viewer_role: Role) -> dict[str, Any]:
+    """The events carry the reporter's phone as given: masked for everyone but an admin."""
+    reveal = viewer_role == Role.ADMIN
     return {
         "id": str(case.id),
         "case_no": case.case_no,
@@ -62,7 +64,7 @@ def history(case: Case, entries: list[HistoryEntry], zone: tzinfo) -> dict[str, 
                 "label": _label(entry),
                 "at": local_time(entry.at, zone),
                 "actor": entry.actor,
-                "data": _jsonable(entry.data, zone),
+                "data": jsonable(entry.data if reveal else masked(entry.data), zone),
             }
             for entry in entries
         ],
@@ -93,11 +95,12 @@ def _stamped(record: dict[str, Any] | None, zone: tzinfo) -> dict[str, Any] | No
     return None if record is None else {**record, "at": local_time(record["at"], zone)}
 
 
-def _jsonable(value: Any, zone: tzinfo) -> Any:
+def jsonable(value: Any, zone: tzinfo) -> Any:
+    """Event data made JSON-ready: date-times in local time, however deeply nested."""
     if isinstance(value, datetime):
         return local_time(value, zone)
     if isinstance(value, dict):
-        return {key: _jsonable(item, zone) for key, item in value.items()}
+        return {key: jsonable(item, zone) for key, item in value.items()}
     if isinstance(value, list):
-        return [_jsonable(item, zone) for item in value]
+        return [jsonable(item, zone) for item in value]
     return value

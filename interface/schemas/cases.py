@@ -8,8 +8,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from domain.case_types import Category, Channel, FollowUpMethod, Satisfaction, Track
 from interface.schemas.base import LocalDateTime, RequestSchema, attachments, one_of, text
-
-PHONE = validate.Regexp(r"^\+?[0-9][0-9 -]{4,19}$", error="Not a valid phone number.")
+from interface.schemas import personal
 
 
 class LocationSchema(RequestSchema):
@@ -20,7 +19,7 @@ class LocationSchema(RequestSchema):
 
 class ReporterSchema(RequestSchema):
     name = fields.String(validate=validate.Length(max=100), allow_none=True)
-    phone = fields.String(validate=PHONE, allow_none=True)
+    phone = personal.phone(allow_none=True)
 
 
 class CaseReportSchema(RequestSchema):

@@ -78,7 +78,7 @@ def history(case_id: str) -> Response:
     """Every event of the case in order, with Chinese labels and the actor of each."""
     ledger = services().ledger
     case, entries = ledger.case_history(current_staff(), case_id)
-    return jsonify(presenters.history(case, entries, ledger.local_zone))
+    return jsonify(presenters.history(case, entries, ledger.local_zone, current_staff().role))
 
 
 def _case_response(outcome: Outcome, status: int = 200) -> Response:

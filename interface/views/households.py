@@ -1,0 +1,137 @@
+"""Households (户): register, members in and out, care tags, liaison and pairing, visits; state and history.
+
+The lists (``GET /households``, visits due, floating population) are read models, served elsewhere.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify
+
+from domain.household import Household
+from interface import fieldwork_state as present
+from interface.auth import current_staff
+from interface.context import services
+from interface.requests import expected_version, idempotency_key, json_body, with_body
+from interface.schemas import households as schemas
+
+blueprint = Blueprint("households", __name__, url_prefix="/households")
+
+
+@blueprint.post("")
+@with_body(schemas.HouseholdRegisterSchema)
+def register(body: dict[str, Any]) -> Response:
+    """Register a household (登记户) with its head."""
+    key = idempotency_key("register-household", None, json_body())
+    outcome = services().households.register(current_staff(), idempotency=key, **body)
+    return household_response(outcome.household, outcome.position, status=201)
+
+
+@blueprint.get("/<household_id>")
+def read(household_id: str) -> Response:
+    """The household now: members, care tags, liaison, pairing cadre, visits."""
+    household = _readable(household_id)
+    return household_response(household, services().ledger.position_of(household))
+
+
+@blueprint.get("/<household_id>/history")
+def history(household_id: str) -> Response:
+    """Every event of the household in order, with Chinese labels and the actor of each."""
+    household = _readable(household_id)
+    ledger = services().ledger
+    return jsonify(present.history(household, ledger.history_of(household), zone=ledger.local_zone,
+                                   reveal=_reveal()))
+
+
+@blueprint.post("/<household_id>/members")
+@with_body(schemas.MemberSchema)
+def add_member(household_id: str, body: dict[str, Any]) -> Response:
+    """A member moves in (tenants of a rental are the floating population)."""
+    outcome = services().households.add_member(current_staff(), household_id, **body,
+                                               **_options("add-member", household_id))
+    return household_response(outcome.household, outcome.position)
+
+
+@blueprint.post("/<household_id>/members/<member_id>/move-out")
+@with_body(schemas.MoveOutSchema)
+def move_out(household_id: str, member_id: str, body: dict[str, Any]) -> Response:
+    """A member moves out (迁出); they stay on record with the date."""
+    outcome = services().households.move_out(current_staff(), household_id, member_id, **body,
+                                             **_options("move-out", f"{household_id}/{member_id}"))
+    return household_response(outcome.household, outcome.position)
+
+
+@blueprint.post("/<household_id>/tags")
+@with_body(schemas.TagSchema)
+def add_tag(household_id: str, body: dict[str, Any]) -> Response:
+    """Add a care tag (one of the "8必访")."""
+    outcome = services().households.add_tag(current_staff(), household_id, **body,
+                                            **_options("add-tag", household_id))
+    return household_response(outcome.household, outcome.position)
+
+
+@blueprint.delete("/<household_id>/tags/<tag>")
+def remove_tag(household_id: str, tag: str) -> Response:
+    """Remove a care tag."""
+    outcome = services().households.remove_tag(current_staff(), household_id, tag,
+                                               **_options("remove-tag", f"{household_id}/{tag}"))
+    return household_response(outcome.household, outcome.position)
+
+
+@blueprint.post("/<household_id>/liaison")
+@with_body(schemas.StaffRefSchema)
+def assign_liaison(household_id: str, body: dict[str, Any]) -> Response:
+    """Assign the household's liaison (联户长)."""
+    outcome = services().households.assign_liaison(current_staff(), household_id, **body,
+                                                   **_options("liaison", household_id))
+    return household_response(outcome.household, outcome.position)
+
+
+@blueprint.post("/<household_id>/pairing")
+@with_body(schemas.StaffRefSchema)
+def assign_pairing(household_id: str, body: dict[str, Any]) -> Response:
+    """Assign the household's pairing cadre (结对帮扶)."""
+    outcome = services().households.assign_pairing(current_staff(), household_id, **body,
+                                                   **_options("pairing", household_id))
+    return household_response(outcome.household, outcome.position)
+
+
+@blueprint.post("/<household_id>/visits")
+@with_body(schemas.VisitSchema)
+def visit(household_id: str, body: dict[str, Any]) -> Response:
+    """Record a visit (走访); each need found becomes a case linked to the household."""
+    outcome = services().households.visit(current_staff(), household_id, **body,
+                                          **_options("visit", household_id))
+    # A retried request replays the household at the version this visit made: its last visit is this one.
+    cases = present.raised_cases(services().ledger, outcome.household.visits[-1]["case_ids"])
+    return household_response(outcome.household, outcome.position, raised_cases=cases)
+
+
+def household_response(household: Household, position: int, status: int = 200, **extra: Any) -> Response:
+    ledger = services().ledger
+    state = present.household_state(household, position=position, zone=ledger.local_zone, reveal=_reveal())
+    response = jsonify({**state, **extra})
+    response.status_code = status
+    response.headers["ETag"] = f'"{household.version}"'
+    if status == 201:
+        response.headers["Location"] = f"/api/v1/households/{household.id}"
+    return response
+
+
+def _readable(household_id: str) -> Household:
+    """Load a household the caller may read: the role first (so no existence leaks), then the grid."""
+    ledger, staff = services().ledger, current_staff()
+    ledger.fieldwork_policy.check_read(staff)
+    household = ledger.load_household(household_id)
+    ledger.fieldwork_policy.check_read(staff, household.grid)
+    return household
+
+
+def _reveal() -> bool:
+    return services().ledger.fieldwork_policy.sees_personal_data(current_staff())
+
+
+def _options(command: str, target: str) -> dict[str, Any]:
+    return {"expected_version": expected_version(),
+            "idempotency": idempotency_key(command, target, json_body())}
