@@ -1,0 +1,99 @@
+"""Two people act on one household or patrol at the same moment (two API processes): one wins, the other hears 409."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from flask.testing import FlaskClient
+
+from application.ledger import GridLedger
+from application.settings import Settings
+from domain.actor import Role
+from interface.app import create_app
+from tests.support.territory import Territory, build_territory
+
+ROUNDS = 20
+
+
+@pytest.fixture
+def two_servers(postgres_database_url: str) -> Iterator[tuple[FlaskClient, FlaskClient, Territory]]:
+    """Two independent API instances (own engine, own aggregate cache), like two gunicorn workers."""
+    ledgers = [GridLedger(Settings(database_url=postgres_database_url)) for _ in range(2)]
+    territory = build_territory(ledgers[0].directory)
+    member, token = ledgers[0].directory.add_staff(name="第一网格兼职网格员", role=Role.GRID_WORKER,
+                                                  grid=territory.grid("chayuan-01"))
+    territory.staff["worker_b"], territory.tokens["worker_b"] = member, token
+    apps = [create_app({"TESTING": True, "GRIDLEDGER_PROJECTIONS_IN_PROCESS": False}, ledger=ledger)
+            for ledger in ledgers]
+    yield apps[0].test_client(), apps[1].test_client(), territory
+    for app, ledger in zip(apps, ledgers):
+        app.extensions["gridledger"].projections.close()
+        ledger.datastore.engine.dispose()
+
+
+def _race(first, second) -> list[int]:
+    barrier = threading.Barrier(2)
+    statuses = [0, 0]
+
+    def run(index: int, request) -> None:
+        barrier.wait()
+        statuses[index] = request().status_code
+
+    threads = [threading.Thread(target=run, args=(i, r)) for i, r in enumerate((first, second))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(statuses)
+
+
+def _rental_with_a_tenant(client: FlaskClient, t: Territory) -> tuple[str, str]:
+    home = client.post("/api/v1/households", headers=t.auth("worker"), json={
+        "address": "紫阳镇文公北路12号", "grid": t.grid("chayuan-01"), "kind": "rental", "head": {"name": "房东"}})
+    home_id = home.get_json()["id"]
+    tenant = client.post(f"/api/v1/households/{home_id}/members", headers=t.auth("worker"), json={
+        "name": "租客", "relation": "tenant", "floating": True}).get_json()
+    return home_id, next(m["member_id"] for m in tenant["members"] if m["name"] == "租客")
+
+
+def _history_types(client: FlaskClient, t: Territory, household_id: str) -> list[str]:
+    response = client.get(f"/api/v1/households/{household_id}/history", headers=t.auth("auditor"))
+    return [event["type"] for event in response.get_json()["events"]]
+
+
+def test_two_move_outs_of_the_same_tenant_at_once(two_servers) -> None:
+    a, b, t = two_servers
+    for _ in range(ROUNDS):
+        home_id, tenant_id = _rental_with_a_tenant(a, t)
+        path = f"/api/v1/households/{home_id}/members/{tenant_id}/move-out"
+        b.get(f"/api/v1/households/{home_id}", headers=t.auth("worker_b"))  # warm the other cache at version 2
+        statuses = _race(lambda: a.post(path, json={"reason": "退租"}, headers=t.auth("worker")),
+                         lambda: b.post(path, json={"reason": "合同到期"}, headers=t.auth("worker_b")))
+        assert statuses == [200, 409], statuses
+        assert _history_types(a, t, home_id).count("MemberMovedOut") == 1
+
+
+def test_the_same_care_tag_added_twice_at_once(two_servers) -> None:
+    a, b, t = two_servers
+    for _ in range(ROUNDS):
+        home_id, _ = _rental_with_a_tenant(a, t)
+        path = f"/api/v1/households/{home_id}/tags"
+        statuses = _race(lambda: a.post(path, json={"tag": "needy"}, headers=t.auth("worker")),
+                         lambda: b.post(path, json={"tag": "needy"}, headers=t.auth("worker_b")))
+        assert statuses == [200, 409], statuses
+        assert _history_types(b, t, home_id).count("TagAdded") == 1
+
+
+def test_a_patrol_ended_by_two_members_at_once(two_servers) -> None:
+    a, b, t = two_servers
+    for _ in range(ROUNDS):
+        patrol = a.post("/api/v1/patrols", headers=t.auth("worker"), json={
+            "grid": t.grid("chayuan-01"), "kind": "night", "members": [t.staff["worker"].id, t.staff["worker_b"].id]})
+        path = f"/api/v1/patrols/{patrol.get_json()['id']}"
+        statuses = _race(lambda: a.post(f"{path}/end", json={"summary": "夜巡结束"}, headers=t.auth("worker")),
+                         lambda: b.post(f"{path}/end", json={"summary": "收队"}, headers=t.auth("worker_b")))
+        assert statuses == [200, 409], statuses
+        history = a.get(f"{path}/history", headers=t.auth("auditor")).get_json()["events"]
+        assert [event["type"] for event in history] == ["Started", "Ended"]
