@@ -1,4 +1,5 @@
-"""``gridledger demo``: 婺源县紫阳镇 with departments, staff and a dozen cases in every state.
+"""``gridledger demo``: 婺源县紫阳镇 with departments, staff, a dozen cases in every state, and field work
+(households, visits and patrols, in ``demo_fieldwork``).
 
 Places, departments and problems come from the source articles (shared/seeds).
 """
@@ -10,11 +11,14 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from application.case_commands import CaseCommands
+from application.household_commands import HouseholdCommands
 from application.meeting_commands import MeetingCommands
+from application.patrol_commands import PatrolCommands
 from application.ledger import GridLedger
 from application.settings import Settings
 from application.staff import StaffMember
 from domain.actor import Role
+from interface import demo_fieldwork
 
 GRIDS = [
     ("wuyuan", "婺源县", "county", None),
@@ -57,7 +61,8 @@ class DemoClock:
 
 def load_demo(settings: Settings, *, echo: Callable[[str], None] = print) -> dict[str, str]:
     """Load the demo once; returns the tokens it created (empty when already loaded)."""
-    clock = DemoClock(datetime.now(timezone.utc) - timedelta(days=14))  # the story takes ~7 days
+    now = datetime.now(timezone.utc)
+    clock = DemoClock(now - timedelta(days=45))  # last month's field work first; the case story takes ~7 days
     ledger = GridLedger(settings, clock=clock)
     directory = ledger.directory
     if directory.grid_path("wuyuan") is not None:
@@ -71,10 +76,16 @@ def load_demo(settings: Settings, *, echo: Callable[[str], None] = print) -> dic
     tokens: dict[str, str] = {}
     for key, name, role, department, grid in STAFF:
         staff[key], tokens[key] = directory.add_staff(name=name, role=role, department=department, grid=grid)
+    staff.update(demo_fieldwork.add_fieldwork_staff(directory))
+    households, patrols = HouseholdCommands(ledger), PatrolCommands(ledger)
+    homes = demo_fieldwork.last_month(households, clock, staff)
+    clock.now = max(clock.now, now - timedelta(days=14))
     _cases(CaseCommands(ledger), clock, staff)
     _meetings(CaseCommands(ledger), MeetingCommands(ledger), clock, staff)
-    echo("demo loaded: 婺源县 → 紫阳镇 → 茶苑社区, 4 departments, 12 staff, 16 cases, "
-         "a past and a coming 问题交办会")
+    demo_fieldwork.this_month(households, patrols, clock, staff, homes, ledger.local_zone)
+    echo("demo loaded: 婺源县 → 紫阳镇 → 茶苑社区, 4 departments, 12 staff (+ a 联户长 and a 结对帮扶 cadre), "
+         "18 cases, a past and a coming 问题交办会, 6 households (4 floating tenants, 8必访 tags, visits), "
+         "a 红袖套 night patrol and a routine patrol")
     for key, token in tokens.items():
         member = staff[key]
         echo(f"  {member.role.value:<18} {member.name:<16} {token}")
