@@ -16,7 +16,8 @@ from application.settings import Settings
 from interface.auth import authenticate
 from interface.context import Services
 from interface.problems import register_problem_handlers
-from interface.views import cases, health, households, meetings, openapi, patrols, read_models, reference
+from interface.views import (cases, fieldwork_reads, health, households, meetings, openapi, patrols, read_models,
+                             reference)
 from projections.registry import Projections
 
 API_PREFIX = "/api/v1"
@@ -46,7 +47,7 @@ def create_app(config: Mapping[str, Any] | None = None, ledger: GridLedger | Non
     api = Blueprint("api", __name__, url_prefix=API_PREFIX)
     api.before_request(authenticate)
     for child in (reference.blueprint, read_models.blueprint, cases.blueprint, meetings.blueprint,
-                  households.blueprint, patrols.blueprint, openapi.blueprint):
+                  households.blueprint, patrols.blueprint, fieldwork_reads.blueprint, openapi.blueprint):
         api.register_blueprint(child)
     app.register_blueprint(api)
     app.register_blueprint(health.blueprint)

@@ -12,16 +12,20 @@ from application.ledger import GridLedger
 from projections.audit_log import AuditLogProjection
 from projections.case_list import CaseListProjection
 from projections.engine import Projection, ProjectionEngine, ProjectionWorker
+from projections.households import HouseholdRegistryProjection
 from projections.meetings import MeetingRegisterProjection
+from projections.patrols import PatrolLogProjection
 from projections.wakeup import NotificationListener, Wakeup
 from projections.work_queues import WorkQueueProjection
 
 # Which read models answer which API reads (for min_position waits).
 CASE_LIST, WORK_QUEUES, AUDIT_LOG, MEETINGS = "case_list", "work_queues", "audit_log", "meetings"
+HOUSEHOLDS, PATROLS = "households", "patrols"
 
 
 def all_projections() -> list[Projection]:
-    return [CaseListProjection(), WorkQueueProjection(), AuditLogProjection(), MeetingRegisterProjection()]
+    return [CaseListProjection(), WorkQueueProjection(), AuditLogProjection(), MeetingRegisterProjection(),
+            HouseholdRegistryProjection(), PatrolLogProjection()]
 
 
 def read_model_engine(database_url: str) -> Engine:

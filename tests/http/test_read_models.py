@@ -129,7 +129,8 @@ def test_projection_status_readiness_and_a_read_model_that_cannot_catch_up(api: 
     case = api.report("worker")
     _read(api, "admin", "/cases", case["position"])
     status = api.get("admin", "/projections").get_json()
-    assert {item["name"] for item in status["items"]} == {"case_list", "work_queues", "audit_log", "meetings"}
+    assert {item["name"] for item in status["items"]} == {"case_list", "work_queues", "audit_log", "meetings",
+                                                          "households", "patrols"}
     case_list = next(item for item in status["items"] if item["name"] == "case_list")
     assert case_list["position"] >= case["position"] and case_list["head"] >= case["position"]
     assert all(item["lag"] == item["head"] - item["position"] for item in status["items"])
