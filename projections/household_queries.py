@@ -58,7 +58,7 @@ def visits_due(connection: Connection, filters: HouseholdFilters, *, start: date
     for household_id, tag in connection.execute(
             select(tag_periods.c.household_id, tag_periods.c.tag)
             .where(tag_periods.c.household_id.in_(ids), *carried)
-            .order_by(tag_periods.c.added_at)):
+            .order_by(tag_periods.c.household_id, tag_periods.c.added_version)):
         if tag not in tags.setdefault(household_id, []):
             tags[household_id].append(tag)
     last_visits = dict(connection.execute(

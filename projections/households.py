@@ -72,8 +72,9 @@ members = Table(
 tag_periods = Table(
     "rm_household_tags", metadata,
     Column("household_id", String(36), primary_key=True),
-    Column("tag", String(32), primary_key=True),
-    Column("added_at", DateTime(timezone=True), primary_key=True),
+    Column("added_version", Integer, primary_key=True),  # the household's version that added it: event order
+    Column("tag", String(32), nullable=False),
+    Column("added_at", DateTime(timezone=True), nullable=False),
     Column("removed_at", DateTime(timezone=True)),
 )
 Index("rm_household_tags_tag", tag_periods.c.tag, tag_periods.c.added_at)
@@ -153,8 +154,8 @@ def _fold(state: HouseholdState, event: ProjectedEvent, new_visits: list[Row]) -
     elif event.type == "MemberMovedOut" and data["member_id"] in state.members:
         state.members[data["member_id"]]["moved_out_at"] = at
     elif event.type == "TagAdded":
-        state.tags.append({"household_id": event.aggregate_id, "tag": data["tag"], "added_at": at,
-                           "removed_at": None})
+        state.tags.append({"household_id": event.aggregate_id, "added_version": event.version, "tag": data["tag"],
+                           "added_at": at, "removed_at": None})
     elif event.type == "TagRemoved":
         for period in state.tags:
             if period["tag"] == data["tag"] and period["removed_at"] is None:
@@ -181,7 +182,8 @@ def _load(connection: Connection, ids: list[str]) -> dict[str, HouseholdState]:
             rows[row.id] = dict(row._mapping)
         for row in connection.execute(select(members).where(members.c.household_id.in_(chunk))):
             member_rows.setdefault(row.household_id, []).append(dict(row._mapping))
-        query = select(tag_periods).where(tag_periods.c.household_id.in_(chunk)).order_by(tag_periods.c.added_at)
+        query = (select(tag_periods).where(tag_periods.c.household_id.in_(chunk))
+                 .order_by(tag_periods.c.added_version))
         for row in connection.execute(query):
             tag_rows.setdefault(row.household_id, []).append(dict(row._mapping))
     return {household_id: HouseholdState(row, member_rows.get(household_id, []), tag_rows.get(household_id, []))

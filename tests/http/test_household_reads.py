@@ -41,19 +41,19 @@ def _member_id(household, name: str) -> str:
 def test_tenants_checking_in_and_out_move_the_floating_count(api: Api, households: HouseholdCommands) -> None:
     """紫阳镇 "平安出租一点通": a rental on 和平岗, three tenants check in, one moves out."""
     t = api.territory
-    landlord = api.territory.staff["other_worker"]  # 汪建国 keeps 茶苑社区第二网格
-    rental = households.register(landlord, address="茶苑社区和平岗8号", grid=t.grid("chayuan-02"), kind="rental",
+    wang = api.territory.staff["other_worker"]  # 汪建国, the grid worker of 茶苑社区第二网格
+    rental = households.register(wang, address="茶苑社区和平岗8号", grid=t.grid("chayuan-02"), kind="rental",
                                  head={"name": "汪房东", "phone": "13912340000"}).household
-    households.register(landlord, address="茶苑社区和平岗9号", grid=t.grid("chayuan-02"), kind="owner",
+    households.register(wang, address="茶苑社区和平岗9号", grid=t.grid("chayuan-02"), kind="owner",
                         head={"name": "程大伯"})
     # Three tenants from out of town check in ...
     for name, origin in (("李师傅", "江西上饶"), ("王姐", "安徽黄山"), ("小赵", "浙江衢州")):
-        checked_in = households.add_member(landlord, str(rental.id), name=name, relation="tenant", floating=True,
+        checked_in = households.add_member(wang, str(rental.id), name=name, relation="tenant", floating=True,
                                            origin=origin)
     row = _read(api, "other_worker", "/households", checked_in.position, kind="rental")["items"]
     assert [(r["id"], r["residents"], r["floating"]) for r in row] == [(str(rental.id), 4, 3)]
     # ... and 王姐 moves out when her lease ends.
-    moved = households.move_out(landlord, str(rental.id), _member_id(checked_in.household, "王姐"), reason="退租")
+    moved = households.move_out(wang, str(rental.id), _member_id(checked_in.household, "王姐"), reason="退租")
 
     page = _read(api, "other_worker", "/households", moved.position, kind="rental")
     assert page["total"] == 1
@@ -137,6 +137,9 @@ def test_households_are_scoped_by_grid_and_hidden_from_departments(api: Api,
     assert _ids(_read(api, "worker", "/households", p)) == [str(first.id)]
     assert _ids(_read(api, "other_worker", "/households", p)) == [str(second.household.id)]
     assert set(_ids(_read(api, "leader", "/households", p))) == {str(first.id), str(second.household.id)}
+    second_page = _read(api, "leader", "/households", p, per_page=1, page=2)
+    assert (second_page["total"], second_page["page"], second_page["per_page"]) == (2, 2, 1)
+    assert _ids(second_page) == [str(second.household.id)]  # grid order: 第一网格 before 第二网格
     assert _read(api, "other_dispatcher", "/households", p)["total"] == 0  # 清华镇 sees none of 紫阳镇's
     assert _read(api, "auditor", "/households", p, grid=t.grid("wuyuan"))["total"] == 2
     assert _read(api, "worker", "/households", p)["items"][0]["head"]["phone"] == "138****5678"
