@@ -103,7 +103,7 @@ def test_patrols_are_scoped_and_bad_queries_are_422(api: Api, patrols: PatrolCom
         assert api.get(who, "/patrols").status_code == 403
         assert api.get(who, "/patrols/coverage").status_code == 403
     common = [{"from": "yesterday"}, {"grid": "atlantis"}, {"from": "2026-06-30", "to": "2026-06-01"},
-              {"per_page": 0}, {"colour": "red"}]
+              {"per_page": 0}, {"colour": "red"}, {"to": "0001-01-01"}]  # year 1 would overflow in UTC
     for path, own in (("/patrols", [{"kind": "daytime"}, {"status": "lost"}]),
                       ("/patrols/coverage", [{"level": "planet"}])):
         for params in common + own:
