@@ -28,7 +28,7 @@ from domain.meeting import EVENT_LABELS as MEETING_LABELS
 from projections.bulk import insert_rows
 from projections.case_rows import utc
 from projections.events import ProjectedEvent
-from projections.masking import masked
+from projections.masking import SENSITIVE, masked
 
 metadata = MetaData()
 audit = Table(
@@ -62,9 +62,30 @@ class AuditLogProjection:
             "aggregate_id": e.aggregate_id, "version": e.version, "event_type": e.type,
             "label": _label(e), "actor_id": e.actor.get("id"), "actor_name": e.actor.get("name"),
             "actor_role": e.actor.get("role"), "actor_org": e.actor.get("org"),
-            "data": json.dumps(masked(e.data), ensure_ascii=False, default=_iso),
+            "data": _DATA_JSON.encode(masked(e.data) if _may_hold_personal_data(e) else e.data),
         } for e in events]
         insert_rows(connection, audit, rows)
+
+
+def _may_hold_personal_data(event: ProjectedEvent) -> bool:
+    """False only when masking certainly changes nothing: no sensitive key occurs in the stored JSON.
+
+    Every key of the data, at any depth, is in the event's JSON text as written (the library's encoder
+    escapes no ASCII character) -- unless a custom transcoding made it: so text with a ``\\u`` escape,
+    a ``_type_`` other than datetime, UUID or Decimal, or no JSON text at all is always masked.
+    """
+    text = event.json_text
+    if text is None or "\\u" in text:
+        return True
+    for key in _SENSITIVE_KEYS:
+        if key in text:
+            return True
+    typed = text.count('"_type_"')
+    return typed != text.count('"_type_":"datetime_iso"') and typed != sum(map(text.count, _PLAIN_TYPES))
+
+
+_SENSITIVE_KEYS = tuple(SENSITIVE)
+_PLAIN_TYPES = ('"_type_":"datetime_iso"', '"_type_":"uuid_hex"', '"_type_":"decimal_str"')
 
 
 LABELS = {"Case": CASE_LABELS, "Meeting": MEETING_LABELS}
@@ -78,6 +99,9 @@ def _label(event: ProjectedEvent) -> str:
 
 def _iso(value: Any) -> str:
     return value.isoformat() if isinstance(value, datetime) else str(value)
+
+
+_DATA_JSON = json.JSONEncoder(ensure_ascii=False, default=_iso)  # what json.dumps(..., same options) makes
 
 
 def audit_page(connection: Connection, *, actor: str | None, aggregate_type: str | None,

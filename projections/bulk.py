@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
+import csv
 import io
-from datetime import date, datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Table, insert
 from sqlalchemy.engine import Connection
+
+
+class _Null:
+    """What the csv writer leaves unquoted and empty: COPY's NULL (a quoted "" is an empty string).
+
+    It passes the writer's number check (``__index__``), so QUOTE_NONNUMERIC leaves it unquoted.
+    """
+
+    __slots__ = ()
+
+    def __index__(self) -> int:
+        return 0
+
+    def __str__(self) -> str:
+        return ""
+
+
+NULL = _Null()
 
 
 def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -18,29 +37,27 @@ def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]
         return
     columns = [column.name for column in table.columns]
     buffer = io.StringIO()
-    for row in rows:
-        buffer.write("\t".join(_copy_text(row.get(column)) for column in columns))
-        buffer.write("\n")
+    write_copy_csv(buffer, columns, rows)
     buffer.seek(0)
     # The raw cursor shares the SQLAlchemy connection's transaction.
     cursor = connection.connection.dbapi_connection.cursor()
-    cursor.copy_expert(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN", buffer)
+    cursor.copy_expert(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)", buffer)
 
 
-_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+def write_copy_csv(buffer: io.StringIO, columns: list[str], rows: list[dict[str, Any]]) -> None:
+    """Rows in COPY's CSV format, formatted by the csv module's C writer (several times faster than
+    escaping value by value in Python).
 
-
-def _copy_text(value: Any) -> str:
-    """A value in COPY's text format: \\N for NULL, backslash escapes for the separators."""
-    if value is None:
-        return "\\N"
-    kind = value.__class__
-    if kind is str:
-        return value.translate(_ESCAPES)
-    if kind is bool:
-        return "t" if value else "f"
-    if kind is int:
-        return str(value)
-    if kind is datetime or kind is date:
-        return value.isoformat()
-    return str(value).translate(_ESCAPES)
+    Every string is quoted (so "" is an empty string and a lone ``\\.`` is data, not end-of-data),
+    None is an unquoted empty field (NULL), numbers and booleans are bare (PostgreSQL reads ``True``),
+    datetimes and dates are written by ``str`` (``2026-03-04 12:51:43.587547+00:00``). A missing key
+    is NULL, as with ``row.get``.
+    """
+    values = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
+    writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
+    for row in rows:
+        try:
+            row_values = values(row)
+        except KeyError:
+            row_values = tuple(row.get(column) for column in columns)
+        writer.writerow([NULL if value is None else value for value in row_values])

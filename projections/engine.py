@@ -12,12 +12,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from eventsourcing.persistence import Mapper
-from sqlalchemy import MetaData, Table, func, select
+from sqlalchemy import MetaData, Table, func, select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
@@ -55,6 +57,7 @@ class ProjectionEngine:
         self.mapper = mapper
         self.projections = {projection.name: projection for projection in projections}
         self.batch_size = batch_size
+        self.rebuilding: set[str] = set()  # reset without indexes, not yet indexed: commits need not wait
 
     # -- set-up and status ----------------------------------------------------------------------
     def create_tables(self) -> None:
@@ -69,6 +72,7 @@ class ProjectionEngine:
     def create_indexes(self, names: Sequence[str]) -> None:
         """Create the read models' secondary indexes that are missing (after a rebuild, say)."""
         for name in names:
+            self.rebuilding.discard(name)
             for table in self.projections[name].metadata.sorted_tables:
                 for index in table.indexes:
                     index.create(self.engine, checkfirst=True)
@@ -86,8 +90,12 @@ class ProjectionEngine:
         return {name: progress[name].position for name in names if name in progress}
 
     # -- applying -------------------------------------------------------------------------------
-    def run_once(self, names: Sequence[str] | None = None) -> int:
-        """Read one batch after the slowest running projection and apply it to each; returns its size."""
+    def run_once(self, names: Sequence[str] | None = None, *, pipeline: _Pipeline | None = None) -> int:
+        """Read one batch after the slowest running projection and apply it to each; returns its size.
+
+        With a ``pipeline`` (catching up on PostgreSQL) the next batch is read and decoded while this
+        one is written, and the projections write theirs in parallel, each in its own transaction.
+        """
         wanted = list(names or self.projections)
         with self.engine.connect() as connection:
             progress = tracking.all_progress(connection)
@@ -96,23 +104,45 @@ class ProjectionEngine:
                 return 0
             start = min(progress[n].position for n in running)
             try:
-                batch = read_batch(connection, self.events_table, self.mapper, after=start, limit=self.batch_size)
+                batch = pipeline.take(start) if pipeline else None
+                if batch is None:
+                    batch = read_batch(connection, self.events_table, self.mapper, after=start,
+                                       limit=self.batch_size)
             except UndecodableEvent as error:
                 self._stop_all(running, str(error))
                 return 0
-        for name in running:
-            self._apply(self.projections[name], batch)
+        if pipeline is None:
+            for name in running:
+                self._apply(self.projections[name], batch)
+            return len(batch)
+        if len(batch) == self.batch_size:  # more to come, most likely
+            pipeline.read_ahead(after=batch[-1].position)
+        pipeline.apply([self.projections[name] for name in running], batch)
         return len(batch)
 
     def catch_up(self, names: Sequence[str] | None = None,
                  on_batch: Callable[[int], None] | None = None) -> int:
         """Apply batches until the store's head; returns how many events were read."""
         total = 0
-        while (count := self.run_once(names)) > 0:
-            total += count
-            if on_batch:
-                on_batch(count)
+        with self._pipeline() as pipeline:
+            while (count := self.run_once(names, pipeline=pipeline)) > 0:
+                total += count
+                if on_batch:
+                    on_batch(count)
         return total
+
+    @contextmanager
+    def _pipeline(self) -> Iterator[_Pipeline | None]:
+        if self.engine.dialect.name != "postgresql":  # SQLite has one writer at a time anyway
+            yield None
+            return
+        with ThreadPoolExecutor(max_workers=len(self.projections) + 1,
+                                thread_name_prefix="gridledger-projections") as pool:
+            yield _Pipeline(self, pool)
+
+    def _read(self, after: int) -> list[ProjectedEvent]:
+        with self.engine.connect() as connection:
+            return read_batch(connection, self.events_table, self.mapper, after=after, limit=self.batch_size)
 
     def _stop_all(self, names: Sequence[str], reason: str) -> None:
         logger.error("projections stopped: %s", reason)
@@ -127,6 +157,10 @@ class ProjectionEngine:
                 todo = [event for event in batch if event.position > progress.position]
                 if progress.status != "running" or not todo:
                     return
+                if projection.name in self.rebuilding and connection.dialect.name == "postgresql":
+                    # A rebuild's read model is rebuilt again after a crash anyway; a lost commit only
+                    # rolls back rows and position together, so exactly-once holds.
+                    connection.execute(text("SET LOCAL synchronous_commit TO off"))
                 projection.apply(connection, todo)
                 tracking.advance(connection, projection.name, from_position=progress.position,
                                  to_position=todo[-1].position)
@@ -171,6 +205,7 @@ class ProjectionEngine:
             projection.metadata.drop_all(self.engine)
             projection.metadata.create_all(self.engine)
             if without_indexes:
+                self.rebuilding.add(name)
                 with self.engine.begin() as connection:
                     for table in projection.metadata.sorted_tables:
                         for index in table.indexes:
@@ -182,6 +217,36 @@ class ProjectionEngine:
     def head(self) -> int:
         with self.engine.connect() as connection:
             return connection.execute(select(func.max(self.events_table.c.id))).scalar() or 0
+
+
+class _Pipeline:
+    """Catching up: reads the next batch ahead in a thread, applies projections in parallel threads."""
+
+    def __init__(self, engine: ProjectionEngine, pool: ThreadPoolExecutor) -> None:
+        self.engine = engine
+        self.pool = pool
+        self.ahead: tuple[int, Future[list[ProjectedEvent]]] | None = None
+
+    def read_ahead(self, *, after: int) -> None:
+        self.ahead = (after, self.pool.submit(self.engine._read, after))
+
+    def take(self, after: int) -> list[ProjectedEvent] | None:
+        """The batch read ahead if it starts where wanted (else None: read it now)."""
+        ahead, self.ahead = self.ahead, None
+        if ahead is None:
+            return None
+        start, future = ahead
+        if start != after:  # a projection stopped or another worker moved on: read afresh
+            future.cancel()
+            return None
+        return future.result()
+
+    def apply(self, projections: Sequence[Projection], batch: list[ProjectedEvent]) -> None:
+        futures = [self.pool.submit(self.engine._apply, projection, batch) for projection in projections]
+        for future in futures:  # wait for all, then raise the first lost connection (if any)
+            future.exception()
+        for future in futures:
+            future.result()
 
 
 def connection_problem(error: BaseException) -> bool:
