@@ -22,7 +22,9 @@ class LocalDateTime(fields.Field):
     A date-time without an offset is read as local time (Asia/Shanghai unless configured).
     """
 
-    default_error_messages = {"invalid": "Not a valid ISO 8601 date or date-time."}
+    default_error_messages = {"invalid": "Not a valid ISO 8601 date or date-time.",
+                              "range": "Must lie between the years 1900 and 9998."}
+    years = range(1900, 9999)  # year 1 or 9999 in local time would overflow when turned into UTC
 
     def __init__(self, *, zone: str = "Asia/Shanghai", **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -33,11 +35,13 @@ class LocalDateTime(fields.Field):
             raise self.make_error("invalid")
         try:
             if len(value) == 10:
-                day = dt.date.fromisoformat(value)
-                return dt.datetime.combine(day, dt.time.max, tzinfo=self.zone)
-            moment = dt.datetime.fromisoformat(value)
+                moment = dt.datetime.combine(dt.date.fromisoformat(value), dt.time.max, tzinfo=self.zone)
+            else:
+                moment = dt.datetime.fromisoformat(value)
         except ValueError as error:
             raise self.make_error("invalid") from error
+        if moment.year not in self.years:
+            raise self.make_error("range")
         return moment if moment.tzinfo else moment.replace(tzinfo=self.zone)
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:

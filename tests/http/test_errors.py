@@ -145,3 +145,22 @@ def test_idempotent_retry_returns_the_first_result_and_stores_nothing(api: Api) 
     assert accepted.status_code == again.status_code == 200
     assert again.get_json()["version"] == accepted.get_json()["version"] == 2
     assert len(api.get("auditor", f"/cases/{case_id}/history").get_json()["events"]) == 2
+
+
+@pytest.mark.parametrize("path, params", [
+    ("/cases", {"created_from": "0001-01-01"}),
+    ("/cases", {"created_to": "9999-12-31"}),
+    ("/audit", {"from": "0001-01-01T00:00:00"}),
+    ("/patrols", {"to": "9999-12-31"}),
+])
+def test_dates_that_overflow_in_utc_are_a_422(api: Api, path: str, params: dict) -> None:
+    body = _assert_problem(api.get("admin", path, **params), 422)
+    assert set(body["errors"]) == set(params)
+
+
+def test_a_deadline_in_year_one_is_a_422_and_changes_nothing(api: Api) -> None:
+    case = api.report("worker")
+    api.command("dispatcher", case["id"], "accept")
+    response = api.post("dispatcher", f"/cases/{case['id']}/extend", {"due_at": "0001-01-01", "reason": "x"})
+    assert _assert_problem(response, 422)["errors"] == {"due_at": ["Must lie between the years 1900 and 9998."]}
+    assert _version(api, case["id"]) == 2
