@@ -112,5 +112,6 @@ def _move_into_this_month(clock: Clock, zone: ZoneInfo) -> None:
     """This month's work must fall in the current local month: jump forward to it when the story is behind."""
     now = datetime.now(timezone.utc)
     month_start = now.astimezone(zone).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    if clock.now < month_start:
-        clock.now = min(month_start.astimezone(timezone.utc) + timedelta(hours=8), now)
+    if clock.now < month_start:  # the story below takes about five hours; keep it out of the future if we can
+        story_start = max(month_start.astimezone(timezone.utc), now - timedelta(hours=6))
+        clock.now = min(month_start.astimezone(timezone.utc) + timedelta(hours=8), story_start)
