@@ -12,9 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -90,12 +88,8 @@ class ProjectionEngine:
         return {name: progress[name].position for name in names if name in progress}
 
     # -- applying -------------------------------------------------------------------------------
-    def run_once(self, names: Sequence[str] | None = None, *, pipeline: _Pipeline | None = None) -> int:
-        """Read one batch after the slowest running projection and apply it to each; returns its size.
-
-        With a ``pipeline`` (catching up on PostgreSQL) the next batch is read and decoded while this
-        one is written, and the projections write theirs in parallel, each in its own transaction.
-        """
+    def run_once(self, names: Sequence[str] | None = None) -> int:
+        """Read one batch after the slowest running projection and apply it to each; returns its size."""
         wanted = list(names or self.projections)
         with self.engine.connect() as connection:
             progress = tracking.all_progress(connection)
@@ -104,45 +98,23 @@ class ProjectionEngine:
                 return 0
             start = min(progress[n].position for n in running)
             try:
-                batch = pipeline.take(start) if pipeline else None
-                if batch is None:
-                    batch = read_batch(connection, self.events_table, self.mapper, after=start,
-                                       limit=self.batch_size)
+                batch = read_batch(connection, self.events_table, self.mapper, after=start, limit=self.batch_size)
             except UndecodableEvent as error:
                 self._stop_all(running, str(error))
                 return 0
-        if pipeline is None:
-            for name in running:
-                self._apply(self.projections[name], batch)
-            return len(batch)
-        if len(batch) == self.batch_size:  # more to come, most likely
-            pipeline.read_ahead(after=batch[-1].position)
-        pipeline.apply([self.projections[name] for name in running], batch)
+        for name in running:
+            self._apply(self.projections[name], batch)
         return len(batch)
 
     def catch_up(self, names: Sequence[str] | None = None,
                  on_batch: Callable[[int], None] | None = None) -> int:
         """Apply batches until the store's head; returns how many events were read."""
         total = 0
-        with self._pipeline() as pipeline:
-            while (count := self.run_once(names, pipeline=pipeline)) > 0:
-                total += count
-                if on_batch:
-                    on_batch(count)
+        while (count := self.run_once(names)) > 0:
+            total += count
+            if on_batch:
+                on_batch(count)
         return total
-
-    @contextmanager
-    def _pipeline(self) -> Iterator[_Pipeline | None]:
-        if self.engine.dialect.name != "postgresql":  # SQLite has one writer at a time anyway
-            yield None
-            return
-        with ThreadPoolExecutor(max_workers=len(self.projections) + 1,
-                                thread_name_prefix="gridledger-projections") as pool:
-            yield _Pipeline(self, pool)
-
-    def _read(self, after: int) -> list[ProjectedEvent]:
-        with self.engine.connect() as connection:
-            return read_batch(connection, self.events_table, self.mapper, after=after, limit=self.batch_size)
 
     def _stop_all(self, names: Sequence[str], reason: str) -> None:
         logger.error("projections stopped: %s", reason)
@@ -217,36 +189,6 @@ class ProjectionEngine:
     def head(self) -> int:
         with self.engine.connect() as connection:
             return connection.execute(select(func.max(self.events_table.c.id))).scalar() or 0
-
-
-class _Pipeline:
-    """Catching up: reads the next batch ahead in a thread, applies projections in parallel threads."""
-
-    def __init__(self, engine: ProjectionEngine, pool: ThreadPoolExecutor) -> None:
-        self.engine = engine
-        self.pool = pool
-        self.ahead: tuple[int, Future[list[ProjectedEvent]]] | None = None
-
-    def read_ahead(self, *, after: int) -> None:
-        self.ahead = (after, self.pool.submit(self.engine._read, after))
-
-    def take(self, after: int) -> list[ProjectedEvent] | None:
-        """The batch read ahead if it starts where wanted (else None: read it now)."""
-        ahead, self.ahead = self.ahead, None
-        if ahead is None:
-            return None
-        start, future = ahead
-        if start != after:  # a projection stopped or another worker moved on: read afresh
-            future.cancel()
-            return None
-        return future.result()
-
-    def apply(self, projections: Sequence[Projection], batch: list[ProjectedEvent]) -> None:
-        futures = [self.pool.submit(self.engine._apply, projection, batch) for projection in projections]
-        for future in futures:  # wait for all, then raise the first lost connection (if any)
-            future.exception()
-        for future in futures:
-            future.result()
 
 
 def connection_problem(error: BaseException) -> bool:

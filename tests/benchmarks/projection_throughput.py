@@ -5,8 +5,7 @@ One run on fresh PostgreSQL databases:
   synthetic  ``--events`` events of realistic case lifecycles (tests/benchmarks/synthetic.py)
   (R) rebuild  every read model (case list, work queues, audit log, meetings, households, patrols) from 0:
                ``Projections(ledger, batch_size=2000)``, ``engine.reset(all)``, timed ``engine.catch_up()``;
-               row counts checked afterwards; busy time of reading+decoding and of each projection
-               (they overlap: the next batch is read while the projections write theirs in parallel)
+               row counts checked afterwards, time split into reading+decoding and each projection
   (a) library  eventsourcing's own ``ProjectionRunner`` with a ``PostgresTrackingRecorder`` view that
                folds each event into a case-list row (same columns, same fold as the case list) and
                records its tracking in the same transaction, one transaction per event, over the
@@ -155,8 +154,7 @@ def bench_rebuild(ledger: GridLedger, stats: SyntheticStats, profile_batches: in
             engine.reset(names)
             profile = profile_top(lambda: [engine.run_once(names) for _ in range(profile_batches)])
         engine.reset(names, without_indexes=True)  # as `gridledger projections rebuild` does
-        # Busy time of reading+decoding and of each projection's transaction. On PostgreSQL the next batch
-        # is read while this one is written and the projections write in parallel, so these overlap.
+        # Time of reading+decoding (read_batch) and of each projection's transaction; the rest is the engine's.
         spent = dict.fromkeys(["read_and_decode", *(f"apply_{name}" for name in names)], 0.0)
         apply, read = engine._apply, engine_module.read_batch
 
