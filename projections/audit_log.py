@@ -24,7 +24,9 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 
 from domain.case_types import EVENT_LABELS as CASE_LABELS
+from domain.household_types import EVENT_LABELS as HOUSEHOLD_LABELS
 from domain.meeting import EVENT_LABELS as MEETING_LABELS
+from domain.patrol_types import EVENT_LABELS as PATROL_LABELS
 from projections.bulk import insert_rows
 from projections.case_rows import utc
 from projections.events import ProjectedEvent
@@ -88,7 +90,7 @@ _SENSITIVE_KEYS = tuple(SENSITIVE)
 _PLAIN_TYPES = ('"_type_":"datetime_iso"', '"_type_":"uuid_hex"', '"_type_":"decimal_str"')
 
 
-LABELS = {"Case": CASE_LABELS, "Meeting": MEETING_LABELS}
+LABELS = {"Case": CASE_LABELS, "Meeting": MEETING_LABELS, "Household": HOUSEHOLD_LABELS, "Patrol": PATROL_LABELS}
 
 
 def _label(event: ProjectedEvent) -> str:

@@ -177,3 +177,15 @@ def test_no_read_model_holds_a_phone_or_id_number_in_plain_text(api: Api, app, h
             for row in connection.execute(select(table)):
                 text = " ".join(str(value) for value in row)
                 assert not any(secret in text for secret in secrets), (name, row)
+
+
+def test_the_audit_log_labels_household_events_in_chinese_and_masks_them(api: Api,
+                                                                          households: HouseholdCommands) -> None:
+    t = api.territory
+    home = households.register(t.staff["worker"], address="茶苑社区3栋", grid=t.grid("chayuan-01"), kind="owner",
+                               head={"name": "乔春梅", "id_number": HEAD_ID, "phone": HEAD_PHONE}).household
+    tagged = households.add_tag(t.staff["worker"], str(home.id), tag="elderly_alone")
+    page = _read(api, "auditor", "/audit", tagged.position, aggregate_id=str(home.id))
+    assert [(e["type"], e["label"]) for e in page["items"]] == [("Registered", "登记户"), ("TagAdded", "添加关爱标签")]
+    head = page["items"][0]["data"]["head"]
+    assert head == {"name": "乔春梅", "id_number": "110***********002X", "phone": "138****5678"}
