@@ -83,11 +83,13 @@ def projections_run(poll_interval: float, batch_size: int) -> None:
 @projections.command("rebuild")
 @click.argument("name", required=False)
 @click.option("--batch-size", default=2000, show_default=True)
-def projections_rebuild(name: str | None, batch_size: int) -> None:
+@click.option("--jobs", type=click.IntRange(1, 16), default=None,
+              help="processes replaying at once [default: one per core (up to 4) on PostgreSQL, 1 on SQLite]")
+def projections_rebuild(name: str | None, batch_size: int, jobs: int | None) -> None:
     """Drop a read model (or all) and replay every event into it, with progress and the final rate."""
     from interface.projection_commands import rebuild
 
-    rebuild(Settings.from_env(), name, batch_size=batch_size, echo=click.echo)
+    rebuild(Settings.from_env(), name, batch_size=batch_size, jobs=jobs, echo=click.echo)
 
 
 @projections.command("status")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import signal
 import threading
-import time
 from collections.abc import Callable
 
 import click
 
 from application.ledger import GridLedger
 from application.settings import Settings
+from projections import rebuild as replay
 from projections.registry import Projections
 
 Echo = Callable[[str], None]
@@ -31,22 +31,24 @@ def run_worker(settings: Settings, *, poll_interval: float, batch_size: int, ech
     echo("projection worker stopped")
 
 
-def rebuild(settings: Settings, name: str | None, *, batch_size: int, echo: Echo) -> None:
-    running = Projections(GridLedger(settings), batch_size=batch_size)
-    names = [name] if name else list(running.engine.projections)
-    unknown = [n for n in names if n not in running.engine.projections]
-    if unknown:
-        raise click.BadParameter(f"unknown projection {unknown[0]!r}; known: {', '.join(running.engine.projections)}")
-    running.engine.reset(names, without_indexes=True)
-    head = running.engine.head()
-    started = time.perf_counter()
-    with click.progressbar(length=head, label=f"rebuilding {', '.join(names)}", show_pos=True) as bar:
-        events = running.engine.catch_up(names, on_batch=bar.update)
-    echo("building indexes ...")
-    running.engine.create_indexes(names)
-    seconds = time.perf_counter() - started
-    rate = events / seconds if seconds > 0 else 0.0
-    echo(f"rebuilt {', '.join(names)}: {events} events in {seconds:.1f} s ({rate:,.0f} events/s)")
+def rebuild(settings: Settings, name: str | None, *, batch_size: int, jobs: int | None, echo: Echo) -> None:
+    """Drop and replay one projection or all, in ``jobs`` processes (default: one per core on PostgreSQL)."""
+    label = name or "all read models"
+    with click.progressbar(length=1, label=f"rebuilding {label}", show_pos=True) as bar:
+        def progress(position: int, head: int) -> None:
+            bar.length = max(head, 1)
+            bar.update(position - bar.pos)
+
+        try:
+            result = replay.rebuild(settings, [name] if name else None, jobs=jobs, batch_size=batch_size,
+                                    on_progress=progress)
+        except KeyError as error:
+            raise click.BadParameter(str(error.args[0])) from None
+        except replay.RebuildFailed as error:
+            raise click.ClickException(str(error)) from None
+    echo(f"rebuilt {', '.join(result.names)} in {result.jobs} process(es): {result.events} events "
+         f"in {result.seconds:.1f} s ({result.events_per_second:,.0f} events/s)")
+    running = Projections(GridLedger(settings))
     for status in running.engine.statuses():
         if status.status != "running":
             echo(f"STOPPED {status.name}: {status.error}")

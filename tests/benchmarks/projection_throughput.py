@@ -3,9 +3,12 @@
 One run on fresh PostgreSQL databases:
 
   synthetic  ``--events`` events of realistic case lifecycles (tests/benchmarks/synthetic.py)
-  (R) rebuild  every read model (case list, work queues, audit log, meetings, households, patrols) from 0:
-               ``Projections(ledger, batch_size=2000)``, ``engine.reset(all)``, timed ``engine.catch_up()``;
-               row counts checked afterwards, time split into reading+decoding and each projection
+  (R1) rebuild every read model (case list, work queues, audit log, meetings, households, patrols) from 0
+               in this process: ``Projections(ledger, batch_size=2000)``, ``engine.reset(all, without_indexes)``,
+               timed ``engine.catch_up()`` + ``create_indexes``; row counts checked afterwards, time split
+               into reading+decoding and each projection
+  (R) rebuild  the same as ``gridledger projections rebuild`` runs it: ``projections.rebuild.rebuild`` with the
+               projections split over ``--jobs`` processes (default one per core, up to 4); rows checked again
   (a) library  eventsourcing's own ``ProjectionRunner`` with a ``PostgresTrackingRecorder`` view that
                folds each event into a case-list row (same columns, same fold as the case list) and
                records its tracking in the same transaction, one transaction per event, over the
@@ -73,6 +76,8 @@ from projections.case_list import metadata as case_list_metadata
 from projections.case_summary import fold
 from projections.events import ENVELOPE, ProjectedEvent
 from projections.meetings import meetings as meetings_table
+from projections.rebuild import default_jobs
+from projections.rebuild import rebuild as parallel_rebuild
 from projections.registry import Projections
 from projections.scope import Scope
 from projections.work_queues import TERMINAL, queue_page
@@ -91,7 +96,8 @@ REPO = Path(__file__).resolve().parents[2]
 RESULTS_FILE = Path(__file__).resolve().parent / "results" / "projection_throughput.json"
 TARGETS = {"R_events_per_second": 20_000, "R/a": 40.0, "lag_p99_ms": 250.0, "query_growth_max": 2.0}
 LABELS = {
-    "R": "(R) rebuild all read models, batch 2000",
+    "R": "(R) rebuild all read models, batch 2000, N procs",
+    "R1": "(R1) the same in one process",
     "a": "(a) eventsourcing ProjectionRunner, 1 txn/event",
     "b": "(b) raw psycopg2 UPDATE..FROM VALUES x1000",
 }
@@ -144,11 +150,16 @@ class Rebuild:
                 "event_timestamps": {"first": self.audit_at_range[0], "last": self.audit_at_range[1]}}
 
 
-def bench_rebuild(ledger: GridLedger, stats: SyntheticStats, profile_batches: int) -> Rebuild:
+def bench_rebuild(ledger: GridLedger, stats: SyntheticStats, profile_batches: int, jobs: int = 1) -> Rebuild:
+    """``jobs`` 1: in this process, timed by part; more: ``projections.rebuild`` as the command runs it."""
     projections = Projections(ledger, batch_size=2000)
     engine = projections.engine
     names = list(engine.projections)
     try:
+        if jobs > 1:
+            result = parallel_rebuild(ledger.settings, names, jobs=jobs, batch_size=2000)
+            return _verified(projections, stats, result.events, result.seconds,
+                             {"replay_and_indexes_wall": result.seconds, "processes": float(result.jobs)}, "")
         profile = ""
         if profile_batches:  # unmeasured, before the measured rebuild
             engine.reset(names)
@@ -184,20 +195,27 @@ def bench_rebuild(ledger: GridLedger, stats: SyntheticStats, profile_batches: in
             del engine._apply
             engine_module.read_batch = read
         breakdown = {"replay_wall": replayed - started, **spent, "build_indexes": seconds - (replayed - started)}
-        with projections.db.connect() as connection:
-            rows = {table.name: connection.execute(select(func.count()).select_from(table)).scalar_one()
-                    for table in (audit, case_list_table, work_queue_table, meetings_table)}
-            status_rows = connection.execute(select(case_list_table.c.status, func.count())
-                                             .group_by(case_list_table.c.status)).all()
-            first, last = connection.execute(select(func.min(audit.c.at), func.max(audit.c.at))).one()
-        expected = {"rm_audit_log": stats.events, "rm_case_list": stats.cases,
-                    "rm_work_queue": stats.open_cases, "rm_meetings": stats.meetings}
-        statuses = {s.name: s.status + (f": {s.error}" if s.error else "") for s in engine.statuses()}
-        return Rebuild(events, seconds, rows, expected, statuses,
-                       dict(status_rows) == dict(stats.final_status), breakdown,
-                       (first.isoformat(), last.isoformat()), profile)
+        return _verified(projections, stats, events, seconds, breakdown, profile)
     finally:
         projections.close()
+
+
+def _verified(projections: Projections, stats: SyntheticStats, events: int, seconds: float,
+              breakdown: dict[str, float], profile: str) -> Rebuild:
+    """The rebuild's result with its row counts checked against what the generator wrote."""
+    engine = projections.engine
+    with projections.db.connect() as connection:
+        rows = {table.name: connection.execute(select(func.count()).select_from(table)).scalar_one()
+                for table in (audit, case_list_table, work_queue_table, meetings_table)}
+        status_rows = connection.execute(select(case_list_table.c.status, func.count())
+                                         .group_by(case_list_table.c.status)).all()
+        first, last = connection.execute(select(func.min(audit.c.at), func.max(audit.c.at))).one()
+    expected = {"rm_audit_log": stats.events, "rm_case_list": stats.cases,
+                "rm_work_queue": stats.open_cases, "rm_meetings": stats.meetings}
+    statuses = {s.name: s.status + (f": {s.error}" if s.error else "") for s in engine.statuses()}
+    return Rebuild(events, seconds, rows, expected, statuses,
+                   dict(status_rows) == dict(stats.final_status), breakdown,
+                   (first.isoformat(), last.isoformat()), profile)
 
 
 # -- (a) the library's own projection runner ------------------------------------------------------
@@ -817,7 +835,7 @@ def verdict(ok: bool) -> str:
     return "MET" if ok else "MISSED"
 
 
-def print_report(doc: dict[str, Any], rebuild: Rebuild, baseline: Baseline, raw: RawUpdates, lag: Lag,
+def print_report(doc: dict[str, Any], rebuild: Rebuild, single: Rebuild, baseline: Baseline, raw: RawUpdates, lag: Lag,
                  query: dict[str, Any]) -> None:
     meta, gen = doc["meta"], doc["synthetic"]
     print(f"\ncommit {meta['commit']}{' (dirty tree)' if meta['dirty'] else ''}  {meta['date']}  "
@@ -828,6 +846,7 @@ def print_report(doc: dict[str, Any], rebuild: Rebuild, baseline: Baseline, raw:
           f"({gen['events_per_second']:,} events/s)")
     print(f"\n{'':48}{'count':>9}{'seconds':>9}{'per s':>11}")
     for key, count, seconds, rate in (("R", rebuild.events, rebuild.seconds, rebuild.events_per_second),
+                                      ("R1", single.events, single.seconds, single.events_per_second),
                                       ("a", baseline.events, baseline.seconds, baseline.events_per_second),
                                       ("b", raw.rows, raw.seconds, raw.rows_per_second)):
         print(f"{LABELS[key]:48}{count:>9,}{seconds:>9.2f}{rate:>11,.0f}")
@@ -838,8 +857,10 @@ def print_report(doc: dict[str, Any], rebuild: Rebuild, baseline: Baseline, raw:
     print(f"R/b = {r['R/b']:.3f}")
     print(f"rebuild rows {rebuild.rows} expected {rebuild.expected}; case_list statuses match the generator: "
           f"{rebuild.status_counts_match} -> {'VERIFIED' if rebuild.verified else 'MISMATCH'}")
-    print("rebuild seconds by part: " + ", ".join(f"{k} {v:.1f}" for k, v in rebuild.breakdown.items())
-          + f"; event timestamps {rebuild.audit_at_range[0][:10]} .. {rebuild.audit_at_range[1][:10]}")
+    print(f"R1 = {single.events_per_second:,.0f} events/s in one process: R1/a = {r['R1/a']:.1f}; rows "
+          f"{'VERIFIED' if single.verified else 'MISMATCH'}")
+    print("R1 seconds by part: " + ", ".join(f"{k} {v:.1f}" for k, v in single.breakdown.items())
+          + f"; event timestamps {single.audit_at_range[0][:10]} .. {single.audit_at_range[1][:10]}")
     s = lag.summary()
     print(f"\n(L) lag: {s['commands']} commands in {s['seconds']} s on {s['threads']} thread(s) = "
           f"{s['achieved_rate']}/s (target {s['target_rate']:g}/s); failures {s['failures'] or 'none'}; "
@@ -872,7 +893,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--small-cases", type=int, default=10_000)
     parser.add_argument("--query-runs", type=int, default=50)
     parser.add_argument("--profile-batches", type=int, default=5,
-                        help="cProfile this many rebuild batches (unmeasured, before (R)); 0 = none")
+                        help="cProfile this many rebuild batches (unmeasured, before (R1)); 0 = none")
+    parser.add_argument("--jobs", type=int, default=0,
+                        help="processes for (R); 0 = as `projections rebuild` chooses (one per core, up to 4)")
     return parser.parse_args(argv)
 
 
@@ -892,8 +915,12 @@ def main(argv: list[str] | None = None) -> None:
         print(f"  {stats.events:,} events, {stats.cases:,} cases, {stats.meetings} meetings in {stats.seconds:.1f} s",
               flush=True)
 
-        print(f"running {LABELS['R']} ...", flush=True)
-        rebuild = bench_rebuild(ledger, stats, args.profile_batches)
+        print(f"running {LABELS['R1']} ...", flush=True)
+        single = bench_rebuild(ledger, stats, args.profile_batches)
+        print(f"  {single.events_per_second:,.0f} events/s", flush=True)
+        jobs = args.jobs or default_jobs(urls["ledger"], list(single.statuses))
+        print(f"running {LABELS['R'].replace('N', str(jobs))} ...", flush=True)
+        rebuild = bench_rebuild(ledger, stats, 0, jobs=jobs)
         print(f"  {rebuild.events_per_second:,.0f} events/s", flush=True)
 
         print(f"running {LABELS['a']} over the first {args.baseline_events:,} events ...", flush=True)
@@ -919,11 +946,12 @@ def main(argv: list[str] | None = None) -> None:
         meta = {**git_state(), "date": utc_now().isoformat(timespec="seconds"), "cpu_count": os.cpu_count(),
                 "postgres": {**server_settings(urls["raw"]), **db_settings(urls["raw"])}}
     ratios = {"R/a": rebuild.events_per_second / baseline.events_per_second,
+              "R1/a": single.events_per_second / baseline.events_per_second,
               "R/b": rebuild.events_per_second / raw.rows_per_second}
     doc: dict[str, Any] = {
         "meta": meta, "params": vars(args), "total_seconds": round(time.perf_counter() - run_started, 1),
         "synthetic": stats.summary(),
-        "results": {LABELS["R"]: rebuild.summary(), LABELS["a"]: baseline.summary(), LABELS["b"]: raw.summary(),
+        "results": {LABELS["R"]: rebuild.summary(), LABELS["R1"]: single.summary(), LABELS["a"]: baseline.summary(), LABELS["b"]: raw.summary(),
                     "(L) lag under load": {**lag.summary(), "lifecycle": list(STEPS),
                                            "probe_single_thread_per_second": round(probe, 1)},
                     "(Q) query latency": {"now": QUERY_NOW.isoformat(), "labels": {q.key: q.label for q in queries()},
@@ -932,15 +960,15 @@ def main(argv: list[str] | None = None) -> None:
         "targets": TARGETS,
     }
     doc["missed"] = missed(rebuild, ratios, lag, query)
-    if rebuild.profile:
-        doc["rebuild_profile"] = rebuild.profile
-    print_report(doc, rebuild, baseline, raw, lag, query)
+    if single.profile:
+        doc["rebuild_profile"] = single.profile
+    print_report(doc, rebuild, single, baseline, raw, lag, query)
     if lag.failures or lag.unseen:
         print(f"\nworker log:\n{lag.worker_log[-3000:]}")
     for key, plan in query["explain"].items():
         print(f"\nEXPLAIN ANALYZE, {key} at {args.large_cases:,} cases:\n{plan}")
-    if rebuild.profile:
-        print(f"\ncProfile of {args.profile_batches} rebuild batches of 2000 events (unmeasured):\n{rebuild.profile}")
+    if single.profile:
+        print(f"\ncProfile of {args.profile_batches} rebuild batches of 2000 events (unmeasured):\n{single.profile}")
     RESULTS_FILE.parent.mkdir(parents=True, exist_ok=True)
     RESULTS_FILE.write_text(json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n")
     print(f"\nwrote {RESULTS_FILE.relative_to(REPO)} (whole run {doc['total_seconds']} s)")

@@ -1,0 +1,62 @@
+"""`gridledger projections rebuild`: several processes replaying at once leave the same rows as the worker."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from application.case_commands import CaseCommands
+from application.ledger import GridLedger
+from interface.cli import main
+from projections.rebuild import groups_for, rebuild
+from projections.registry import Projections
+from tests.support.clock import MovableClock
+from tests.support.projection_worker import drive_cases, projection_names, read_model_rows
+from tests.support.territory import Territory
+
+
+def test_groups_balance_the_heavy_projections_apart() -> None:
+    groups = groups_for(["case_list", "work_queues", "audit_log", "meetings", "households", "patrols"], 2)
+    assert len(groups) == 2
+    assert not {"audit_log", "case_list"} <= set(groups[0]) and not {"audit_log", "case_list"} <= set(groups[1])
+    assert sorted(name for group in groups for name in group) == sorted(
+        ["case_list", "work_queues", "audit_log", "meetings", "households", "patrols"])
+    assert groups_for(["audit_log"], 4) == [["audit_log"]]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_rebuild_in_several_processes_equals_the_worker(ledger: GridLedger, territory: Territory,
+                                                           clock: MovableClock, jobs: int) -> None:
+    drive_cases(CaseCommands(ledger), territory, clock, 40)
+    worker = Projections(ledger, batch_size=7)
+    try:
+        worker.engine.catch_up()
+        by_worker = read_model_rows(worker.engine.engine)
+    finally:
+        worker.close()
+
+    seen: list[tuple[int, int]] = []
+    result = rebuild(ledger.settings, jobs=jobs, batch_size=50, on_progress=lambda at, head: seen.append((at, head)))
+
+    assert result.names == projection_names() and result.events == len(by_worker["rm_audit_log"])
+    assert result.jobs == (jobs if ledger.settings.database_url.startswith("postgresql") else 1)
+    after = Projections(ledger)
+    try:
+        assert read_model_rows(after.engine.engine) == by_worker
+        statuses = after.engine.statuses()
+        assert {s.status for s in statuses} == {"running"} and {s.lag for s in statuses} == {0}
+    finally:
+        after.close()
+    assert seen and seen[-1][0] <= seen[-1][1]
+
+
+def test_the_command_rebuilds_one_read_model_and_refuses_an_unknown_one(
+        ledger: GridLedger, territory: Territory, clock: MovableClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    drive_cases(CaseCommands(ledger), territory, clock, 5)
+    monkeypatch.setenv("GRIDLEDGER_DATABASE_URL", ledger.settings.database_url)
+    runner = CliRunner()
+    done = runner.invoke(main, ["projections", "rebuild", "audit_log", "--jobs", "2"])
+    assert done.exit_code == 0, done.output
+    assert "rebuilt audit_log in 1 process(es)" in done.output and "events/s" in done.output
+    refused = runner.invoke(main, ["projections", "rebuild", "no_such_model"])
+    assert refused.exit_code != 0 and "unknown projection" in refused.output
