@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from eventsourcing.persistence import Mapper
+from sqlalchemy import Table, func, select
 
 from application.ledger import GridLedger
 from application.settings import Settings
@@ -90,7 +92,7 @@ def rebuild(settings: Settings, names: Sequence[str] | None = None, *, jobs: int
             engine.catch_up(names, on_batch=report)
             engine.create_indexes(names)
         else:
-            _in_processes(settings, groups, batch_size, engine, head, on_progress)
+            _in_processes(settings, groups, batch_size, engine, head, on_progress, ledger)
         seconds = time.perf_counter() - started
         return RebuildResult(names, _events_up_to(engine, head), seconds, len(groups))
     finally:
@@ -99,10 +101,21 @@ def rebuild(settings: Settings, names: Sequence[str] | None = None, *, jobs: int
 
 
 def _in_processes(settings: Settings, groups: list[list[str]], batch_size: int, engine: ProjectionEngine,
-                  head: int, on_progress: Callable[[int, int], None] | None) -> None:
-    context = multiprocessing.get_context("spawn")  # fresh interpreters: no inherited connections or threads
-    processes = [context.Process(target=replay_group, args=(settings, group, batch_size),
-                                 name=f"rebuild-{'+'.join(group)}") for group in groups]
+                  head: int, on_progress: Callable[[int, int], None] | None, ledger: GridLedger) -> None:
+    """One child per group. Forked when this process runs no other thread (the command line): a child then
+    starts at once with the modules, the mapper and the table definitions already here — the connection
+    pools are emptied first, so no connection is ever shared. Otherwise (a server, a test run) a fresh
+    interpreter is spawned, which costs about a second of imports and set-up per child."""
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        engine.engine.dispose()
+        ledger.datastore.engine.dispose()
+        context = multiprocessing.get_context("fork")
+        jobs = [(replay_forked, (engine, settings.database_url, group)) for group in groups]
+    else:
+        context = multiprocessing.get_context("spawn")
+        jobs = [(replay_group, (settings, group, batch_size)) for group in groups]
+    processes = [context.Process(target=target, args=args, name=f"rebuild-{'+'.join(group)}")
+                 for (target, args), group in zip(jobs, groups, strict=True)]
     for process in processes:
         process.start()
     try:
@@ -122,18 +135,29 @@ def _in_processes(settings: Settings, groups: list[list[str]], batch_size: int, 
 
 
 def replay_group(settings: Settings, names: list[str], batch_size: int) -> None:
-    """In a child process: replay ``names`` (already reset, without indexes) to the head, then index them."""
+    """In a spawned child: replay ``names`` (already reset, without indexes) to the head, then index them."""
     ledger = GridLedger(settings)
-    db = read_model_engine(settings.database_url)
     try:
-        engine = ProjectionEngine(db, ledger.recorder.events_record_cls.__table__, ledger.mapper,
-                                  all_projections(), batch_size=batch_size)
+        _replay(ledger.recorder.events_record_cls.__table__, ledger.mapper, settings.database_url, names,
+                batch_size)
+    finally:
+        ledger.datastore.engine.dispose()
+
+
+def replay_forked(parent: ProjectionEngine, database_url: str, names: list[str]) -> None:
+    """In a forked child: the same, with the parent's table and mapper and a connection pool of its own."""
+    _replay(parent.events_table, parent.mapper, database_url, names, parent.batch_size)
+
+
+def _replay(events_table: Table, mapper: Mapper, database_url: str, names: list[str], batch_size: int) -> None:
+    db = read_model_engine(database_url)
+    try:
+        engine = ProjectionEngine(db, events_table, mapper, all_projections(), batch_size=batch_size)
         engine.rebuilding.update(names)
         engine.catch_up(names)
         engine.create_indexes(names)
     finally:
         db.dispose()
-        ledger.datastore.engine.dispose()
 
 
 def _slowest(engine: ProjectionEngine, names: Sequence[str]) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from click.testing import CliRunner
 
@@ -24,9 +26,14 @@ def test_groups_balance_the_heavy_projections_apart() -> None:
     assert groups_for(["audit_log"], 4) == [["audit_log"]]
 
 
-@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("jobs, other_thread", [(1, False), (2, False), (2, True)],
+                         ids=["one-process", "forked", "spawned"])
 def test_a_rebuild_in_several_processes_equals_the_worker(ledger: GridLedger, territory: Territory,
-                                                           clock: MovableClock, jobs: int) -> None:
+                                                           clock: MovableClock, jobs: int, other_thread: bool,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Children are forked where the rebuilding process has no other thread, spawned where it has."""
+    if other_thread:
+        monkeypatch.setattr(threading, "active_count", lambda: 2)
     drive_cases(CaseCommands(ledger), territory, clock, 40)
     worker = Projections(ledger, batch_size=7)
     try:
