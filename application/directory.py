@@ -141,11 +141,11 @@ class Directory:
         return member, token
 
     def _check_scope(self, role: Role, department: str | None, grid: str | None) -> None:
-        if role == Role.DEPARTMENT:
-            if department is None:
-                raise InvalidReference("org", "department staff need a department")
-            if self.find_department(department) is None:
-                raise InvalidReference("org", f"unknown department '{department}'")
+        if role == Role.DEPARTMENT and department is None:
+            raise InvalidReference("org", "department staff need a department")
+        # Checked for every role: the column is a foreign key (PostgreSQL refuses the insert; SQLite would store it).
+        if department is not None and self.find_department(department) is None:
+            raise InvalidReference("org", f"unknown department '{department}'")
         if role in GRID_SCOPED_ROLES:
             if grid is None:
                 raise InvalidReference("grid", f"a {role.value} needs a grid")

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, Flask
+from werkzeug.routing import BaseConverter
 
 from application.case_commands import CaseCommands
 from application.household_commands import HouseholdCommands
@@ -23,6 +24,13 @@ from projections.registry import Projections
 API_PREFIX = "/api/v1"
 
 
+class PathSegment(BaseConverter):
+    """Werkzeug's default path segment, minus NUL and control characters: such an id is unknown (404)
+    rather than a lookup PostgreSQL refuses with an error."""
+
+    regex = r"[^/\x00-\x1f]+"
+
+
 def create_app(config: Mapping[str, Any] | None = None, ledger: GridLedger | None = None,
                projections: Projections | None = None) -> Flask:
     """Build the app; ``ledger`` defaults to one configured from the environment.
@@ -31,6 +39,7 @@ def create_app(config: Mapping[str, Any] | None = None, ledger: GridLedger | Non
     ``gridledger projections run`` is the worker) the read models are kept up to date by a thread here.
     """
     app = Flask(__name__)
+    app.url_map.converters["default"] = PathSegment
     app.config.update(JSON_AS_ASCII=False, MAX_CONTENT_LENGTH=1024 * 1024)
     app.config.update(config or {})
     app.json.ensure_ascii = False

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import render_template
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
 from application.handover_list import STATUS_WORDS, HandoverItem
@@ -59,7 +60,7 @@ def to_xlsx(meeting: Meeting, items: list[HandoverItem], zone: tzinfo, names: di
     for index, (_, _, width) in enumerate(COLUMNS, 1):
         sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
     for item in items:
-        sheet.append([_cell_value(item, field, zone, names) for field, _, _ in COLUMNS])
+        sheet.append([_spreadsheet_safe(_cell_value(item, field, zone, names)) for field, _, _ in COLUMNS])
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             if isinstance(cell.value, datetime):
@@ -93,6 +94,11 @@ def _cell_value(item: HandoverItem, field: str, zone: tzinfo, names: dict[str, s
     if isinstance(value, list):
         return "、".join(value)
     return value
+
+
+def _spreadsheet_safe(value: Any) -> Any:
+    """XLSX cannot hold C0 control characters; requests refuse them now, but older events may carry them."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
 def _cell_text(item: HandoverItem, field: str, zone: tzinfo, names: dict[str, str]) -> str:

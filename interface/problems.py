@@ -31,8 +31,12 @@ def problem_response(problem: Problem) -> Response:
                             "status": problem.status, "detail": problem.detail}
     if problem.errors is not None:
         body["errors"] = problem.errors
-    response = Response(json.dumps(body, ensure_ascii=False), status=problem.status,
-                        mimetype="application/problem+json")
+    text = json.dumps(body, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate echoed from the request (say, an unknown field's name)
+        text = json.dumps(body, ensure_ascii=True)
+    response = Response(text, status=problem.status, mimetype="application/problem+json")
     response.headers.update(problem.headers)
     return response
 

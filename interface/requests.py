@@ -16,7 +16,8 @@ from application.idempotency import IdempotencyKey
 from interface.problems import Problem, validation_problem
 from interface.schemas.base import LocalDateTime
 
-IF_MATCH = re.compile(r'^(?:W/)?"?(\d+)"?$')
+# Up to 18 digits: every version fits a signed 64-bit integer, and longer runs cost a big-int parse.
+IF_MATCH = re.compile(r'^(?:W/)?"?(\d{1,18})"?$')
 
 
 def json_body() -> Any:
@@ -25,10 +26,18 @@ def json_body() -> Any:
     if not raw.strip():
         return {}
     try:
-        return json.loads(raw)
+        return json.loads(raw, parse_constant=_not_json)
     except (ValueError, UnicodeDecodeError) as error:
         raise Problem(400, "Malformed JSON", f"The request body is not valid JSON: {error}",
                       kind="malformed-json") from error
+    except RecursionError as error:
+        raise Problem(400, "Malformed JSON", "The request body is nested too deeply.",
+                      kind="malformed-json") from error
+
+
+def _not_json(constant: str) -> Any:
+    """Python's parser takes NaN and Infinity; JSON (RFC 8259) has neither."""
+    raise ValueError(f"{constant} is not a JSON value")
 
 
 def load(schema: Schema, data: Any) -> dict[str, Any]:

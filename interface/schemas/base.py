@@ -3,17 +3,41 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
+
+# NUL cannot go into a PostgreSQL text column (a read model would stop on the event that carries it),
+# a lone surrogate cannot be encoded as UTF-8, and XLSX refuses the other C0 controls (tab, newline and
+# carriage return are fine everywhere).
+UNSAFE_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+UNSAFE_TEXT_MESSAGE = "Must not contain NUL, control characters or lone surrogates."
 
 
 class RequestSchema(Schema):
-    """Every request schema refuses fields it does not know."""
+    """Every request schema refuses fields it does not know, and text no store or export can hold."""
 
     class Meta:
         unknown = RAISE
+
+    @pre_load
+    def _refuse_unsafe_text(self, data: Any, **_: Any) -> Any:
+        """Checks this level's strings and lists of strings; nested objects are checked by their own schema."""
+        if not isinstance(data, dict):
+            return data
+        errors = {key: [UNSAFE_TEXT_MESSAGE] for key, value in data.items()
+                  if isinstance(key, str) and _unsafe(value)}
+        if errors:
+            raise ValidationError(errors)
+        return data
+
+
+def _unsafe(value: Any) -> bool:
+    if isinstance(value, str):
+        return UNSAFE_TEXT.search(value) is not None
+    return isinstance(value, list) and any(isinstance(item, str) and UNSAFE_TEXT.search(item) for item in value)
 
 
 class LocalDateTime(fields.Field):

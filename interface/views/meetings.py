@@ -105,7 +105,7 @@ def _check_reader() -> None:
 
 
 def _download(content: bytes, mimetype: str, filename: str) -> Response:
-    response = Response(content, mimetype=mimetype)
+    response = Response(content, content_type=mimetype)  # mimetype= would add a second charset
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

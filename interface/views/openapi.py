@@ -11,6 +11,10 @@ from flask import Blueprint, Flask, Response, current_app, jsonify
 
 blueprint = Blueprint("openapi", __name__)
 PARAM = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+# What a successful answer is, where it is not JSON (``?format=`` chooses).
+MEDIA_TYPES = {"api.meetings.handover": ["application/json", "text/csv",
+                                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                         "text/html"]}
 
 
 @blueprint.get("/openapi.json")
@@ -31,18 +35,22 @@ def build_spec(app: Flask) -> dict[str, Any]:
         if rule.endpoint == "static":
             continue
         view = app.view_functions[rule.endpoint]
-        operations = {method.lower(): _operation(view, rule.rule)
+        media_types = MEDIA_TYPES.get(rule.endpoint, ["application/json"])
+        operations = {method.lower(): _operation(view, rule.rule, media_types=media_types,
+                                                 created=method == "POST" and not PARAM.search(rule.rule))
                       for method in sorted(rule.methods - {"HEAD", "OPTIONS"})}
         spec.path(path=PARAM.sub(r"{\1}", rule.rule), operations=operations)
     return spec.to_dict()
 
 
-def _operation(view: Any, path: str) -> dict[str, Any]:
+def _operation(view: Any, path: str, *, created: bool, media_types: list[str]) -> dict[str, Any]:
+    # A POST to a collection (no path parameter) creates and answers 201; everything else answers 200.
+    success = {"description": "Created" if created else "OK", "content": {media: {} for media in media_types}}
     operation: dict[str, Any] = {
         "summary": (view.__doc__ or "").strip().splitlines()[0] if view.__doc__ else "",
         "responses": {"default": {"description": "application/problem+json on error",
                                   "content": {"application/problem+json": {}}},
-                      "200": {"description": "OK"}},
+                      "201" if created else "200": success},
         "parameters": [{"in": "path", "name": name, "required": True, "schema": {"type": "string"}}
                        for name in PARAM.findall(path)],
     }

@@ -12,7 +12,7 @@ from domain.actor import Role
 from interface import read_presenters as present
 from interface.auth import current_staff, require_role
 from interface.context import services
-from interface.problems import Problem
+from interface.problems import Problem, validation_problem
 from interface.requests import with_query
 from interface.schemas import read_models as schemas
 from projections import audit_log, case_list, work_queues
@@ -115,7 +115,13 @@ def wait_for_position(position: int | None, projection: str) -> None:
     """Read-your-writes: wait for ``min_position``; 503 with Retry-After when the model lags too far."""
     if position is None:
         return
-    if not services().projections.wait_for(position, [projection], timeout=services().min_position_wait):
+    running = services().projections
+    if running.wait_for(position, [projection], timeout=0):  # the usual case: already applied
+        return
+    head = running.engine.head()
+    if position > head:  # no command ever returned it: waiting would not help
+        raise validation_problem({"min_position": [f"No event has that position yet (the latest is {head})."]})
+    if not running.wait_for(position, [projection], timeout=services().min_position_wait):
         raise Problem(503, "Read model behind", f"the {projection} read model has not yet reached "
                       f"position {position}; retry shortly", kind="read-model-behind",
                       headers={"Retry-After": "1"})

@@ -135,16 +135,27 @@ def test_projection_status_readiness_and_a_read_model_that_cannot_catch_up(api: 
     assert case_list["position"] >= case["position"] and case_list["head"] >= case["position"]
     assert all(item["lag"] == item["head"] - item["position"] for item in status["items"])
     assert api.client.get("/readyz").status_code == 200
-    # A position the store has not reached: 503 with Retry-After rather than a stale answer.
-    running = app.extensions["gridledger"].projections
-    original = app.extensions["gridledger"]
-    app.extensions["gridledger"] = type(original)(**{**original.__dict__, "min_position_wait": 0.2})
-    response = api.get("admin", "/cases", min_position=case["position"] + 1000)
-    app.extensions["gridledger"] = original
-    assert response.status_code == 503 and response.headers["Retry-After"] == "1"
-    # A stopped projection makes the service not ready, and says which.
+    # A position the store has reached but the read model has not: 503 with Retry-After rather than a stale answer.
     from projections import tracking
 
+    running = app.extensions["gridledger"].projections
+    original = app.extensions["gridledger"]
+    with running.db.begin() as connection:
+        tracking.stop(connection, "case_list", "held back by this test")
+    try:
+        later = api.report("worker")
+        app.extensions["gridledger"] = type(original)(**{**original.__dict__, "min_position_wait": 0.2})
+        response = api.get("admin", "/cases", min_position=later["position"])
+    finally:
+        app.extensions["gridledger"] = original
+        with running.db.begin() as connection:
+            connection.execute(tracking.tracking.update().where(tracking.tracking.c.name == "case_list")
+                               .values(status="running", error=None))
+    assert response.status_code == 503 and response.headers["Retry-After"] == "1"
+    # A position beyond the newest event was never returned by a command: 422 at once, no wait.
+    assert api.get("admin", "/cases", min_position=later["position"] + 1000).status_code == 422
+    _read(api, "admin", "/cases", later["position"])  # and the read model catches up once running again
+    # A stopped projection makes the service not ready, and says which.
     with running.db.begin() as connection:
         tracking.stop(connection, "audit_log", "projection 'audit_log' cannot apply event at position 1")
     try:
