@@ -12,7 +12,7 @@ from domain.actor import Role
 from interface import read_presenters as present
 from interface.auth import current_staff, require_role
 from interface.context import services
-from interface.problems import Problem, validation_problem
+from interface.problems import Problem
 from interface.requests import with_query
 from interface.schemas import read_models as schemas
 from projections import audit_log, case_list, work_queues
@@ -119,12 +119,14 @@ def wait_for_position(position: int | None, projection: str) -> None:
     if running.wait_for(position, [projection], timeout=0):  # the usual case: already applied
         return
     head = running.engine.head()
-    if position > head:  # no command ever returned it: waiting would not help
-        raise validation_problem({"min_position": [f"No event has that position yet (the latest is {head})."]})
+    if position > head:  # not written yet (or never): answer at once, waiting would only tie up a thread
+        raise _behind(f"no event has position {position} yet (the latest is {head}); retry shortly")
     if not running.wait_for(position, [projection], timeout=services().min_position_wait):
-        raise Problem(503, "Read model behind", f"the {projection} read model has not yet reached "
-                      f"position {position}; retry shortly", kind="read-model-behind",
-                      headers={"Retry-After": "1"})
+        raise _behind(f"the {projection} read model has not yet reached position {position}; retry shortly")
+
+
+def _behind(detail: str) -> Problem:
+    return Problem(503, "Read model behind", detail, kind="read-model-behind", headers={"Retry-After": "1"})
 
 
 def _zone() -> Any:

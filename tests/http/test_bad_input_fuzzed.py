@@ -139,12 +139,12 @@ def test_an_if_match_of_thousands_of_digits_is_a_400(api: Api) -> None:
 
 @pytest.mark.parametrize("path", ["/cases", "/queues/triage", "/audit", "/meetings", "/households",
                                   "/households/visits-due", "/patrols/coverage"])
-def test_a_position_no_command_returned_is_a_422_at_once(api: Api, path: str) -> None:
+def test_a_position_beyond_the_newest_event_is_a_503_at_once(api: Api, path: str) -> None:
     started = time.monotonic()
     for position in (10**20, 10**30, 2**63):
-        problem = _assert_problem(api.get("admin", path, min_position=position), 422)
-        assert "min_position" in problem["errors"]
-    assert time.monotonic() - started < 2  # it does not wait for a position that cannot come
+        response = api.get("admin", path, min_position=position)
+        assert _assert_problem(response, 503) and response.headers["Retry-After"] == "1"
+    assert time.monotonic() - started < 2  # it does not wait for a position that is not there
     case = api.report("worker")
     assert api.get("admin", path, min_position=case["position"]).status_code == 200
 
