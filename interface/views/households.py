@@ -13,8 +13,9 @@ from domain.household import Household
 from interface import fieldwork_state as present
 from interface.auth import current_staff
 from interface.context import services
-from interface.requests import expected_version, idempotency_key, json_body, with_body
+from interface.requests import idempotency_key, json_body, with_body
 from interface.schemas import households as schemas
+from interface.views.fieldwork_common import command_options, readable, reveal, state_response
 
 blueprint = Blueprint("households", __name__, url_prefix="/households")
 
@@ -31,17 +32,17 @@ def register(body: dict[str, Any]) -> Response:
 @blueprint.get("/<household_id>")
 def read(household_id: str) -> Response:
     """The household now: members, care tags, liaison, pairing cadre, visits."""
-    household = _readable(household_id)
+    household = readable(services().ledger.load_household, household_id)
     return household_response(household, services().ledger.position_of(household))
 
 
 @blueprint.get("/<household_id>/history")
 def history(household_id: str) -> Response:
     """Every event of the household in order, with Chinese labels and the actor of each."""
-    household = _readable(household_id)
+    household = readable(services().ledger.load_household, household_id)
     ledger = services().ledger
     return jsonify(present.history(household, ledger.history_of(household), zone=ledger.local_zone,
-                                   reveal=_reveal()))
+                                   reveal=reveal()))
 
 
 @blueprint.post("/<household_id>/members")
@@ -49,7 +50,7 @@ def history(household_id: str) -> Response:
 def add_member(household_id: str, body: dict[str, Any]) -> Response:
     """A member moves in (tenants of a rental are the floating population)."""
     outcome = services().households.add_member(current_staff(), household_id, **body,
-                                               **_options("add-member", household_id))
+                                               **command_options("add-member", household_id))
     return household_response(outcome.household, outcome.position)
 
 
@@ -58,7 +59,7 @@ def add_member(household_id: str, body: dict[str, Any]) -> Response:
 def move_out(household_id: str, member_id: str, body: dict[str, Any]) -> Response:
     """A member moves out (迁出); they stay on record with the date."""
     outcome = services().households.move_out(current_staff(), household_id, member_id, **body,
-                                             **_options("move-out", f"{household_id}/{member_id}"))
+                                             **command_options("move-out", f"{household_id}/{member_id}"))
     return household_response(outcome.household, outcome.position)
 
 
@@ -67,7 +68,7 @@ def move_out(household_id: str, member_id: str, body: dict[str, Any]) -> Respons
 def add_tag(household_id: str, body: dict[str, Any]) -> Response:
     """Add a care tag (one of the "8必访")."""
     outcome = services().households.add_tag(current_staff(), household_id, **body,
-                                            **_options("add-tag", household_id))
+                                            **command_options("add-tag", household_id))
     return household_response(outcome.household, outcome.position)
 
 
@@ -75,7 +76,7 @@ def add_tag(household_id: str, body: dict[str, Any]) -> Response:
 def remove_tag(household_id: str, tag: str) -> Response:
     """Remove a care tag."""
     outcome = services().households.remove_tag(current_staff(), household_id, tag,
-                                               **_options("remove-tag", f"{household_id}/{tag}"))
+                                               **command_options("remove-tag", f"{household_id}/{tag}"))
     return household_response(outcome.household, outcome.position)
 
 
@@ -84,7 +85,7 @@ def remove_tag(household_id: str, tag: str) -> Response:
 def assign_liaison(household_id: str, body: dict[str, Any]) -> Response:
     """Assign the household's liaison (联户长)."""
     outcome = services().households.assign_liaison(current_staff(), household_id, **body,
-                                                   **_options("liaison", household_id))
+                                                   **command_options("liaison", household_id))
     return household_response(outcome.household, outcome.position)
 
 
@@ -93,7 +94,7 @@ def assign_liaison(household_id: str, body: dict[str, Any]) -> Response:
 def assign_pairing(household_id: str, body: dict[str, Any]) -> Response:
     """Assign the household's pairing cadre (结对帮扶)."""
     outcome = services().households.assign_pairing(current_staff(), household_id, **body,
-                                                   **_options("pairing", household_id))
+                                                   **command_options("pairing", household_id))
     return household_response(outcome.household, outcome.position)
 
 
@@ -102,36 +103,13 @@ def assign_pairing(household_id: str, body: dict[str, Any]) -> Response:
 def visit(household_id: str, body: dict[str, Any]) -> Response:
     """Record a visit (走访); each need found becomes a case linked to the household."""
     outcome = services().households.visit(current_staff(), household_id, **body,
-                                          **_options("visit", household_id))
+                                          **command_options("visit", household_id))
     # A retried request replays the household at the version this visit made: its last visit is this one.
     cases = present.raised_cases(services().ledger, outcome.household.visits[-1]["case_ids"])
     return household_response(outcome.household, outcome.position, raised_cases=cases)
 
 
 def household_response(household: Household, position: int, status: int = 200, **extra: Any) -> Response:
-    ledger = services().ledger
-    state = present.household_state(household, position=position, zone=ledger.local_zone, reveal=_reveal())
-    response = jsonify({**state, **extra})
-    response.status_code = status
-    response.headers["ETag"] = f'"{household.version}"'
-    if status == 201:
-        response.headers["Location"] = f"/api/v1/households/{household.id}"
-    return response
-
-
-def _readable(household_id: str) -> Household:
-    """Load a household the caller may read: the role first (so no existence leaks), then the grid."""
-    ledger, staff = services().ledger, current_staff()
-    ledger.fieldwork_policy.check_read(staff)
-    household = ledger.load_household(household_id)
-    ledger.fieldwork_policy.check_read(staff, household.grid)
-    return household
-
-
-def _reveal() -> bool:
-    return services().ledger.fieldwork_policy.sees_personal_data(current_staff())
-
-
-def _options(command: str, target: str) -> dict[str, Any]:
-    return {"expected_version": expected_version(),
-            "idempotency": idempotency_key(command, target, json_body())}
+    state = present.household_state(household, position=position, zone=services().ledger.local_zone, reveal=reveal())
+    return state_response({**state, **extra}, version=household.version, location=f"/api/v1/households/{household.id}",
+                          status=status)

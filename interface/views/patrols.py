@@ -13,8 +13,9 @@ from domain.patrol import Patrol
 from interface import fieldwork_state as present
 from interface.auth import current_staff
 from interface.context import services
-from interface.requests import expected_version, idempotency_key, json_body, with_body
+from interface.requests import idempotency_key, json_body, with_body
 from interface.schemas import patrols as schemas
+from interface.views.fieldwork_common import command_options, readable, reveal, state_response
 
 blueprint = Blueprint("patrols", __name__, url_prefix="/patrols")
 
@@ -31,23 +32,24 @@ def start(body: dict[str, Any]) -> Response:
 @blueprint.get("/<patrol_id>")
 def read(patrol_id: str) -> Response:
     """The patrol now: members, checkpoints, findings."""
-    patrol = _readable(patrol_id)
+    patrol = readable(services().ledger.load_patrol, patrol_id)
     return patrol_response(patrol, services().ledger.position_of(patrol))
 
 
 @blueprint.get("/<patrol_id>/history")
 def history(patrol_id: str) -> Response:
     """Every event of the patrol in order, with Chinese labels and the actor of each."""
-    patrol = _readable(patrol_id)
+    patrol = readable(services().ledger.load_patrol, patrol_id)
     ledger = services().ledger
-    return jsonify(present.history(patrol, ledger.history_of(patrol), zone=ledger.local_zone, reveal=_reveal()))
+    return jsonify(present.history(patrol, ledger.history_of(patrol), zone=ledger.local_zone, reveal=reveal()))
 
 
 @blueprint.post("/<patrol_id>/checkpoints")
 @with_body(schemas.CheckpointSchema)
 def checkpoint(patrol_id: str, body: dict[str, Any]) -> Response:
     """Check in at a place (打卡)."""
-    outcome = services().patrols.checkpoint(current_staff(), patrol_id, **body, **_options("checkpoint", patrol_id))
+    outcome = services().patrols.checkpoint(current_staff(), patrol_id, **body,
+                                            **command_options("checkpoint", patrol_id))
     return patrol_response(outcome.patrol, outcome.position)
 
 
@@ -55,7 +57,8 @@ def checkpoint(patrol_id: str, body: dict[str, Any]) -> Response:
 @with_body(schemas.FindingSchema)
 def finding(patrol_id: str, body: dict[str, Any]) -> Response:
     """Record a finding; one not fixed on the spot becomes a case linked to the patrol."""
-    outcome = services().patrols.finding(current_staff(), patrol_id, **body, **_options("finding", patrol_id))
+    outcome = services().patrols.finding(current_staff(), patrol_id, **body,
+                                         **command_options("finding", patrol_id))
     # A retried request replays the patrol at the version this finding made: its last finding is this one.
     case_id = outcome.patrol.findings[-1]["case_id"]
     cases = present.raised_cases(services().ledger, [case_id] if case_id else [])
@@ -66,34 +69,12 @@ def finding(patrol_id: str, body: dict[str, Any]) -> Response:
 @with_body(schemas.EndSchema)
 def end(patrol_id: str, body: dict[str, Any]) -> Response:
     """End the patrol with a summary."""
-    outcome = services().patrols.end(current_staff(), patrol_id, **body, **_options("end-patrol", patrol_id))
+    outcome = services().patrols.end(current_staff(), patrol_id, **body,
+                                     **command_options("end-patrol", patrol_id))
     return patrol_response(outcome.patrol, outcome.position)
 
 
 def patrol_response(patrol: Patrol, position: int, status: int = 200, **extra: Any) -> Response:
-    ledger = services().ledger
-    state = present.patrol_state(patrol, position=position, zone=ledger.local_zone, reveal=_reveal())
-    response = jsonify({**state, **extra})
-    response.status_code = status
-    response.headers["ETag"] = f'"{patrol.version}"'
-    if status == 201:
-        response.headers["Location"] = f"/api/v1/patrols/{patrol.id}"
-    return response
-
-
-def _readable(patrol_id: str) -> Patrol:
-    """Load a patrol the caller may read: the role first (so no existence leaks), then the grid."""
-    ledger, staff = services().ledger, current_staff()
-    ledger.fieldwork_policy.check_read(staff)
-    patrol = ledger.load_patrol(patrol_id)
-    ledger.fieldwork_policy.check_read(staff, patrol.grid)
-    return patrol
-
-
-def _reveal() -> bool:
-    return services().ledger.fieldwork_policy.sees_personal_data(current_staff())
-
-
-def _options(command: str, target: str) -> dict[str, Any]:
-    return {"expected_version": expected_version(),
-            "idempotency": idempotency_key(command, target, json_body())}
+    state = present.patrol_state(patrol, position=position, zone=services().ledger.local_zone, reveal=reveal())
+    return state_response({**state, **extra}, version=patrol.version, location=f"/api/v1/patrols/{patrol.id}",
+                          status=status)
