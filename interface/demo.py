@@ -202,8 +202,9 @@ def _meetings(cases: CaseCommands, meetings: MeetingCommands, clock: DemoClock,
         cases.escalate(d, case_id, meeting_id=past_id, reason="资金需求大，社区无力解决")
         ids.append(case_id)
     clock.advance(hours=2)
-    meetings.hold(secretary, past_id, attendees=["城管", "住建", "市场监管", "紫阳派出所"], minutes="逐项交办，限期销号")
-    for case_id, (_, _, lead, co, days) in zip(ids, items):
+    meetings.hold(secretary, past_id, attendees=["城管", "住建", "市场监管", "紫阳派出所"],
+                  minutes="逐项交办，限期销号")
+    for case_id, (_, _, lead, co, days) in zip(ids, items, strict=True):
         cases.assign(secretary, case_id, lead_department=lead, co_departments=co,
                      deadline=clock.now + timedelta(days=days), instruction="按期办结并报送进展")
     meetings.close(secretary, past_id)
