@@ -2,51 +2,30 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import pytest
 from flask.testing import FlaskClient
 
-from application.ledger import GridLedger
-from application.settings import Settings
 from domain.actor import Role
-from interface.app import create_app
-from tests.support.territory import Territory, build_territory
+from tests.support import races
+from tests.support.races import race
+from tests.support.territory import Territory
 
 ROUNDS = 20
 
 
 @pytest.fixture
 def two_servers(postgres_database_url: str) -> Iterator[tuple[FlaskClient, FlaskClient, Territory]]:
-    """Two independent API instances (own engine, own aggregate cache), like two gunicorn workers."""
-    ledgers = [GridLedger(Settings(database_url=postgres_database_url)) for _ in range(2)]
-    territory = build_territory(ledgers[0].directory)
-    member, token = ledgers[0].directory.add_staff(name="第一网格兼职网格员", role=Role.GRID_WORKER,
-                                                  grid=territory.grid("chayuan-01"))
-    territory.staff["worker_b"], territory.tokens["worker_b"] = member, token
-    apps = [create_app({"TESTING": True, "GRIDLEDGER_PROJECTIONS_IN_PROCESS": False}, ledger=ledger)
-            for ledger in ledgers]
-    yield apps[0].test_client(), apps[1].test_client(), territory
-    for app, ledger in zip(apps, ledgers):
-        app.extensions["gridledger"].projections.close()
-        ledger.datastore.engine.dispose()
+    """Two API instances; a second (part-time) grid worker of 茶苑社区第一网格."""
+    with races.two_servers(postgres_database_url, {
+        "worker_b": lambda t: {"name": "第一网格兼职网格员", "role": Role.GRID_WORKER, "grid": t.grid("chayuan-01")},
+    }) as servers:
+        yield servers
 
 
 def _race(first, second) -> list[int]:
-    barrier = threading.Barrier(2)
-    statuses = [0, 0]
-
-    def run(index: int, request) -> None:
-        barrier.wait()
-        statuses[index] = request().status_code
-
-    threads = [threading.Thread(target=run, args=(i, r)) for i, r in enumerate((first, second))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sorted(statuses)
+    return sorted(race(first, second))
 
 
 def _rental_with_a_tenant(client: FlaskClient, t: Territory) -> tuple[str, str]:
