@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from typing import Any
 
@@ -38,14 +38,19 @@ def fold_batch(connection: Connection, table: Table, events: Iterable[ProjectedE
     """
     case_events = [e for e in events if e.aggregate_type == "Case"]
     ids = list(dict.fromkeys(e.aggregate_id for e in case_events))
-    summaries: dict[str, Summary | None] = {}
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
-        for row in connection.execute(select(table).where(table.c.id.in_(chunk))):
-            summaries[row.id] = dict(row._mapping)
+    summaries: dict[str, Summary | None] = {row["id"]: row for row in rows_where_in(connection, table, "id", ids)}
     for event in case_events:
         summaries[event.aggregate_id] = fold(summaries.get(event.aggregate_id), event)
     return summaries
+
+
+def rows_where_in(connection: Connection, table: Table, column: str, values: list[str],
+                  order_by: Any = None) -> Iterator[dict[str, Any]]:
+    """The rows whose ``column`` is one of ``values``, as dicts, asked for ``CHUNK`` values at a time."""
+    for start in range(0, len(values), CHUNK):
+        query = select(table).where(table.c[column].in_(values[start:start + CHUNK]))
+        for row in connection.execute(query if order_by is None else query.order_by(order_by)):
+            yield dict(row._mapping)
 
 
 def replace_rows(connection: Connection, table: Table, rows: dict[str, dict[str, Any] | None]) -> None:

@@ -22,11 +22,10 @@ from sqlalchemy import (
     Text,
     delete,
     insert,
-    select,
 )
 from sqlalchemy.engine import Connection
 
-from projections.case_rows import CHUNK, GridPaths, utc
+from projections.case_rows import CHUNK, GridPaths, rows_where_in, utc
 from projections.events import ProjectedEvent
 from projections.masking import mask_phone
 
@@ -173,19 +172,13 @@ def _fold(state: HouseholdState, event: ProjectedEvent, new_visits: list[Row]) -
 
 def _load(connection: Connection, ids: list[str]) -> dict[str, HouseholdState]:
     """The stored rows of the households in ``ids`` (those that exist)."""
-    rows: dict[str, Row] = {}
+    rows = {row["id"]: row for row in rows_where_in(connection, households, "id", ids)}
     member_rows: dict[str, list[Row]] = {}
     tag_rows: dict[str, list[Row]] = {}
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
-        for row in connection.execute(select(households).where(households.c.id.in_(chunk))):
-            rows[row.id] = dict(row._mapping)
-        for row in connection.execute(select(members).where(members.c.household_id.in_(chunk))):
-            member_rows.setdefault(row.household_id, []).append(dict(row._mapping))
-        query = (select(tag_periods).where(tag_periods.c.household_id.in_(chunk))
-                 .order_by(tag_periods.c.added_version))
-        for row in connection.execute(query):
-            tag_rows.setdefault(row.household_id, []).append(dict(row._mapping))
+    for row in rows_where_in(connection, members, "household_id", ids):
+        member_rows.setdefault(row["household_id"], []).append(row)
+    for row in rows_where_in(connection, tag_periods, "household_id", ids, order_by=tag_periods.c.added_version):
+        tag_rows.setdefault(row["household_id"], []).append(row)
     return {household_id: HouseholdState(row, member_rows.get(household_id, []), tag_rows.get(household_id, []))
             for household_id, row in rows.items()}
 

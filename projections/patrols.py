@@ -23,16 +23,14 @@ from sqlalchemy import (
     Text,
     and_,
     case,
-    delete,
     func,
-    insert,
     select,
     true,
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
-from projections.case_rows import CHUNK, GridPaths, utc
+from projections.case_rows import GridPaths, replace_rows, rows_where_in, utc
 from projections.events import ProjectedEvent
 from projections.grid_rollup import Figures
 from projections.scope import subtree
@@ -88,11 +86,7 @@ class PatrolLogProjection:
                 continue
             _fold(row, event)
             row.update(version=event.version, position=event.position)
-        ids = list(rows)
-        for start in range(0, len(ids), CHUNK):
-            connection.execute(delete(patrols).where(patrols.c.id.in_(ids[start:start + CHUNK])))
-        if rows:
-            connection.execute(insert(patrols), list(rows.values()))
+        replace_rows(connection, patrols, rows)
 
     def _started(self, connection: Connection, event: ProjectedEvent) -> Row:
         crew = [{"id": m["id"], "name": m["name"], "role": m.get("role")} for m in event.data["members"]]
@@ -121,11 +115,7 @@ def _fold(row: Row, event: ProjectedEvent) -> None:
 
 
 def _load(connection: Connection, ids: list[str]) -> dict[str, Row]:
-    rows: dict[str, Row] = {}
-    for start in range(0, len(ids), CHUNK):
-        for row in connection.execute(select(patrols).where(patrols.c.id.in_(ids[start:start + CHUNK]))):
-            rows[row.id] = dict(row._mapping)
-    return rows
+    return {row["id"]: row for row in rows_where_in(connection, patrols, "id", ids)}
 
 
 # -- queries ---------------------------------------------------------------------------------------
