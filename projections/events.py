@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import orjson
 from eventsourcing.persistence import JSONTranscoder, Mapper
-from sqlalchemy import Table, Text, cast, select
+from sqlalchemy import Select, Table, Text, cast, select
 from sqlalchemy.engine import Connection
 
 ENVELOPE = ("originator_id", "originator_version", "originator_topic", "timestamp", "actor")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProjectedEvent:
     """One event as projections see it: where it sits in the global order, what and who."""
 
@@ -27,8 +27,9 @@ class ProjectedEvent:
     at: datetime
     actor: dict[str, Any]
     data: dict[str, Any]
-    # The stored state as JSON text (decrypted, decompressed), for cheap checks on what the data holds.
-    json_text: str | None = field(default=None, compare=False, repr=False)
+    # The stored state as JSON (decrypted, decompressed), for cheap checks on what the data holds;
+    # None where a custom transcoder made it.
+    stored_json: bytes | None = field(default=None, compare=False, repr=False)
 
 
 class UndecodableEvent(Exception):
@@ -42,14 +43,41 @@ class UndecodableEvent(Exception):
 def read_batch(connection: Connection, events_table: Table, mapper: Mapper, *, after: int,
                limit: int) -> list[ProjectedEvent]:
     """The next ``limit`` events after ``after``, in notification order."""
+    if connection.dialect.name == "postgresql":
+        # The driver's own cursor (in the connection's transaction): a batch is thousands of rows, and
+        # SQLAlchemy's per-row result processing cost as much as decoding them.
+        cursor = connection.connection.dbapi_connection.cursor()
+        try:
+            cursor.execute(f"SELECT id, originator_id::text, originator_version, topic, state "
+                           f"FROM {events_table.name} WHERE id > %s ORDER BY id LIMIT %s", (after, limit))
+            rows = cursor.fetchall()
+        finally:
+            cursor.close()
+    else:
+        rows = connection.execute(_columns(connection, events_table).where(events_table.c.id > after)
+                                  .order_by(events_table.c.id).limit(limit)).all()
+    return _decoded(mapper, rows)
+
+
+def read_positions(connection: Connection, events_table: Table, mapper: Mapper,
+                   positions: list[int]) -> list[ProjectedEvent]:
+    """The events at ``positions`` (a page's worth), in notification order."""
+    if not positions:
+        return []
+    rows = connection.execute(_columns(connection, events_table).where(events_table.c.id.in_(positions))
+                              .order_by(events_table.c.id)).all()
+    return _decoded(mapper, rows)
+
+
+def _columns(connection: Connection, events_table: Table) -> Select[Any]:
     originator_id = events_table.c.originator_id
     if connection.dialect.name == "postgresql":
         originator_id = cast(originator_id, Text)  # the same text as str(UUID), without building a UUID
-    rows = connection.execute(
-        select(events_table.c.id, originator_id, events_table.c.originator_version,
-               events_table.c.topic, events_table.c.state)
-        .where(events_table.c.id > after).order_by(events_table.c.id).limit(limit)
-    ).all()
+    return select(events_table.c.id, originator_id, events_table.c.originator_version, events_table.c.topic,
+                  events_table.c.state)
+
+
+def _decoded(mapper: Mapper, rows: Any) -> list[ProjectedEvent]:
     batch = []
     for row in rows:
         try:
@@ -66,54 +94,46 @@ def decode(mapper: Mapper, row: Any) -> ProjectedEvent:
     that halves the cost of a rebuild's decoding.
     """
     position, originator_id, version, topic, state = row
-    if isinstance(state, memoryview):
+    if state.__class__ is not bytes:
         state = bytes(state)
     if mapper.cipher:
         state = mapper.cipher.decrypt(state)
     if mapper.compressor:
         state = mapper.compressor.decompress(state)
-    attributes, text = decode_attributes(mapper.transcoder, state)
-    attributes.setdefault("timestamp", None)
+    attributes, stored_json = decode_attributes(mapper.transcoder, state)
     qualified = topic.partition(":")[2]  # "Case.Accepted"
     aggregate_type, _, event_type = qualified.rpartition(".")
-    return ProjectedEvent(
-        position=position,
-        aggregate_id=str(originator_id),
-        aggregate_type=aggregate_type,
-        version=version,
-        type=event_type,
-        topic=topic,
-        at=attributes["timestamp"],
-        actor=attributes.get("actor") or {},
-        data={k: v for k, v in attributes.items() if k not in ENVELOPE},
-        json_text=text,
-    )
+    at = attributes.pop("timestamp", None)
+    actor = attributes.pop("actor", None) or {}
+    for key in ENVELOPE:
+        if key in attributes:
+            del attributes[key]
+    return ProjectedEvent(position, str(originator_id), aggregate_type, version, event_type, topic, at, actor,
+                          attributes, stored_json)
 
 
-_scan_plain_json = json.JSONDecoder().scan_once  # the C scanner, no object hook
-
-
-def decode_attributes(transcoder: Any, state: bytes) -> tuple[dict[str, Any], str | None]:
+def decode_attributes(transcoder: Any, state: bytes) -> tuple[dict[str, Any], bytes | None]:
     """Exactly what ``transcoder.decode(state)`` returns, several times faster for the usual event,
-    and the JSON text it was decoded from (None for a transcoder other than the library's JSON one).
+    and the JSON it was decoded from (None for a transcoder other than the library's JSON one).
 
     The library's JSON transcoder calls a Python object hook on every JSON object to turn
-    ``{"_type_": name, "_data_": value}`` back into a datetime, UUID or Decimal. Here the C scanner
-    parses the text without a hook, and the typed values are converted afterwards -- but only when
-    every ``"_type_"`` in the text is accounted for by a top-level attribute (the event's timestamp and
-    its deadlines). A typed value anywhere deeper, an escaped key (``\\u``), a custom transcoder, text
-    that is not one JSON object, or any error: the library decodes it (and raises its own errors).
+    ``{"_type_": name, "_data_": value}`` back into a datetime, UUID or Decimal. Here orjson parses the
+    text without a hook, and the typed values are converted afterwards -- but only when every
+    ``"_type_"`` in the text is accounted for by a top-level attribute (the event's timestamp and its
+    deadlines). A typed value anywhere deeper, an escaped character (``\\u``: orjson and the library
+    differ on lone surrogates), a custom transcoder, text that is not one JSON object, or any error
+    (orjson also refuses NaN and integers beyond 64 bits, which the library reads): the library decodes
+    it (and raises its own errors).
     """
     if type(transcoder) is not JSONTranscoder:
         return transcoder.decode(state), None
-    text = state.decode("utf8")
-    if "\\u" in text:
-        return transcoder.decode(state), text
+    if b"\\u" in state:
+        return transcoder.decode(state), state
     try:
-        attributes, end = _scan_plain_json(text, 0)
-        if end != len(text) or attributes.__class__ is not dict:
-            return transcoder.decode(state), text
-        typed = text.count('"_type_"')
+        attributes = orjson.loads(state)
+        if attributes.__class__ is not dict:
+            return transcoder.decode(state), state
+        typed = state.count(b'"_type_"')
         converted = 0
         if typed:
             names = transcoder.names
@@ -122,7 +142,7 @@ def decode_attributes(transcoder: Any, state: bytes) -> tuple[dict[str, Any], st
                     attributes[key] = names[value["_type_"]].decode(value["_data_"])
                     converted += 1
         if converted != typed:
-            return transcoder.decode(state), text
-        return attributes, text
+            return transcoder.decode(state), state
+        return attributes, state
     except Exception:  # noqa: BLE001 - the library's decoding says what is wrong
-        return transcoder.decode(state), text
+        return transcoder.decode(state), state

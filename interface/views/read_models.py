@@ -73,8 +73,10 @@ def audit(query: dict[str, Any]) -> Response:
     page = _page(query, AUDIT_LOG)
     filters = {key: query.get(key) for key in ("actor", "aggregate_type", "aggregate_id", "event_type",
                                                "start", "end")}
+    ledger = services().ledger
     with services().projections.db.connect() as connection:
-        rows, total = audit_log.audit_page(connection, count_limit=COUNT_LIMIT + 1, **filters, **page)
+        rows, total = audit_log.audit_page(connection, ledger.recorder.events_record_cls.__table__, ledger.mapper,
+                                           count_limit=COUNT_LIMIT + 1, **filters, **page)
     return _page_response([present.audit_row(row, _zone()) for row in rows], total, page)
 
 
