@@ -82,13 +82,13 @@ class CaseListProjection:
         self._grid_paths = GridPaths()
 
     def apply(self, connection: Connection, events: list[ProjectedEvent]) -> None:
-        summaries = fold_batch(connection, cases, events, COLUMNS)
+        summaries, stored = fold_batch(connection, cases, events, COLUMNS)
         rows = {}
         for case_id, summary in summaries.items():
             if summary is not None:
                 summary["grid_path"] = self._grid_paths.path(connection, summary["grid"])
                 rows[case_id] = {column: summary.get(column) for column in COLUMNS}
-        replace_rows(connection, cases, rows)
+        replace_rows(connection, cases, rows, stored)
 
 
 @dataclass(frozen=True)

@@ -31,17 +31,25 @@ class GridPaths:
 
 
 def fold_batch(connection: Connection, table: Table, events: Iterable[ProjectedEvent],
-               columns: Iterable[str]) -> dict[str, Summary | None]:
-    """The summaries of every case touched by ``events``, folded from their stored rows.
+               columns: Iterable[str]) -> tuple[dict[str, Summary | None], set[str]]:
+    """The summaries of every case touched by ``events``, folded from their stored rows, and the ids of
+    the cases that had a stored row before the batch.
 
     A case's stored row must hold every summary field the fold reads; ``columns`` are the ones stored.
+    A case whose first event here is its report has no row yet (a row is only ever made from the report,
+    and each event is applied once), so it is not looked for: in a rebuild most cases are born in the
+    batch that folds them.
     """
     case_events = [e for e in events if e.aggregate_type == "Case"]
-    ids = list(dict.fromkeys(e.aggregate_id for e in case_events))
-    summaries: dict[str, Summary | None] = {row["id"]: row for row in rows_where_in(connection, table, "id", ids)}
+    first_events: dict[str, ProjectedEvent] = {}
+    for event in case_events:
+        first_events.setdefault(event.aggregate_id, event)
+    earlier = [case_id for case_id, event in first_events.items() if event.type != "Reported"]
+    summaries: dict[str, Summary | None] = {row["id"]: row for row in rows_where_in(connection, table, "id", earlier)}
+    stored = set(summaries)
     for event in case_events:
         summaries[event.aggregate_id] = fold(summaries.get(event.aggregate_id), event)
-    return summaries
+    return summaries, stored
 
 
 def rows_where_in(connection: Connection, table: Table, column: str, values: list[str],
@@ -53,12 +61,14 @@ def rows_where_in(connection: Connection, table: Table, column: str, values: lis
             yield dict(row._mapping)
 
 
-def replace_rows(connection: Connection, table: Table, rows: dict[str, dict[str, Any] | None]) -> None:
-    """Delete the touched rows and insert their new versions (one bulk statement each)."""
+def replace_rows(connection: Connection, table: Table, rows: dict[str, dict[str, Any] | None],
+                 stored: Iterable[str] | None = None) -> None:
+    """Delete the touched rows (or only those ``stored`` before, when the caller knows) and insert their new
+    versions (one bulk statement each)."""
     for row in rows.values():
         if row is not None:
             row.update({key: utc(value) for key, value in row.items() if isinstance(value, datetime)})
-    ids = list(rows)
+    ids = list(rows if stored is None else stored)
     for start in range(0, len(ids), CHUNK):
         connection.execute(delete(table).where(table.c.id.in_(ids[start:start + CHUNK])))
     insert_rows(connection, table, [row for row in rows.values() if row is not None])
@@ -66,6 +76,8 @@ def replace_rows(connection: Connection, table: Table, rows: dict[str, dict[str,
 
 def utc(moment: datetime) -> datetime:
     """Read models store UTC (SQLite keeps no offset, so everything must agree on one)."""
+    if moment.tzinfo is timezone.utc:
+        return moment
     if moment.tzinfo is None:
         return moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(timezone.utc)

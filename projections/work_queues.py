@@ -59,7 +59,7 @@ class WorkQueueProjection:
         self._grid_paths = GridPaths()
 
     def apply(self, connection: Connection, events: list[ProjectedEvent]) -> None:
-        summaries = fold_batch(connection, items, events, COLUMNS)
+        summaries, stored = fold_batch(connection, items, events, COLUMNS)
         rows: dict[str, dict[str, Any] | None] = {}
         for case_id, summary in summaries.items():
             if summary is None or summary["status"] in TERMINAL:
@@ -68,7 +68,7 @@ class WorkQueueProjection:
             summary["grid_path"] = self._grid_paths.path(connection, summary["grid"])
             summary["queue"] = queue_of(summary)
             rows[case_id] = {column: summary.get(column) for column in COLUMNS}
-        replace_rows(connection, items, rows)
+        replace_rows(connection, items, rows, stored)
 
 
 def queue_page(connection: Connection, name: str, scope: Scope, *, now: datetime, grid_path: str | None,
