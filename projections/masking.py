@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-SENSITIVE = {"phone": "phone", "id_number": "id_number"}
-
-
 def mask_phone(phone: str) -> str:
     digits = phone.replace(" ", "").replace("-", "")
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:] if len(digits) > 7 else "*" * len(digits)

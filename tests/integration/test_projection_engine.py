@@ -18,7 +18,7 @@ from typing import Any
 
 import psycopg2
 import pytest
-from sqlalchemy import BigInteger, Column, MetaData, String, Table, delete, insert, select
+from sqlalchemy import BigInteger, Column, MetaData, String, Table, delete, func, insert, select
 from sqlalchemy.engine import Connection, make_url
 
 from application.case_commands import CaseCommands
@@ -29,7 +29,9 @@ from projections.audit_log import AuditLogProjection, audit
 from projections.engine import ProjectionEngine
 from projections.events import ProjectedEvent
 from projections.registry import Projections, all_projections, read_model_engine
+from tests.conftest import BACKENDS
 from tests.support.clock import MovableClock
+from tests.support.postgres import create_database, drop_database, postgres_server_url
 from tests.support.projection_worker import (
     CORE_TABLES,
     RetryingCommands,
@@ -396,17 +398,30 @@ def test_an_event_one_projection_cannot_apply_stops_only_that_projection(
         db.dispose()
 
 
+@pytest.fixture(params=BACKENDS)
+def own_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A store of this test's events only (a corrupt event would stop every projection of a shared one)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/corrupt.db"
+        return
+    server, name = postgres_server_url(), f"gridledger_test_{uuid.uuid4().hex[:10]}"
+    yield create_database(server, name)
+    drop_database(server, name)
+
+
+@pytest.mark.parametrize("state", [b"not json", b'{"title":"\xff\xfe not UTF-8"}'], ids=["not-json", "not-utf8"])
 def test_an_event_nobody_can_decode_stops_the_projections_with_its_position_and_the_worker_lives(
-        tmp_path: Path) -> None:
-    """Corrupt state (or the wrong cipher key): say where, stop, keep the worker thread alive."""
-    url = f"sqlite:///{tmp_path}/corrupt.db"
-    ledger = GridLedger(Settings(database_url=url), clock=MovableClock())
+        own_database_url: str, state: bytes) -> None:
+    """Corrupt state (or the wrong cipher key): say where, stop, keep the worker thread alive. (PostgreSQL
+    reads plain JSON state as text; bytes that are not UTF-8 must still be reported for their event.)"""
+    ledger = GridLedger(Settings(database_url=own_database_url), clock=MovableClock())
     territory = build_territory(ledger.directory)
     drive_cases(CaseCommands(ledger), territory, MovableClock(), 2)
     events = ledger.recorder.events_record_cls.__table__
     with ledger.datastore.engine.begin() as connection:
         connection.execute(events.insert().values(originator_id=uuid.uuid4(), originator_version=1,
-                                                  topic="domain.case:Case.Reported", state=b"not json"))
+                                                  topic="domain.case:Case.Reported", state=state))
+        corrupt = connection.execute(select(func.max(events.c.id))).scalar_one()
     running = Projections(ledger, poll_interval=0.05)
     running.start()
     try:
@@ -415,7 +430,10 @@ def test_an_event_nobody_can_decode_stops_the_projections_with_its_position_and_
             time.sleep(0.05)
         statuses = running.engine.statuses()
         assert all(s.status == "stopped" for s in statuses)
-        assert all("cannot decode event at position" in (s.error or "") for s in statuses)
+        assert all(f"cannot decode event at position {corrupt} " in (s.error or "") for s in statuses)
+        assert all(s.position == corrupt - 1 for s in statuses)  # everything before it applied
         assert running.running  # the worker thread is still there for when the event is dealt with
     finally:
         running.close()
+        ledger.datastore.engine.dispose()
+        ledger.datastore.engine.dispose()
