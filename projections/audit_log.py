@@ -21,7 +21,7 @@ from domain.case_types import EVENT_LABELS as CASE_LABELS
 from domain.household_types import EVENT_LABELS as HOUSEHOLD_LABELS
 from domain.meeting import EVENT_LABELS as MEETING_LABELS
 from domain.patrol_types import EVENT_LABELS as PATROL_LABELS
-from projections.bulk import insert_rows
+from projections.bulk import insert_values
 from projections.case_rows import utc
 from projections.events import ProjectedEvent, read_positions
 from projections.masking import masked
@@ -41,6 +41,7 @@ Index("rm_audit_log_actor", audit.c.actor_id, audit.c.position)
 Index("rm_audit_log_aggregate", audit.c.aggregate_id, audit.c.position)
 Index("rm_audit_log_type", audit.c.aggregate_type, audit.c.event_type, audit.c.position)
 Index("rm_audit_log_at", audit.c.at)
+COLUMNS = [column.name for column in audit.columns]
 
 
 class AuditLogProjection:
@@ -48,10 +49,9 @@ class AuditLogProjection:
     metadata = metadata
 
     def apply(self, connection: Connection, events: list[ProjectedEvent]) -> None:
-        rows = [{"position": e.position, "at": utc(e.at), "aggregate_type": e.aggregate_type,
-                 "aggregate_id": e.aggregate_id, "version": e.version, "event_type": e.type,
-                 "actor_id": e.actor.get("id")} for e in events]
-        insert_rows(connection, audit, rows)
+        rows = [(e.position, utc(e.at), e.aggregate_type, e.aggregate_id, e.version, e.type, e.actor.get("id"))
+                for e in events]
+        insert_values(connection, audit, COLUMNS, rows)
 
 
 LABELS = {"Case": CASE_LABELS, "Meeting": MEETING_LABELS, "Household": HOUSEHOLD_LABELS, "Patrol": PATROL_LABELS}
