@@ -22,12 +22,10 @@ from sqlalchemy import (
     or_,
     select,
     true,
-    union_all,
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
-from application.tables import grids as grid_table
 from domain.case_types import FINISHED
 from projections.case_rows import GridPaths, fold_batch, replace_rows, utc
 from projections.events import ProjectedEvent
@@ -110,41 +108,12 @@ class CaseFilters:
 def search(connection: Connection, filters: CaseFilters, scope: Scope, *, now: datetime, page: int,
            per_page: int, count_limit: int) -> tuple[list[dict[str, Any]], int]:
     """One page of cases, newest first, and the number of matches (counted up to ``count_limit``)."""
-    where = and_(true(), *_conditions(filters, now), *scope.conditions(cases))
-    top = page * per_page
-    grids = _grids_to_merge(connection, filters, scope) if top <= MERGE_MAX_ROWS else None
-    if grids:
-        # One index scan per grid of the subtree, each in (status, grid_path, created_at) order, merged:
-        # the page costs what it shows, however many cases of that status the subtree has had.
-        branches = [select(cases).where(where, cases.c.grid_path == path)
-                    .order_by(cases.c.created_at.desc(), cases.c.id).limit(top).subquery() for path in grids]
-        merged = union_all(*(select(branch) for branch in branches)).subquery()
-        query = select(merged).order_by(merged.c.created_at.desc(), merged.c.id)
-    else:
-        query = select(cases).where(where).order_by(cases.c.created_at.desc(), cases.c.id)
+    conditions = _conditions(filters, now) + scope.conditions(cases)
+    query = select(cases).where(and_(true(), *conditions)).order_by(cases.c.created_at.desc(), cases.c.id)
     rows = connection.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
-    capped = select(cases.c.id).where(where).limit(count_limit).subquery()
+    capped = select(cases.c.id).where(and_(true(), *conditions)).limit(count_limit).subquery()
     total = connection.execute(select(func.count()).select_from(capped)).scalar_one()
     return [dict(row._mapping) for row in rows], total
-
-
-# A status page in a subtree of at most this many grids is merged grid by grid (a community, say); wider
-# subtrees and deep pages take the one range scan, whose sort grows with the matches.
-MERGE_MAX_GRIDS = 64
-MERGE_MAX_ROWS = 1000
-
-
-def _grids_to_merge(connection: Connection, filters: CaseFilters, scope: Scope) -> list[str] | None:
-    """The paths of every grid in the page's subtree, when the page filters on one status in a small one."""
-    roots = [path for path in (filters.grid_path, scope.grid_path) if path is not None]
-    if filters.status is None or not roots:
-        return None
-    root = max(roots, key=len)
-    if not all(root.startswith(other) for other in roots):
-        return None  # disjoint subtrees: nothing matches, the plain query finds that at once
-    paths = connection.execute(select(grid_table.c.path).where(subtree(grid_table.c.path, root))
-                               .limit(MERGE_MAX_GRIDS + 1)).scalars().all()
-    return list(paths) if 0 < len(paths) <= MERGE_MAX_GRIDS else None
 
 
 def _conditions(f: CaseFilters, now: datetime) -> list[ColumnElement[bool]]:

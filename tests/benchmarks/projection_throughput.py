@@ -67,7 +67,6 @@ from sqlalchemy.engine import Engine
 from application.case_commands import CaseCommands
 from application.ledger import GridLedger
 from application.settings import Settings
-from application.tables import grids as grid_table
 from interface.views.read_models import COUNT_LIMIT  # the API's own count cap
 from projections import engine as engine_module
 from projections.audit_log import audit
@@ -675,24 +674,6 @@ SELECT md5(g::text)::uuid::text,
 FROM u
 """
 
-FILL_GRIDS = """
-INSERT INTO gridledger_grids (code, name, level, parent, path, created_at)
-SELECT 'county', '县', 'county', NULL, '/county/', now()
-UNION ALL
-SELECT 'town-' || t, t || '镇', 'town', 'county', '/county/town-' || t || '/', now()
-FROM generate_series(1, {towns}) AS t
-UNION ALL
-SELECT 'comm-' || t || '-' || lpad(c::text, 2, '0'), c || '社区', 'community', 'town-' || t,
-       '/county/town-' || t || '/comm-' || t || '-' || lpad(c::text, 2, '0') || '/', now()
-FROM generate_series(1, {towns}) AS t, generate_series(1, {communities}) AS c
-UNION ALL
-SELECT 'grid-' || t || '-' || lpad(c::text, 2, '0') || '-' || lpad(g::text, 2, '0'), g || '网格', 'grid_large',
-       'comm-' || t || '-' || lpad(c::text, 2, '0'),
-       '/county/town-' || t || '/comm-' || t || '-' || lpad(c::text, 2, '0') || '/grid-' || t || '-'
-           || lpad(c::text, 2, '0') || '-' || lpad(g::text, 2, '0') || '/', now()
-FROM generate_series(1, {towns}) AS t, generate_series(1, {communities}) AS c, generate_series(1, {grids}) AS g
-""".format(towns=TOWNS, communities=COMMUNITIES, grids=GRIDS)
-
 FILL_WORK_QUEUE = """
 INSERT INTO rm_work_queue ({columns}, queue)
 SELECT {columns},
@@ -741,7 +722,6 @@ def fill_read_models(url: str, n: int) -> tuple[Engine, dict[str, Any]]:
     """Both read models with ``n`` synthetic cases (indexes built after the load), vacuumed and analysed as
     autovacuum soon leaves a table after a bulk load (so an index-only count need not visit the heap)."""
     engine = create_engine(url)
-    grid_table.create(engine)  # the territory: a case list page of one status in a subtree merges its grids
     case_list_metadata.create_all(engine)
     work_queue_metadata.create_all(engine)
     indexes = [*case_list_table.indexes, *work_queue_table.indexes]
@@ -751,7 +731,6 @@ def fill_read_models(url: str, n: int) -> tuple[Engine, dict[str, Any]]:
             index.drop(connection)
         raw = connection.connection.dbapi_connection
         with raw.cursor() as cur:
-            cur.execute(FILL_GRIDS)
             cur.execute("SELECT setseed(0.42)")
             cur.execute(FILL_CASE_LIST.format(columns=", ".join(CASE_LIST_COLUMNS)),
                         {"n": n, "now": QUERY_NOW, "categories": list(CATEGORIES), "departments": DEPARTMENT_COUNT})
