@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from operator import itemgetter
 from typing import Any
 
@@ -50,8 +51,7 @@ def insert_values(connection: Connection, table: Table, columns: list[str], rows
         connection.execute(insert(table), [dict(zip(columns, row)) for row in rows])
         return
     buffer = io.StringIO()
-    writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
-    writer.writerows([NULL if value is None else value for value in row] if None in row else row for row in rows)
+    write_copy_values(buffer, rows)
     _copy(connection, table, columns, buffer)
 
 
@@ -72,10 +72,17 @@ def write_copy_csv(buffer: io.StringIO, columns: list[str], rows: list[dict[str,
     is NULL, as with ``row.get``.
     """
     values = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
-    writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
-    for row in rows:
+
+    def row_values(row: dict[str, Any]) -> tuple[Any, ...]:
         try:
-            row_values = values(row)
+            return values(row)
         except KeyError:
-            row_values = tuple(row.get(column) for column in columns)
-        writer.writerow([NULL if value is None else value for value in row_values])
+            return tuple(row.get(column) for column in columns)
+
+    write_copy_values(buffer, map(row_values, rows))
+
+
+def write_copy_values(buffer: io.StringIO, rows: Iterable[tuple[Any, ...]]) -> None:
+    """Tuples of values in COPY's CSV format (as ``write_copy_csv`` describes)."""
+    writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
+    writer.writerows([NULL if value is None else value for value in row] if None in row else row for row in rows)
