@@ -27,7 +27,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from domain.case_types import FINISHED
-from projections.case_rows import GridPaths, fold_batch, replace_rows, utc
+from projections.case_rows import BatchFolds, GridPaths, fold_batch, replace_rows, utc
 from projections.events import ProjectedEvent
 from projections.scope import Scope, subtree
 
@@ -78,11 +78,13 @@ class CaseListProjection:
     name = "case_list"
     metadata = metadata
 
-    def __init__(self) -> None:
+    def __init__(self, folds: BatchFolds | None = None) -> None:
         self._grid_paths = GridPaths()
+        self._folds = folds or BatchFolds()
 
     def apply(self, connection: Connection, events: list[ProjectedEvent]) -> None:
-        summaries, stored = fold_batch(connection, cases, events, COLUMNS)
+        summaries, stored = fold_batch(connection, cases, events)
+        self._folds.offer(events, summaries)
         rows = {}
         for case_id, summary in summaries.items():
             if summary is not None:

@@ -30,26 +30,61 @@ class GridPaths:
         return self._paths[code]
 
 
-def fold_batch(connection: Connection, table: Table, events: Iterable[ProjectedEvent],
-               columns: Iterable[str]) -> tuple[dict[str, Summary | None], set[str]]:
+class BatchFolds:
+    """The case summaries one batch folded to, handed to the next read model given the very same batch.
+
+    The case list and the work queues store the same summary of a case. When both stand at the same position
+    (the worker, a rebuild of both in one process) they are given the same events: the case list folds them
+    from its rows, which hold every summary field (the work queues drop finished cases), and the work queues
+    take the result instead of folding again. A case's summary after an event is a function of its events up
+    to that one, so it does not matter which table the fold began from. Only the last batch is kept.
+    """
+
+    def __init__(self) -> None:
+        self._key: tuple[int, int, int] | None = None
+        self._summaries: dict[str, Summary | None] = {}
+
+    def offer(self, events: list[ProjectedEvent], summaries: dict[str, Summary | None]) -> None:
+        self._key, self._summaries = batch_key(events), summaries
+
+    def take(self, events: list[ProjectedEvent]) -> dict[str, Summary | None] | None:
+        """The summaries folded from exactly ``events``, once; None when another batch was folded last."""
+        if self._key is None or self._key != batch_key(events):
+            return None
+        summaries, self._key, self._summaries = self._summaries, None, {}
+        return summaries
+
+
+def batch_key(events: list[ProjectedEvent]) -> tuple[int, int, int] | None:
+    """Events are identified by position, so the first, the last and the count identify a run of them."""
+    return (events[0].position, events[-1].position, len(events)) if events else None
+
+
+def fold_batch(connection: Connection, table: Table,
+               events: Iterable[ProjectedEvent]) -> tuple[dict[str, Summary | None], set[str]]:
     """The summaries of every case touched by ``events``, folded from their stored rows, and the ids of
     the cases that had a stored row before the batch.
 
-    A case's stored row must hold every summary field the fold reads; ``columns`` are the ones stored.
-    A case whose first event here is its report has no row yet (a row is only ever made from the report,
-    and each event is applied once), so it is not looked for: in a rebuild most cases are born in the
-    batch that folds them.
+    A case's stored row must hold every summary field the fold reads.
     """
     case_events = [e for e in events if e.aggregate_type == "Case"]
-    first_events: dict[str, ProjectedEvent] = {}
-    for event in case_events:
-        first_events.setdefault(event.aggregate_id, event)
-    earlier = [case_id for case_id, event in first_events.items() if event.type != "Reported"]
+    earlier = reported_before(case_events)
     summaries: dict[str, Summary | None] = {row["id"]: row for row in rows_where_in(connection, table, "id", earlier)}
     stored = set(summaries)
     for event in case_events:
         summaries[event.aggregate_id] = fold(summaries.get(event.aggregate_id), event)
     return summaries, stored
+
+
+def reported_before(case_events: list[ProjectedEvent]) -> list[str]:
+    """The cases among ``case_events`` that may have a stored row: those whose first event here is not their
+    report. A row is only ever made from the report and each event is applied once, so a case reported in
+    this batch has none yet and is not looked for (in a rebuild most cases are born in the batch that folds
+    them)."""
+    first_events: dict[str, ProjectedEvent] = {}
+    for event in case_events:
+        first_events.setdefault(event.aggregate_id, event)
+    return [case_id for case_id, event in first_events.items() if event.type != "Reported"]
 
 
 def rows_where_in(connection: Connection, table: Table, column: str, values: list[str],

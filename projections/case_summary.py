@@ -14,13 +14,18 @@ from projections.events import ProjectedEvent
 
 Summary = dict[str, Any]
 
+# The statuses as the plain strings a summary stores (reading an enum member's .value is a descriptor call,
+# and the fold runs for every event of a rebuild).
+REPORTED, ACCEPTED, DISPATCHED = Status.REPORTED.value, Status.ACCEPTED.value, Status.DISPATCHED.value
+IN_PROGRESS, ASSIGNED, RESOLVED = Status.IN_PROGRESS.value, Status.ASSIGNED.value, Status.RESOLVED.value
+
 
 def _reported(_: Summary | None, e: ProjectedEvent) -> Summary:
     report = e.data["report"]
     return {
         "id": e.aggregate_id, "case_no": e.data["case_no"], "title": report["title"],
         "description": report["description"], "category": report["category"], "channel": report["channel"],
-        "track": report["track"], "status": Status.REPORTED.value, "working_status": Status.IN_PROGRESS.value,
+        "track": report["track"], "status": REPORTED, "working_status": IN_PROGRESS,
         "grid": report["grid"], "lead_department": None, "co_departments": "", "reported_by": e.actor.get("id"),
         "created_at": e.at, "claim_due_at": None, "resolve_due_at": None, "resolved_at": None,
         "closed_at": None, "followed_up": False, "last_satisfaction": None, "reopen_count": 0,
@@ -28,30 +33,30 @@ def _reported(_: Summary | None, e: ProjectedEvent) -> Summary:
 
 
 def _accepted(s: Summary, e: ProjectedEvent) -> None:
-    s.update(status=Status.ACCEPTED.value, category=e.data["category"], track=e.data["track"],
+    s.update(status=ACCEPTED, category=e.data["category"], track=e.data["track"],
              claim_due_at=e.data["claim_due_at"], resolve_due_at=e.data["resolve_due_at"])
 
 
 def _dispatched(s: Summary, e: ProjectedEvent) -> None:
-    s.update(status=Status.DISPATCHED.value, lead_department=e.data["lead_department"],
+    s.update(status=DISPATCHED, lead_department=e.data["lead_department"],
              co_departments=join_codes(e.data["co_departments"]))
 
 
 def _assigned(s: Summary, e: ProjectedEvent) -> None:
-    s.update(status=Status.ASSIGNED.value, lead_department=e.data["lead_department"],
+    s.update(status=ASSIGNED, lead_department=e.data["lead_department"],
              co_departments=join_codes(e.data["co_departments"]), resolve_due_at=e.data["deadline"])
 
 
 def _returned(s: Summary, _: ProjectedEvent) -> None:
-    s.update(status=Status.ACCEPTED.value, lead_department=None, co_departments="")
+    s.update(status=ACCEPTED, lead_department=None, co_departments="")
 
 
 def _extended(s: Summary, e: ProjectedEvent) -> None:
-    s["claim_due_at" if s["status"] == Status.DISPATCHED else "resolve_due_at"] = e.data["due_at"]
+    s["claim_due_at" if s["status"] == DISPATCHED else "resolve_due_at"] = e.data["due_at"]
 
 
 def _resolved(s: Summary, e: ProjectedEvent) -> None:
-    s.update(working_status=s["status"], status=Status.RESOLVED.value, resolved_at=e.at, followed_up=False)
+    s.update(working_status=s["status"], status=RESOLVED, resolved_at=e.at, followed_up=False)
 
 
 def _followed_up(s: Summary, e: ProjectedEvent) -> None:
@@ -65,9 +70,11 @@ def _reopen(s: Summary, _: ProjectedEvent | None = None) -> None:
 
 
 def _set_status(status: Status, **stamps: str) -> Callable[[Summary, ProjectedEvent], None]:
+    value, fields = status.value, tuple(stamps.values())
+
     def apply(s: Summary, e: ProjectedEvent) -> None:
-        s["status"] = status.value
-        for field in stamps.values():
+        s["status"] = value
+        for field in fields:
             s[field] = e.at
     return apply
 

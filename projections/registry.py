@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from application.ledger import GridLedger
 from projections.audit_log import AuditLogProjection
 from projections.case_list import CaseListProjection
+from projections.case_rows import BatchFolds
 from projections.engine import Projection, ProjectionEngine, ProjectionWorker
 from projections.households import HouseholdRegistryProjection
 from projections.meetings import MeetingRegisterProjection
@@ -24,8 +25,11 @@ HOUSEHOLDS, PATROLS = "households", "patrols"
 
 
 def all_projections() -> list[Projection]:
-    return [CaseListProjection(), WorkQueueProjection(), AuditLogProjection(), MeetingRegisterProjection(),
-            HouseholdRegistryProjection(), PatrolLogProjection()]
+    """Every read model, in the order a batch is applied: the case list before the work queues, which take
+    its fold of the same batch (BatchFolds)."""
+    folds = BatchFolds()
+    return [CaseListProjection(folds), WorkQueueProjection(folds), AuditLogProjection(),
+            MeetingRegisterProjection(), HouseholdRegistryProjection(), PatrolLogProjection()]
 
 
 def read_model_engine(database_url: str) -> Engine:

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 
 from domain.case_types import Status
 from projections.case_list import cases as case_list
-from projections.case_rows import GridPaths, fold_batch, replace_rows, utc
+from projections.case_rows import BatchFolds, GridPaths, fold_batch, replace_rows, reported_before, utc
 from projections.case_summary import Summary
 from projections.events import ProjectedEvent
 from projections.scope import Scope, subtree
@@ -55,11 +55,16 @@ class WorkQueueProjection:
     name = "work_queues"
     metadata = metadata
 
-    def __init__(self) -> None:
+    def __init__(self, folds: BatchFolds | None = None) -> None:
         self._grid_paths = GridPaths()
+        self._folds = folds or BatchFolds()  # shared with the case list: see BatchFolds
 
     def apply(self, connection: Connection, events: list[ProjectedEvent]) -> None:
-        summaries, stored = fold_batch(connection, items, events, COLUMNS)
+        summaries = self._folds.take(events)
+        if summaries is None:
+            summaries, stored = fold_batch(connection, items, events)
+        else:  # every case that may have a row here: deleting one that has none is harmless
+            stored = set(reported_before([e for e in events if e.aggregate_type == "Case"]))
         rows: dict[str, dict[str, Any] | None] = {}
         for case_id, summary in summaries.items():
             if summary is None or summary["status"] in TERMINAL:
