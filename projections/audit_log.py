@@ -23,7 +23,7 @@ from domain.meeting import EVENT_LABELS as MEETING_LABELS
 from domain.patrol_types import EVENT_LABELS as PATROL_LABELS
 from projections.bulk import insert_values
 from projections.case_rows import utc
-from projections.events import ProjectedEvent, read_positions
+from projections.events import ProjectedEvent, Reads, read_positions
 from projections.masking import masked
 
 metadata = MetaData()
@@ -47,6 +47,7 @@ COLUMNS = [column.name for column in audit.columns]
 class AuditLogProjection:
     name = "audit_log"
     metadata = metadata
+    reads = Reads(data=False)  # an index: a page decodes its events from the store
 
     def apply(self, connection: Connection, events: list[ProjectedEvent]) -> None:
         rows = [(e.position, utc(e.at), e.aggregate_type, e.aggregate_id, e.version, e.type, e.actor.get("id"))

@@ -28,7 +28,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from domain.case_types import FINISHED
 from projections.case_rows import BatchFolds, GridPaths, fold_batch, replace_rows, utc
-from projections.events import ProjectedEvent
+from projections.events import ProjectedEvent, Reads
 from projections.scope import Scope, subtree
 
 metadata = MetaData()
@@ -77,6 +77,7 @@ COLUMNS = [c.name for c in cases.columns]
 class CaseListProjection:
     name = "case_list"
     metadata = metadata
+    reads = Reads(frozenset({"Case"}))
 
     def __init__(self, folds: BatchFolds | None = None) -> None:
         self._grid_paths = GridPaths()

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from projections import tracking
-from projections.events import ProjectedEvent, UndecodableEvent, read_batch
+from projections.events import ProjectedEvent, Reads, UndecodableEvent, read_batch
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 class Projection(Protocol):
     name: str
     metadata: MetaData
+    reads: Reads  # the events it is given, and whether it needs their data
 
     def apply(self, connection: Connection, events: list[ProjectedEvent]) -> None: ...
 
@@ -97,7 +98,8 @@ class ProjectionEngine:
                 return 0
             start = min(progress[n].position for n in running)
             try:
-                batch = read_batch(connection, self.events_table, self.mapper, after=start, limit=self.batch_size)
+                batch = read_batch(connection, self.events_table, self.mapper, after=start, limit=self.batch_size,
+                                   data_of=self._data_of(running))
             except UndecodableEvent as error:
                 self._stop_all(running, str(error))
                 return 0
@@ -114,6 +116,17 @@ class ProjectionEngine:
             if on_batch:
                 on_batch(count)
         return total
+
+    def _data_of(self, names: Sequence[str]) -> frozenset[str] | None:
+        """The aggregate types whose events' data one of ``names`` reads (None: every type's)."""
+        types: set[str] = set()
+        for name in names:
+            reads = self.projections[name].reads
+            if reads.data:
+                if reads.aggregate_types is None:
+                    return None
+                types |= reads.aggregate_types
+        return frozenset(types)
 
     def _stop_all(self, names: Sequence[str], reason: str) -> None:
         logger.error("projections stopped: %s", reason)
@@ -132,7 +145,9 @@ class ProjectionEngine:
                     # A rebuild's read model is rebuilt again after a crash anyway; a lost commit only
                     # rolls back rows and position together, so exactly-once holds.
                     connection.execute(text("SET LOCAL synchronous_commit TO off"))
-                projection.apply(connection, todo)
+                given = projection.reads.given(todo)
+                if given:
+                    projection.apply(connection, given)
                 tracking.advance(connection, projection.name, from_position=progress.position,
                                  to_position=todo[-1].position)
         except tracking.PositionMoved:
@@ -149,7 +164,8 @@ class ProjectionEngine:
                     progress = tracking.lock_position(connection, projection.name)
                     if event.position <= progress.position or progress.status != "running":
                         continue
-                    projection.apply(connection, [event])
+                    if projection.reads.wants(event):
+                        projection.apply(connection, [event])
                     tracking.advance(connection, projection.name, from_position=progress.position,
                                      to_position=event.position)
             except tracking.PositionMoved:

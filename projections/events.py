@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Container
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -19,7 +21,7 @@ class ProjectedEvent(NamedTuple):
     """One event as projections see it: where it sits in the global order, what and who.
 
     Immutable, and a tuple because a rebuild builds hundreds of thousands of them (a frozen dataclass
-    cost a fifth of the decoding).
+    cost a fifth of the decoding). An event decoded to its envelope only (see ``Reads``) has empty ``data``.
     """
 
     position: int
@@ -33,6 +35,27 @@ class ProjectedEvent(NamedTuple):
     data: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class Reads:
+    """Which events a read model is given: those of ``aggregate_types`` (None: every aggregate's) -- with
+    their data, or (``data=False``, for a read model that only indexes events) their envelope alone: position,
+    aggregate, version, type, time and actor. The engine decodes an event's data only when a read model it
+    is given to reads it."""
+
+    aggregate_types: frozenset[str] | None = None
+    data: bool = True
+
+    def wants(self, event: ProjectedEvent) -> bool:
+        return self.aggregate_types is None or event.aggregate_type in self.aggregate_types
+
+    def given(self, events: list[ProjectedEvent]) -> list[ProjectedEvent]:
+        """The ``events`` a read model reading these is given."""
+        if self.aggregate_types is None:
+            return events
+        types = self.aggregate_types
+        return [event for event in events if event.aggregate_type in types]
+
+
 class UndecodableEvent(Exception):
     """A stored event no projection can read (corrupt state, or the wrong cipher key)."""
 
@@ -42,8 +65,9 @@ class UndecodableEvent(Exception):
 
 
 def read_batch(connection: Connection, events_table: Table, mapper: Mapper, *, after: int,
-               limit: int) -> list[ProjectedEvent]:
-    """The next ``limit`` events after ``after``, in notification order."""
+               limit: int, data_of: Container[str] | None = None) -> list[ProjectedEvent]:
+    """The next ``limit`` events after ``after``, in notification order: those of the aggregate types in
+    ``data_of`` (None: all) with their data, the others as envelopes (empty data)."""
     if connection.dialect.name == "postgresql":
         # The driver's own cursor (in the connection's transaction): a batch is thousands of rows, and
         # SQLAlchemy's per-row result processing cost as much as decoding them.
@@ -52,7 +76,7 @@ def read_batch(connection: Connection, events_table: Table, mapper: Mapper, *, a
         rows = connection.execute(_columns(connection, events_table).where(events_table.c.id > after)
                                   .order_by(events_table.c.id).limit(limit)).all()
     # The events before an undecodable one are applied; the next read starts at it and stops there.
-    return _decoded(mapper, rows, partial=True)
+    return _decoded(mapper, rows, partial=True, data_of=data_of)
 
 
 def _plain_json(mapper: Mapper) -> bool:
@@ -105,13 +129,17 @@ def _columns(connection: Connection, events_table: Table) -> Select[Any]:
                   events_table.c.state)
 
 
-def _decoded(mapper: Mapper, rows: Any, *, partial: bool = False) -> list[ProjectedEvent]:
+def _decoded(mapper: Mapper, rows: Any, *, partial: bool = False,
+             data_of: Container[str] | None = None) -> list[ProjectedEvent]:
     """The rows' events, or UndecodableEvent for the first that cannot be decoded -- with ``partial``,
     the events before it when there are any."""
     batch = []
     for row in rows:
         try:
-            batch.append(decode(mapper, row))
+            if data_of is None or _names(row[3])[0] in data_of:
+                batch.append(decode(mapper, row))
+            else:
+                batch.append(decode_envelope(mapper, row))
         except Exception as error:  # noqa: BLE001 - reported with the event's position
             if partial and batch:
                 return batch
@@ -126,13 +154,7 @@ def decode(mapper: Mapper, row: Any) -> ProjectedEvent:
     that halves the cost of a rebuild's decoding.
     """
     position, originator_id, version, topic, state = row
-    if state.__class__ is memoryview:
-        state = bytes(state)
-    if mapper.cipher:
-        state = mapper.cipher.decrypt(state)
-    if mapper.compressor:
-        state = mapper.compressor.decompress(state)
-    attributes = decode_attributes(mapper.transcoder, state)
+    attributes = decode_attributes(mapper.transcoder, _plain(mapper, state))
     aggregate_type, event_type = _names(topic)
     at = attributes.pop("timestamp", None)
     actor = attributes.pop("actor", None) or {}
@@ -141,6 +163,43 @@ def decode(mapper: Mapper, row: Any) -> ProjectedEvent:
             del attributes[key]
     return ProjectedEvent(position, str(originator_id), aggregate_type, version, event_type, topic, at, actor,
                           attributes)
+
+
+def decode_envelope(mapper: Mapper, row: Any) -> ProjectedEvent:
+    """The event without its data: where it sits, what and who (what ``decode`` gives, with ``data`` empty).
+
+    The JSON is still parsed whole (an envelope is only known by parsing), but only the timestamp is
+    converted and nothing else is kept: a read model that indexes every event needs no more, and a rebuild
+    of one decodes four fifths less. Whatever the fast path does not expect goes through ``decode``.
+    """
+    position, originator_id, version, topic, state = row
+    state = _plain(mapper, state)
+    transcoder = mapper.transcoder
+    escape = "\\u" if state.__class__ is str else b"\\u"
+    if type(transcoder) is JSONTranscoder and escape not in state:
+        try:
+            attributes = orjson.loads(state)
+            stamp, actor = attributes["timestamp"], attributes.get("actor") or {}
+            if _typed(stamp) and actor.__class__ is dict:  # an actor is plain strings (domain/actor.py)
+                at = transcoder.names[stamp["_type_"]].decode(stamp["_data_"])
+                aggregate_type, event_type = _names(topic)
+                return ProjectedEvent(position, str(originator_id), aggregate_type, version, event_type, topic, at,
+                                      actor, {})
+        except Exception:  # noqa: BLE001 - decode says what is wrong
+            pass
+    return decode(mapper, row)._replace(data={})
+
+
+def _plain(mapper: Mapper, state: Any) -> bytes | str:
+    """The stored state decrypted and decompressed: the transcoder's JSON, as bytes (or as text when
+    PostgreSQL already decoded it)."""
+    if state.__class__ is memoryview:
+        state = bytes(state)
+    if mapper.cipher:
+        state = mapper.cipher.decrypt(state)
+    if mapper.compressor:
+        state = mapper.compressor.decompress(state)
+    return state
 
 
 @functools.lru_cache(maxsize=1024)
@@ -175,7 +234,7 @@ def decode_attributes(transcoder: Any, state: bytes | str) -> dict[str, Any]:
         if typed:
             names = transcoder.names
             for key, value in attributes.items():
-                if value.__class__ is dict and len(value) == 2 and "_type_" in value and "_data_" in value:
+                if _typed(value):
                     attributes[key] = names[value["_type_"]].decode(value["_data_"])
                     converted += 1
                     if converted == typed:
@@ -189,3 +248,8 @@ def decode_attributes(transcoder: Any, state: bytes | str) -> dict[str, Any]:
 
 def _library_decode(transcoder: Any, state: bytes | str) -> dict[str, Any]:
     return transcoder.decode(state.encode("utf8") if isinstance(state, str) else state)
+
+
+def _typed(value: Any) -> bool:
+    """Whether ``value`` is how the JSON transcoder writes a typed value: ``{"_type_": …, "_data_": …}``."""
+    return value.__class__ is dict and len(value) == 2 and "_type_" in value and "_data_" in value

@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 
 from projections.case_rows import CHUNK, GridPaths, rows_where_in, utc
-from projections.events import ProjectedEvent
+from projections.events import ProjectedEvent, Reads
 from projections.masking import mask_phone
 
 Row = dict[str, Any]
@@ -110,6 +110,7 @@ class HouseholdState:
 class HouseholdRegistryProjection:
     name = "households"
     metadata = metadata
+    reads = Reads(frozenset({"Household"}))
 
     def __init__(self) -> None:
         self._grid_paths = GridPaths()

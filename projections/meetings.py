@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 
 from projections.case_rows import utc
-from projections.events import ProjectedEvent
+from projections.events import ProjectedEvent, Reads
 
 metadata = MetaData()
 meetings = Table(
@@ -46,6 +46,7 @@ STATUS_BY_EVENT = {"Held": "held", "Closed": "closed"}
 class MeetingRegisterProjection:
     name = "meetings"
     metadata = metadata
+    reads = Reads(frozenset({"Meeting"}))
 
     def apply(self, connection: Connection, events: list[ProjectedEvent]) -> None:
         touched: dict[str, dict[str, Any]] = {}

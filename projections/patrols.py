@@ -31,7 +31,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from projections.case_rows import GridPaths, replace_rows, rows_where_in, utc
-from projections.events import ProjectedEvent
+from projections.events import ProjectedEvent, Reads
 from projections.grid_rollup import Figures
 from projections.scope import subtree
 
@@ -69,6 +69,7 @@ Index("rm_patrols_started", patrols.c.started_at)
 class PatrolLogProjection:
     name = "patrols"
     metadata = metadata
+    reads = Reads(frozenset({"Patrol"}))
 
     def __init__(self) -> None:
         self._grid_paths = GridPaths()

@@ -12,7 +12,7 @@ from domain.case_types import Status
 from projections.case_list import cases as case_list
 from projections.case_rows import BatchFolds, GridPaths, fold_batch, replace_rows, reported_before, utc
 from projections.case_summary import Summary
-from projections.events import ProjectedEvent
+from projections.events import ProjectedEvent, Reads
 from projections.scope import Scope, subtree
 
 QUEUES = ("triage", "dispatch", "department", "meeting", "follow-up", "overdue")
@@ -54,6 +54,7 @@ def queue_of(summary: Summary) -> str | None:
 class WorkQueueProjection:
     name = "work_queues"
     metadata = metadata
+    reads = Reads(frozenset({"Case"}))
 
     def __init__(self, folds: BatchFolds | None = None) -> None:
         self._grid_paths = GridPaths()

@@ -67,3 +67,25 @@ def test_the_command_rebuilds_one_read_model_and_refuses_an_unknown_one(
     assert "rebuilt audit_log in 1 process(es)" in done.output and "events/s" in done.output
     refused = runner.invoke(main, ["projections", "rebuild", "no_such_model"])
     assert refused.exit_code != 0 and "unknown projection" in refused.output
+
+
+def test_the_work_queues_fold_alone_to_what_they_take_from_the_case_list(
+        ledger: GridLedger, territory: Territory, clock: MovableClock) -> None:
+    """In the worker the work queues take the case list's fold of each batch (BatchFolds); rebuilt on their
+    own they fold from their own rows, which hold no finished case. Both give the same rows."""
+    drive_cases(CaseCommands(ledger), territory, clock, 40)
+    worker = Projections(ledger, batch_size=7)  # small batches: a case's events span several
+    try:
+        worker.engine.catch_up()
+        shared = read_model_rows(worker.engine.engine)
+    finally:
+        worker.close()
+
+    rebuild(ledger.settings, ["work_queues"], jobs=1, batch_size=7)
+
+    after = Projections(ledger)
+    try:
+        alone = read_model_rows(after.engine.engine)
+    finally:
+        after.close()
+    assert alone["rm_work_queue"] == shared["rm_work_queue"] and shared["rm_work_queue"]

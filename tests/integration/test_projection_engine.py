@@ -27,7 +27,7 @@ from application.settings import Settings
 from projections import tracking
 from projections.audit_log import AuditLogProjection, audit
 from projections.engine import ProjectionEngine
-from projections.events import ProjectedEvent
+from projections.events import ProjectedEvent, Reads
 from projections.registry import Projections, all_projections, read_model_engine
 from tests.conftest import BACKENDS
 from tests.support.clock import MovableClock
@@ -331,6 +331,7 @@ class FussyProjection:
 
     name = "fussy"
     metadata = MetaData()
+    reads = Reads()
     seen = Table("test_fussy_seen", metadata,
                  Column("position", BigInteger, primary_key=True, autoincrement=False),
                  Column("type", String(64), nullable=False))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from application.ledger import GridLedger
 from application.settings import Settings
 from projections.audit_log import _iso, audit, audit_page
 from projections.bulk import insert_rows
-from projections.events import ENVELOPE, decode_attributes, read_batch
+from projections.events import ENVELOPE, decode, decode_attributes, decode_envelope, read_batch
 from projections.masking import masked
 from projections.registry import Projections, read_model_engine
 from tests.conftest import BACKENDS
@@ -112,6 +112,14 @@ def test_decoding_gives_exactly_what_the_library_decodes_for_every_stored_event(
         assert projected.at == domain_event.timestamp
         assert projected.data == {k: v for k, v in vars(domain_event).items() if k not in ENVELOPE}
 
+    # Envelopes only (a rebuild of the audit index alone): the same events with empty data; and a mix.
+    with ledger.datastore.engine.connect() as connection:
+        envelopes = read_batch(connection, events, ledger.mapper, after=0, limit=len(rows), data_of=frozenset())
+        mixed = read_batch(connection, events, ledger.mapper, after=0, limit=len(rows), data_of={"Household"})
+    assert envelopes == [event._replace(data={}) for event in batch]
+    assert mixed == [event if event.aggregate_type == "Household" else event._replace(data={}) for event in batch]
+    assert {event.aggregate_type for event in batch} > {"Household"}
+
 
 @pytest.mark.parametrize("text", [
     '{"timestamp":{"_type_":"datetime_iso","_data_":"2026-03-04T12:51:43.587547+00:00"},"a":1}',
@@ -135,6 +143,32 @@ def test_decoding_odd_json_still_equals_the_library(text: str) -> None:
         return
     assert decode_attributes(transcoder, state) == expected
     assert decode_attributes(transcoder, text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    '{"timestamp":{"_type_":"datetime_iso","_data_":"2026-03-04T12:51:43.587547+00:00"},"actor":{"id":"a"}}',
+    '{"timestamp":{"_type_":"datetime_iso","_data_":"2026-03-04T12:51:43+00:00"},"data":{"n":NaN}}',
+    '{"timestamp":{"_type_":"datetime_iso","_data_":"2026-03-04T12:51:43+00:00"},"big":123456789012345678901234}',
+    '{"timestamp":"2026-03-04T12:51:43+00:00","actor":null}',
+    '{"timestamp":{"_type_":"datetime_iso","_data_":"2026-03-04T12:51:43+00:00"},"actor":"someone"}',
+    '{"\\u0074imestamp":{"_type_":"datetime_iso","_data_":"2026-03-04T12:51:43+00:00"}}',
+    '{"actor":{"id":"a"}}',
+    '[1, 2]',
+    'not json',
+])
+def test_an_envelope_is_the_full_decoding_without_its_data(text: str) -> None:
+    """The envelope's fast path takes only what it expects; everything else is decoded in full (and
+    raises what full decoding raises)."""
+    mapper = GridLedger(Settings(database_url="sqlite://")).mapper
+    row = (7, uuid.uuid4(), 2, "domain.case:Case.NoteAdded", text.encode("utf8"))
+    try:
+        expected = decode(mapper, row)._replace(data={})
+    except Exception as error:  # noqa: BLE001
+        with pytest.raises(type(error)):
+            decode_envelope(mapper, row)
+        return
+    assert decode_envelope(mapper, row) == expected
+    assert decode_envelope(mapper, (*row[:4], text)) == expected
 
 
 def test_an_unknown_type_name_raises_the_library_error() -> None:
@@ -176,6 +210,7 @@ def test_the_audit_log_masks_every_phone_and_id_number_and_keeps_the_rest_as_the
     assert not {value for row in index_rows for value in row} & (names - {None})
 
 
+SHANGHAI = timezone(timedelta(hours=8))
 ODD_TEXTS = ["", "\\.", "\\N", "a\tb", "line\nbreak", "cr\rlf\r\n", 'quote " and ""', "back\\slash", ",", "NULL",
              "紫阳镇 城管", " padded "]
 
@@ -202,7 +237,12 @@ def test_bulk_rows_come_back_exactly_as_an_insert_stores_them(odd_table: tuple[A
          "n": -i} for i, text in enumerate(ODD_TEXTS)]
     rows += [{"id": 100, "text": None, "flag": None, "at": None, "day": None, "n": None},
              {"id": 101, "text": "whole seconds", "at": at.replace(microsecond=0), "flag": False, "day": None,
-              "n": 0}]
+              "n": 0},
+             # Before PostgreSQL's epoch (2000-01-01: negative microseconds and days), another zone, extremes.
+             {"id": 102, "text": "1999", "at": datetime(1999, 12, 31, 23, 59, 59, 999999, tzinfo=timezone.utc),
+              "flag": True, "day": date(1999, 12, 31), "n": -(2 ** 31)},
+             {"id": 2 ** 62, "text": "北京时间", "at": datetime(2026, 3, 4, 20, 51, 43, 1, tzinfo=SHANGHAI),
+              "flag": False, "day": date(2000, 1, 1), "n": 2 ** 31 - 1}]
     with db.begin() as connection:
         insert_rows(connection, table, rows)
     with db.connect() as connection:
