@@ -103,8 +103,14 @@ class ProjectionEngine:
             except UndecodableEvent as error:
                 self._stop_all(running, str(error))
                 return 0
+        if not batch:
+            return 0
+        idle = [name for name in running if not self.projections[name].reads.given(batch)]
+        if idle:
+            self._skip(idle, batch, after=start)
         for name in running:
-            self._apply(self.projections[name], batch)
+            if name not in idle:
+                self._apply(self.projections[name], batch, after=start)
         return len(batch)
 
     def catch_up(self, names: Sequence[str] | None = None,
@@ -134,12 +140,23 @@ class ProjectionEngine:
             for name in names:
                 tracking.stop(connection, name, f"projection '{name}' {reason}")
 
-    def _apply(self, projection: Projection, batch: list[ProjectedEvent]) -> None:
+    def _skip(self, names: Sequence[str], batch: list[ProjectedEvent], *, after: int) -> None:
+        """Move the projections given none of ``batch`` past it, all in one transaction."""
+        with self.engine.begin() as connection:
+            for name in names:
+                progress = tracking.lock_position(connection, name)
+                if progress.status == "running" and after <= progress.position < batch[-1].position:
+                    tracking.advance(connection, name, from_position=progress.position,
+                                     to_position=batch[-1].position)
+
+    def _apply(self, projection: Projection, batch: list[ProjectedEvent], *, after: int) -> None:
+        """Apply the events of ``batch`` (read after position ``after``) that the projection has not."""
         try:
             with self.engine.begin() as connection:
                 progress = tracking.lock_position(connection, projection.name)
                 todo = [event for event in batch if event.position > progress.position]
-                if progress.status != "running" or not todo:
+                # Behind the batch (reset since it was read): the events between are not in it.
+                if progress.status != "running" or not todo or progress.position < after:
                     return
                 if projection.name in self.rebuilding and connection.dialect.name == "postgresql":
                     # A rebuild's read model is rebuilt again after a crash anyway; a lost commit only

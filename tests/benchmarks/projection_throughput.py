@@ -167,15 +167,22 @@ def bench_rebuild(ledger: GridLedger, stats: SyntheticStats, profile_batches: in
             profile = profile_top(lambda: [engine.run_once(names) for _ in range(profile_batches)])
         engine.reset(names, without_indexes=True)  # as `gridledger projections rebuild` does
         # Time of reading+decoding (read_batch) and of each projection's transaction; the rest is the engine's.
-        spent = dict.fromkeys(["read_and_decode", *(f"apply_{name}" for name in names)], 0.0)
-        apply, read = engine._apply, engine_module.read_batch
+        spent = dict.fromkeys(["read_and_decode", *(f"apply_{name}" for name in names), "advance_idle"], 0.0)
+        apply, skip, read = engine._apply, engine._skip, engine_module.read_batch
 
-        def timed_apply(projection: Any, batch: list[ProjectedEvent]) -> None:
+        def timed_apply(projection: Any, batch: list[ProjectedEvent], **kwargs: Any) -> None:
             began = time.perf_counter()
             try:
-                apply(projection, batch)
+                apply(projection, batch, **kwargs)
             finally:
                 spent[f"apply_{projection.name}"] += time.perf_counter() - began
+
+        def timed_skip(*args: Any, **kwargs: Any) -> None:
+            began = time.perf_counter()
+            try:
+                skip(*args, **kwargs)
+            finally:
+                spent["advance_idle"] += time.perf_counter() - began
 
         def timed_read(*args: Any, **kwargs: Any) -> list[ProjectedEvent]:
             began = time.perf_counter()
@@ -185,6 +192,7 @@ def bench_rebuild(ledger: GridLedger, stats: SyntheticStats, profile_batches: in
                 spent["read_and_decode"] += time.perf_counter() - began
 
         engine._apply = timed_apply  # type: ignore[method-assign]
+        engine._skip = timed_skip  # type: ignore[method-assign]
         engine_module.read_batch = timed_read
         try:
             started = time.perf_counter()
@@ -193,7 +201,7 @@ def bench_rebuild(ledger: GridLedger, stats: SyntheticStats, profile_batches: in
             engine.create_indexes(names)
             seconds = time.perf_counter() - started
         finally:
-            del engine._apply
+            del engine._apply, engine._skip
             engine_module.read_batch = read
         breakdown = {"replay_wall": replayed - started, **spent, "build_indexes": seconds - (replayed - started)}
         return _verified(projections, stats, events, seconds, breakdown, profile)

@@ -27,7 +27,7 @@ from application.settings import Settings
 from projections import tracking
 from projections.audit_log import AuditLogProjection, audit
 from projections.engine import ProjectionEngine
-from projections.events import ProjectedEvent, Reads
+from projections.events import ProjectedEvent, Reads, read_batch
 from projections.registry import Projections, all_projections, read_model_engine
 from tests.conftest import BACKENDS
 from tests.support.clock import MovableClock
@@ -438,3 +438,30 @@ def test_an_event_nobody_can_decode_stops_the_projections_with_its_position_and_
         running.close()
         ledger.datastore.engine.dispose()
         ledger.datastore.engine.dispose()
+
+
+# -- 5. batches and the projections' positions ---------------------------------------------------------
+def test_a_read_model_given_none_of_a_batch_moves_past_it_and_one_reset_meanwhile_does_not_take_it(
+        ledger: GridLedger, territory: Territory, clock: MovableClock) -> None:
+    drive_cases(CaseCommands(ledger), territory, clock, 6)  # case events only: no patrol in the store
+    projections = Projections(ledger, batch_size=10)
+    engine = projections.engine
+    try:
+        # The patrol log is given nothing, yet stands at the head like the others.
+        engine.catch_up()
+        head = engine.head()
+        assert engine.positions(["patrols", "case_list"]) == {"patrols": head, "case_list": head}
+
+        # A batch read after position 10; then the case list is rebuilt from zero before it is applied:
+        # the batch does not join on (events 1..10 are not in it), so it is left for the next read.
+        engine.reset(["case_list"])
+        with engine.engine.connect() as connection:
+            batch = read_batch(connection, engine.events_table, engine.mapper, after=10, limit=10)
+        engine._apply(engine.projections["case_list"], batch, after=10)
+        assert engine.positions(["case_list"]) == {"case_list": 0}
+
+        engine.catch_up(["case_list"])
+        assert engine.positions(["case_list"]) == {"case_list": head}
+        assert_same_as_a_rebuild(projections)
+    finally:
+        projections.close()
