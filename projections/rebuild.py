@@ -9,11 +9,13 @@ the rebuild again starts it from zero. SQLite has one writer at a time, so there
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from eventsourcing.persistence import Mapper
@@ -29,6 +31,7 @@ from projections.registry import Projections, all_projections, read_model_engine
 WEIGHTS = {"audit_log": 3.0, "case_list": 2.8, "work_queues": 1.1}
 DEFAULT_WEIGHT = 0.3
 POLL_SECONDS = 0.2
+YOUNG_COLLECTION_THRESHOLD = 50_000  # allocations between collections of young objects (Python's default: 700)
 
 
 class RebuildFailed(Exception):
@@ -90,7 +93,8 @@ def rebuild(settings: Settings, names: Sequence[str] | None = None, *, jobs: int
                 if on_progress:
                     on_progress(_slowest(engine, names), head)
 
-            engine.catch_up(names, on_batch=report)
+            with fewer_collections():
+                engine.catch_up(names, on_batch=report)
             engine.create_indexes(names)
         else:
             _in_processes(settings, groups, batch_size, engine, head, on_progress, ledger)
@@ -155,10 +159,29 @@ def _replay(events_table: Table, mapper: Mapper, database_url: str, names: list[
     try:
         engine = ProjectionEngine(db, events_table, mapper, all_projections(), batch_size=batch_size)
         engine.rebuilding.update(names)
-        engine.catch_up(names)
+        with fewer_collections():
+            engine.catch_up(names)
         engine.create_indexes(names)
     finally:
         db.dispose()
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Run a replay with the cyclic garbage collector mostly out of the way.
+
+    A replay allocates millions of short-lived dicts and tuples (decoded events, rows) and makes no cycles
+    worth finding; with the default threshold the collector ran every 700 allocations and cost about 5%
+    of a rebuild. The objects that exist when it starts (modules, tables) are frozen out of its scans.
+    """
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
 
 
 def _slowest(engine: ProjectionEngine, names: Sequence[str]) -> int:
