@@ -21,8 +21,7 @@ from domain.case_types import EVENT_LABELS as CASE_LABELS
 from domain.household_types import EVENT_LABELS as HOUSEHOLD_LABELS
 from domain.meeting import EVENT_LABELS as MEETING_LABELS
 from domain.patrol_types import EVENT_LABELS as PATROL_LABELS
-from projections.bulk import insert_values
-from projections.case_rows import utc
+from projections.bulk import insert_values, utc
 from projections.events import ProjectedEvent, Reads, read_positions
 from projections.masking import masked
 
@@ -50,7 +49,7 @@ class AuditLogProjection:
     reads = Reads(data=False)  # an index: a page decodes its events from the store
 
     def apply(self, connection: Connection, events: list[ProjectedEvent]) -> None:
-        rows = [(e.position, utc(e.at), e.aggregate_type, e.aggregate_id, e.version, e.type, e.actor.get("id"))
+        rows = [(e.position, e.at, e.aggregate_type, e.aggregate_id, e.version, e.type, e.actor.get("id"))
                 for e in events]
         insert_values(connection, audit, COLUMNS, rows)
 

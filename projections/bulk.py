@@ -31,12 +31,13 @@ MICROSECOND = timedelta(microseconds=1)
 
 
 def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Rows as dicts keyed by column name (a missing key is NULL)."""
+    """Rows as dicts keyed by column name: a missing key is NULL, a key that is no column is ignored."""
     if not rows:
         return
     columns = [column.name for column in table.columns]
     if connection.dialect.name != "postgresql":
-        connection.execute(insert(table), rows)
+        connection.execute(insert(table), [{column: _as_stored(row.get(column)) for column in columns}
+                                           for row in rows])
         return
     values = itemgetter(*columns)
 
@@ -55,9 +56,25 @@ def insert_values(connection: Connection, table: Table, columns: list[str], rows
     if not rows:
         return
     if connection.dialect.name != "postgresql":
-        connection.execute(insert(table), [dict(zip(columns, row)) for row in rows])
+        connection.execute(insert(table), [{column: _as_stored(value) for column, value in zip(columns, row)}
+                                           for row in rows])
         return
     _copy(connection, table, columns, rows)
+
+
+def _as_stored(value: Any) -> Any:
+    """SQLite keeps a datetime's text, offset and all: every read model writes UTC, so text order is time order
+    (PostgreSQL's timestamptz is an instant whatever the offset it was given)."""
+    return utc(value) if isinstance(value, datetime) else value
+
+
+def utc(moment: datetime) -> datetime:
+    """Read models store UTC (SQLite keeps no offset, so everything must agree on one)."""
+    if moment.tzinfo is timezone.utc:
+        return moment
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
 
 
 def _copy(connection: Connection, table: Table, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:

@@ -27,7 +27,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from domain.case_types import FINISHED
-from projections.case_rows import BatchFolds, GridPaths, fold_batch, replace_rows, utc
+from projections.bulk import utc
+from projections.case_rows import BatchFolds, GridPaths, fold_batch, replace_rows
 from projections.events import ProjectedEvent, Reads
 from projections.scope import Scope, subtree
 
@@ -86,12 +87,10 @@ class CaseListProjection:
     def apply(self, connection: Connection, events: list[ProjectedEvent]) -> None:
         summaries, stored = fold_batch(connection, cases, events)
         self._folds.offer(events, summaries)
-        rows = {}
-        for case_id, summary in summaries.items():
+        for summary in summaries.values():
             if summary is not None:
                 summary["grid_path"] = self._grid_paths.path(connection, summary["grid"])
-                rows[case_id] = {column: summary.get(column) for column in COLUMNS}
-        replace_rows(connection, cases, rows, stored)
+        replace_rows(connection, cases, summaries, stored)  # a summary holds every column
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import Table, delete, select
@@ -99,20 +98,8 @@ def rows_where_in(connection: Connection, table: Table, column: str, values: lis
 def replace_rows(connection: Connection, table: Table, rows: dict[str, dict[str, Any] | None],
                  stored: Iterable[str] | None = None) -> None:
     """Delete the touched rows (or only those ``stored`` before, when the caller knows) and insert their new
-    versions (one bulk statement each)."""
-    for row in rows.values():
-        if row is not None:
-            row.update({key: utc(value) for key, value in row.items() if isinstance(value, datetime)})
+    versions (one bulk statement each). A row may hold keys that are not columns (a summary's extras)."""
     ids = list(rows if stored is None else stored)
     for start in range(0, len(ids), CHUNK):
         connection.execute(delete(table).where(table.c.id.in_(ids[start:start + CHUNK])))
     insert_rows(connection, table, [row for row in rows.values() if row is not None])
-
-
-def utc(moment: datetime) -> datetime:
-    """Read models store UTC (SQLite keeps no offset, so everything must agree on one)."""
-    if moment.tzinfo is timezone.utc:
-        return moment
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from domain.household_types import HouseholdKind
-from projections.case_rows import utc
+from projections.bulk import utc
 from projections.grid_rollup import Figures
 from projections.households import households, tag_periods, visits
 from projections.scope import subtree

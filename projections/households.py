@@ -25,7 +25,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-from projections.case_rows import CHUNK, GridPaths, rows_where_in, utc
+from projections.bulk import utc
+from projections.case_rows import CHUNK, GridPaths, rows_where_in
 from projections.events import ProjectedEvent, Reads
 from projections.masking import mask_phone
 

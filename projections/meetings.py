@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-from projections.case_rows import utc
+from projections.bulk import utc
 from projections.events import ProjectedEvent, Reads
 
 metadata = MetaData()

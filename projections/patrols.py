@@ -30,7 +30,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
-from projections.case_rows import GridPaths, replace_rows, rows_where_in, utc
+from projections.bulk import utc
+from projections.case_rows import GridPaths, replace_rows, rows_where_in
 from projections.events import ProjectedEvent, Reads
 from projections.grid_rollup import Figures
 from projections.scope import subtree

@@ -10,7 +10,8 @@ from sqlalchemy.engine import Connection
 
 from domain.case_types import Status
 from projections.case_list import cases as case_list
-from projections.case_rows import BatchFolds, GridPaths, fold_batch, replace_rows, reported_before, utc
+from projections.bulk import utc
+from projections.case_rows import BatchFolds, GridPaths, fold_batch, replace_rows, reported_before
 from projections.case_summary import Summary
 from projections.events import ProjectedEvent, Reads
 from projections.scope import Scope, subtree
@@ -66,14 +67,14 @@ class WorkQueueProjection:
             summaries, stored = fold_batch(connection, items, events)
         else:  # every case that may have a row here: deleting one that has none is harmless
             stored = set(reported_before([e for e in events if e.aggregate_type == "Case"]))
-        rows: dict[str, dict[str, Any] | None] = {}
+        rows: dict[str, Summary | None] = {}
         for case_id, summary in summaries.items():
             if summary is None or summary["status"] in TERMINAL:
                 rows[case_id] = None  # closed cases leave the table: it stays the size of the open work
                 continue
             summary["grid_path"] = self._grid_paths.path(connection, summary["grid"])
             summary["queue"] = queue_of(summary)
-            rows[case_id] = {column: summary.get(column) for column in COLUMNS}
+            rows[case_id] = summary  # a summary holds every column (and the case list's description)
         replace_rows(connection, items, rows, stored)
 
 

@@ -23,7 +23,7 @@ from application.household_commands import HouseholdCommands
 from application.ledger import GridLedger
 from application.settings import Settings
 from projections.audit_log import _iso, audit, audit_page
-from projections.bulk import insert_rows
+from projections.bulk import insert_rows, utc
 from projections.events import ENVELOPE, decode, decode_attributes, decode_envelope, read_batch
 from projections.masking import masked
 from projections.registry import Projections, read_model_engine
@@ -248,9 +248,12 @@ def test_bulk_rows_come_back_exactly_as_an_insert_stores_them(odd_table: tuple[A
     with db.connect() as connection:
         copied = [dict(row._mapping) for row in connection.execute(select(table).order_by(table.c.id))]
         connection.execute(table.delete())
-        connection.execute(insert(table), [{c.name: row.get(c.name) for c in table.columns} for row in rows])
+        # Read models store UTC: an insert of the same rows with their datetimes in UTC.
+        connection.execute(insert(table), [{c.name: utc(v) if isinstance(v := row.get(c.name), datetime) else v
+                                            for c in table.columns} for row in rows])
         inserted = [dict(row._mapping) for row in connection.execute(select(table).order_by(table.c.id))]
         connection.commit()
     assert copied == inserted
+    assert utc(copied[-1]["at"]) == datetime(2026, 3, 4, 12, 51, 43, 1, tzinfo=timezone.utc)  # SQLite: naive UTC
     assert [row["text"] for row in copied[:len(ODD_TEXTS)]] == ODD_TEXTS
     assert copied[len(ODD_TEXTS)]["text"] is None
