@@ -146,11 +146,7 @@ class ProjectionEngine:
             if connection.dialect.name == "postgresql":
                 # No rows change: a commit lost in a crash only means reading those events again.
                 connection.execute(text("SET LOCAL synchronous_commit TO off"))
-            for name in names:
-                progress = tracking.lock_position(connection, name)
-                if progress.status == "running" and after <= progress.position < batch[-1].position:
-                    tracking.advance(connection, name, from_position=progress.position,
-                                     to_position=batch[-1].position)
+            tracking.move_past(connection, list(names), after=after, to_position=batch[-1].position)
 
     def _apply(self, projection: Projection, batch: list[ProjectedEvent], *, after: int) -> None:
         """Apply the events of ``batch`` (read after position ``after``) that the projection has not."""

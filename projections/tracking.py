@@ -64,6 +64,15 @@ def advance(connection: Connection, name: str, *, from_position: int, to_positio
         raise PositionMoved(name)
 
 
+def move_past(connection: Connection, names: list[str], *, after: int, to_position: int) -> None:
+    """Move the running projections in ``names`` that stand between ``after`` and ``to_position`` to
+    ``to_position``, in one statement (PostgreSQL re-checks the conditions on a row another worker updated
+    meanwhile, so a position that moved elsewhere stays where it is)."""
+    connection.execute(update(tracking).where(
+        tracking.c.name.in_(names), tracking.c.status == "running", tracking.c.position >= after,
+        tracking.c.position < to_position).values(position=to_position, updated_at=_now()))
+
+
 def stop(connection: Connection, name: str, error: str) -> None:
     connection.execute(update(tracking).where(tracking.c.name == name)
                        .values(status="stopped", error=error, updated_at=_now()))
