@@ -171,13 +171,15 @@ class ProjectionEngine:
         except Exception as error:  # noqa: BLE001 - find the exact event, then stop only this projection
             if connection_problem(error):
                 raise
-            self._apply_one_by_one(projection, batch)
+            self._apply_one_by_one(projection, batch, after=after)
 
-    def _apply_one_by_one(self, projection: Projection, batch: list[ProjectedEvent]) -> None:
+    def _apply_one_by_one(self, projection: Projection, batch: list[ProjectedEvent], *, after: int) -> None:
         for event in batch:
             try:
                 with self.engine.begin() as connection:
                     progress = tracking.lock_position(connection, projection.name)
+                    if progress.position < after:
+                        return  # reset since the batch was read: it no longer joins on
                     if event.position <= progress.position or progress.status != "running":
                         continue
                     if projection.reads.wants(event):
