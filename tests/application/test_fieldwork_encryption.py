@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from uuid import UUID
 
@@ -14,24 +13,11 @@ from sqlalchemy import select, text
 from application.ledger import GridLedger
 from application.settings import Settings
 from interface.app import create_app
-from tests.conftest import BACKENDS
 from tests.support.clock import MovableClock
-from tests.support.postgres import create_database, drop_database, postgres_server_url
 from tests.support.territory import Territory, build_territory
 
 SECRETS = ["汪德福", "11010519491231002X", "13812345678", "李春花", "360222199001011222", "15907031234",
            "刘女士", "13900001111"]
-
-
-@pytest.fixture(params=BACKENDS)
-def own_database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
-    """A database of its own: encrypted events in the shared one would stop every later keyless projection."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/encrypted.db"
-        return
-    server, name = postgres_server_url(), f"gridledger_cipher_{uuid.uuid4().hex[:10]}"
-    yield create_database(server, name)
-    drop_database(server, name)
 
 
 @pytest.fixture

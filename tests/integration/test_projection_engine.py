@@ -29,9 +29,7 @@ from projections.audit_log import AuditLogProjection, audit
 from projections.engine import ProjectionEngine
 from projections.events import ProjectedEvent, Reads, read_batch
 from projections.registry import Projections, all_projections, read_model_engine
-from tests.conftest import BACKENDS
 from tests.support.clock import MovableClock
-from tests.support.postgres import create_database, drop_database, postgres_server_url
 from tests.support.projection_worker import (
     CORE_TABLES,
     RetryingCommands,
@@ -397,17 +395,6 @@ def test_an_event_one_projection_cannot_apply_stops_only_that_projection(
         with db.begin() as connection:
             connection.execute(delete(tracking.tracking).where(tracking.tracking.c.name == "fussy"))
         db.dispose()
-
-
-@pytest.fixture(params=BACKENDS)
-def own_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A store of this test's events only (a corrupt event would stop every projection of a shared one)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/corrupt.db"
-        return
-    server, name = postgres_server_url(), f"gridledger_test_{uuid.uuid4().hex[:10]}"
-    yield create_database(server, name)
-    drop_database(server, name)
 
 
 @pytest.mark.parametrize("state", [b"not json", b'{"title":"\xff\xfe not UTF-8"}'], ids=["not-json", "not-utf8"])

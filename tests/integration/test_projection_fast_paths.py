@@ -10,7 +10,6 @@ import json
 import uuid
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,24 +26,11 @@ from projections.bulk import insert_rows, utc
 from projections.events import ENVELOPE, decode, decode_attributes, decode_envelope, read_batch
 from projections.masking import masked
 from projections.registry import Projections, read_model_engine
-from tests.conftest import BACKENDS
 from tests.support.clock import MovableClock
-from tests.support.postgres import create_database, drop_database, postgres_server_url
 from tests.support.projection_worker import drive_cases
 from tests.support.territory import Territory, build_territory
 
 ID_NUMBER, PHONE = "11010519491231002X", "13812345678"
-
-
-@pytest.fixture(params=BACKENDS)
-def own_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A store of this test's events only (the shared PostgreSQL test database mixes cipher keys)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/gridledger.db"
-        return
-    server, name = postgres_server_url(), f"gridledger_test_{uuid.uuid4().hex[:10]}"
-    yield create_database(server, name)
-    drop_database(server, name)
 
 
 @pytest.fixture(params=["clear", "encrypted"])
