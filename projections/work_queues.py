@@ -34,8 +34,6 @@ Index("rm_work_queue_department_page", items.c.queue, items.c.lead_department, i
 Index("rm_work_queue_grid", items.c.queue, items.c.grid_path, items.c.due_at)
 Index("rm_work_queue_due", items.c.due_at)
 
-COLUMNS = [c.name for c in items.columns]
-
 
 def queue_of(summary: Summary) -> str | None:
     status = summary["status"]
