@@ -13,7 +13,7 @@ import sqlalchemy.exc
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError
 
-from application import tables
+from application import schema
 from application.authorization import CasePolicy
 from application.fieldwork_policy import FieldworkPolicy
 from application.case_history import HistoryEntry, history_entries, state_as_of
@@ -73,14 +73,19 @@ class GridLedger(Application):
         self.clock = clock
         self.local_zone = ZoneInfo(self.settings.timezone)
         self.datastore = self.recorder.datastore
-        tables.metadata.create_all(self.datastore.engine)
-        # SQLite: switch to WAL now, before any other thread or process holds a lock on the file.
-        self.datastore.init_sqlite_wal_mode()
+        # On a database that is not yet current this upgrades it (under a lock): the first run of any command.
+        self.schema_report = schema.ensure_current(self.datastore.engine, self.event_store_tables)
+        self.datastore.init_sqlite_wal_mode()  # already WAL (the upgrade saw to it): only tells the datastore
         self.directory = Directory(self.datastore.transaction, clock, self.settings.token_cache_seconds)
         self.case_policy = CasePolicy(self.directory)
         self.fieldwork_policy = FieldworkPolicy(self.directory)
         self.time_limits = TimeLimitPolicy.from_file(self.settings.time_limits_file)
         self.after_save: list[Callable[[], None]] = []  # e.g. wake an in-process projection worker
+
+    @property
+    def event_store_tables(self) -> list[Any]:
+        """The library's tables: stored events and snapshots."""
+        return [*self.recorder.tables, *self.snapshots.recorder.tables] if self.snapshots else [*self.recorder.tables]
 
     # -- running a command -------------------------------------------------------------------
     def execute(self, staff: StaffMember, idempotency: IdempotencyKey | None,

@@ -44,6 +44,8 @@ class Settings:
             "SQLALCHEMY_URL": self.database_url,
             "AGGREGATE_CACHE_MAXSIZE": str(self.aggregate_cache_size),
             "IS_SNAPSHOTTING_ENABLED": "y",
+            # The event store's tables are made by the schema upgrade, under its lock (application/schema.py).
+            "CREATE_TABLE": "no",
         }
         if self.cipher_key:
             env.update(CIPHER_TOPIC="eventsourcing.cipher:AESCipher", CIPHER_KEY=self.cipher_key)

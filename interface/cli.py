@@ -26,12 +26,28 @@ def serve(host: str, port: int, workers: int | None, threads: int | None, demo: 
     """Serve the HTTP API with gunicorn."""
     from interface.server import run_server
 
+    from interface.database_commands import upgrade_database
+
     settings = Settings.from_env()
+    upgrade_database(settings, echo=click.echo)  # once, here in the master, before any worker starts
     if demo:
         from interface.demo import load_demo
 
         load_demo(settings, echo=click.echo)
     run_server(settings, host=host, port=port, workers=workers, threads=threads)
+
+
+@main.group()
+def db() -> None:
+    """The database's schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Create or upgrade every table (idempotent; safe to run from several processes at once)."""
+    from interface.database_commands import upgrade_database
+
+    upgrade_database(Settings.from_env(), echo=click.echo)
 
 
 @main.group()
@@ -75,9 +91,12 @@ def projections() -> None:
 @click.option("--batch-size", default=1000, show_default=True)
 def projections_run(poll_interval: float, batch_size: int) -> None:
     """Keep every read model caught up until interrupted (the production worker)."""
+    from interface.database_commands import upgrade_database
     from interface.projection_commands import run_worker
 
-    run_worker(Settings.from_env(), poll_interval=poll_interval, batch_size=batch_size, echo=click.echo)
+    settings = Settings.from_env()
+    upgrade_database(settings, echo=click.echo)
+    run_worker(settings, poll_interval=poll_interval, batch_size=batch_size, echo=click.echo)
 
 
 @projections.command("rebuild")

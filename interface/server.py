@@ -7,7 +7,6 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
-from application.ledger import GridLedger
 from application.settings import Settings
 
 
@@ -41,8 +40,6 @@ def run_server(settings: Settings, *, host: str, port: int, workers: int | None,
                threads: int | None) -> None:
     default_workers, default_threads = default_concurrency(settings.database_url)
     workers, threads = workers or default_workers, threads or default_threads
-    # Create the tables once here, before workers start, so they never race to create them.
-    GridLedger(settings).datastore.engine.dispose()
     GridLedgerServer({
         "bind": f"{host}:{port}",
         "workers": workers,

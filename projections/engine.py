@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from eventsourcing.persistence import Mapper
-from sqlalchemy import MetaData, Table, func, select, text
+from sqlalchemy import MetaData, Table, func, inspect, select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
@@ -58,22 +58,31 @@ class ProjectionEngine:
         self.rebuilding: set[str] = set()  # reset without indexes, not yet indexed: commits need not wait
 
     # -- set-up and status ----------------------------------------------------------------------
-    def create_tables(self) -> None:
-        tracking.metadata.create_all(self.engine)
-        for projection in self.projections.values():
-            projection.metadata.create_all(self.engine)
-            self.create_indexes([projection.name])
+    def prepare(self) -> None:
+        """Track every projection and give back the indexes an interrupted rebuild left out.
+
+        The tables themselves are made by the schema upgrade (application/schema.py), once, under its lock.
+        """
         with self.engine.begin() as connection:
             for name in self.projections:
                 tracking.ensure(connection, name)
+        self.create_indexes(list(self.projections))
 
     def create_indexes(self, names: Sequence[str]) -> None:
-        """Create the read models' secondary indexes that are missing (after a rebuild, say)."""
+        """Create the read models' secondary indexes that are missing (after a rebuild, say). Another process
+        may be creating the same index at the same moment: one that exists by the time it fails is fine."""
         for name in names:
             self.rebuilding.discard(name)
             for table in self.projections[name].metadata.sorted_tables:
+                existing = {index["name"] for index in inspect(self.engine).get_indexes(table.name)}
                 for index in table.indexes:
-                    index.create(self.engine, checkfirst=True)
+                    if index.name in existing:
+                        continue
+                    try:
+                        index.create(self.engine)
+                    except DBAPIError:
+                        if index.name not in {i["name"] for i in inspect(self.engine).get_indexes(table.name)}:
+                            raise
 
     def statuses(self) -> list[ProjectionStatus]:
         with self.engine.connect() as connection:

@@ -48,7 +48,7 @@ class Projections:
         self.db = read_model_engine(ledger.settings.database_url)
         self.engine = ProjectionEngine(self.db, ledger.recorder.events_record_cls.__table__, ledger.mapper,
                                        projections or all_projections(), batch_size=batch_size)
-        self.engine.create_tables()
+        self.engine.prepare()
         self.wakeup = Wakeup()
         self.worker = ProjectionWorker(self.engine, self.wakeup, poll_interval=poll_interval)
         self.listener: NotificationListener | None = None

@@ -195,7 +195,7 @@ def test_on_sqlite_the_worker_that_loses_a_race_drops_its_copy_and_the_projectio
     fast = ProjectionEngine(fast_db, events, ledger.mapper, [AuditLogProjection()], batch_size=5)
     paused = DescheduledAuditLog(pauses=2)
     slow = ProjectionEngine(slow_db, events, ledger.mapper, [paused], batch_size=10)
-    fast.create_tables()
+    fast.prepare()
     errors: list[BaseException] = []
     try:
         # (Where the slow worker holds the write lock while paused, the fast one just waits: the joins
@@ -357,8 +357,8 @@ def test_an_event_one_projection_cannot_apply_stops_only_that_projection(
     fussy_projection = FussyProjection("Returned", failure)
     engine = ProjectionEngine(db, events, ledger.mapper, [*all_projections(), fussy_projection], batch_size=50)
     try:
-        engine.create_tables()
-        engine.reset(["fussy"])
+        engine.reset(["fussy"])  # its table is the test's own, not in the schema's migrations
+        engine.prepare()
         with db.connect() as connection:
             bad = connection.execute(select(events.c.id).where(events.c.topic.like("%:Case.Returned"))
                                      .order_by(events.c.id).limit(1)).scalar_one()

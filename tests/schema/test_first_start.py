@@ -1,0 +1,160 @@
+"""A first start on a fresh database, as a user makes it: the schema is made once, under a lock, however many
+processes start at once — no fixture prepares the tables here."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import traceback
+import urllib.request
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import MetaData, create_engine
+
+from application import schema, tables
+from application.ledger import GridLedger
+from application.settings import Settings
+from projections import tracking
+from projections.registry import all_projections
+from tests.support.postgres import create_database, drop_database, postgres_server_url
+
+BACKENDS = ["sqlite", "postgresql"]
+PROCESSES_AT_ONCE = 8
+ROUNDS = 20
+BOOT_TIMEOUT = 120.0  # a hang guard only: a busy 2-core machine boots gunicorn in seconds
+
+
+@contextmanager
+def fresh_database(backend: str, directory: Path) -> Iterator[str]:
+    """A database nothing has touched yet."""
+    if backend == "sqlite":
+        yield f"sqlite:///{directory}/{uuid.uuid4().hex[:8]}.db"
+        return
+    server, name = postgres_server_url(), f"gridledger_fresh_{uuid.uuid4().hex[:10]}"
+    url = create_database(server, name)
+    try:
+        yield url
+    finally:
+        drop_database(server, name)
+
+
+def everything_the_code_defines() -> list[MetaData]:
+    return [tables.metadata, tracking.metadata, *(projection.metadata for projection in all_projections())]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_migrations_make_exactly_the_tables_the_code_defines(backend: str, tmp_path: Path) -> None:
+    with fresh_database(backend, tmp_path) as url:
+        ledger = GridLedger(Settings(database_url=url))
+        assert ledger.schema_report.applied[-1] == schema.head_revision()
+        assert set(ledger.schema_report.created_tables) == {"gridledger_events", "gridledger_snapshots"}
+        engine = create_engine(url)
+        try:
+            with engine.connect() as connection:
+                context = MigrationContext.configure(connection, opts={
+                    "include_name": lambda name, kind, _: kind != "table" or not name.startswith(
+                        ("gridledger_events", "gridledger_snapshots", "alembic_version"))})
+                assert compare_metadata(context, everything_the_code_defines()) == []
+        finally:
+            engine.dispose()
+            ledger.datastore.engine.dispose()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_second_upgrade_does_nothing_and_says_so(backend: str, tmp_path: Path) -> None:
+    with fresh_database(backend, tmp_path) as url:
+        first = schema.upgrade(create_engine(url), GridLedger(Settings(database_url=url)).event_store_tables)
+        assert not first.changed  # the ledger had already upgraded it on opening
+        assert first.lines() == [f"schema already at {schema.head_revision()} (newest): nothing to do"]
+
+
+def boot_like_a_worker(url: str, barrier: multiprocessing.synchronize.Barrier) -> None:
+    """In a forked child: what each gunicorn worker does on start — build the app (ledger, read models,
+    the in-process projection thread on SQLite) — then answer one readiness probe."""
+    try:
+        os.environ["GRIDLEDGER_DATABASE_URL"] = url
+        from interface.app import create_app
+
+        barrier.wait(timeout=BOOT_TIMEOUT)
+        app = create_app({"TESTING": True})
+        answer = app.test_client().get("/healthz")
+        app.extensions["gridledger"].projections.close()
+        os._exit(0 if answer.status_code == 200 else 3)
+    except BaseException:
+        traceback.print_exc()
+        os._exit(1)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_eight_processes_starting_at_once_on_a_fresh_database_all_boot(backend: str, tmp_path: Path) -> None:
+    context = multiprocessing.get_context("fork")  # imports done once; the race is in the database, not here
+    for round_no in range(ROUNDS):
+        with fresh_database(backend, tmp_path) as url:
+            barrier = context.Barrier(PROCESSES_AT_ONCE)
+            workers = [context.Process(target=boot_like_a_worker, args=(url, barrier))
+                       for _ in range(PROCESSES_AT_ONCE)]
+            for worker in workers:
+                worker.start()
+            for worker in workers:
+                worker.join(BOOT_TIMEOUT)
+            exit_codes = [worker.exitcode for worker in workers]
+            assert exit_codes == [0] * PROCESSES_AT_ONCE, f"round {round_no + 1}: exit codes {exit_codes}"
+            ledger = GridLedger(Settings(database_url=url))
+            assert ledger.schema_report.revision == schema.head_revision()
+            ledger.datastore.engine.dispose()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_for(check: Callable[[], bool], timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_gridledger_serve_with_four_workers_boots_on_a_fresh_database(backend: str, tmp_path: Path) -> None:
+    console_script = Path(sys.executable).parent / "gridledger"
+    with fresh_database(backend, tmp_path) as url:
+        port = free_port()
+        server = subprocess.Popen(
+            [str(console_script), "serve", "--port", str(port), "--workers", "4", "--threads", "2"],
+            env={**os.environ, "GRIDLEDGER_DATABASE_URL": url}, cwd=tmp_path,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        try:
+            booted = wait_for(lambda: server.poll() is not None or answers(f"http://127.0.0.1:{port}/healthz"),
+                              BOOT_TIMEOUT)
+            assert booted and server.poll() is None, "the server exited or never answered"
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            output, _ = server.communicate(timeout=BOOT_TIMEOUT)
+        # The master upgraded the schema once, before any worker started; no worker failed to boot.
+        assert output.count("applied revision 0001_baseline") == 1, output
+        assert output.index("schema now at") < output.index("Booting worker"), output
+        assert "Worker failed to boot" not in output and "Traceback" not in output, output
