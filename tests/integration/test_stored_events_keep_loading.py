@@ -5,7 +5,8 @@ aggregate; again under a cipher key in encrypted/) and what clients saw of it th
 copy the way a user's deployment would — on SQLite the file itself; on PostgreSQL a database laid out by
 1e8a587's DDL into which the file's rows are copied unchanged (positions, ids, versions, topics, state bytes,
 snapshots, reference tables, read models) — and must show the same: every aggregate at every version, every
-history, every read model as kept and as rebuilt from the events. Only what was recorded is compared, so
+history, the audit log, every read model as kept and as rebuilt from the events — and take new commands.
+Only what was recorded is compared, so
 added fields and columns pass; a field that vanishes or changes fails.
 
 When this fails, fix the code (``class_version`` and ``upcast_vN_vN+1`` on the changed event, a migration),
@@ -107,6 +108,22 @@ def test_read_models_kept_and_rebuilt_from_the_stored_events_hold_the_recorded_r
     assert_none(rows_differences(recorded, read_model_rows(opened.projections)), "the read models rebuilt")
 
 
+def test_a_stored_case_takes_new_commands_after_its_old_events(opened: OpenedStore) -> None:
+    """Writing goes on where the old store stopped: the next version, the next position (on PostgreSQL the
+    copied rows moved the id sequence on)."""
+    cases = opened.expected("aggregates.json")["cases"]
+    case_id, recorded = next((case_id, case) for case_id, case in cases.items() if case["now"]["status"] == "reported")
+    head = max(case["now"]["position"] for case in cases.values())
+    client, token = opened.app.test_client(), opened.meta["admin_token"]
+
+    response = client.post(f"/api/v1/cases/{case_id}/accept", json={"note": "升级后受理"},
+                           headers={"Authorization": f"Bearer {token}", "Idempotency-Key": "after-upgrade"})
+
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["version"] == recorded["now"]["version"] + 1
+    assert response.get_json()["position"] > head
+
+
 def test_the_fixture_holds_every_event_type_it_claims() -> None:
     """A guard on the fixture itself: the generator checked every @event of every aggregate was stored."""
     with closing(sqlite3.connect(FIXTURE / "gridledger.db")) as connection:
@@ -138,8 +155,8 @@ def copy_into_postgresql(sqlite_file: Path, schema: Path, url: str) -> None:
     try:
         cursor = target.cursor()
         cursor.execute(schema.read_text(encoding="utf-8"))
-        # Times in the SQLite file are UTC without a zone; foreign keys are checked by the rows' own order
-        # in the source, not here (a self-referencing grid tree).
+        # Times in the SQLite file are UTC without a zone. The rows were consistent where they come from:
+        # foreign keys are not re-checked row by row (tables go in by name, grids refer to grids).
         cursor.execute("SET search_path TO public; SET TIME ZONE 'UTC'; SET session_replication_role = replica")
         cursor.execute("SELECT table_name, column_name, data_type FROM information_schema.columns "
                        "WHERE table_schema = 'public'")
@@ -151,8 +168,8 @@ def copy_into_postgresql(sqlite_file: Path, schema: Path, url: str) -> None:
                 rows = source.execute(f'SELECT * FROM "{table}" ORDER BY rowid')
                 columns = [description[0] for description in rows.description]
                 converters = [_converter(types[(table, column)]) for column in columns]
-                statement = (f'INSERT INTO "{table}" ({", ".join(f"{chr(34)}{c}{chr(34)}" for c in columns)}) '
-                             f'VALUES ({", ".join(["%s"] * len(columns))})')
+                names = ", ".join(f'"{column}"' for column in columns)
+                statement = f'INSERT INTO "{table}" ({names}) VALUES ({", ".join(["%s"] * len(columns))})'
                 cursor.executemany(statement, [tuple(convert(value) for convert, value in zip(converters, row))
                                                for row in rows])
         cursor.execute("SELECT table_name, column_name FROM information_schema.columns "
