@@ -6,8 +6,7 @@ copy the way a user's deployment would — on SQLite the file itself; on Postgre
 1e8a587's DDL into which the file's rows are copied unchanged (positions, ids, versions, topics, state bytes,
 snapshots, reference tables, read models) — and must show the same: every aggregate at every version, every
 history, the audit log, every read model as kept and as rebuilt from the events — and take new commands.
-Only what was recorded is compared, so
-added fields and columns pass; a field that vanishes or changes fails.
+Only what was recorded is compared, so added fields and columns pass; a field that vanishes or changes fails.
 
 When this fails, fix the code (``class_version`` and ``upcast_vN_vN+1`` on the changed event, a migration),
 never the fixture: see tests/fixtures/README.md.
