@@ -19,5 +19,9 @@ def escape_like(text: str) -> str:
 
 
 def contains(column: Any, text: str) -> ColumnElement[bool]:
-    """Rows whose ``column`` holds ``text`` as a literal substring."""
-    return column.like(f"%{escape_like(text)}%", escape=ESCAPE)
+    """Rows whose ``column`` holds ``text`` as a literal substring, ignoring case.
+
+    Ignoring case on both databases: SQLite's LIKE ignores the case of ASCII letters and PostgreSQL's does
+    not, so a plain LIKE found "LED" for "led" on one and not the other.
+    """
+    return column.ilike(f"%{escape_like(text)}%", escape=ESCAPE)

@@ -1,4 +1,4 @@
-"""The case list matches departments exactly and `q` literally: `_` and `%` in them are plain characters."""
+"""The case list matches departments exactly and `q` literally (ignoring case): `_` and `%` are plain characters."""
 
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ def test_the_department_filter_takes_no_wildcards(api: Api) -> None:
 
 def test_q_is_a_literal_substring_of_the_title_or_description(api: Api) -> None:
     t = api.territory
-    titles = ["打折500元活动", "满50%减免", "路灯_编号12", "反斜杠\\路径", "茶苑社区路灯不亮"]
+    titles = ["打折500元活动", "满50%减免", "路灯_编号12", "反斜杠\\路径", "LED屏不亮", "茶苑社区路灯不亮"]
     last = None
     for title in titles:
         last = api.report("worker", title=title, description="见标题")
@@ -92,6 +92,7 @@ def test_q_is_a_literal_substring_of_the_title_or_description(api: Api) -> None:
     assert found("\\") == {"反斜杠\\路径"}
     assert found("%%") == set() and found("__") == set()
     assert found("500") == {"打折500元活动"} and found("路灯") == {"路灯_编号12", "茶苑社区路灯不亮"}
+    assert found("led") == found("LED") == {"LED屏不亮"}  # ignoring case on both databases
     assert found("见标题") == set(titles)  # the description too
     assert found(last["case_no"]) == {titles[-1]}
 
