@@ -110,7 +110,8 @@ class CaseListProjection:
 def replace_co_departments(connection: Connection, events: list[ProjectedEvent],
                            summaries: dict[str, Summary | None], stored: set[str]) -> None:
     """Rewrite the co-department rows of the cases whose co-departments an event of the batch set (most
-    events leave them alone, and a rebuild writes each case's rows about once)."""
+    events leave them alone, and a rebuild writes each case's rows about once). One row per code whatever an
+    event holds: the commands drop repeats, but a stored repeat would stop the projection on the primary key."""
     changed = list(dict.fromkeys(e.aggregate_id for e in events
                                  if e.aggregate_type == "Case" and e.type in CO_DEPARTMENT_EVENTS))
     had_rows = [case_id for case_id in changed if case_id in stored]  # cases reported in the batch have none
@@ -120,7 +121,7 @@ def replace_co_departments(connection: Connection, events: list[ProjectedEvent],
     insert_rows(connection, co_departments, [
         {"case_id": case_id, "department": department}
         for case_id in changed if (summary := summaries.get(case_id)) is not None
-        for department in split_codes(summary["co_departments"])])
+        for department in dict.fromkeys(split_codes(summary["co_departments"]))])
 
 
 @dataclass(frozen=True)
