@@ -14,10 +14,12 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
     and_,
+    delete,
     func,
     or_,
     select,
@@ -27,10 +29,12 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from domain.case_types import FINISHED
-from projections.bulk import utc
-from projections.case_rows import BatchFolds, GridPaths, fold_batch, replace_rows
+from projections.bulk import insert_rows, utc
+from projections.case_rows import CHUNK, BatchFolds, GridPaths, fold_batch, replace_rows
+from projections.case_summary import CO_DEPARTMENT_EVENTS, Summary, split_codes
 from projections.events import ProjectedEvent, Reads
-from projections.scope import Scope, subtree
+from projections.like import contains
+from projections.scope import Scope, of_department, subtree
 
 metadata = MetaData()
 cases = Table(
@@ -71,6 +75,15 @@ Index("rm_case_list_lead_status", cases.c.lead_department, cases.c.status, cases
 Index("rm_case_list_category_created", cases.c.category, cases.c.created_at)
 Index("rm_case_list_due", cases.c.due_at)
 Index("rm_case_list_reported_by", cases.c.reported_by, cases.c.created_at)
+# Who co-handles which case, a row each: department scope and the department filter are exact matches on
+# it (the ",a,b," text in rm_case_list is for showing them only; a pattern over it matched other codes).
+co_departments = Table(
+    "rm_case_list_co_department", metadata,
+    Column("case_id", String(36), nullable=False),
+    Column("department", String(64), nullable=False),
+    PrimaryKeyConstraint("case_id", "department", name="rm_case_list_co_department_pkey"),
+)
+Index("rm_case_list_co_department_department", co_departments.c.department, co_departments.c.case_id)
 
 COLUMNS = [c.name for c in cases.columns]
 
@@ -91,6 +104,24 @@ class CaseListProjection:
             if summary is not None:
                 summary["grid_path"] = self._grid_paths.path(connection, summary["grid"])
         replace_rows(connection, cases, summaries, stored)  # a summary holds every column
+        replace_co_departments(connection, events, summaries, stored)
+
+
+def replace_co_departments(connection: Connection, events: list[ProjectedEvent],
+                           summaries: dict[str, Summary | None], stored: set[str]) -> None:
+    """Rewrite the co-department rows of the cases whose co-departments an event of the batch set (most
+    events leave them alone, and a rebuild writes each case's rows about once). One row per code whatever an
+    event holds: the commands drop repeats, but a stored repeat would stop the projection on the primary key."""
+    changed = list(dict.fromkeys(e.aggregate_id for e in events
+                                 if e.aggregate_type == "Case" and e.type in CO_DEPARTMENT_EVENTS))
+    had_rows = [case_id for case_id in changed if case_id in stored]  # cases reported in the batch have none
+    for start in range(0, len(had_rows), CHUNK):
+        chunk = had_rows[start:start + CHUNK]
+        connection.execute(delete(co_departments).where(co_departments.c.case_id.in_(chunk)))
+    insert_rows(connection, co_departments, [
+        {"case_id": case_id, "department": department}
+        for case_id in changed if (summary := summaries.get(case_id)) is not None
+        for department in dict.fromkeys(split_codes(summary["co_departments"]))])
 
 
 @dataclass(frozen=True)
@@ -110,7 +141,7 @@ class CaseFilters:
 def search(connection: Connection, filters: CaseFilters, scope: Scope, *, now: datetime, page: int,
            per_page: int, count_limit: int) -> tuple[list[dict[str, Any]], int]:
     """One page of cases, newest first, and the number of matches (counted up to ``count_limit``)."""
-    conditions = _conditions(filters, now) + scope.conditions(cases)
+    conditions = _conditions(filters, now) + scope.conditions(cases, co_departments)
     query = select(cases).where(and_(true(), *conditions)).order_by(cases.c.created_at.desc(), cases.c.id)
     rows = connection.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
     capped = select(cases.c.id).where(and_(true(), *conditions)).limit(count_limit).subquery()
@@ -127,14 +158,12 @@ def _conditions(f: CaseFilters, now: datetime) -> list[ColumnElement[bool]]:
     if f.grid_path is not None:
         conditions.append(subtree(cases.c.grid_path, f.grid_path))
     if f.department is not None:
-        conditions.append(or_(cases.c.lead_department == f.department,
-                              cases.c.co_departments.like(f"%,{f.department},%")))
+        conditions.append(of_department(cases, co_departments, f.department))
     if f.overdue is not None:
         late = and_(cases.c.due_at < now, cases.c.status.notin_([s.value for s in FINISHED]))
         conditions.append(late if f.overdue else ~late)
     if f.q:
-        pattern = f"%{f.q}%"
-        conditions.append(or_(cases.c.title.like(pattern), cases.c.description.like(pattern),
+        conditions.append(or_(contains(cases.c.title, f.q), contains(cases.c.description, f.q),
                               cases.c.case_no == f.q))
     if f.created_from is not None:
         conditions.append(cases.c.created_at >= utc(f.created_from))

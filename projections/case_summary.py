@@ -115,6 +115,15 @@ def current_due_at(summary: Summary) -> Any:
     return due_at_for(summary["status"], summary["claim_due_at"], summary["resolve_due_at"])
 
 
+# The events whose fold sets co_departments (the case list keeps them in a side table of their own too).
+CO_DEPARTMENT_EVENTS = frozenset({"Dispatched", "Assigned", "Returned"})
+
+
 def join_codes(codes: list[str]) -> str:
-    """Department codes stored as ",a,b," so one LIKE '%,a,%' finds a co-department."""
+    """Department codes as a summary stores them, ",a,b," (for showing; read models match on rows of their own)."""
     return f",{','.join(codes)}," if codes else ""
+
+
+def split_codes(joined: str) -> list[str]:
+    """The department codes of ``join_codes``'s text, in order."""
+    return [code for code in joined.split(",") if code]

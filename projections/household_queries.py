@@ -14,6 +14,7 @@ from domain.household_types import HouseholdKind
 from projections.bulk import utc
 from projections.grid_rollup import Figures
 from projections.households import households, tag_periods, visits
+from projections.like import contains
 from projections.scope import subtree
 
 FLOATING_FIGURES = ("households", "rental_households", "residents", "floating_residents")
@@ -97,7 +98,7 @@ def _conditions(filters: HouseholdFilters) -> list[ColumnElement[bool]]:
     if filters.kind is not None:
         conditions.append(households.c.kind == filters.kind)
     if filters.tag is not None:
-        conditions.append(households.c.tags.like(f"%,{filters.tag},%"))
+        conditions.append(contains(households.c.tags, f",{filters.tag},"))  # tags are stored ",a,b,"
     return conditions
 
 

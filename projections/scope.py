@@ -4,13 +4,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Column, Table, and_, or_
+from sqlalchemy import Column, Table, and_, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 
 def subtree(path_column: Column, root_path: str) -> ColumnElement[bool]:
-    """Rows whose grid lies under ``root_path`` ("/a/b/"): a range, so a plain b-tree index serves it."""
+    """Rows whose grid lies under ``root_path`` ("/a/b/"): a range, so a plain b-tree index serves it.
+
+    A range, not LIKE: a grid code may hold ``_``, which LIKE would take for any character. Paths compare
+    byte by byte (SQLite; PostgreSQL databases in the C collation), so "/a/b0" bounds everything under "/a/b/".
+    """
     return and_(path_column >= root_path, path_column < root_path[:-1] + chr(ord("/") + 1))
+
+
+def of_department(table: Table, co_departments: Table, department: str) -> ColumnElement[bool]:
+    """Cases that ``department`` leads or co-handles: exact matches of its code, never a pattern.
+
+    ``co_departments`` holds a row (case_id, department) per co-department of each case of ``table``.
+    """
+    co_handled = select(co_departments.c.case_id).where(co_departments.c.department == department)
+    return or_(table.c.lead_department == department, table.c.id.in_(co_handled))
 
 
 @dataclass(frozen=True)
@@ -22,14 +35,16 @@ class Scope:
     department: str | None = None
     reported_by: str | None = None
 
-    def conditions(self, table: Table) -> list[ColumnElement[bool]]:
+    def conditions(self, table: Table, co_departments: Table | None = None) -> list[ColumnElement[bool]]:
+        """``co_departments``: the (case_id, department) rows of ``table``'s cases, for a department's scope."""
         if self.everything:
             return []
         if self.grid_path is not None:
             return [subtree(table.c.grid_path, self.grid_path)]
         if self.department is not None:
-            return [or_(table.c.lead_department == self.department,
-                        table.c.co_departments.like(f"%,{self.department},%"))]
+            if co_departments is None:  # leaving co-handled cases out would be a silent narrowing
+                raise ValueError(f"a department's scope over {table.name} needs its co-department rows")
+            return [of_department(table, co_departments, self.department)]
         if self.reported_by is not None:
             return [table.c.reported_by == self.reported_by]
         return [table.c.id.is_(None)]  # nothing

@@ -54,8 +54,8 @@ def queue(name: str, query: dict[str, Any]) -> Response:
     if staff.role == Role.DEPARTMENT:
         if department not in (None, staff.department):
             raise Forbidden("department staff see only their own department's queue")
-        # Their department's queue is within their scope by construction; the scope's co-department
-        # LIKE would only keep the planner off the (queue, lead_department, due_at) index.
+        # Their department's queue (cases they lead) is within their scope by construction; a department
+        # scope would only keep the planner off the (queue, lead_department, due_at) index.
         department, scope = staff.department, Scope(everything=True)
     now = services().ledger.clock()
     with services().projections.db.connect() as connection:
