@@ -134,15 +134,19 @@ def test_the_fixture_holds_every_event_type_it_claims() -> None:
 
 # -- opening a store as a deployment would ---------------------------------------------------------------
 def upgrade_as_serve_does(environment: dict[str, str]) -> None:
-    """Run the schema step before anything opens the store, as ``serve`` and ``projections run`` do, once the
-    command line has one (issue 11: ``gridledger db upgrade``). At 1e8a587 there is none: GridLedger and
-    Projections create what is missing themselves."""
+    """``gridledger db upgrade`` before anything opens the store, as ``serve`` and ``projections run`` do: the
+    1e8a587 tables are adopted, later revisions applied, and a read model whose tables changed is replayed
+    with its progress shown. A second upgrade has nothing to do."""
     from interface.cli import main
 
-    if "db" not in main.commands:
-        return
     result = CliRunner().invoke(main, ["db", "upgrade"], env=environment, catch_exceptions=False)
     assert result.exit_code == 0, result.output
+    assert "applied revision 0001_baseline" in result.output, result.output
+    assert "applied revision 0002_case_list_co_departments" in result.output, result.output
+    assert "read model case_list changed shape" in result.output, result.output
+    assert "rebuilt case_list" in result.output, result.output
+    again = CliRunner().invoke(main, ["db", "upgrade"], env=environment, catch_exceptions=False)
+    assert again.exit_code == 0 and "nothing to do" in again.output, again.output
 
 
 def copy_into_postgresql(sqlite_file: Path, schema: Path, url: str) -> None:
