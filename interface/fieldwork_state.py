@@ -16,19 +16,18 @@ from domain.household import Household
 from domain.household_types import EVENT_LABELS as HOUSEHOLD_EVENT_LABELS
 from domain.household_types import KIND_LABELS as HOUSEHOLD_KIND_LABELS
 from domain.household_types import TAG_LABELS, CareTag, HouseholdKind
-from domain.patrol import ENDED, ON_PATROL, Patrol
+from domain.patrol import Patrol
 from domain.patrol_types import EVENT_LABELS as PATROL_EVENT_LABELS
 from domain.patrol_types import KIND_LABELS as PATROL_KIND_LABELS
 from domain.patrol_types import PatrolKind
+from interface.labels import HOUSEHOLD, PATROL, PATROL_STATUS_LABELS, labelled
 from interface.presenters import jsonable, local_time
 from projections.masking import mask_id_number, mask_phone, masked
-
-PATROL_STATUS_LABELS = {ON_PATROL: "巡查中", ENDED: "已结束"}
 
 
 def household_state(household: Household, *, position: int, zone: tzinfo, reveal: bool) -> dict[str, Any]:
     """``reveal``: the viewer may see ID numbers and phones whole (admins only)."""
-    return {
+    return labelled({
         "id": str(household.id),
         "address": household.address,
         "grid": household.grid,
@@ -48,7 +47,7 @@ def household_state(household: Household, *, position: int, zone: tzinfo, reveal
         "position": position,
         "created_at": local_time(household.created_on, zone),
         "updated_at": local_time(household.modified_on, zone),
-    }
+    }, HOUSEHOLD)
 
 
 def patrol_state(patrol: Patrol, *, position: int, zone: tzinfo, reveal: bool) -> dict[str, Any]:
@@ -72,13 +71,14 @@ def patrol_state(patrol: Patrol, *, position: int, zone: tzinfo, reveal: bool) -
         "created_at": local_time(patrol.created_on, zone),
         "updated_at": local_time(patrol.modified_on, zone),
     }
-    return state if reveal else masked(state)
+    return labelled(state if reveal else masked(state), PATROL)
 
 
 def history(aggregate: Household | Patrol, entries: list[HistoryEntry], *, zone: tzinfo,
             reveal: bool) -> dict[str, Any]:
     """Every event of a household or patrol in order, with Chinese labels."""
     labels = HOUSEHOLD_EVENT_LABELS if isinstance(aggregate, Household) else PATROL_EVENT_LABELS
+    vocabulary = HOUSEHOLD if isinstance(aggregate, Household) else PATROL
     events = [
         {
             "version": entry.version,
@@ -90,7 +90,7 @@ def history(aggregate: Household | Patrol, entries: list[HistoryEntry], *, zone:
         }
         for entry in entries
     ]
-    return {"id": str(aggregate.id), "events": events}
+    return {"id": str(aggregate.id), "events": labelled(events, vocabulary)}
 
 
 def raised_cases(ledger: GridLedger, case_ids: list[str]) -> list[dict[str, Any]]:
