@@ -5,9 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone, tzinfo
 from typing import Any
 
-from domain.household_types import KIND_LABELS as HOUSEHOLD_KIND_LABELS
 from domain.household_types import TAG_LABELS
-from domain.patrol_types import KIND_LABELS as PATROL_KIND_LABELS
 from interface.labels import HOUSEHOLD, PATROL, labelled
 
 HOURS_DECIMALS = 2
@@ -17,7 +15,6 @@ def household_row(row: dict[str, Any], zone: tzinfo) -> dict[str, Any]:
     tags = [tag for tag in row["tags"].split(",") if tag]
     return labelled({
         "id": row["id"], "address": row["address"], "grid": row["grid"], "kind": row["kind"],
-        "kind_label": HOUSEHOLD_KIND_LABELS.get(row["kind"], row["kind"]),
         "head": {"name": row["head_name"], "phone": row["head_phone"]},  # the read model holds masked phones only
         "tags": tags, "tag_labels": [TAG_LABELS.get(tag, tag) for tag in tags],
         "residents": row["residents"], "floating": row["floating"],
@@ -44,7 +41,7 @@ def patrol_row(row: dict[str, Any], zone: tzinfo) -> dict[str, Any]:
     seconds = row["duration_seconds"]
     return labelled({
         "id": row["id"], "grid": row["grid"], "kind": row["kind"],
-        "kind_label": PATROL_KIND_LABELS.get(row["kind"], row["kind"]), "status": row["status"],
+        "status": row["status"],
         "members": row["members"], "started_by": _staff(row["started_by_id"], row["started_by_name"]),
         "started_at": iso(row["started_at"], zone), "ended_at": iso(row["ended_at"], zone),
         "hours": None if seconds is None else round(seconds / 3600, HOURS_DECIMALS),

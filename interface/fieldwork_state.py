@@ -11,16 +11,12 @@ from typing import Any
 
 from application.case_history import HistoryEntry
 from application.ledger import GridLedger
-from domain.case_types import CATEGORY_LABELS, Category
 from domain.household import Household
 from domain.household_types import EVENT_LABELS as HOUSEHOLD_EVENT_LABELS
-from domain.household_types import KIND_LABELS as HOUSEHOLD_KIND_LABELS
-from domain.household_types import TAG_LABELS, CareTag, HouseholdKind
+from domain.household_types import TAG_LABELS, CareTag
 from domain.patrol import Patrol
 from domain.patrol_types import EVENT_LABELS as PATROL_EVENT_LABELS
-from domain.patrol_types import KIND_LABELS as PATROL_KIND_LABELS
-from domain.patrol_types import PatrolKind
-from interface.labels import HOUSEHOLD, PATROL, PATROL_STATUS_LABELS, labelled
+from interface.labels import HOUSEHOLD, PATROL, labelled
 from interface.presenters import jsonable, local_time
 from projections.masking import mask_id_number, mask_phone, masked
 
@@ -32,7 +28,6 @@ def household_state(household: Household, *, position: int, zone: tzinfo, reveal
         "address": household.address,
         "grid": household.grid,
         "kind": str(household.kind),
-        "kind_label": HOUSEHOLD_KIND_LABELS[HouseholdKind(household.kind)],
         "head": _member(household.head, zone, reveal),
         "members": [_member(member, zone, reveal) for member in household.members.values()],
         "residents": len(household.residents),
@@ -55,9 +50,7 @@ def patrol_state(patrol: Patrol, *, position: int, zone: tzinfo, reveal: bool) -
         "id": str(patrol.id),
         "grid": patrol.grid,
         "kind": str(patrol.kind),
-        "kind_label": PATROL_KIND_LABELS[PatrolKind(patrol.kind)],
         "status": patrol.status,
-        "status_label": PATROL_STATUS_LABELS.get(patrol.status, patrol.status),
         "members": list(patrol.members),
         "started_by": patrol.started_by,
         "started_at": local_time(patrol.started_at, zone),
@@ -118,5 +111,4 @@ def _since(record: dict[str, Any] | None, zone: tzinfo) -> dict[str, Any] | None
 
 
 def _finding(finding: dict[str, Any], zone: tzinfo) -> dict[str, Any]:
-    return {**finding, "category_label": CATEGORY_LABELS[Category(finding["category"])],
-            "at": local_time(finding["at"], zone)}
+    return {**finding, "at": local_time(finding["at"], zone)}

@@ -32,7 +32,7 @@ def item_json(item: HandoverItem, zone: tzinfo, names: dict[str, str]) -> dict[s
         "grid_name": names.get(item.grid, item.grid),
         "community": item.community, "submitted_by": item.submitted_by, "lead_department": item.lead_department,
         "co_departments": item.co_departments, "deadline": _iso(item.deadline, zone), "progress": item.progress,
-        "status": item.status, "status_label": STATUS_WORDS[item.status],
+        "status": item.status,
         "ticked_off_at": _iso(item.ticked_off_at, zone), "carried_over_from": item.carried_over_from,
         "carried_over_from_title": item.carried_over_label,
     }, HANDOVER_ITEM, lambda code: names.get(code, code))

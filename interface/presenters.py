@@ -8,7 +8,7 @@ from typing import Any
 from application.case_history import HistoryEntry
 from domain.actor import Role
 from domain.case import Case
-from domain.case_types import CATEGORY_LABELS, EVENT_LABELS, STATUS_LABELS
+from domain.case_types import EVENT_LABELS
 from interface.labels import CASE, DepartmentNames, labelled
 from projections.masking import mask_phone, masked
 
@@ -22,12 +22,10 @@ def case_state(case: Case, *, position: int, now: datetime, zone: tzinfo, viewer
         "title": case.title,
         "description": case.description,
         "category": str(case.category),
-        "category_label": CATEGORY_LABELS[case.category],
         "channel": str(case.channel),
         "track": str(case.track),
         "grid": case.grid,
         "status": str(case.status),
-        "status_label": STATUS_LABELS[case.status],
         "lead_department": case.lead_department,
         "co_departments": list(case.co_departments),
         "due_at": local_time(case.due_at, zone),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone, tzinfo
 from typing import Any
 
-from domain.case_types import CATEGORY_LABELS, FINISHED, STATUS_LABELS
+from domain.case_types import FINISHED
 from interface.labels import BY_AGGREGATE, CASE, STAFF, DepartmentNames, labelled
 from projections.engine import ProjectionStatus
 
@@ -14,9 +14,7 @@ def case_row(row: dict[str, Any], now: datetime, zone: tzinfo,
     due_at = _aware(row["due_at"])
     return labelled({
         "id": row["id"], "case_no": row["case_no"], "title": row["title"], "category": row["category"],
-        "category_label": CATEGORY_LABELS.get(row["category"], row["category"]),
         "channel": row["channel"], "track": row["track"], "grid": row["grid"], "status": row["status"],
-        "status_label": STATUS_LABELS.get(row["status"], row["status"]),
         "lead_department": row["lead_department"],
         "co_departments": [code for code in row["co_departments"].split(",") if code],
         "due_at": _iso(due_at, zone), "overdue": due_at is not None and row["status"] not in FINISHED and now > due_at,
