@@ -15,6 +15,8 @@ from application.staff import GRID_SCOPED_ROLES, StaffMember, TokenCache, hash_t
 from domain.actor import Role
 
 GRID_LEVELS = ("county", "town", "community", "grid_large", "grid_medium", "grid_small", "building")
+GRID_LEVEL_LABELS = {"county": "县/区", "town": "镇/街道", "community": "社区/村", "grid_large": "大网格",
+                     "grid_medium": "中网格", "grid_small": "小网格", "building": "楼栋"}
 
 
 class Directory:
@@ -26,6 +28,7 @@ class Directory:
         self._clock = clock
         self._grid_paths: dict[str, str] = {}
         self._community_rows: dict[str, dict[str, Any]] = {}
+        self._department_names: dict[str, str] = {}
         self._tokens = TokenCache(token_cache_seconds)
 
     # -- grids -----------------------------------------------------------------------------
@@ -123,6 +126,15 @@ class Directory:
         with self._transaction(commit=False) as session:
             rows = session.execute(select(tables.departments).order_by(tables.departments.c.code)).all()
         return [dict(row._mapping) for row in rows]
+
+    def department_name(self, code: str) -> str:
+        """A department's name, for answers that show codes (the code itself when unknown). Departments are
+        only ever added, never renamed or removed: the names are cached, and reloaded when a code is new."""
+        name = self._department_names.get(code)
+        if name is None:
+            self._department_names = {row["code"]: row["name"] for row in self.list_departments()}
+            name = self._department_names.get(code, code)
+        return name
 
     # -- staff -----------------------------------------------------------------------------
     def add_staff(self, *, name: str, role: Role, department: str | None = None,

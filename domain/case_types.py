@@ -1,4 +1,4 @@
-"""Value types of a case: categories, channels, tracks, statuses and follow-up answers."""
+"""Value types of a case: categories, channels, tracks, statuses and follow-up answers, with their Chinese labels."""
 
 from __future__ import annotations
 
@@ -55,9 +55,24 @@ class Channel(StrEnum):
     PETITION = "petition"
 
 
+CHANNEL_LABELS = {
+    Channel.MINI_PROGRAM: "小程序",
+    Channel.HOTLINE: "热线电话",
+    Channel.GRID_APP: "网格员App",
+    Channel.SNAPSHOT: "顺手拍",
+    Channel.VISIT: "入户走访",
+    Channel.PATROL: "巡查发现",
+    Channel.DELIBERATION: "议事会",
+    Channel.PETITION: "信访",
+}
+
+
 class Track(StrEnum):
     INSTANT = "instant"  # E呼即办
     GENERAL = "general"  # 一般件
+
+
+TRACK_LABELS = {Track.INSTANT: "E呼即办", Track.GENERAL: "一般件"}
 
 
 class Status(StrEnum):
@@ -84,10 +99,21 @@ class Satisfaction(StrEnum):
     UNREACHABLE = "unreachable"
 
 
+SATISFACTION_LABELS = {
+    Satisfaction.SATISFIED: "满意",
+    Satisfaction.BASICALLY_SATISFIED: "基本满意",
+    Satisfaction.UNSATISFIED: "不满意",
+    Satisfaction.UNREACHABLE: "联系不上",
+}
+
+
 class FollowUpMethod(StrEnum):
     PHONE = "phone"
     VISIT = "visit"
     SMS = "sms"
+
+
+FOLLOW_UP_METHOD_LABELS = {FollowUpMethod.PHONE: "电话回访", FollowUpMethod.VISIT: "上门回访", FollowUpMethod.SMS: "短信回访"}
 
 
 STATUS_LABELS = {

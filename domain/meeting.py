@@ -12,6 +12,8 @@ from domain.errors import InvalidCommand, TransitionNotAllowed
 
 Record = dict[str, Any]
 LEVELS = ("county", "town")
+LEVEL_LABELS = {"county": "县级", "town": "镇级"}
+STATUS_LABELS = {"scheduled": "待召开", "held": "已召开", "closed": "已闭会"}
 
 EVENT_LABELS = {
     "Scheduled": "安排交办会",

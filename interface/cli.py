@@ -7,9 +7,14 @@ import click
 from application.ledger import GridLedger
 from application.settings import Settings
 from domain.actor import Role
+from projections.registry import all_projections
+
+# Checked before anything runs: an unknown name must fail without touching a read model.
+READ_MODELS = [projection.name for projection in all_projections()]
 
 
 @click.group()
+@click.version_option(package_name="gridledger", prog_name="gridledger", message="%(prog)s %(version)s")
 def main() -> None:
     """gridledger: event-sourced case ledger for grid governance (网格化管理)."""
 
@@ -100,12 +105,14 @@ def projections_run(poll_interval: float, batch_size: int) -> None:
 
 
 @projections.command("rebuild")
-@click.argument("name", required=False)
+@click.argument("name", required=False, metavar="[NAME]", type=click.Choice(READ_MODELS))
 @click.option("--batch-size", default=2000, show_default=True)
 @click.option("--jobs", type=click.IntRange(1, 16), default=None,
               help="processes replaying at once [default: one per core (up to 4) on PostgreSQL, 1 on SQLite]")
 def projections_rebuild(name: str | None, batch_size: int, jobs: int | None) -> None:
-    """Drop a read model (or all) and replay every event into it, with progress and the final rate."""
+    """Drop a read model (or all) and replay every event into it, with progress and the final rate.
+
+    NAME is one of the read models (default: all of them)."""
     from interface.projection_commands import rebuild
 
     rebuild(Settings.from_env(), name, batch_size=batch_size, jobs=jobs, echo=click.echo)

@@ -11,29 +11,23 @@ from typing import Any
 
 from application.case_history import HistoryEntry
 from application.ledger import GridLedger
-from domain.case_types import CATEGORY_LABELS, Category
 from domain.household import Household
 from domain.household_types import EVENT_LABELS as HOUSEHOLD_EVENT_LABELS
-from domain.household_types import KIND_LABELS as HOUSEHOLD_KIND_LABELS
-from domain.household_types import TAG_LABELS, CareTag, HouseholdKind
-from domain.patrol import ENDED, ON_PATROL, Patrol
+from domain.household_types import TAG_LABELS, CareTag
+from domain.patrol import Patrol
 from domain.patrol_types import EVENT_LABELS as PATROL_EVENT_LABELS
-from domain.patrol_types import KIND_LABELS as PATROL_KIND_LABELS
-from domain.patrol_types import PatrolKind
+from interface.labels import HOUSEHOLD, PATROL, labelled
 from interface.presenters import jsonable, local_time
 from projections.masking import mask_id_number, mask_phone, masked
-
-PATROL_STATUS_LABELS = {ON_PATROL: "巡查中", ENDED: "已结束"}
 
 
 def household_state(household: Household, *, position: int, zone: tzinfo, reveal: bool) -> dict[str, Any]:
     """``reveal``: the viewer may see ID numbers and phones whole (admins only)."""
-    return {
+    return labelled({
         "id": str(household.id),
         "address": household.address,
         "grid": household.grid,
         "kind": str(household.kind),
-        "kind_label": HOUSEHOLD_KIND_LABELS[HouseholdKind(household.kind)],
         "head": _member(household.head, zone, reveal),
         "members": [_member(member, zone, reveal) for member in household.members.values()],
         "residents": len(household.residents),
@@ -48,7 +42,7 @@ def household_state(household: Household, *, position: int, zone: tzinfo, reveal
         "position": position,
         "created_at": local_time(household.created_on, zone),
         "updated_at": local_time(household.modified_on, zone),
-    }
+    }, HOUSEHOLD)
 
 
 def patrol_state(patrol: Patrol, *, position: int, zone: tzinfo, reveal: bool) -> dict[str, Any]:
@@ -56,9 +50,7 @@ def patrol_state(patrol: Patrol, *, position: int, zone: tzinfo, reveal: bool) -
         "id": str(patrol.id),
         "grid": patrol.grid,
         "kind": str(patrol.kind),
-        "kind_label": PATROL_KIND_LABELS[PatrolKind(patrol.kind)],
         "status": patrol.status,
-        "status_label": PATROL_STATUS_LABELS.get(patrol.status, patrol.status),
         "members": list(patrol.members),
         "started_by": patrol.started_by,
         "started_at": local_time(patrol.started_at, zone),
@@ -72,13 +64,14 @@ def patrol_state(patrol: Patrol, *, position: int, zone: tzinfo, reveal: bool) -
         "created_at": local_time(patrol.created_on, zone),
         "updated_at": local_time(patrol.modified_on, zone),
     }
-    return state if reveal else masked(state)
+    return labelled(state if reveal else masked(state), PATROL)
 
 
 def history(aggregate: Household | Patrol, entries: list[HistoryEntry], *, zone: tzinfo,
             reveal: bool) -> dict[str, Any]:
     """Every event of a household or patrol in order, with Chinese labels."""
     labels = HOUSEHOLD_EVENT_LABELS if isinstance(aggregate, Household) else PATROL_EVENT_LABELS
+    vocabulary = HOUSEHOLD if isinstance(aggregate, Household) else PATROL
     events = [
         {
             "version": entry.version,
@@ -90,7 +83,7 @@ def history(aggregate: Household | Patrol, entries: list[HistoryEntry], *, zone:
         }
         for entry in entries
     ]
-    return {"id": str(aggregate.id), "events": events}
+    return {"id": str(aggregate.id), "events": labelled(events, vocabulary)}
 
 
 def raised_cases(ledger: GridLedger, case_ids: list[str]) -> list[dict[str, Any]]:
@@ -118,5 +111,4 @@ def _since(record: dict[str, Any] | None, zone: tzinfo) -> dict[str, Any] | None
 
 
 def _finding(finding: dict[str, Any], zone: tzinfo) -> dict[str, Any]:
-    return {**finding, "category_label": CATEGORY_LABELS[Category(finding["category"])],
-            "at": local_time(finding["at"], zone)}
+    return {**finding, "at": local_time(finding["at"], zone)}

@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Font
 
 from application.handover_list import STATUS_WORDS, HandoverItem
 from domain.meeting import Meeting
+from interface.labels import HANDOVER_ITEM, labelled
 
 # (API field, column heading, width in characters)
 COLUMNS = [
@@ -24,15 +25,17 @@ COLUMNS = [
 ]
 
 
-def item_json(item: HandoverItem, zone: tzinfo) -> dict[str, Any]:
-    return {
+def item_json(item: HandoverItem, zone: tzinfo, names: dict[str, str]) -> dict[str, Any]:
+    """The codes as the other formats show them, by name: the grid's here, the departments' by ``labelled``."""
+    return labelled({
         "no": item.no, "case_id": item.case_id, "case_no": item.case_no, "title": item.title, "grid": item.grid,
+        "grid_name": names.get(item.grid, item.grid),
         "community": item.community, "submitted_by": item.submitted_by, "lead_department": item.lead_department,
         "co_departments": item.co_departments, "deadline": _iso(item.deadline, zone), "progress": item.progress,
-        "status": item.status, "status_label": STATUS_WORDS[item.status],
+        "status": item.status,
         "ticked_off_at": _iso(item.ticked_off_at, zone), "carried_over_from": item.carried_over_from,
         "carried_over_from_title": item.carried_over_label,
-    }
+    }, HANDOVER_ITEM, lambda code: names.get(code, code))
 
 
 NAMED = ("grid", "lead_department", "co_departments")  # codes shown by their names on paper

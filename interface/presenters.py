@@ -8,24 +8,24 @@ from typing import Any
 from application.case_history import HistoryEntry
 from domain.actor import Role
 from domain.case import Case
-from domain.case_types import CATEGORY_LABELS, EVENT_LABELS, STATUS_LABELS
+from domain.case_types import EVENT_LABELS
+from interface.labels import CASE, DepartmentNames, labelled
 from projections.masking import mask_phone, masked
 
 
-def case_state(case: Case, *, position: int, now: datetime, zone: tzinfo, viewer_role: Role) -> dict[str, Any]:
+def case_state(case: Case, *, position: int, now: datetime, zone: tzinfo, viewer_role: Role,
+               department_name: DepartmentNames | None = None) -> dict[str, Any]:
     details = case.details
-    return {
+    return labelled({
         "id": str(case.id),
         "case_no": case.case_no,
         "title": case.title,
         "description": case.description,
         "category": str(case.category),
-        "category_label": CATEGORY_LABELS[case.category],
         "channel": str(case.channel),
         "track": str(case.track),
         "grid": case.grid,
         "status": str(case.status),
-        "status_label": STATUS_LABELS[case.status],
         "lead_department": case.lead_department,
         "co_departments": list(case.co_departments),
         "due_at": local_time(case.due_at, zone),
@@ -48,13 +48,14 @@ def case_state(case: Case, *, position: int, now: datetime, zone: tzinfo, viewer
         "position": position,
         "created_at": local_time(case.created_on, zone),
         "updated_at": local_time(case.modified_on, zone),
-    }
+    }, CASE, department_name)
 
 
-def history(case: Case, entries: list[HistoryEntry], zone: tzinfo, viewer_role: Role) -> dict[str, Any]:
+def history(case: Case, entries: list[HistoryEntry], zone: tzinfo, viewer_role: Role,
+            department_name: DepartmentNames | None = None) -> dict[str, Any]:
     """The events carry the reporter's phone as given: masked for everyone but an admin."""
     reveal = viewer_role == Role.ADMIN
-    return {
+    return labelled({
         "id": str(case.id),
         "case_no": case.case_no,
         "events": [
@@ -68,7 +69,7 @@ def history(case: Case, entries: list[HistoryEntry], zone: tzinfo, viewer_role: 
             }
             for entry in entries
         ],
-    }
+    }, CASE, department_name)
 
 
 def local_time(moment: datetime | None, zone: tzinfo) -> str | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import signal
 import threading
 from collections.abc import Callable
+from contextlib import ExitStack
+from typing import Any
 
 import click
 
@@ -33,10 +35,17 @@ def run_worker(settings: Settings, *, poll_interval: float, batch_size: int, ech
 
 def rebuild(settings: Settings, name: str | None, *, batch_size: int, jobs: int | None, echo: Echo) -> None:
     """Drop and replay one projection or all, in ``jobs`` processes (default: one per core on PostgreSQL)."""
-    label = name or "all read models"
-    with click.progressbar(length=1, label=f"rebuilding {label}", show_pos=True) as bar:
+    if jobs is not None and jobs > 1 and settings.database_url.startswith("sqlite"):
+        echo(f"SQLite has one writer: rebuilding in one process (--jobs {jobs} ignored)")
+    label = f"rebuilding {name or 'all read models'}"
+    with ExitStack() as stack:
+        bars: list[Any] = []  # the bar, once opened
+
         def progress(position: int, head: int) -> None:
-            bar.length = max(head, 1)
+            if not bars:  # opened at the first report, which carries the real total: never a bar of 0/1
+                bars.append(stack.enter_context(click.progressbar(length=head, label=label, show_pos=True)))
+            bar = bars[0]
+            bar.length = head
             bar.update(position - bar.pos)
 
         try:

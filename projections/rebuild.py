@@ -71,7 +71,8 @@ def rebuild(settings: Settings, names: Sequence[str] | None = None, *, jobs: int
             batch_size: int = 2000, on_progress: Callable[[int, int], None] | None = None) -> RebuildResult:
     """Drop ``names`` (default: all), replay the whole store into them and build their indexes.
 
-    ``on_progress(position, head)`` is called as the slowest of them moves on.
+    ``on_progress(position, head)`` is called once with position 0 before replaying, then as the slowest of
+    them moves on.
     """
     ledger = GridLedger(settings)
     projections = Projections(ledger, batch_size=batch_size)
@@ -87,6 +88,8 @@ def rebuild(settings: Settings, names: Sequence[str] | None = None, *, jobs: int
         groups = groups_for(names, jobs)
         engine.reset(names, without_indexes=True)
         head = engine.head()
+        if on_progress:
+            on_progress(0, head)  # the real total before any work, so a progress bar never starts at 0/1
         started = time.perf_counter()
         if len(groups) == 1:
             def report(_: int) -> None:

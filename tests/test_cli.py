@@ -1,13 +1,23 @@
-"""The command line: staff add prints the token last; demo loads once."""
+"""The command line: staff add prints the token last; demo loads once; --version; rebuild checks first."""
 
 from __future__ import annotations
 
+from importlib import metadata
 from pathlib import Path
+from typing import Any
 
+import click
 import pytest
 from click.testing import CliRunner
 
+from application.case_commands import CaseCommands
+from application.ledger import GridLedger
 from interface.cli import main
+from projections.rebuild import rebuild
+from projections.registry import Projections
+from tests.support.clock import MovableClock
+from tests.support.projection_worker import drive_cases
+from tests.support.territory import Territory
 
 
 @pytest.fixture
@@ -39,3 +49,69 @@ def test_demo_then_staff_add_prints_a_working_token(runner: CliRunner) -> None:
 def test_staff_add_refuses_an_unknown_grid(runner: CliRunner) -> None:
     result = runner.invoke(main, ["staff", "add", "--name", "x", "--role", "grid_worker", "--grid", "nowhere"])
     assert result.exit_code != 0 and "unknown grid" in result.output
+
+
+def test_version_is_the_installed_package_version(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["--version"])
+    assert result.exit_code == 0 and result.output == f"gridledger {metadata.version('gridledger')}\n"
+    assert result.output == "gridledger 0.1.0\n"
+
+
+@pytest.fixture
+def store(ledger: GridLedger, territory: Territory, clock: MovableClock, monkeypatch: pytest.MonkeyPatch) -> int:
+    """A store of a few cases' events, the command line pointed at it; returns the number of events."""
+    drive_cases(CaseCommands(ledger), territory, clock, 5)
+    monkeypatch.setenv("GRIDLEDGER_DATABASE_URL", ledger.settings.database_url)
+    projections = Projections(ledger)
+    try:
+        projections.engine.catch_up()
+        return projections.engine.head()
+    finally:
+        projections.close()
+
+
+def test_rebuild_of_an_unknown_read_model_fails_before_doing_anything(store: int, ledger: GridLedger) -> None:
+    before = _positions(ledger)
+    result = CliRunner().invoke(main, ["projections", "rebuild", "nope"])
+    assert result.exit_code == 2
+    assert "rebuilding" not in result.output
+    assert "'nope' is not one of 'case_list', 'work_queues', 'audit_log'" in result.output
+    assert _positions(ledger) == before == {name: store for name in before}
+
+
+def test_the_rebuild_progress_bar_starts_at_zero_of_every_event(store: int, ledger: GridLedger,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    bars: list[tuple[int, int]] = []  # (length, position) of each bar as it opens
+    real_progressbar = click.progressbar
+
+    def recording_progressbar(**options: Any) -> Any:
+        bar = real_progressbar(**options)
+        bars.append((bar.length, bar.pos))
+        return bar
+
+    monkeypatch.setattr(click, "progressbar", recording_progressbar)
+    seen: list[tuple[int, int]] = []
+    rebuild(ledger.settings, ["meetings"], on_progress=lambda at, head: seen.append((at, head)))
+    assert seen[0] == (0, store) and store > 0
+
+    result = CliRunner().invoke(main, ["projections", "rebuild"])
+    assert result.exit_code == 0, result.output
+    assert bars == [(store, 0)]
+
+
+def test_jobs_on_sqlite_says_it_runs_in_one_process(store: int, ledger: GridLedger) -> None:
+    result = CliRunner().invoke(main, ["projections", "rebuild", "--jobs", "4"])
+    assert result.exit_code == 0, result.output
+    said = "SQLite has one writer: rebuilding in one process (--jobs 4 ignored)"
+    if ledger.settings.database_url.startswith("sqlite"):
+        assert said in result.output and "in 1 process(es)" in result.output
+    else:
+        assert said not in result.output and "in 4 process(es)" in result.output
+
+
+def _positions(ledger: GridLedger) -> dict[str, int]:
+    projections = Projections(ledger)
+    try:
+        return {status.name: status.position for status in projections.engine.statuses()}
+    finally:
+        projections.close()

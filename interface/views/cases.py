@@ -78,13 +78,15 @@ def history(case_id: str) -> Response:
     """Every event of the case in order, with Chinese labels and the actor of each."""
     ledger = services().ledger
     case, entries = ledger.case_history(current_staff(), case_id)
-    return jsonify(presenters.history(case, entries, ledger.local_zone, current_staff().role))
+    return jsonify(presenters.history(case, entries, ledger.local_zone, current_staff().role,
+                                      ledger.directory.department_name))
 
 
 def _case_response(outcome: Outcome, status: int = 200) -> Response:
     ledger = services().ledger
     state = presenters.case_state(outcome.case, position=outcome.position, now=ledger.clock(),
-                                  zone=ledger.local_zone, viewer_role=current_staff().role)
+                                  zone=ledger.local_zone, viewer_role=current_staff().role,
+                                  department_name=ledger.directory.department_name)
     response = jsonify(state)
     response.status_code = status
     response.headers["ETag"] = f'"{outcome.case.version}"'

@@ -13,6 +13,7 @@ from domain.meeting import Meeting
 from interface import handover_formats as formats
 from interface.auth import current_staff
 from interface.context import services
+from interface.labels import MEETING, labelled
 from interface.presenters import local_time
 from interface.requests import expected_version, idempotency_key, json_body, with_body, with_query
 from interface.schemas import meetings as schemas
@@ -42,8 +43,9 @@ def list_meetings(query: dict[str, Any]) -> Response:
     with services().projections.db.connect() as connection:
         rows, total = register.list_meetings(connection, org=query.get("org"), page=query["page"],
                                              per_page=query["per_page"])
-    items = [{**row, "scheduled_for": row["scheduled_for"].isoformat(),
-              "created_at": local_time(row["created_at"], services().ledger.local_zone)} for row in rows]
+    items = [labelled({**row, "scheduled_for": row["scheduled_for"].isoformat(),
+                       "created_at": local_time(row["created_at"], services().ledger.local_zone)}, MEETING)
+             for row in rows]
     return jsonify({"items": items, "total": total, "page": query["page"], "per_page": query["per_page"]})
 
 
@@ -96,7 +98,7 @@ def handover(meeting_id: str, query: dict[str, Any]) -> Response:
     if fmt == "html":
         return Response(formats.to_html(meeting, items, zone, as_of or ledger.clock(), names), mimetype="text/html")
     return jsonify({"meeting": _meeting_json(meeting, None), "as_of": local_time(as_of, zone),
-                    "items": [formats.item_json(item, zone) for item in items]})
+                    "items": [formats.item_json(item, zone, names) for item in items]})
 
 
 def _check_reader() -> None:
@@ -118,8 +120,9 @@ def _meeting_response(meeting: Meeting, position: int | None, status: int = 200)
 
 
 def _meeting_json(meeting: Meeting, position: int | None) -> dict[str, Any]:
-    zone = services().ledger.local_zone
-    return {
+    ledger = services().ledger
+    zone = ledger.local_zone
+    return labelled({
         "id": str(meeting.id), "title": meeting.title, "level": meeting.level, "org": meeting.org,
         "scheduled_for": meeting.scheduled_for, "chair": meeting.chair, "status": meeting.status,
         "attendees": list(meeting.attendees), "minutes": meeting.minutes,
@@ -132,4 +135,4 @@ def _meeting_json(meeting: Meeting, position: int | None) -> dict[str, Any]:
                    "ticked_off_at": local_time(item["ticked_off_at"], zone)} for item in meeting.items.values()],
         "version": meeting.version, "position": position,
         "created_at": local_time(meeting.created_on, zone), "updated_at": local_time(meeting.modified_on, zone),
-    }
+    }, MEETING, ledger.directory.department_name)

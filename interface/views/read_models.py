@@ -40,7 +40,7 @@ def list_cases(query: dict[str, Any]) -> Response:
     with services().projections.db.connect() as connection:
         rows, total = case_list.search(connection, filters, scope_of(staff), now=now, count_limit=COUNT_LIMIT + 1,
                                        **page)
-    return _page_response([present.case_row(row, now, _zone()) for row in rows], total, page)
+    return _page_response([present.case_row(row, now, _zone(), _department_name) for row in rows], total, page)
 
 
 @blueprint.get("/queues/<name>")
@@ -62,7 +62,7 @@ def queue(name: str, query: dict[str, Any]) -> Response:
         rows, total = work_queues.queue_page(connection, name, scope, now=now,
                                              grid_path=_grid_path(query.get("grid")), department=department,
                                              count_limit=COUNT_LIMIT + 1, **page)
-    return _page_response([present.queue_row(row, now, _zone()) for row in rows], total, page)
+    return _page_response([present.queue_row(row, now, _zone(), _department_name) for row in rows], total, page)
 
 
 @blueprint.get("/audit")
@@ -77,7 +77,7 @@ def audit(query: dict[str, Any]) -> Response:
     with services().projections.db.connect() as connection:
         rows, total = audit_log.audit_page(connection, ledger.recorder.events_record_cls.__table__, ledger.mapper,
                                            count_limit=COUNT_LIMIT + 1, **filters, **page)
-    return _page_response([present.audit_row(row, _zone()) for row in rows], total, page)
+    return _page_response([present.audit_row(row, _zone(), _department_name) for row in rows], total, page)
 
 
 @blueprint.get("/projections")
@@ -133,6 +133,10 @@ def _behind(detail: str) -> Problem:
 
 def _zone() -> Any:
     return services().ledger.local_zone
+
+
+def _department_name(code: str) -> str:
+    return services().directory.department_name(code)
 
 
 def _page_response(items: list[dict[str, Any]], total: int, page: dict[str, int]) -> Response:

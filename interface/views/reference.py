@@ -10,6 +10,8 @@ from application.errors import Forbidden
 from domain.actor import Role
 from interface.auth import current_staff, require_role
 from interface.context import services
+from interface.fieldwork_presenters import iso
+from interface.labels import GRID, STAFF, labelled
 from interface.requests import with_body
 from interface.schemas import reference as schemas
 
@@ -87,8 +89,8 @@ def me() -> Response:
 
 
 def _grid(row: dict[str, Any]) -> dict[str, Any]:
-    return {"code": row["code"], "name": row["name"], "level": row["level"], "parent": row["parent"],
-            "path": row["path"]}
+    return labelled({"code": row["code"], "name": row["name"], "level": row["level"], "parent": row["parent"],
+                     "path": row["path"]}, GRID)
 
 
 def _department(row: dict[str, Any]) -> dict[str, Any]:
@@ -96,11 +98,13 @@ def _department(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _staff(member: Any) -> dict[str, Any]:
-    return {"id": member.id, "name": member.name, "role": member.role.value,
-            "org": member.department, "grid": member.grid}
+    return labelled({"id": member.id, "name": member.name, "role": member.role.value,
+                     "org": member.department, "grid": member.grid}, STAFF)
 
 
 def _roles(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{"role": r["role"], "org": r["department"], "grid": r["grid"], "granted_by": r["granted_by"],
-             "valid_from": r["valid_from"].isoformat() if r["valid_from"] else None,
-             "valid_to": r["valid_to"].isoformat() if r["valid_to"] else None} for r in rows]
+    """Each role held and when, in local time like every other answer (the table stores UTC)."""
+    zone = services().ledger.local_zone
+    return labelled([{"role": r["role"], "org": r["department"], "grid": r["grid"], "granted_by": r["granted_by"],
+                      "valid_from": iso(r["valid_from"], zone), "valid_to": iso(r["valid_to"], zone)}
+                     for r in rows], STAFF)

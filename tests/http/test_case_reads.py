@@ -27,7 +27,7 @@ def test_history_lists_every_event_in_order_with_labels_and_actors(api: Api, clo
     assert [e["label"] for e in events] == ["上报", "受理", "派单", "接单", "延期", "办结", "回访", "结案"]
     assert [e["actor"]["name"] for e in events] == ["程晓燕", "王敏", "王敏", "李强", "王敏", "李强", "王敏", "王敏"]
     assert events[3]["actor"] == {"id": t.staff["chengguan"].id, "name": "李强", "role": "department",
-                                  "org": t.department("chengguan")}
+                                  "role_label": "职能部门", "org": t.department("chengguan")}
     assert events[4]["data"]["due_at"] == "2026-06-20T23:59:59.999999+08:00"
     assert events[4]["data"]["reason"] == "需协调供电公司"
 

@@ -99,12 +99,13 @@ def test_care_tags_liaison_and_pairing(api: Api) -> None:
     path = f"/households/{home['id']}"
     home = _ok(api.post("worker", f"{path}/tags", {"tag": "elderly_alone"}))
     home = _ok(api.post("dispatcher", f"{path}/tags", {"tag": "needy"}))
-    assert home["tags"] == [{"tag": "elderly_alone", "label": "独居老人"}, {"tag": "needy", "label": "困难群众"}]
+    assert home["tags"] == [{"tag": "elderly_alone", "tag_label": "独居老人", "label": "独居老人"},
+                            {"tag": "needy", "tag_label": "困难群众", "label": "困难群众"}]
     problem = _problem(api.post("worker", f"{path}/tags", {"tag": "needy"}), 409)
     assert "add tag" in problem["detail"]
     assert "tag" in _problem(api.post("worker", f"{path}/tags", {"tag": "rich"}), 422)["errors"]
     response = _delete(api, "worker", f"{path}/tags/needy")
-    assert _ok(response)["tags"] == [{"tag": "elderly_alone", "label": "独居老人"}]
+    assert _ok(response)["tags"] == [{"tag": "elderly_alone", "tag_label": "独居老人", "label": "独居老人"}]
     assert response.headers["ETag"] == '"4"'
     _problem(_delete(api, "worker", f"{path}/tags/needy"), 404)
     _problem(_delete(api, "worker", f"{path}/tags/rich"), 404)
