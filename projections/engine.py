@@ -18,8 +18,8 @@ from typing import Any, Protocol
 from eventsourcing.persistence import Mapper
 from sqlalchemy import MetaData, Table, func, select, text
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
+from application.connectivity import connection_problem
 from projections import tracking
 from projections.events import ProjectedEvent, Reads, UndecodableEvent, read_batch
 
@@ -222,13 +222,6 @@ class ProjectionEngine:
     def head(self) -> int:
         with self.engine.connect() as connection:
             return connection.execute(select(func.max(self.events_table.c.id))).scalar() or 0
-
-
-def connection_problem(error: BaseException) -> bool:
-    """A lost or refused connection (wait and retry) rather than a statement this projection got wrong."""
-    if isinstance(error, (OperationalError, InterfaceError)):
-        return True
-    return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
 class ProjectionWorker:
