@@ -21,8 +21,8 @@ from sqlalchemy.engine import Connection, Engine
 
 from application.connectivity import connection_problem
 from projections import tracking
-from projections.heartbeats import Heartbeat
 from projections.events import ProjectedEvent, Reads, UndecodableEvent, read_batch
+from projections.heartbeats import Heartbeat
 
 logger = logging.getLogger(__name__)
 

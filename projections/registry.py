@@ -9,10 +9,10 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 
 from application.ledger import GridLedger
+from projections import heartbeats
 from projections.audit_log import AuditLogProjection
 from projections.case_list import CaseListProjection
 from projections.case_rows import BatchFolds
-from projections import heartbeats
 from projections.engine import Projection, ProjectionEngine, ProjectionWorker
 from projections.heartbeats import Heartbeat
 from projections.households import HouseholdRegistryProjection
