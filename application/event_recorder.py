@@ -15,6 +15,7 @@ from uuid import UUID
 
 import psycopg2
 from eventsourcing.persistence import IntegrityError, StoredEvent
+from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
 from sqlalchemy import insert, select
@@ -84,5 +85,16 @@ class CoreApplicationRecorder(SQLAlchemyApplicationRecorder):
                 for row in rows]
 
 
+class PrePingedDatastore(SQLAlchemyDatastore):
+    """The library's datastore, its pool pinging each connection as it is checked out: one that died with the
+    database server (a restart, a failover) is replaced there and then instead of failing a request. The library
+    has no setting for it (its SQLALCHEMY_* options cover the URL, a connection creator and a scoped session), so
+    the engine's keyword is passed here."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(pool_pre_ping=True, **kwargs)
+
+
 class Factory(SQLAlchemyFactory):
+    datastore_class = PrePingedDatastore
     application_recorder_class = CoreApplicationRecorder

@@ -20,6 +20,7 @@ class Settings:
     token_cache_seconds: float = 60.0
     projections_in_process: bool = True
     min_position_wait: float = 3.0
+    worker_stale_seconds: float = 30.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -35,6 +36,7 @@ class Settings:
             projections_in_process=_flag(environ.get("GRIDLEDGER_PROJECTIONS_IN_PROCESS"),
                                          default=database_url.startswith("sqlite")),
             min_position_wait=float(environ.get("GRIDLEDGER_MIN_POSITION_WAIT") or 3),
+            worker_stale_seconds=float(environ.get("GRIDLEDGER_WORKER_STALE_SECONDS") or 30),
         )
 
     def event_store_env(self) -> dict[str, str]:

@@ -10,9 +10,13 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from application import errors as app_errors
+from application.connectivity import connection_problem
 from domain.errors import InvalidCommand, TransitionNotAllowed
 
 PROBLEM_BASE = "https://gridledger.example/problems/"
+# How long a client should wait before retrying while the database cannot be reached: about the projection
+# worker's longest back-off, so a retry finds the read models moving again too.
+DATABASE_RETRY_AFTER_SECONDS = 5
 logger = logging.getLogger(__name__)
 
 
@@ -67,6 +71,12 @@ def _translate(error: Exception) -> Problem:  # noqa: PLR0911 - one branch per m
                        headers={"ETag": f'"{error.actual}"'})
     if isinstance(error, app_errors.IdempotencyKeyReused):
         return Problem(422, "Idempotency key reused", str(error), kind="idempotency-key-reused")
+    if connection_problem(error):
+        logger.warning("database unavailable: %s", (str(error) or type(error).__name__).splitlines()[0])
+        return Problem(503, "Database unavailable",
+                       "The database cannot be reached just now. Retry shortly; a command retried with the same "
+                       "Idempotency-Key is carried out at most once.",
+                       kind="database-unavailable", headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)})
     raise error
 
 
@@ -82,6 +92,8 @@ def register_problem_handlers(app: Flask) -> None:
                                         kind=kind, headers=headers))
 
     def handle_unexpected(error: Exception) -> Response:
+        if connection_problem(error):  # the driver's errors, however wrapped: an outage (503), not a bug
+            return handle_known(error)
         logger.exception("unhandled error", exc_info=error)
         return problem_response(Problem(500, "Internal server error",
                                         "Something went wrong on our side; nothing was changed.",

@@ -65,13 +65,18 @@ def rebuild(settings: Settings, name: str | None, *, batch_size: int, jobs: int 
 
 
 def show_status(settings: Settings, *, echo: Echo) -> bool:
-    """Prints the table; False when a projection has stopped."""
+    """Prints the table and the newest worker heartbeat; False when a projection has stopped or events wait
+    with no worker beating (what makes /readyz answer 503)."""
     running = Projections(GridLedger(settings))
-    healthy = True
+    readiness = running.readiness()
+    running.close()
     echo(f"{'projection':<14}{'position':>10}{'head':>10}{'lag':>8}  status")
-    for status in running.engine.statuses():
+    for status in readiness.statuses:
         echo(f"{status.name:<14}{status.position:>10}{status.head:>10}{status.lag:>8}  {status.status}"
              + (f"  {status.error}" if status.error else ""))
-        healthy = healthy and status.status == "running"
-    running.close()
-    return healthy
+    beat = readiness.newest_beat
+    echo("newest worker heartbeat: " + ("none" if beat is None else
+         f"{readiness.heartbeat_age:.0f} s ago ({beat.worker_id}, applied up to {beat.position})"))
+    if readiness.no_worker:
+        echo(f"NOT READY: {readiness.problem}")
+    return not readiness.problem

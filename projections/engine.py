@@ -18,10 +18,11 @@ from typing import Any, Protocol
 from eventsourcing.persistence import Mapper
 from sqlalchemy import MetaData, Table, func, inspect, select, text
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
+from application.connectivity import connection_problem
 from projections import tracking
 from projections.events import ProjectedEvent, Reads, UndecodableEvent, read_batch
+from projections.heartbeats import Heartbeat
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +57,7 @@ class ProjectionEngine:
         self.projections = {projection.name: projection for projection in projections}
         self.batch_size = batch_size
         self.rebuilding: set[str] = set()  # reset without indexes, not yet indexed: commits need not wait
+        self.newest_position = 0  # of the newest batch this engine applied (for the worker's heartbeat)
 
     # -- set-up and status ----------------------------------------------------------------------
     def prepare(self) -> None:
@@ -120,6 +122,7 @@ class ProjectionEngine:
         for name in running:
             if name not in idle:
                 self._apply(self.projections[name], batch, after=start)
+        self.newest_position = max(self.newest_position, batch[-1].position)
         return len(batch)
 
     def catch_up(self, names: Sequence[str] | None = None,
@@ -233,19 +236,17 @@ class ProjectionEngine:
             return connection.execute(select(func.max(self.events_table.c.id))).scalar() or 0
 
 
-def connection_problem(error: BaseException) -> bool:
-    """A lost or refused connection (wait and retry) rather than a statement this projection got wrong."""
-    if isinstance(error, (OperationalError, InterfaceError)):
-        return True
-    return isinstance(error, DBAPIError) and error.connection_invalidated
-
-
 class ProjectionWorker:
-    """Keeps the projections caught up until stopped: wakes on a signal or polls; survives outages."""
+    """Keeps the projections caught up until stopped: wakes on a signal or polls; survives outages.
+
+    With a ``heartbeat`` it beats on every poll (idle too) and between batches, so readiness can tell a
+    worker that is running from none at all.
+    """
 
     def __init__(self, engine: ProjectionEngine, wakeup: Any, *, poll_interval: float = 1.0,
-                 max_backoff: float = 5.0) -> None:
+                 max_backoff: float = 5.0, heartbeat: Heartbeat | None = None) -> None:
         self.engine = engine
+        self.heartbeat = heartbeat
         self.wakeup = wakeup
         self.poll_interval = poll_interval
         self.max_backoff = max_backoff
@@ -271,7 +272,8 @@ class ProjectionWorker:
         backoff = 0.1
         while not self.stopping.is_set():
             try:
-                self.engine.catch_up()
+                self.engine.catch_up(on_batch=self._beat)
+                self._beat()
                 self.last_error, backoff = None, 0.1
             except Exception as error:  # noqa: BLE001 - the worker never dies; it waits and tries again
                 self.last_error = f"{type(error).__name__}: {error}".splitlines()[0]
@@ -281,3 +283,7 @@ class ProjectionWorker:
                 continue
             self.wakeup.wait(self.poll_interval)
             self.wakeup.clear()
+
+    def _beat(self, _count: int = 0) -> None:
+        if self.heartbeat is not None:
+            self.heartbeat.beat(self.engine.newest_position)

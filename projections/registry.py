@@ -9,13 +9,16 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 
 from application.ledger import GridLedger
+from projections import heartbeats
 from projections.audit_log import AuditLogProjection
 from projections.case_list import CaseListProjection
 from projections.case_rows import BatchFolds
 from projections.engine import Projection, ProjectionEngine, ProjectionWorker
+from projections.heartbeats import Heartbeat
 from projections.households import HouseholdRegistryProjection
 from projections.meetings import MeetingRegisterProjection
 from projections.patrols import PatrolLogProjection
+from projections.readiness import Readiness
 from projections.wakeup import NotificationListener, Wakeup
 from projections.work_queues import WorkQueueProjection
 
@@ -50,7 +53,9 @@ class Projections:
                                        projections or all_projections(), batch_size=batch_size)
         self.engine.prepare()
         self.wakeup = Wakeup()
-        self.worker = ProjectionWorker(self.engine, self.wakeup, poll_interval=poll_interval)
+        self.heartbeat = Heartbeat(self.db, ledger.clock)
+        self.worker = ProjectionWorker(self.engine, self.wakeup, poll_interval=poll_interval,
+                                       heartbeat=self.heartbeat)
         self.listener: NotificationListener | None = None
 
     def start(self) -> None:
@@ -71,6 +76,13 @@ class Projections:
     @property
     def running(self) -> bool:
         return self.worker.alive
+
+    def readiness(self) -> Readiness:
+        """Each read model's lag and the newest heartbeat of any worker (in any process), as of now."""
+        statuses = self.engine.statuses()
+        with self.db.connect() as connection:
+            newest = heartbeats.newest(connection)
+        return Readiness(statuses, newest, self.ledger.clock(), self.ledger.settings.worker_stale_seconds)
 
     def wait_for(self, position: int, names: Sequence[str], timeout: float) -> bool:
         """True once every named projection has applied ``position`` (or stopped trying: False)."""

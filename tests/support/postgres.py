@@ -89,48 +89,61 @@ def _run(cmd: list[str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(cmd, capture_output=True, text=True, cwd="/")
 
 
-def _start_throwaway() -> str:
-    """Create and start a temporary cluster; return its URL."""
-    bin_dir = _find_bin_dir()
-    if bin_dir is None:
+class ThrowawayCluster:
+    """A PostgreSQL cluster of its own in a temporary directory, on a free port: it can be stopped
+    (``pg_ctl stop -m immediate``, as a crash or an outage would) and started again on the same port."""
+
+    def __init__(self) -> None:
+        bin_dir = _find_bin_dir()
+        if bin_dir is None:
+            raise RuntimeError(
+                "No PostgreSQL server available: set GRIDLEDGER_TEST_POSTGRES_URL, run a "
+                "server on 127.0.0.1:5432, or install PostgreSQL server binaries "
+                "(initdb/pg_ctl under /usr/lib/postgresql/*/bin)."
+            )
+        self.base = tempfile.mkdtemp(prefix="gridledger-pg-")
+        self.data = os.path.join(self.base, "data")
+        self.log_path = os.path.join(self.base, "server.log")
+        self.pg_ctl = os.path.join(bin_dir, "pg_ctl")
+        if os.geteuid() == 0:
+            shutil.chown(self.base, user="postgres", group="postgres")
+        init = _run([os.path.join(bin_dir, "initdb"), "-D", self.data, "--auth=trust",
+                     "-U", "postgres", "-E", "UTF8", "--no-sync"])
+        if init.returncode != 0:
+            shutil.rmtree(self.base, ignore_errors=True)
+            raise RuntimeError(f"initdb failed:\n{init.stdout}{init.stderr}")
+        self.port = _free_port()
+        self.url = f"postgresql+psycopg2://postgres@127.0.0.1:{self.port}/postgres"
+        atexit.register(self.remove)
+
+    def start(self) -> str:
+        """Start the server (again) and wait until it accepts connections; returns its URL."""
+        options = (f"-c listen_addresses=127.0.0.1 -c port={self.port} "
+                   f"-c unix_socket_directories={self.base} -c fsync=off")
+        start = _run([self.pg_ctl, "start", "-D", self.data, "-l", self.log_path, "-o", options,
+                      "-w", "-t", str(int(STARTUP_TIMEOUT))])
+        if start.returncode == 0 and _wait_until_ready(self.url):
+            return self.url
+        log = open(self.log_path).read() if os.path.exists(self.log_path) else ""
+        self.remove()
         raise RuntimeError(
-            "No PostgreSQL server available: set GRIDLEDGER_TEST_POSTGRES_URL, run a "
-            "server on 127.0.0.1:5432, or install PostgreSQL server binaries "
-            "(initdb/pg_ctl under /usr/lib/postgresql/*/bin)."
+            f"Throwaway PostgreSQL cluster failed to start:\n{start.stdout}{start.stderr}\n{log}"
         )
-    base = tempfile.mkdtemp(prefix="gridledger-pg-")
-    data = os.path.join(base, "data")
-    if os.geteuid() == 0:
-        shutil.chown(base, user="postgres", group="postgres")
-    pg_ctl = os.path.join(bin_dir, "pg_ctl")
 
-    def cleanup() -> None:
-        if os.path.exists(os.path.join(data, "postmaster.pid")):
-            _run([pg_ctl, "stop", "-D", data, "-m", "immediate", "-w"])
-        shutil.rmtree(base, ignore_errors=True)
+    def stop(self, mode: str = "immediate") -> None:
+        """Stop the server; ``immediate`` drops every connection at once, without a clean shutdown."""
+        if os.path.exists(os.path.join(self.data, "postmaster.pid")):
+            _run([self.pg_ctl, "stop", "-D", self.data, "-m", mode, "-w"])
 
-    init = _run([os.path.join(bin_dir, "initdb"), "-D", data, "--auth=trust",
-                 "-U", "postgres", "-E", "UTF8", "--no-sync"])
-    if init.returncode != 0:
-        shutil.rmtree(base, ignore_errors=True)
-        raise RuntimeError(f"initdb failed:\n{init.stdout}{init.stderr}")
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.base, ignore_errors=True)
+        atexit.unregister(self.remove)
 
-    port = _free_port()
-    options = (f"-c listen_addresses=127.0.0.1 -c port={port} "
-               f"-c unix_socket_directories={base} -c fsync=off")
-    log_path = os.path.join(base, "server.log")
-    atexit.register(cleanup)
-    start = _run([pg_ctl, "start", "-D", data, "-l", log_path, "-o", options,
-                  "-w", "-t", str(int(STARTUP_TIMEOUT))])
-    url = f"postgresql+psycopg2://postgres@127.0.0.1:{port}/postgres"
-    if start.returncode == 0 and _wait_until_ready(url):
-        return url
-    log = open(log_path).read() if os.path.exists(log_path) else ""
-    atexit.unregister(cleanup)
-    cleanup()
-    raise RuntimeError(
-        f"Throwaway PostgreSQL cluster failed to start:\n{start.stdout}{start.stderr}\n{log}"
-    )
+
+def _start_throwaway() -> str:
+    """Create and start a temporary cluster, removed at exit; return its URL."""
+    return ThrowawayCluster().start()
 
 
 def _wait_until_ready(url: str) -> bool:
