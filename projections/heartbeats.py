@@ -2,7 +2,7 @@
 
 A worker writes its row as it polls (idle too) and as it applies batches, at most once a second. Readiness
 compares the newest beat with the clock: events waiting and no recent beat means no worker is running,
-however healthy the API looks. The table lives with the tracking table (same metadata, created with it).
+however healthy the API looks. The table lives with the tracking table (same metadata); migration 0003 makes it.
 """
 
 from __future__ import annotations

@@ -143,6 +143,7 @@ def upgrade_as_serve_does(environment: dict[str, str]) -> None:
     assert result.exit_code == 0, result.output
     assert "applied revision 0001_baseline" in result.output, result.output
     assert "applied revision 0002_case_list_co_departments" in result.output, result.output
+    assert "applied revision 0003_worker_heartbeats" in result.output, result.output
     assert "read model case_list changed shape" in result.output, result.output
     assert "rebuilt case_list" in result.output, result.output
     again = CliRunner().invoke(main, ["db", "upgrade"], env=environment, catch_exceptions=False)

@@ -158,3 +158,9 @@ def test_gridledger_serve_with_four_workers_boots_on_a_fresh_database(backend: s
         assert output.count("applied revision 0001_baseline") == 1 and "Traceback" not in output, output
         assert output.index("schema now at") < output.index("Booting worker"), output
         assert "Worker failed to boot" not in output and "Traceback" not in output, output
+
+
+def test_every_revision_id_fits_alembics_version_column() -> None:
+    """alembic_version.version_num is VARCHAR(32): a longer id fails only when that revision is applied."""
+    ids = [script.revision for script in schema._scripts().walk_revisions()]
+    assert ids and all(len(revision) <= 32 for revision in ids), ids
