@@ -1,16 +1,28 @@
 """Personal information (PIPL): what a valid ID number and phone number look like.
 
 Resident ID numbers follow GB 11643-1999: 17 digits and a check character computed with ISO 7064 MOD 11-2.
+Phones are mainland numbers a resident can be called back on: a mobile (11 digits, 13x-19x) or a landline
+(area code and local number, perhaps an extension); hotlines and service numbers (12345, 110, 95588,
+400/800 numbers) are nobody's phone.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 
 # ASCII digits only, and fullmatch: "\d" would take full-width digits and "$" a trailing newline.
 ID_NUMBER = re.compile(r"[0-9]{17}[0-9X]")
-PHONE = re.compile(r"\+?[0-9][0-9 -]{4,19}")
+# "+86" (then perhaps a space or hyphen) may precede either kind. A landline's area code (10, 2x, or 3xx to 9xx)
+# needs its trunk 0 without +86 (010-65123456) and may drop it after (+86 10 65123456, as dialled from abroad);
+# the local number has 7 or 8 digits and starts with 2-9; an extension follows a hyphen.
+PHONE = re.compile(r"(?:(?P<country>\+86)[ -]?)?(?:"
+                   r"(?P<mobile>1[3-9][0-9][ -]?[0-9]{4}[ -]?[0-9]{4})"
+                   r"|(?P<landline>(?P<trunk>0)?(?:10|2[0-9]|[3-9][0-9]{2})[ -]?[2-9][0-9]{6,7})"
+                   r"(?:-(?P<extension>[0-9]{1,6}))?)")
+PHONE_PROBLEM = ("Not a valid phone number: a mainland mobile (13812345678) or a landline with its area code "
+                 "(0793-7361234, perhaps -801 for an extension), perhaps after +86.")
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARACTERS = "10X98765432"
 
@@ -33,8 +45,27 @@ def id_number_problem(number: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class PhoneNumber:
+    """A valid phone as its parts: ``digits`` is the number as dialled at home, without separators (a
+    landline with its trunk 0 even when written after +86 without it)."""
+
+    international: bool
+    digits: str
+    extension: str | None = None
+
+
+def parse_phone(phone: str) -> PhoneNumber | None:
+    """``phone``'s parts, or None when it is not a mainland mobile or landline number."""
+    match = PHONE.fullmatch(phone)
+    if not match or (match["landline"] and not (match["trunk"] or match["country"])):
+        return None
+    digits = re.sub(r"[ -]", "", match["mobile"] or match["landline"])
+    if match["landline"] and not match["trunk"]:
+        digits = "0" + digits
+    return PhoneNumber(international=bool(match["country"]), digits=digits, extension=match["extension"])
+
+
 def phone_problem(phone: str) -> str | None:
-    """Why ``phone`` is not a phone number, or None when it is (digits, spaces and dashes, an optional +)."""
-    if not PHONE.fullmatch(phone):
-        return "Not a valid phone number."
-    return None
+    """Why ``phone`` is not a phone number, or None when it is."""
+    return None if parse_phone(phone) else PHONE_PROBLEM

@@ -9,12 +9,12 @@ from typing import Any
 
 from flask import render_template
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
 from application.handover_list import STATUS_WORDS, HandoverItem
 from domain.meeting import Meeting
 from interface.labels import HANDOVER_ITEM, labelled
+from interface.unsafe_text import without_unsafe_text
 
 # (API field, column heading, width in characters)
 COLUMNS = [
@@ -63,13 +63,13 @@ def to_xlsx(meeting: Meeting, items: list[HandoverItem], zone: tzinfo, names: di
     for index, (_, _, width) in enumerate(COLUMNS, 1):
         sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
     for item in items:
-        sheet.append([_spreadsheet_safe(_cell_value(item, field, zone, names)) for field, _, _ in COLUMNS])
+        sheet.append([_cell_value(item, field, zone, names) for field, _, _ in COLUMNS])
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             if isinstance(cell.value, datetime):
                 cell.number_format = "yyyy-mm-dd hh:mm"
     sheet.freeze_panes = "A2"
-    book.properties.title = f"{meeting.title} 交办清单"
+    book.properties.title = without_unsafe_text(f"{meeting.title} 交办清单")
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -79,13 +79,17 @@ def to_html(meeting: Meeting, items: list[HandoverItem], zone: tzinfo, as_of: da
             names: dict[str, str]) -> str:
     rows = [{field: _cell_text(item, field, zone, names) for field, _, _ in COLUMNS} | {"state": item.status}
             for item in items]
-    return render_template("handover_list.html", meeting=meeting, rows=rows,
+    shown = {"title": without_unsafe_text(meeting.title), "chair": without_unsafe_text(meeting.chair),
+               "scheduled_for": meeting.scheduled_for}
+    return render_template("handover_list.html", meeting=shown, rows=rows,
                            headings=[heading for _, heading, _ in COLUMNS],
                            fields=[field for field, _, _ in COLUMNS], as_of=_local(as_of, zone),
                            open_count=sum(1 for item in items if item.status != "ticked_off"))
 
 
 def _cell_value(item: HandoverItem, field: str, zone: tzinfo, names: dict[str, str]) -> Any:
+    """What one cell shows, the same in every format; text without what XML, XLSX or HTML cannot hold
+    (requests refuse it now, but older events may carry it)."""
     value = getattr(item, field)
     if field in NAMED:
         value = [names.get(code, code) for code in value] if isinstance(value, list) else names.get(value, value)
@@ -95,13 +99,8 @@ def _cell_value(item: HandoverItem, field: str, zone: tzinfo, names: dict[str, s
     if field == "status":
         return STATUS_WORDS[value]
     if isinstance(value, list):
-        return "、".join(value)
-    return value
-
-
-def _spreadsheet_safe(value: Any) -> Any:
-    """XLSX cannot hold C0 control characters; requests refuse them now, but older events may carry them."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+        value = "、".join(value)
+    return without_unsafe_text(value) if isinstance(value, str) else value
 
 
 def _cell_text(item: HandoverItem, field: str, zone: tzinfo, names: dict[str, str]) -> str:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, request
 from marshmallow import Schema, ValidationError
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from application.idempotency import IdempotencyKey
 from interface.problems import Problem, validation_problem
@@ -21,8 +22,8 @@ IF_MATCH = re.compile(r'^(?:W/)?"?(\d{1,18})"?$')
 
 
 def json_body() -> Any:
-    """The request's JSON body ({} when empty); malformed JSON is a 400."""
-    raw = request.get_data(cache=True)
+    """The request's JSON body ({} when empty); malformed JSON is a 400, a body over the limit a 413."""
+    raw = _body()
     if not raw.strip():
         return {}
     try:
@@ -33,6 +34,21 @@ def json_body() -> Any:
     except RecursionError as error:
         raise Problem(400, "Malformed JSON", "The request body is nested too deeply.",
                       kind="malformed-json") from error
+
+
+def _body() -> bytes:
+    """The body however it arrives, refused (413) when longer than ``MAX_CONTENT_LENGTH``.
+
+    A body with Content-Length over the limit is refused by Werkzeug before it is read. A chunked one has no
+    length: Werkzeug reads it up to the limit and stops there without a word, so a longer body would be
+    processed cut short. Whether anything follows the limit is asked of the server's own stream.
+    """
+    raw = request.get_data(cache=True)
+    limit = request.max_content_length
+    stopped_at_limit = request.content_length is None and limit is not None and len(raw) >= limit
+    if stopped_at_limit and request.environ["wsgi.input"].read(1):
+        raise RequestEntityTooLarge()
+    return raw
 
 
 def _not_json(constant: str) -> Any:

@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.personal_data import parse_phone
+
+
 def mask_phone(phone: str) -> str:
-    digits = phone.replace(" ", "").replace("-", "")
+    """The first three and last four digits of the number: 138****5678, 079****1234, +86 138****5678;
+    an extension is hidden (079****1234-***). A phone stored before phones were checked is masked all the same."""
+    parsed = parse_phone(phone)
+    if parsed is None:
+        return _mask_digits(phone.replace(" ", "").replace("-", ""))
+    masked_phone = ("+86 " if parsed.international else "") + _mask_digits(parsed.digits)
+    return masked_phone + ("-" + "*" * len(parsed.extension) if parsed.extension else "")
+
+
+def _mask_digits(digits: str) -> str:
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:] if len(digits) > 7 else "*" * len(digits)
 
 

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
 
-# NUL cannot go into a PostgreSQL text column (a read model would stop on the event that carries it),
-# a lone surrogate cannot be encoded as UTF-8, and XLSX refuses the other C0 controls (tab, newline and
-# carriage return are fine everywhere).
-UNSAFE_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
-UNSAFE_TEXT_MESSAGE = "Must not contain NUL, control characters or lone surrogates."
+from interface.unsafe_text import UNSAFE_TEXT_MESSAGE, has_unsafe_text
 
 
 class RequestSchema(Schema):
@@ -36,8 +31,8 @@ class RequestSchema(Schema):
 
 def _unsafe(value: Any) -> bool:
     if isinstance(value, str):
-        return UNSAFE_TEXT.search(value) is not None
-    return isinstance(value, list) and any(isinstance(item, str) and UNSAFE_TEXT.search(item) for item in value)
+        return has_unsafe_text(value)
+    return isinstance(value, list) and any(isinstance(item, str) and has_unsafe_text(item) for item in value)
 
 
 class LocalDateTime(fields.Field):

@@ -25,5 +25,5 @@ def id_number(**kwargs: Any) -> fields.String:
 
 
 def phone(**kwargs: Any) -> fields.String:
-    """A phone number: digits, spaces and dashes, an optional leading +."""
+    """A mainland mobile or landline number (13812345678, 0793-7361234), perhaps after +86."""
     return fields.String(validate=_phone_rule, metadata={"example": "13812345678"}, **kwargs)

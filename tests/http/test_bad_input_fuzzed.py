@@ -11,7 +11,6 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from application import tables
-from application.case_commands import CaseCommands
 from application.ledger import GridLedger
 from tests.http.test_errors import PROBLEM, _assert_problem, _version
 from tests.support.api import Api
@@ -98,7 +97,7 @@ def test_unsafe_text_in_lists_and_other_aggregates(api: Api) -> None:
     household = api.post("worker", "/households", {"address": "文公北路1号", "grid": t.grid("chayuan-01"),
                                                    "kind": "rental", "head": {"name": "李\x00四"}})
     assert _assert_problem(household, 422)["errors"] == {
-        "head": {"name": ["Must not contain NUL, control characters or lone surrogates."]}}
+        "head": {"name": ["Must not contain NUL, control characters, lone surrogates or noncharacters."]}}
 
 
 def test_a_lone_surrogate_in_a_field_name_still_gets_a_readable_problem(api: Api) -> None:
@@ -157,20 +156,6 @@ def test_staff_with_an_unknown_department_is_refused_for_every_role(api: Api, le
         stored = session.execute(select(func.count()).select_from(tables.staff)
                                  .where(tables.staff.c.name == name)).scalar()
     assert stored == 0
-
-
-def test_a_title_with_control_characters_from_before_still_exports_to_xlsx(api: Api, cases: CaseCommands) -> None:
-    """Older events may carry control characters (requests refuse them now); XLSX cannot hold them."""
-    t = api.territory
-    meeting = api.post("secretary", "/meetings", {"title": "紫阳镇交办会", "level": "town", "org": t.grid("ziyang"),
-                                                  "scheduled_for": "2099-12-01", "chair": "吴书记"}).get_json()
-    legacy = cases.report(t.staff["worker"], api.case_body(title="路灯\x01不亮\x1b")).case
-    api.command("dispatcher", str(legacy.id), "accept")
-    api.command("dispatcher", str(legacy.id), "escalate", {"meeting_id": meeting["id"], "reason": "需镇级统筹"})
-    response = api.get("secretary", f"/meetings/{meeting['id']}/handover-list", format="xlsx")
-    assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
-    csv_response = api.get("secretary", f"/meetings/{meeting['id']}/handover-list", format="csv")
-    assert csv_response.headers["Content-Type"] == "text/csv; charset=utf-8"
 
 
 def test_openapi_documents_what_success_looks_like(client: FlaskClient) -> None:

@@ -199,7 +199,11 @@ BAD_ID_NUMBERS = {
     "full-width digits": "１１０１０５１９４９１２３１００２X",
     "trailing newline": "11010519491231002X\n",
 }
-BAD_PHONES = {"letters": "call me", "too short": "123", "full-width": "１３８１２３４５６７８"}
+BAD_PHONES = {"letters": "call me", "too short": "123", "full-width": "１３８１２３４５６７８",
+              # Hotlines and service numbers are nobody's phone; a landline needs its area code.
+              "hotline 12345": "12345", "police 110": "110", "bank 95588": "95588", "400 number": "400-800-1234",
+              "no area code": "7361234", "12x mobile": "12812345678", "10-digit mobile": "1381234567",
+              "+86 hotline": "+86 12345", "mobile with extension": "13812345678-1"}
 
 
 @pytest.mark.parametrize("number", BAD_ID_NUMBERS.values(), ids=BAD_ID_NUMBERS.keys())
