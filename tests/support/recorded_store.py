@@ -10,6 +10,7 @@ recorded: ``assert_keeps`` compares only what the recording holds.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timezone
 from decimal import Decimal
@@ -178,7 +179,14 @@ def _same(was: Any, now: Any) -> bool:
     def number(value: Any) -> bool:
         return isinstance(value, (int, float)) and not isinstance(value, bool)
 
+    if isinstance(was, str) and isinstance(now, str) and OLD_PLUS_86_MASK.fullmatch(was):
+        return now == was or now.startswith("+86 ") and now.endswith(was[-4:]) and "*" in now
     return was == now and (type(was) is type(now) or number(was) and number(now))
+
+
+# The one deliberate change to what clients see of the recorded store: 1e8a587 masked a +86 mobile as
+# "+86*******8000"; issue 11 masks it like any mobile, "+86 138****8000". The visible tail must not change.
+OLD_PLUS_86_MASK = re.compile(r"\+86\*{7}\d{4}")
 
 
 def rows_differences(recorded: dict[str, list[dict[str, Any]]],
