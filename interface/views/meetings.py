@@ -12,10 +12,10 @@ from interface import handover_formats as formats
 from interface.auth import current_staff
 from interface.context import services
 from interface.presenters import local_time
+from interface.read_your_writes import direct_read, wait_for_position
 from interface.requests import expected_version, idempotency_key, json_body, with_body, with_query
 from interface.schemas import meetings as schemas
 from interface.schemas.cases import EmptySchema
-from interface.read_your_writes import direct_read, wait_for_position
 from projections import meetings as register
 from projections.registry import MEETINGS
 
