@@ -16,6 +16,7 @@ from eventsourcing.persistence import IntegrityError
 from application import schema
 from application.authorization import CasePolicy
 from application.fieldwork_policy import FieldworkPolicy
+from application.meeting_policy import MeetingPolicy
 from application.case_history import HistoryEntry, history_entries, state_as_of
 from application.case_numbers import next_case_no
 from application.directory import Directory
@@ -79,6 +80,7 @@ class GridLedger(Application):
         self.directory = Directory(self.datastore.transaction, clock, self.settings.token_cache_seconds)
         self.case_policy = CasePolicy(self.directory)
         self.fieldwork_policy = FieldworkPolicy(self.directory)
+        self.meeting_policy = MeetingPolicy(self.directory)
         self.time_limits = TimeLimitPolicy.from_file(self.settings.time_limits_file)
         self.after_save: list[Callable[[], None]] = []  # e.g. wake an in-process projection worker
 
@@ -169,6 +171,14 @@ class GridLedger(Application):
         case = self.load_case(case_id)
         self.check_read(staff, case)
         return case, history_entries(list(self.events.get(case.id)))
+
+    def read_meeting(self, staff: StaffMember, meeting_id: str) -> Meeting:
+        """A meeting the caller may read (its handover list too); 403 otherwise -- for a role that reads no
+        meeting before the lookup, so that it cannot learn which ids exist."""
+        self.meeting_policy.check_reads_meetings(staff)
+        meeting = self.load_meeting(meeting_id)
+        self.meeting_policy.check_read(staff, meeting)
+        return meeting
 
     def history_of(self, aggregate: Any) -> list[HistoryEntry]:
         """Every event of any aggregate, in order (households and patrols; cases use ``case_history``)."""

@@ -38,7 +38,8 @@ class MeetingCommands:
     def hold(self, staff: StaffMember, meeting_id: str, *, attendees: list[str], minutes: str,
              **options: Any) -> Outcome:
         return self._command(staff, meeting_id, lambda meeting, now: meeting.hold(
-            actor=staff.actor, timestamp=now, attendees=attendees, minutes=minutes), **options)
+            actor=staff.actor, timestamp=now, local_date=now.astimezone(self.ledger.local_zone).date(),
+            attendees=attendees, minutes=minutes), **options)
 
     def close(self, staff: StaffMember, meeting_id: str, **options: Any) -> Outcome:
         return self._command(staff, meeting_id, lambda meeting, now: meeting.close(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from eventsourcing.domain import Aggregate, event
@@ -39,8 +39,14 @@ class Meeting(Aggregate):
         self.items: dict[str, Record] = {}  # case id → item, in submission order
 
     # -- the meeting itself --------------------------------------------------------------------
-    def hold(self, *, actor: Actor, timestamp: datetime, attendees: list[str], minutes: str) -> None:
+    def hold(self, *, actor: Actor, timestamp: datetime, local_date: date, attendees: list[str],
+             minutes: str) -> None:
+        """The meeting takes place: on its date or later (``local_date`` is ``timestamp``'s day where it meets)."""
         self._require("hold", "scheduled")
+        if local_date < date.fromisoformat(self.scheduled_for):
+            raise TransitionNotAllowed(state=self.status, command="hold", subject="meeting",
+                                       reason=f"it is scheduled for {self.scheduled_for} and can be held on or "
+                                              f"after that day, not on {local_date.isoformat()}")
         self._held(actor=actor.as_record(), timestamp=timestamp, attendees=attendees, minutes=minutes)
 
     @event("Held")
@@ -72,8 +78,12 @@ class Meeting(Aggregate):
     def record_assignment(self, *, case_id: str, lead_department: str, co_departments: list[str],
                           deadline: datetime, instruction: str | None, actor: Actor,
                           timestamp: datetime) -> None:
-        """交办: the meeting gives the item a lead department, co-departments and a deadline."""
-        self._require("assign at", "scheduled", "held")
+        """交办: the meeting, once held, gives the item a lead department, co-departments and a deadline."""
+        if self.status == "scheduled":
+            raise TransitionNotAllowed(state=self.status, command="assign at", subject="meeting",
+                                       reason=f"items are assigned at the meeting, which has not been held yet "
+                                              f"(it is scheduled for {self.scheduled_for})")
+        self._require("assign at", "held")
         self._item(case_id)
         self._assigned(actor=actor.as_record(), timestamp=timestamp, case_id=case_id,
                        lead_department=lead_department, co_departments=list(co_departments),
@@ -96,6 +106,11 @@ class Meeting(Aggregate):
     @event("ItemTickedOff")
     def _ticked_off(self, *, actor: Record, timestamp: datetime, case_id: str) -> None:
         self.items[case_id]["ticked_off_at"] = timestamp
+
+    def departments(self) -> set[str]:
+        """The departments its items were assigned to, as lead or co-department."""
+        return {department for item in self.items.values() if item["assignment"] is not None
+                for department in (item["assignment"]["lead_department"], *item["assignment"]["co_departments"])}
 
     # -- guards ----------------------------------------------------------------------------------
     def _item(self, case_id: str) -> Record:

@@ -7,8 +7,9 @@ Places, departments and problems come from the source articles (shared/seeds).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from application.case_commands import CaseCommands
 from application.household_commands import HouseholdCommands
@@ -81,7 +82,7 @@ def load_demo(settings: Settings, *, echo: Callable[[str], None] = print) -> dic
     homes = demo_fieldwork.last_month(households, clock, staff)
     clock.now = max(clock.now, now - timedelta(days=14))
     _cases(CaseCommands(ledger), clock, staff)
-    _meetings(CaseCommands(ledger), MeetingCommands(ledger), clock, staff)
+    _meetings(CaseCommands(ledger), MeetingCommands(ledger), clock, staff, ledger.local_zone)
     demo_fieldwork.this_month(households, patrols, clock, staff, homes, ledger.local_zone)
     echo("demo loaded: 婺源县 → 紫阳镇 → 茶苑社区, 4 departments, 12 staff (+ a 联户长 and a 结对帮扶 cadre), "
          "18 cases, a past and a coming 问题交办会, 6 households (4 floating tenants, 8必访 tags, visits), "
@@ -182,12 +183,13 @@ def _cases(cases: CaseCommands, clock: DemoClock, s: dict[str, StaffMember]) -> 
 
 
 def _meetings(cases: CaseCommands, meetings: MeetingCommands, clock: DemoClock,
-              s: dict[str, StaffMember]) -> None:
-    """紫阳镇's monthly 问题交办会: last month's (held, closed) and next month's (scheduled)."""
+              s: dict[str, StaffMember], zone: ZoneInfo) -> None:
+    """紫阳镇's monthly 问题交办会: a past one (scheduled, its items reported and escalated before its day, held
+    on the day, closed) and next month's (scheduled, an item waiting for it)."""
     d, secretary = s["dispatcher"], s["secretary"]
-    today = clock.now.date()
-    past = meetings.schedule(secretary, title="紫阳镇问题交办会（上月）", level="town", org="ziyang",
-                             scheduled_for=today, chair="镇党委书记 吴建华").meeting
+    meeting_day = clock.now.astimezone(zone).date() + timedelta(days=2)
+    past = meetings.schedule(secretary, title=f"紫阳镇{meeting_day.month}月问题交办会", level="town", org="ziyang",
+                             scheduled_for=meeting_day, chair="镇党委书记 吴建华").meeting
     past_id = str(past.id)
     items = [
         ("和平岗污水管网改造", "sanitation", "chengguan", ["zhujian"], 5),   # ticked off
@@ -196,27 +198,36 @@ def _meetings(cases: CaseCommands, meetings: MeetingCommands, clock: DemoClock,
     ]
     ids = []
     for title, category, _, _, _ in items:
+        clock.advance(hours=1)
         case_id = _report(cases, s["worker1"], "chayuan-01", title, category, "general", "deliberation",
                           f"议事会提出：{title}，社区无力解决，需提交交办会。")
+        clock.advance(minutes=30)
         cases.accept(d, case_id)
         cases.escalate(d, case_id, meeting_id=past_id, reason="资金需求大，社区无力解决")
         ids.append(case_id)
-    clock.advance(hours=2)
+    # The meeting sits on its day at half past nine; the items are assigned there (交办).
+    clock.now = max(clock.now, datetime.combine(meeting_day, time(9, 30), tzinfo=zone).astimezone(timezone.utc))
     meetings.hold(secretary, past_id, attendees=["城管", "住建", "市场监管", "紫阳派出所"],
                   minutes="逐项交办，限期销号")
     for case_id, (_, _, lead, co, days) in zip(ids, items, strict=True):
+        clock.advance(minutes=10)
         cases.assign(secretary, case_id, lead_department=lead, co_departments=co,
                      deadline=clock.now + timedelta(days=days), instruction="按期办结并报送进展")
+    clock.advance(hours=2)
     meetings.close(secretary, past_id)
     clock.advance(days=2)
     cases.note(s["chengguan"], ids[0], text="已完成管网勘察，施工队进场")
+    clock.advance(hours=3)
     cases.resolve(s["chengguan"], ids[0], result="新铺污水管网300米，臭水沟消除")
+    clock.advance(hours=2)
     cases.follow_up(d, ids[0], satisfaction="satisfied", method="visit")
     cases.close(d, ids[0])  # 销号
     cases.note(s["zhujian"], ids[1], text="已规划临时停车场选址")
     # Next month's meeting: the open items carry over; a new problem waits in the meeting queue.
-    coming = meetings.schedule(secretary, title="紫阳镇问题交办会（本月）", level="town", org="ziyang",
-                               scheduled_for=today + timedelta(days=30), chair="镇党委书记 吴建华").meeting
+    next_day = (meeting_day.replace(day=1) + timedelta(days=32)).replace(day=min(meeting_day.day, 28))
+    coming = meetings.schedule(secretary, title=f"紫阳镇{next_day.month}月问题交办会", level="town", org="ziyang",
+                               scheduled_for=next_day, chair="镇党委书记 吴建华").meeting
+    clock.advance(hours=1)
     school = _report(cases, s["worker2"], "chayuan-02", "学校周边交通拥堵", "parking", "general", "deliberation",
                      "上下学高峰道路拥堵，需交警、城管联合整治。")
     cases.accept(d, school)

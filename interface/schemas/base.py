@@ -29,6 +29,13 @@ class RequestSchema(Schema):
         return data
 
 
+class ReadSchema(RequestSchema):
+    """The query string of every read: at least ``min_position`` (read-your-writes, see API.md)."""
+
+    min_position = fields.Integer(validate=validate.Range(min=0),
+                                  metadata={"description": "wait until the answer includes this position"})
+
+
 def _unsafe(value: Any) -> bool:
     if isinstance(value, str):
         return has_unsafe_text(value)
@@ -36,14 +43,18 @@ def _unsafe(value: Any) -> bool:
 
 
 class LocalDateTime(fields.Field):
-    """An ISO 8601 date-time with an offset; a plain date means the end of that day in local time.
+    """An ISO 8601 date-time; one without an offset is local time (Asia/Shanghai unless configured).
 
-    A date-time without an offset is read as local time (Asia/Shanghai unless configured).
+    A plain date stands for a moment of that day in local time, as API.md's first paragraph says: its start
+    in a lower bound (``LowerBound``: ``from``, ``created_from``, ``start_date``) and its end everywhere else
+    (``UpperBound``: ``to``, ``created_to``, ``as_of``, ``due_at``, ``deadline``, ``until``). Schemas use those
+    two kinds, never this base, so every field says which it is.
     """
 
     default_error_messages = {"invalid": "Not a valid ISO 8601 date or date-time.",
                               "range": "Must lie between the years 1900 and 9998."}
     years = range(1900, 9999)  # year 1 or 9999 in local time would overflow when turned into UTC
+    plain_date_means = dt.time.max  # the end of the day
 
     def __init__(self, *, zone: str = "Asia/Shanghai", **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -53,18 +64,35 @@ class LocalDateTime(fields.Field):
         if not isinstance(value, str):
             raise self.make_error("invalid")
         try:
-            if len(value) == 10:
-                moment = dt.datetime.combine(dt.date.fromisoformat(value), dt.time.max, tzinfo=self.zone)
-            else:
-                moment = dt.datetime.fromisoformat(value)
+            moment = self._plain_date(value) or dt.datetime.fromisoformat(value)
         except ValueError as error:
             raise self.make_error("invalid") from error
         if moment.year not in self.years:
             raise self.make_error("range")
         return moment if moment.tzinfo else moment.replace(tzinfo=self.zone)
 
+    def _plain_date(self, value: str) -> dt.datetime | None:
+        """A date alone (``2026-12-01``) as the moment of that local day this kind of bound means."""
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            return None  # a date-time, or nothing valid (which datetime.fromisoformat then says)
+        return dt.datetime.combine(day, self.plain_date_means, tzinfo=self.zone)
+
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
         return None if value is None else value.isoformat()
+
+
+class LowerBound(LocalDateTime):
+    """A date-time where a plain date means the start of that day: ``from=2026-12-01`` includes the 1st."""
+
+    plain_date_means = dt.time.min
+
+
+class UpperBound(LocalDateTime):
+    """A date-time where a plain date means the end of that day: ``to=2026-12-01`` includes the 1st."""
+
+    plain_date_means = dt.time.max
 
 
 def text(max_length: int = 2000, **kwargs: Any) -> fields.String:

@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from domain.case_types import Category, Channel, FollowUpMethod, Satisfaction, Track
-from interface.schemas.base import LocalDateTime, RequestSchema, attachments, one_of, text
+from interface.schemas.base import ReadSchema, RequestSchema, UpperBound, attachments, one_of, text
 from interface.schemas import personal
 
 
@@ -72,7 +72,7 @@ class NoteSchema(RequestSchema):
 
 
 class ExtendSchema(RequestSchema):
-    due_at = LocalDateTime(required=True)
+    due_at = UpperBound(required=True)
     reason = text(2000, required=True)
 
 
@@ -87,9 +87,9 @@ class FollowUpSchema(RequestSchema):
     comment = text(2000)
 
 
-class CaseReadQuerySchema(RequestSchema):
+class CaseReadQuerySchema(ReadSchema):
     version = fields.Integer(validate=validate.Range(min=1))
-    as_of = LocalDateTime()
+    as_of = UpperBound()
 
     @validates_schema
     def one_moment(self, data: dict[str, Any], **_: Any) -> None:

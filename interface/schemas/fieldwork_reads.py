@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from marshmallow import ValidationError, fields, validate, validates_schema
@@ -10,7 +9,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from application.directory import GRID_LEVELS
 from domain.household_types import CareTag, HouseholdKind
 from domain.patrol_types import PatrolKind
-from interface.schemas.base import LocalDateTime, one_of
+from interface.schemas.base import LowerBound, UpperBound, one_of
 from interface.schemas.read_models import PageSchema
 
 MONTH = r"^(19|20)\d\d-(0[1-9]|1[0-2])$"
@@ -21,17 +20,9 @@ def grid() -> fields.String:
                          metadata={"description": "a grid code: its whole subtree"})
 
 
-class StartOfDay(LocalDateTime):
-    """Like ``LocalDateTime``, but a plain date means the *start* of that day: ``from=2026-06-01`` includes it."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dt.datetime:
-        moment = super()._deserialize(value, attr, data, **kwargs)
-        return moment.replace(hour=0, minute=0, second=0, microsecond=0) if len(value) == 10 else moment
-
-
 class PeriodSchema(PageSchema):
-    start = StartOfDay(data_key="from")
-    end = LocalDateTime(data_key="to")
+    start = LowerBound(data_key="from")
+    end = UpperBound(data_key="to")
 
     @validates_schema
     def _a_real_period(self, data: dict[str, Any], **kwargs: Any) -> None:

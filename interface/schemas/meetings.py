@@ -5,7 +5,8 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from domain.meeting import LEVELS
-from interface.schemas.base import LocalDateTime, RequestSchema, one_of, text
+from interface.schemas.base import ReadSchema, RequestSchema, UpperBound, one_of, text
+from interface.schemas.read_models import PageSchema
 
 
 class MeetingCreateSchema(RequestSchema):
@@ -31,17 +32,14 @@ class AssignSchema(RequestSchema):
     lead_department = fields.String(required=True, validate=validate.Length(min=1, max=64))
     co_departments = fields.List(fields.String(validate=validate.Length(min=1, max=64)),
                                  load_default=list, validate=validate.Length(max=20))
-    deadline = LocalDateTime(required=True)
+    deadline = UpperBound(required=True)
     instruction = text(2000)
 
 
-class HandoverListQuerySchema(RequestSchema):
+class HandoverListQuerySchema(ReadSchema):
     format = one_of(("json", "csv", "xlsx", "html"), load_default="json")
-    as_of = LocalDateTime()
+    as_of = UpperBound()
 
 
-class MeetingListQuerySchema(RequestSchema):
+class MeetingListQuerySchema(PageSchema):
     org = fields.String(validate=validate.Length(min=1, max=64))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    min_position = fields.Integer(validate=validate.Range(min=0))

@@ -5,16 +5,14 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from domain.case_types import Category, Channel, Status, Track
-from interface.schemas.base import LocalDateTime, RequestSchema, one_of
+from interface.schemas.base import LowerBound, ReadSchema, UpperBound, one_of
 
 MAX_PER_PAGE = 200
 
 
-class PageSchema(RequestSchema):
+class PageSchema(ReadSchema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_PER_PAGE))
-    min_position = fields.Integer(validate=validate.Range(min=0),
-                                  metadata={"description": "wait until the read model has applied this position"})
 
 
 class CaseListQuerySchema(PageSchema):
@@ -26,8 +24,8 @@ class CaseListQuerySchema(PageSchema):
     department = fields.String(validate=validate.Length(min=1, max=64))
     overdue = fields.Boolean()
     q = fields.String(validate=validate.Length(min=1, max=100))
-    created_from = LocalDateTime()
-    created_to = LocalDateTime()
+    created_from = LowerBound()
+    created_to = UpperBound()
 
 
 class QueueQuerySchema(PageSchema):
@@ -40,5 +38,5 @@ class AuditQuerySchema(PageSchema):
     aggregate_type = fields.String(validate=validate.Length(min=1, max=32))
     aggregate_id = fields.String(validate=validate.Length(min=1, max=36))
     event_type = fields.String(validate=validate.Length(min=1, max=64))
-    start = LocalDateTime(data_key="from")
-    end = LocalDateTime(data_key="to")
+    start = LowerBound(data_key="from")
+    end = UpperBound(data_key="to")

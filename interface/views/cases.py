@@ -11,6 +11,7 @@ from application.ledger import Outcome
 from interface import presenters
 from interface.auth import current_staff
 from interface.context import services
+from interface.read_your_writes import direct_read, wait_for_position
 from interface.requests import expected_version, idempotency_key, json_body, with_body, with_query
 from interface.schemas import cases as schemas
 from interface.schemas import meetings as meeting_schemas
@@ -69,11 +70,13 @@ for _command, (_method, _schema) in COMMANDS.items():
 @with_query(schemas.CaseReadQuerySchema)
 def read(case_id: str, query: dict[str, Any]) -> Response:
     """The case now, or as it was at ``version`` or ``as_of``."""
+    wait_for_position(query.pop("min_position", None))
     outcome = services().ledger.read_case(current_staff(), case_id, **query)
     return _case_response(outcome)
 
 
 @blueprint.get("/<case_id>/history")
+@direct_read
 def history(case_id: str) -> Response:
     """Every event of the case in order, with Chinese labels and the actor of each."""
     ledger = services().ledger

@@ -13,6 +13,7 @@ from domain.household import Household
 from interface import fieldwork_state as present
 from interface.auth import current_staff
 from interface.context import services
+from interface.read_your_writes import direct_read
 from interface.requests import idempotency_key, json_body, with_body
 from interface.schemas import households as schemas
 from interface.views.fieldwork_common import command_options, readable, reveal, state_response
@@ -30,6 +31,7 @@ def register(body: dict[str, Any]) -> Response:
 
 
 @blueprint.get("/<household_id>")
+@direct_read
 def read(household_id: str) -> Response:
     """The household now: members, care tags, liaison, pairing cadre, visits."""
     household = readable(services().ledger.load_household, household_id)
@@ -37,6 +39,7 @@ def read(household_id: str) -> Response:
 
 
 @blueprint.get("/<household_id>/history")
+@direct_read
 def history(household_id: str) -> Response:
     """Every event of the household in order, with Chinese labels and the actor of each."""
     household = readable(services().ledger.load_household, household_id)

@@ -13,6 +13,7 @@ from domain.patrol import Patrol
 from interface import fieldwork_state as present
 from interface.auth import current_staff
 from interface.context import services
+from interface.read_your_writes import direct_read
 from interface.requests import idempotency_key, json_body, with_body
 from interface.schemas import patrols as schemas
 from interface.views.fieldwork_common import command_options, readable, reveal, state_response
@@ -30,6 +31,7 @@ def start(body: dict[str, Any]) -> Response:
 
 
 @blueprint.get("/<patrol_id>")
+@direct_read
 def read(patrol_id: str) -> Response:
     """The patrol now: members, checkpoints, findings."""
     patrol = readable(services().ledger.load_patrol, patrol_id)
@@ -37,6 +39,7 @@ def read(patrol_id: str) -> Response:
 
 
 @blueprint.get("/<patrol_id>/history")
+@direct_read
 def history(patrol_id: str) -> Response:
     """Every event of the patrol in order, with Chinese labels and the actor of each."""
     patrol = readable(services().ledger.load_patrol, patrol_id)

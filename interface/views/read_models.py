@@ -12,7 +12,7 @@ from domain.actor import Role
 from interface import read_presenters as present
 from interface.auth import current_staff, require_role
 from interface.context import services
-from interface.problems import Problem
+from interface.read_your_writes import direct_read, wait_for_position
 from interface.requests import with_query
 from interface.schemas import read_models as schemas
 from projections import audit_log, case_list, work_queues
@@ -49,7 +49,10 @@ def queue(name: str, query: dict[str, Any]) -> Response:
     """A work queue sorted by due time, with overdue computed against now."""
     if name not in work_queues.QUEUES:
         abort(404, f"there is no queue '{name}'; queues: {', '.join(work_queues.QUEUES)}")
-    staff, page = current_staff(), _page(query, WORK_QUEUES)
+    staff = current_staff()
+    if name == "meeting":  # cases awaiting a meeting: read by those who read meetings
+        services().ledger.meeting_policy.check_reads_meetings(staff)
+    page = _page(query, WORK_QUEUES)
     department, scope = query.get("department"), scope_of(staff)
     if staff.role == Role.DEPARTMENT:
         if department not in (None, staff.department):
@@ -81,6 +84,7 @@ def audit(query: dict[str, Any]) -> Response:
 
 
 @blueprint.get("/projections")
+@direct_read
 def projections_status() -> Response:
     """Each projection's position, the store's head and the lag (admins and auditors)."""
     require_role(Role.AUDITOR, Role.ADMIN)
@@ -111,24 +115,6 @@ def _grid_path(code: str | None) -> str | None:
 def _page(query: dict[str, Any], projection: str) -> dict[str, int]:
     wait_for_position(query.get("min_position"), projection)
     return {"page": query["page"], "per_page": query["per_page"]}
-
-
-def wait_for_position(position: int | None, projection: str) -> None:
-    """Read-your-writes: wait for ``min_position``; 503 with Retry-After when the model lags too far."""
-    if position is None:
-        return
-    running = services().projections
-    if running.wait_for(position, [projection], timeout=0):  # the usual case: already applied
-        return
-    head = running.engine.head()
-    if position > head:  # not written yet (or never): answer at once, waiting would only tie up a thread
-        raise _behind(f"no event has position {position} yet (the latest is {head}); retry shortly")
-    if not running.wait_for(position, [projection], timeout=services().min_position_wait):
-        raise _behind(f"the {projection} read model has not yet reached position {position}; retry shortly")
-
-
-def _behind(detail: str) -> Problem:
-    return Problem(503, "Read model behind", detail, kind="read-model-behind", headers={"Retry-After": "1"})
 
 
 def _zone() -> Any:

@@ -12,6 +12,7 @@ from interface.auth import current_staff, require_role
 from interface.context import services
 from interface.fieldwork_presenters import iso
 from interface.labels import GRID, STAFF, labelled
+from interface.read_your_writes import direct_read
 from interface.requests import with_body
 from interface.schemas import reference as schemas
 
@@ -27,6 +28,7 @@ def create_grid(body: dict[str, Any]) -> tuple[Response, int]:
 
 
 @blueprint.get("/grids")
+@direct_read
 def grid_tree() -> Response:
     """The whole grid tree, nested by parent."""
     rows = services().directory.list_grids()
@@ -39,6 +41,7 @@ def grid_tree() -> Response:
 
 
 @blueprint.get("/grids/<code>")
+@direct_read
 def grid(code: str) -> Response:
     """One grid."""
     return jsonify(_grid(services().directory.get_grid(code)))
@@ -53,6 +56,7 @@ def create_department(body: dict[str, Any]) -> tuple[Response, int]:
 
 
 @blueprint.get("/departments")
+@direct_read
 def departments() -> Response:
     """All departments."""
     rows = services().directory.list_departments()
@@ -71,6 +75,7 @@ def create_staff(body: dict[str, Any]) -> tuple[Response, int]:
 
 
 @blueprint.get("/staff/<staff_id>")
+@direct_read
 def staff_record(staff_id: str) -> Response:
     """A staff account with every role and scope it has held (admin, auditor, or oneself)."""
     caller = current_staff()
@@ -82,6 +87,7 @@ def staff_record(staff_id: str) -> Response:
 
 
 @blueprint.get("/me")
+@direct_read
 def me() -> Response:
     """The caller's own staff record, role and role history."""
     staff = current_staff()

@@ -327,7 +327,8 @@ class _Lifecycles:
             cases.append((case, scenario, _Clock(held_on + timedelta(hours=3), rng, self.end), department))
         if month == 0:  # the next meeting: its items wait for it
             return [meeting, *(case for case, _, _, _ in cases)]
-        meeting.hold(actor=secretary, timestamp=held_on, attendees=["吴书记", "王敏", "城管", "住建"],
+        meeting.hold(actor=secretary, timestamp=held_on, local_date=held_on.astimezone(self.zone).date(),
+                     attendees=["吴书记", "王敏", "城管", "住建"],
                      minutes="逐项研究议题，明确牵头部门和办结时限。")
         for n, (case, _, _, department) in enumerate(cases):
             case.assign(meeting, actor=secretary, timestamp=held_on + timedelta(minutes=5 + n),
