@@ -146,6 +146,8 @@ def upgrade_as_serve_does(environment: dict[str, str]) -> None:
     assert "applied revision 0003_worker_heartbeats" in result.output, result.output
     assert "read model case_list changed shape" in result.output, result.output
     assert "rebuilt case_list" in result.output, result.output
+    assert "read model meetings changed shape" in result.output, result.output
+    assert "rebuilt meetings" in result.output, result.output
     again = CliRunner().invoke(main, ["db", "upgrade"], env=environment, catch_exceptions=False)
     assert again.exit_code == 0 and "nothing to do" in again.output, again.output
 
