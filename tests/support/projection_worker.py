@@ -1,6 +1,7 @@
 """Helpers for the projection engine's integration tests.
 
-* ``WorkerProcess``: ``gridledger projections run`` as a real subprocess, to SIGKILL or SIGTERM;
+* ``WorkerProcess``: ``gridledger projections run`` as a real subprocess, to SIGKILL (optionally halted at a
+  chosen point of its work first, see ``worker_halts``) or SIGTERM;
 * ``drive_cases``: many cases taken through varied, realistic lifecycles (a few thousand events);
 * ``read_model_rows`` / ``rebuilt_rows``: every row of the read models, and the same after a rebuild.
 """
@@ -32,6 +33,7 @@ from projections.engine import ProjectionEngine, ProjectionStatus
 from projections.registry import all_projections
 from tests.support.clock import MovableClock
 from tests.support.territory import Territory
+from tests.support.worker_halts import HaltAt, Halted, halting_env, read_halt
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # The read models every scenario must fill; any other registered read model is compared as well.
@@ -52,25 +54,41 @@ class WorkerProcess:
     """``gridledger projections run`` in its own process, with its output kept in a log file."""
 
     def __init__(self, database_url: str, log_dir: Path, *, batch_size: int = 50,
-                 poll_interval: float = 0.05, label: str = "worker") -> None:
+                 poll_interval: float = 0.05, label: str = "worker", halt_at: HaltAt | None = None) -> None:
         self.database_url = database_url
         self.log_path = log_dir / f"{label}-{time.monotonic_ns()}.log"
         self.batch_size = batch_size
         self.poll_interval = poll_interval
+        self.halt_at = halt_at
+        self.halt_pipe: int | None = None  # our end of the pipe the halted worker reports on
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> WorkerProcess:
         env = {**os.environ, "GRIDLEDGER_DATABASE_URL": self.database_url, "PYTHONUNBUFFERED": "1"}
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
-        with open(self.log_path, "wb") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-c", "from interface.cli import main; main()", "projections", "run",
-                 "--batch-size", str(self.batch_size), "--poll-interval", str(self.poll_interval)],
-                env=env, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT,
-                preexec_fn=_die_with_parent)
+        entry, pass_fds = "from interface.cli import main; main()", ()
+        if self.halt_at is not None:
+            self.halt_pipe, write_fd = os.pipe()
+            env.update(halting_env(self.halt_at, write_fd))
+            entry, pass_fds = "from tests.support.worker_halts import main; main()", (write_fd,)
+        try:
+            with open(self.log_path, "wb") as log:
+                self.process = subprocess.Popen(
+                    [sys.executable, "-c", entry, "projections", "run",
+                     "--batch-size", str(self.batch_size), "--poll-interval", str(self.poll_interval)],
+                    env=env, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT, pass_fds=pass_fds,
+                    preexec_fn=_die_with_parent)
+        finally:
+            for fd in pass_fds:  # the worker's copy alone: when it exits, our end reads end-of-file
+                os.close(fd)
         return self
 
-    def wait_until_running(self, timeout: float = 30.0) -> None:
+    def wait_for_halt(self, timeout: float = 120.0) -> Halted:
+        """Until the worker has stopped at its ``halt_at`` point (``timeout``: a hang guard only)."""
+        assert self.halt_pipe is not None, "started without halt_at"
+        return read_halt(self.halt_pipe, timeout=timeout, describe=self.log)
+
+    def wait_until_running(self, timeout: float = 120.0) -> None:
         """Until the worker has started its threads (it says so on stdout)."""
         deadline = time.monotonic() + timeout
         while "projection worker running" not in self.log(tail=None):
@@ -94,9 +112,12 @@ class WorkerProcess:
             assert self.process is not None
             self.process.send_signal(signal.SIGKILL)
         if self.process is not None:
-            self.process.wait(timeout=10)
+            self.process.wait(timeout=60)
+        if self.halt_pipe is not None:
+            os.close(self.halt_pipe)
+            self.halt_pipe = None
 
-    def terminate(self, timeout: float = 15.0) -> int:
+    def terminate(self, timeout: float = 60.0) -> int:
         """SIGTERM, the worker's clean shutdown; returns its exit code (SIGKILL after ``timeout``)."""
         assert self.process is not None
         if self.alive:
