@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import ctypes
+import itertools
 import os
 import random
 import signal
@@ -33,6 +34,7 @@ from projections.engine import ProjectionEngine, ProjectionStatus
 from projections.registry import all_projections
 from tests.support.clock import MovableClock
 from tests.support.territory import Territory
+from tests.support.waiting import HANG_GUARD
 from tests.support.worker_halts import HaltAt, Halted, halting_env, read_halt
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -208,15 +210,17 @@ def first_difference(actual: list[tuple[Any, ...]], expected: list[tuple[Any, ..
 # -- realistic case lifecycles ----------------------------------------------------------------------
 class RetryingCommands:
     """CaseCommands that survive a dropped connection: each call gets its own idempotency key and is
-    retried with it, so a command whose commit reached the server before the drop is not done twice."""
+    retried with it, so a command whose commit reached the server before the drop is not done twice.
+    It retries until the database answers again, however long a busy machine takes (``give_up_after``
+    is a hang guard), not a fixed number of times."""
 
     RETRYABLE = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError,
                  persistence.OperationalError, persistence.InterfaceError, psycopg2.OperationalError,
                  psycopg2.InterfaceError)
 
-    def __init__(self, commands: CaseCommands, *, attempts: int = 30) -> None:
+    def __init__(self, commands: CaseCommands, *, give_up_after: float = HANG_GUARD) -> None:
         self.commands = commands
-        self.attempts = attempts
+        self.give_up_after = give_up_after
         self.retries = 0
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
@@ -224,14 +228,15 @@ class RetryingCommands:
 
         def call(*args: Any, **kwargs: Any) -> Any:
             key = IdempotencyKey(key=f"retry-{uuid.uuid4().hex}", fingerprint=name)
-            for attempt in range(self.attempts):
+            deadline = time.monotonic() + self.give_up_after
+            for attempt in itertools.count():
                 try:
                     return method(*args, idempotency=key, **kwargs)
                 except self.RETRYABLE:
-                    if attempt == self.attempts - 1:
+                    if time.monotonic() > deadline:
                         raise
                     self.retries += 1
-                    time.sleep(min(0.02 * (attempt + 1), 0.3))
+                    time.sleep(min(0.02 * (attempt + 1), 0.3))  # back off, not wait for something
             raise AssertionError("unreachable")
 
         return call

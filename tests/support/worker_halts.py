@@ -22,6 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from projections import tracking  # the engine calls tracking.<function>: wrapping these is enough
+
 POINTS = ("transaction-start", "rows-written", "position-moved")
 HALT_AT_ENV = "GRIDLEDGER_TEST_HALT_AT"  # "<point>:<occurrence>"
 HALT_PIPE_ENV = "GRIDLEDGER_TEST_HALT_PIPE"  # the write end's file descriptor in the worker
@@ -81,8 +83,6 @@ def main() -> None:
 
 
 def install(halt_at: HaltAt, pipe: Any) -> None:
-    from projections import tracking  # the engine calls tracking.<function>, so wrapping these is enough
-
     arrivals = 0
     real_lock_position, real_advance = tracking.lock_position, tracking.advance
 
