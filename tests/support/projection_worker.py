@@ -85,12 +85,12 @@ class WorkerProcess:
                 os.close(fd)
         return self
 
-    def wait_for_halt(self, timeout: float = 120.0) -> Halted:
+    def wait_for_halt(self, timeout: float = HANG_GUARD) -> Halted:
         """Until the worker has stopped at its ``halt_at`` point (``timeout``: a hang guard only)."""
         assert self.halt_pipe is not None, "started without halt_at"
         return read_halt(self.halt_pipe, timeout=timeout, describe=self.log)
 
-    def wait_until_running(self, timeout: float = 120.0) -> None:
+    def wait_until_running(self, timeout: float = HANG_GUARD) -> None:
         """Until the worker has started its threads (it says so on stdout)."""
         deadline = time.monotonic() + timeout
         while "projection worker running" not in self.log(tail=None):
