@@ -17,6 +17,7 @@ from interface.app import create_app
 from tests.support.clock import MovableClock
 from tests.support.postgres import create_database, drop_database, postgres_server_url
 from tests.support.territory import Territory, build_territory
+from tests.support.waiting import READ_MODEL_WAIT
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -57,7 +58,8 @@ def clock() -> MovableClock:
 
 @pytest.fixture
 def ledger(database_url: str, clock: MovableClock) -> Iterator[GridLedger]:
-    ledger = GridLedger(Settings(database_url=database_url), clock=clock)
+    # min_position reads wait for the read model as long as a busy machine needs (the default 3 s would 503)
+    ledger = GridLedger(Settings(database_url=database_url, min_position_wait=READ_MODEL_WAIT), clock=clock)
     yield ledger
     ledger.datastore.engine.dispose()
 

@@ -13,6 +13,7 @@ from domain.personal_data import id_number_check_character
 from projections.registry import all_projections
 from tests.support.api import Api
 from tests.support.clock import MovableClock
+from tests.support.waiting import READ_MODEL_WAIT
 
 HEAD_PHONE, HEAD_ID = "13812345678", "11010519491231002X"
 MEMBER_PHONE = "13987654321"
@@ -165,7 +166,7 @@ def test_no_read_model_holds_a_phone_or_id_number_in_plain_text(api: Api, app, h
                           phone="13700001111")
     last = households.visit(worker, str(home.id), notes=f"户主电话 {HEAD_PHONE[:3]} 已核实")
     running = app.extensions["gridledger"].projections
-    assert running.wait_for(last.position, [p.name for p in all_projections()], timeout=10)
+    assert running.wait_for(last.position, [p.name for p in all_projections()], timeout=READ_MODEL_WAIT)
 
     secrets = (HEAD_PHONE, HEAD_ID, MEMBER_PHONE, MEMBER_ID, "13700001111")
     tables = [name for name in inspect(running.db).get_table_names() if name.startswith("rm_")]

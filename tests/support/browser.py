@@ -41,7 +41,7 @@ def screenshot(chromium: str, html: str, png: Path, *, width: int = 1600, height
         page.write_text(html, encoding="utf-8")
         subprocess.run([chromium, *FLAGS, f"--user-data-dir={scratch}/profile", f"--screenshot={png}",
                         f"--window-size={width},{height}", page.as_uri()],
-                       check=True, capture_output=True, timeout=120)
+                       check=True, capture_output=True, timeout=300)
     return png.read_bytes()
 
 
@@ -51,5 +51,5 @@ def rendered_dom(chromium: str, html: str) -> str:
         page = Path(scratch) / "page.html"
         page.write_text(html, encoding="utf-8")
         result = subprocess.run([chromium, *FLAGS, f"--user-data-dir={scratch}/profile", "--dump-dom",
-                                 page.as_uri()], check=True, capture_output=True, text=True, timeout=120)
+                                 page.as_uri()], check=True, capture_output=True, text=True, timeout=300)
     return result.stdout

@@ -32,12 +32,12 @@ from sqlalchemy.engine import URL, make_url
 URL_ENV = "GRIDLEDGER_TEST_POSTGRES_URL"
 THROWAWAY_ENV = "GRIDLEDGER_TEST_POSTGRES_THROWAWAY"
 LOCAL_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
-STARTUP_TIMEOUT = 60.0
+STARTUP_TIMEOUT = 120.0
 
 _server_url: Optional[str] = None
 
 
-def _connect(url: str | URL, timeout: int = 5) -> "psycopg2.extensions.connection":
+def _connect(url: str | URL, timeout: int = 30) -> "psycopg2.extensions.connection":
     """Open a psycopg2 connection to the database named in ``url``."""
     u = make_url(url) if isinstance(url, str) else url
     params = {
@@ -54,8 +54,8 @@ def _connect(url: str | URL, timeout: int = 5) -> "psycopg2.extensions.connectio
 
 def _can_connect(url: str) -> bool:
     """Return True if ``url`` accepts a connection."""
-    try:
-        _connect(url, timeout=3).close()
+    try:  # a refused connection fails at once; the timeout only bounds a server too busy to answer
+        _connect(url).close()
     except psycopg2.Error:
         return False
     return True

@@ -1,6 +1,7 @@
 """Helpers for the projection engine's integration tests.
 
-* ``WorkerProcess``: ``gridledger projections run`` as a real subprocess, to SIGKILL or SIGTERM;
+* ``WorkerProcess``: ``gridledger projections run`` as a real subprocess, to SIGKILL (optionally halted at a
+  chosen point of its work first, see ``worker_halts``) or SIGTERM;
 * ``drive_cases``: many cases taken through varied, realistic lifecycles (a few thousand events);
 * ``read_model_rows`` / ``rebuilt_rows``: every row of the read models, and the same after a rebuild.
 """
@@ -8,6 +9,7 @@
 from __future__ import annotations
 
 import ctypes
+import itertools
 import os
 import random
 import signal
@@ -32,6 +34,8 @@ from projections.engine import ProjectionEngine, ProjectionStatus
 from projections.registry import all_projections
 from tests.support.clock import MovableClock
 from tests.support.territory import Territory
+from tests.support.waiting import HANG_GUARD
+from tests.support.worker_halts import HaltAt, Halted, halting_env, read_halt
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # The read models every scenario must fill; any other registered read model is compared as well.
@@ -52,25 +56,41 @@ class WorkerProcess:
     """``gridledger projections run`` in its own process, with its output kept in a log file."""
 
     def __init__(self, database_url: str, log_dir: Path, *, batch_size: int = 50,
-                 poll_interval: float = 0.05, label: str = "worker") -> None:
+                 poll_interval: float = 0.05, label: str = "worker", halt_at: HaltAt | None = None) -> None:
         self.database_url = database_url
         self.log_path = log_dir / f"{label}-{time.monotonic_ns()}.log"
         self.batch_size = batch_size
         self.poll_interval = poll_interval
+        self.halt_at = halt_at
+        self.halt_pipe: int | None = None  # our end of the pipe the halted worker reports on
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> WorkerProcess:
         env = {**os.environ, "GRIDLEDGER_DATABASE_URL": self.database_url, "PYTHONUNBUFFERED": "1"}
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
-        with open(self.log_path, "wb") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-c", "from interface.cli import main; main()", "projections", "run",
-                 "--batch-size", str(self.batch_size), "--poll-interval", str(self.poll_interval)],
-                env=env, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT,
-                preexec_fn=_die_with_parent)
+        entry, pass_fds = "from interface.cli import main; main()", ()
+        if self.halt_at is not None:
+            self.halt_pipe, write_fd = os.pipe()
+            env.update(halting_env(self.halt_at, write_fd))
+            entry, pass_fds = "from tests.support.worker_halts import main; main()", (write_fd,)
+        try:
+            with open(self.log_path, "wb") as log:
+                self.process = subprocess.Popen(
+                    [sys.executable, "-c", entry, "projections", "run",
+                     "--batch-size", str(self.batch_size), "--poll-interval", str(self.poll_interval)],
+                    env=env, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT, pass_fds=pass_fds,
+                    preexec_fn=_die_with_parent)
+        finally:
+            for fd in pass_fds:  # the worker's copy alone: when it exits, our end reads end-of-file
+                os.close(fd)
         return self
 
-    def wait_until_running(self, timeout: float = 30.0) -> None:
+    def wait_for_halt(self, timeout: float = HANG_GUARD) -> Halted:
+        """Until the worker has stopped at its ``halt_at`` point (``timeout``: a hang guard only)."""
+        assert self.halt_pipe is not None, "started without halt_at"
+        return read_halt(self.halt_pipe, timeout=timeout, describe=self.log)
+
+    def wait_until_running(self, timeout: float = HANG_GUARD) -> None:
         """Until the worker has started its threads (it says so on stdout)."""
         deadline = time.monotonic() + timeout
         while "projection worker running" not in self.log(tail=None):
@@ -94,9 +114,12 @@ class WorkerProcess:
             assert self.process is not None
             self.process.send_signal(signal.SIGKILL)
         if self.process is not None:
-            self.process.wait(timeout=10)
+            self.process.wait(timeout=60)
+        if self.halt_pipe is not None:
+            os.close(self.halt_pipe)
+            self.halt_pipe = None
 
-    def terminate(self, timeout: float = 15.0) -> int:
+    def terminate(self, timeout: float = 60.0) -> int:
         """SIGTERM, the worker's clean shutdown; returns its exit code (SIGKILL after ``timeout``)."""
         assert self.process is not None
         if self.alive:
@@ -187,15 +210,17 @@ def first_difference(actual: list[tuple[Any, ...]], expected: list[tuple[Any, ..
 # -- realistic case lifecycles ----------------------------------------------------------------------
 class RetryingCommands:
     """CaseCommands that survive a dropped connection: each call gets its own idempotency key and is
-    retried with it, so a command whose commit reached the server before the drop is not done twice."""
+    retried with it, so a command whose commit reached the server before the drop is not done twice.
+    It retries until the database answers again, however long a busy machine takes (``give_up_after``
+    is a hang guard), not a fixed number of times."""
 
     RETRYABLE = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError,
                  persistence.OperationalError, persistence.InterfaceError, psycopg2.OperationalError,
                  psycopg2.InterfaceError)
 
-    def __init__(self, commands: CaseCommands, *, attempts: int = 30) -> None:
+    def __init__(self, commands: CaseCommands, *, give_up_after: float = HANG_GUARD) -> None:
         self.commands = commands
-        self.attempts = attempts
+        self.give_up_after = give_up_after
         self.retries = 0
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
@@ -203,14 +228,15 @@ class RetryingCommands:
 
         def call(*args: Any, **kwargs: Any) -> Any:
             key = IdempotencyKey(key=f"retry-{uuid.uuid4().hex}", fingerprint=name)
-            for attempt in range(self.attempts):
+            deadline = time.monotonic() + self.give_up_after
+            for attempt in itertools.count():
                 try:
                     return method(*args, idempotency=key, **kwargs)
                 except self.RETRYABLE:
-                    if attempt == self.attempts - 1:
+                    if time.monotonic() > deadline:
                         raise
                     self.retries += 1
-                    time.sleep(min(0.02 * (attempt + 1), 0.3))
+                    time.sleep(min(0.02 * (attempt + 1), 0.3))  # back off, not wait for something
             raise AssertionError("unreachable")
 
         return call
