@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from eventsourcing.persistence import Mapper
 from sqlalchemy import MetaData, Table, func, inspect, select, text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 from application.connectivity import connection_problem
 from projections import tracking

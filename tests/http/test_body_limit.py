@@ -9,23 +9,14 @@ from __future__ import annotations
 import http.client
 import io
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 
 from tests.http.test_errors import PROBLEM, _assert_problem
 from tests.support.api import Api
+from tests.support.served import served
 
 LIMIT = 1024 * 1024
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def _report(api: Api, length: int, tail: bytes = b"") -> bytes:
@@ -65,49 +56,6 @@ def test_a_chunked_body_up_to_the_limit_is_read_whole(api: Api) -> None:
 
 
 # -- under gunicorn, as ``gridledger serve`` runs it ------------------------------------------------
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def _served(database_url: str, log_path: Path) -> Iterator[int]:
-    """``gridledger serve`` (one worker, two threads) on a free port; yields the port once it answers."""
-    port = _free_port()
-    env = {**os.environ, "GRIDLEDGER_DATABASE_URL": database_url,
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}
-    with open(log_path, "wb") as log:
-        server = subprocess.Popen([sys.executable, "-c", "from interface.cli import main; main()", "serve",
-                                   "--host", "127.0.0.1", "--port", str(port), "--workers", "1", "--threads", "2"],
-                                  env=env, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        _wait_until_healthy(port, server, log_path)
-        yield port
-    finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-
-def _wait_until_healthy(port: int, server: subprocess.Popen[bytes], log_path: Path, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and server.poll() is None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-        try:
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.1)
-        finally:
-            connection.close()
-    raise AssertionError(f"gridledger serve did not answer:\n{log_path.read_text(errors='replace')}")
-
-
 def _post(port: int, api: Api, raw: bytes, *, chunked: bool) -> tuple[int, str, dict]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     headers = {**api.territory.auth("worker"), "Content-Type": "application/json"}
@@ -125,7 +73,7 @@ def _post(port: int, api: Api, raw: bytes, *, chunked: bool) -> tuple[int, str, 
 
 def test_under_gunicorn_a_chunked_body_over_the_limit_is_a_413(api: Api, database_url: str,
                                                                 tmp_path: Path) -> None:
-    with _served(database_url, tmp_path / "serve.log") as port:
+    with served(database_url, tmp_path / "serve.log", "--workers", "1", "--threads", "2") as port:
         status, _, first = _post(port, api, _report(api, 10_000), chunked=True)
         assert status == 201, first
         for chunked in (True, False):

@@ -5,15 +5,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 import traceback
-import urllib.request
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -28,11 +22,11 @@ from application.settings import Settings
 from projections import tracking
 from projections.registry import all_projections
 from tests.support.postgres import create_database, drop_database, postgres_server_url
+from tests.support.served import BOOT_TIMEOUT, served
 
 BACKENDS = ["sqlite", "postgresql"]
 PROCESSES_AT_ONCE = 8
 ROUNDS = 20
-BOOT_TIMEOUT = 120.0  # a hang guard only: a busy 2-core machine boots gunicorn in seconds
 
 
 @contextmanager
@@ -115,49 +109,17 @@ def test_eight_processes_starting_at_once_on_a_fresh_database_all_boot(backend: 
             ledger.datastore.engine.dispose()
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_for(check: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.2)
-    return False
-
-
-def answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_gridledger_serve_with_four_workers_boots_on_a_fresh_database(backend: str, tmp_path: Path) -> None:
-    console_script = Path(sys.executable).parent / "gridledger"
+    log = tmp_path / "serve.log"
     with fresh_database(backend, tmp_path) as url:
-        port = free_port()
-        server = subprocess.Popen(
-            [str(console_script), "serve", "--port", str(port), "--workers", "4", "--threads", "2"],
-            env={**os.environ, "GRIDLEDGER_DATABASE_URL": url}, cwd=tmp_path,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
-        try:
-            booted = wait_for(lambda: server.poll() is not None or answers(f"http://127.0.0.1:{port}/healthz"),
-                              BOOT_TIMEOUT)
-            assert booted and server.poll() is None, "the server exited or never answered"
-        finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            output, _ = server.communicate(timeout=BOOT_TIMEOUT)
-        # The master upgraded the schema once, before any worker started; no worker failed to boot.
-        assert output.count("applied revision 0001_baseline") == 1 and "Traceback" not in output, output
-        assert output.index("schema now at") < output.index("Booting worker"), output
-        assert "Worker failed to boot" not in output and "Traceback" not in output, output
+        with served(url, log, "--workers", "4", "--threads", "2"):
+            pass
+    output = log.read_text(errors="replace")
+    # The master upgraded the schema once, before any worker started; no worker failed to boot.
+    assert output.count("applied revision 0001_baseline") == 1 and "Traceback" not in output, output
+    assert output.index("schema now at") < output.index("Booting worker"), output
+    assert "Worker failed to boot" not in output, output
 
 
 def test_every_revision_id_fits_alembics_version_column() -> None:
