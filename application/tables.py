@@ -14,8 +14,15 @@ from sqlalchemy import (
     Table,
     Text,
 )
+from sqlalchemy.dialects import postgresql
 
 metadata = MetaData()
+
+# Materialised grid paths ("/county/town/community/") are compared as byte strings: a subtree is the range
+# [path, path with its last "/" raised to "0"), and tree order is path order. On PostgreSQL that needs the "C"
+# collation whatever the database's default (under ICU or glibc locales "/…/Cy/" sorts inside "/…/cy/"'s range).
+# SQLite compares bytes already.
+GridPath = Text().with_variant(postgresql.TEXT(collation="C"), "postgresql")
 
 grids = Table(
     "gridledger_grids",
@@ -25,7 +32,7 @@ grids = Table(
     Column("level", String(32), nullable=False),
     Column("parent", String(64), ForeignKey("gridledger_grids.code"), nullable=True),
     # Materialised path "/county/town/community/" so a subtree is one prefix match.
-    Column("path", Text, nullable=False, unique=True),
+    Column("path", GridPath, nullable=False, unique=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 

@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
+from application.tables import GridPath
 from domain.case_types import FINISHED
 from projections.bulk import insert_rows, utc
 from projections.case_rows import CHUNK, BatchFolds, GridPaths, fold_batch, replace_rows
@@ -49,7 +50,7 @@ cases = Table(
     Column("status", String(16), nullable=False),
     Column("working_status", String(16), nullable=False),
     Column("grid", String(64), nullable=False),
-    Column("grid_path", Text, nullable=False),
+    Column("grid_path", GridPath, nullable=False),
     Column("lead_department", String(64)),
     Column("co_departments", Text, nullable=False),
     Column("reported_by", String(36)),

@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
+from application.tables import GridPath
 from projections.bulk import utc
 from projections.case_rows import CHUNK, GridPaths, rows_where_in
 from projections.events import ProjectedEvent, Reads
@@ -38,7 +39,7 @@ households = Table(
     Column("id", String(36), primary_key=True),
     Column("address", Text, nullable=False),
     Column("grid", String(64), nullable=False),
-    Column("grid_path", Text, nullable=False),
+    Column("grid_path", GridPath, nullable=False),
     Column("kind", String(16), nullable=False),
     Column("head_name", Text, nullable=False),
     Column("head_phone", String(32)),  # masked: 138****5678
@@ -84,7 +85,7 @@ visits = Table(
     Column("visit_id", String(36), primary_key=True),
     Column("household_id", String(36), nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
-    Column("grid_path", Text, nullable=False),
+    Column("grid_path", GridPath, nullable=False),
     Column("visitor_id", String(36)),
     Column("visitor_name", Text),
     Column("cases_raised", Integer, nullable=False),

@@ -30,6 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
+from application.tables import GridPath
 from projections.bulk import utc
 from projections.case_rows import GridPaths, replace_rows, rows_where_in
 from projections.events import ProjectedEvent, Reads
@@ -45,7 +46,7 @@ patrols = Table(
     "rm_patrols", metadata,
     Column("id", String(36), primary_key=True),
     Column("grid", String(64), nullable=False),
-    Column("grid_path", Text, nullable=False),
+    Column("grid_path", GridPath, nullable=False),
     Column("kind", String(16), nullable=False),
     Column("status", String(16), nullable=False),
     Column("members", Text, nullable=False),  # JSON [{"id", "name", "role"}]: staff, not residents

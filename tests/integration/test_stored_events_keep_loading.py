@@ -144,6 +144,7 @@ def upgrade_as_serve_does(environment: dict[str, str]) -> None:
     assert "applied revision 0001_baseline" in result.output, result.output
     assert "applied revision 0002_case_list_co_departments" in result.output, result.output
     assert "applied revision 0003_worker_heartbeats" in result.output, result.output
+    assert "applied revision 0005_grid_paths_collate_c" in result.output, result.output
     assert "read model case_list changed shape" in result.output, result.output
     assert "rebuilt case_list" in result.output, result.output
     assert "read model meetings changed shape" in result.output, result.output
