@@ -8,12 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from psycopg2 import sql
 
 from application.ledger import GridLedger
 from domain.actor import Role
 from tests.support.api import Api
-from tests.support.postgres import _admin, drop_database, postgres_server_url
+from tests.support.postgres import create_database, drop_database, postgres_server_url
 from tests.support.territory import Territory
 
 
@@ -25,11 +24,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield f"sqlite:///{tmp_path}/gridledger.db"
         return
     server, name = postgres_server_url(), f"gridledger_icu_{uuid.uuid4().hex[:10]}"
-    _admin(server, sql.SQL("CREATE DATABASE {} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' "
-                           "LOCALE 'C.UTF-8'").format(sql.Identifier(name)))
-    from sqlalchemy.engine import make_url
-
-    yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    yield create_database(server, name, icu_locale="en-US")
     drop_database(server, name)
 
 

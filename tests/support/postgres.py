@@ -186,9 +186,14 @@ def _admin(server_url: str, statement: sql.Composable, *args: object) -> None:
         conn.close()
 
 
-def create_database(server_url: str, name: str) -> str:
-    """Create a fresh database ``name`` and return its SQLAlchemy URL."""
-    _admin(server_url, sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+def create_database(server_url: str, name: str, *, icu_locale: str | None = None) -> str:
+    """Create a fresh database ``name`` and return its SQLAlchemy URL; with ``icu_locale`` (e.g. "en-US") its
+    default collation is that ICU locale's instead of the server's."""
+    statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+    if icu_locale:
+        statement = sql.SQL("{} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE {} LOCALE 'C.UTF-8'").format(
+            statement, sql.Literal(icu_locale))
+    _admin(server_url, statement)
     return make_url(server_url).set(database=name).render_as_string(hide_password=False)
 
 
