@@ -21,9 +21,9 @@ from domain.case_types import EVENT_LABELS as CASE_LABELS
 from domain.household_types import EVENT_LABELS as HOUSEHOLD_LABELS
 from domain.meeting import EVENT_LABELS as MEETING_LABELS
 from domain.patrol_types import EVENT_LABELS as PATROL_LABELS
+from domain.personal_data import masked
 from projections.bulk import insert_values, utc
 from projections.events import ProjectedEvent, Reads, read_positions
-from projections.masking import masked
 
 metadata = MetaData()
 audit = Table(
