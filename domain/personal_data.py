@@ -1,9 +1,10 @@
-"""Personal information (PIPL): what a valid ID number and phone number look like.
+"""Personal information (PIPL): what a valid ID number and phone number look like, and how each is masked.
 
 Resident ID numbers follow GB 11643-1999: 17 digits and a check character computed with ISO 7064 MOD 11-2.
 Phones are mainland numbers a resident can be called back on: a mobile (11 digits, 13x-19x) or a landline
 (area code and local number, perhaps an extension); hotlines and service numbers (12345, 110, 95588,
-400/800 numbers) are nobody's phone.
+400/800 numbers) are nobody's phone. Personal data never lands unmasked in a read model: what is shown keeps the
+first three and last four characters of a phone or ID number.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 # ASCII digits only, and fullmatch: "\d" would take full-width digits and "$" a trailing newline.
 ID_NUMBER = re.compile(r"[0-9]{17}[0-9X]")
@@ -69,3 +71,41 @@ def parse_phone(phone: str) -> PhoneNumber | None:
 def phone_problem(phone: str) -> str | None:
     """Why ``phone`` is not a phone number, or None when it is."""
     return None if parse_phone(phone) else PHONE_PROBLEM
+
+
+def mask_phone(phone: str) -> str:
+    """The first three and last four digits of the number: 138****5678, 079****1234, +86 138****5678;
+    an extension is hidden (079****1234-***). A phone stored before phones were checked is masked all the same."""
+    parsed = parse_phone(phone)
+    if parsed is None:
+        return _mask_middle(phone.replace(" ", "").replace("-", ""))
+    masked_phone = ("+86 " if parsed.international else "") + _mask_middle(parsed.digits)
+    return masked_phone + ("-" + "*" * len(parsed.extension) if parsed.extension else "")
+
+
+def mask_id_number(number: str) -> str:
+    """The first three and last four characters of the number (360***********1234)."""
+    return _mask_middle(number)
+
+
+def _mask_middle(text: str) -> str:
+    # Seven characters or fewer would show too much of themselves: hide them all.
+    return text[:3] + "*" * (len(text) - 7) + text[-4:] if len(text) > 7 else "*" * len(text)
+
+
+def masked(value: Any) -> Any:
+    """A copy of ``value`` with every phone and ID number masked, however deeply nested."""
+    if isinstance(value, dict):
+        return {key: _mask_field(key, item) if isinstance(item, str) else masked(item)
+                for key, item in value.items()}
+    if isinstance(value, list):
+        return [masked(item) for item in value]
+    return value
+
+
+def _mask_field(key: str, value: str) -> str:
+    if key == "phone":
+        return mask_phone(value)
+    if key == "id_number":
+        return mask_id_number(value)
+    return value

@@ -16,9 +16,9 @@ from domain.household_types import EVENT_LABELS as HOUSEHOLD_EVENT_LABELS
 from domain.household_types import TAG_LABELS, CareTag
 from domain.patrol import Patrol
 from domain.patrol_types import EVENT_LABELS as PATROL_EVENT_LABELS
+from domain.personal_data import mask_id_number, mask_phone, masked
 from interface.labels import HOUSEHOLD, PATROL, labelled
 from interface.presenters import jsonable, local_time
-from projections.masking import mask_id_number, mask_phone, masked
 
 
 def household_state(household: Household, *, position: int, zone: tzinfo, reveal: bool) -> dict[str, Any]:

@@ -9,8 +9,8 @@ from application.case_history import HistoryEntry
 from domain.actor import Role
 from domain.case import Case
 from domain.case_types import EVENT_LABELS
+from domain.personal_data import mask_phone, masked
 from interface.labels import CASE, DepartmentNames, labelled
-from projections.masking import mask_phone, masked
 
 
 def case_state(case: Case, *, position: int, now: datetime, zone: tzinfo, viewer_role: Role,

@@ -4,7 +4,7 @@ The read model is an index over the event store, not a copy of it: one narrow ro
 the filters need (time, aggregate, type, actor). A page reads its events from the store itself and
 decodes them then -- so an auditor sees exactly what was recorded, personal data is masked on the way
 out, and with a cipher key the read-model tables hold nothing an event's encryption protects (no names,
-addresses or descriptions). A rebuild writes a fifth of the bytes it would for full copies.
+addresses or descriptions). A rebuild writes far fewer bytes than it would for full copies.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from domain.case_types import EVENT_LABELS as CASE_LABELS
 from domain.household_types import EVENT_LABELS as HOUSEHOLD_LABELS
 from domain.meeting import EVENT_LABELS as MEETING_LABELS
 from domain.patrol_types import EVENT_LABELS as PATROL_LABELS
+from domain.personal_data import masked
 from projections.bulk import insert_values, utc
 from projections.events import ProjectedEvent, Reads, read_positions
-from projections.masking import masked
 
 metadata = MetaData()
 audit = Table(

@@ -1,8 +1,8 @@
 """Writing many read-model rows at once: COPY in PostgreSQL's binary format, a bulk INSERT elsewhere.
 
 Binary rather than CSV: nothing is quoted or escaped (a text is its length and its UTF-8), NULL is a length
-of -1, and a timestamp is eight bytes of microseconds. Formatting datetimes as text cost more than the rest
-of a row put together, and the server then parsed them back.
+of -1, and a timestamp is eight bytes of microseconds. Formatting datetimes as text was the dearest part
+of a row, and the server then parsed them back.
 """
 
 from __future__ import annotations

@@ -20,8 +20,9 @@ ENVELOPE = ("originator_id", "originator_version", "originator_topic", "timestam
 class ProjectedEvent(NamedTuple):
     """One event as projections see it: where it sits in the global order, what and who.
 
-    Immutable, and a tuple because a rebuild builds hundreds of thousands of them (a frozen dataclass
-    cost a fifth of the decoding). An event decoded to its envelope only (see ``Reads``) has empty ``data``.
+    Immutable, and a tuple because a rebuild builds hundreds of thousands of them (a frozen dataclass is
+    slower to build, and it showed in the decoding). An event decoded to its envelope only (see ``Reads``)
+    has empty ``data``.
     """
 
     position: int
@@ -70,7 +71,7 @@ def read_batch(connection: Connection, events_table: Table, mapper: Mapper, *, a
     ``data_of`` (None: all) with their data, the others as envelopes (empty data)."""
     if connection.dialect.name == "postgresql":
         # The driver's own cursor (in the connection's transaction): a batch is thousands of rows, and
-        # SQLAlchemy's per-row result processing cost as much as decoding them.
+        # SQLAlchemy's per-row result processing would weigh as much as decoding them.
         rows = _fetch_after(connection, events_table, after, limit, as_text=_plain_json(mapper))
     else:
         rows = connection.execute(_columns(connection, events_table).where(events_table.c.id > after)
@@ -151,7 +152,7 @@ def decode(mapper: Mapper, row: Any) -> ProjectedEvent:
     """The event's attributes straight from its stored state (decrypted, decompressed, transcoded).
 
     Projections need the data, not the domain event object, so the class is never resolved or built;
-    that halves the cost of a rebuild's decoding.
+    building it would be much of a rebuild's decoding.
     """
     position, originator_id, version, topic, state = row
     attributes = decode_attributes(mapper.transcoder, _plain(mapper, state))
@@ -210,7 +211,7 @@ def _names(topic: str) -> tuple[str, str]:
 
 
 def decode_attributes(transcoder: Any, state: bytes | str) -> dict[str, Any]:
-    """Exactly what ``transcoder.decode(state)`` returns, several times faster for the usual event.
+    """Exactly what ``transcoder.decode(state)`` returns, by a cheaper path for the usual event.
 
     ``state`` is the stored JSON as bytes, or as text when the database already decoded its UTF-8.
     The library's JSON transcoder calls a Python object hook on every JSON object to turn

@@ -26,10 +26,10 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 
 from application.tables import GridPath
+from domain.personal_data import mask_phone
 from projections.bulk import utc
 from projections.case_rows import CHUNK, GridPaths, rows_where_in
 from projections.events import ProjectedEvent, Reads
-from projections.masking import mask_phone
 
 Row = dict[str, Any]
 

@@ -26,8 +26,9 @@ from application.settings import Settings
 from projections.engine import ProjectionEngine
 from projections.registry import Projections, all_projections, read_model_engine
 
-# Relative cost per event of replaying and indexing (measured per 200k events: audit log ~2.2 s + 0.8 s of
-# indexes, case list ~2.5 s + 0.3 s, work queues ~1.0 s; the others touch few events). Balances the groups.
+# Relative cost per event of replaying and indexing, as the projection benchmark finds it: the audit log and
+# the case list write a row for nearly every event and carry the most indexes, the work queues fewer; the others
+# touch few events. Balances the groups.
 WEIGHTS = {"audit_log": 3.0, "case_list": 2.8, "work_queues": 1.1}
 DEFAULT_WEIGHT = 0.3
 POLL_SECONDS = 0.2
@@ -113,7 +114,7 @@ def _in_processes(settings: Settings, groups: list[list[str]], batch_size: int, 
     """One child per group. Forked when this process runs no other thread (the command line): a child then
     starts at once with the modules, the mapper and the table definitions already here — the connection
     pools are emptied first, so no connection is ever shared. Otherwise (a server, a test run) a fresh
-    interpreter is spawned, which costs about a second of imports and set-up per child."""
+    interpreter is spawned, which repeats the imports and set-up in every child."""
     if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
         engine.engine.dispose()
         ledger.datastore.engine.dispose()
@@ -174,8 +175,8 @@ def fewer_collections() -> Iterator[None]:
     """Run a replay with the cyclic garbage collector mostly out of the way.
 
     A replay allocates millions of short-lived dicts and tuples (decoded events, rows) and makes no cycles
-    worth finding; with the default threshold the collector ran every 700 allocations and cost about 5%
-    of a rebuild. The objects that exist when it starts (modules, tables) are frozen out of its scans.
+    worth finding; with the default threshold the collector ran every 700 allocations, a share of a rebuild
+    spent finding nothing. The objects that exist when it starts (modules, tables) are frozen out of its scans.
     """
     threshold = gc.get_threshold()
     gc.freeze()

@@ -56,6 +56,7 @@ from interface.server import default_concurrency
 from domain.actor import Actor
 from domain.case import Case
 from tests.support.postgres import create_database, drop_database, postgres_server_url
+from tests.support.percentiles import percentile
 from tests.support.territory import Territory, build_territory
 
 REPO = Path(__file__).resolve().parents[2]
@@ -86,8 +87,7 @@ class Measurement:
         return self.ops / self.seconds
 
     def percentile(self, q: float) -> float:
-        ordered = sorted(self.latencies_ms)
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+        return percentile(self.latencies_ms, q)
 
     def summary(self) -> dict[str, Any]:
         return {"ops": self.ops, "seconds": round(self.seconds, 3),

@@ -92,6 +92,7 @@ from tests.benchmarks.command_throughput import (
     server_settings,
 )
 from tests.benchmarks.synthetic import SyntheticStats, SyntheticTerritory, build_synthetic_territory, generate
+from tests.support.percentiles import percentile
 
 REPO = Path(__file__).resolve().parents[2]
 RESULTS_FILE = Path(__file__).resolve().parent / "results" / "projection_throughput.json"
@@ -479,8 +480,7 @@ class Lag:
         return self.commands / self.seconds
 
     def percentile(self, q: float) -> float:
-        ordered = sorted(self.lags_ms)
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+        return percentile(self.lags_ms, q)
 
     def summary(self) -> dict[str, Any]:
         return {"threads": self.threads, "target_rate": self.target_rate,

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from application import tables
 from application.ledger import GridLedger
-from tests.http.test_errors import PROBLEM, _assert_problem, _version
 from tests.support.api import Api
+from tests.support.responses import PROBLEM, assert_problem
 from tests.support.waiting import READ_MODEL_WAIT
 
 
@@ -30,9 +30,9 @@ def _next_case_no(api: Api) -> int:
                          ids=["array", "object"])
 def test_json_nested_too_deeply_is_a_400_not_a_500(api: Api, raw: str) -> None:
     case = api.report("worker")
-    problem = _assert_problem(_post_raw(api, "dispatcher", f"/cases/{case['id']}/accept", raw), 400)
+    problem = assert_problem(_post_raw(api, "dispatcher", f"/cases/{case['id']}/accept", raw), 400)
     assert "nested too deeply" in problem["detail"]
-    assert _version(api, case["id"]) == 1
+    assert api.version(f"/cases/{case['id']}") == 1
 
 
 @pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
@@ -41,7 +41,7 @@ def test_nan_and_infinity_are_not_json(api: Api, constant: str) -> None:
     body = ('{"title": "路灯不亮", "description": "不亮", "category": "municipal", "channel": "grid_app",'
             f' "track": "general", "grid": "{api.territory.grid("chayuan-01")}",'
             f' "location": {{"address": "文公北路12号", "lat": {constant}, "lon": 117.8}}}}')
-    _assert_problem(_post_raw(api, "worker", "/cases", body), 400)
+    assert_problem(_post_raw(api, "worker", "/cases", body), 400)
     assert _next_case_no(api) == before + 1  # no case number was spent
 
 
@@ -60,7 +60,7 @@ def test_nan_and_infinity_are_not_json(api: Api, constant: str) -> None:
 def test_unsafe_text_in_a_report_is_a_422_and_spends_no_case_number(api: Api, override: dict, field: str) -> None:
     before = _next_case_no(api)
     # json.dumps escapes the surrogate as \ud800, as a client would send it
-    problem = _assert_problem(_post_raw(api, "worker", "/cases", json.dumps(api.case_body(**override))), 422)
+    problem = assert_problem(_post_raw(api, "worker", "/cases", json.dumps(api.case_body(**override))), 422)
     assert field in problem["errors"]
     after = api.report("worker")
     assert int(after["case_no"][-5:]) == before + 1
@@ -76,36 +76,36 @@ def test_unsafe_text_in_a_report_is_a_422_and_spends_no_case_number(api: Api, ov
 ])
 def test_unsafe_text_in_a_command_changes_nothing(api: Api, command: str, body: dict, field: str) -> None:
     case = api.report("worker")
-    problem = _assert_problem(api.post("dispatcher", f"/cases/{case['id']}/{command}", body), 422)
+    problem = assert_problem(api.post("dispatcher", f"/cases/{case['id']}/{command}", body), 422)
     assert field in problem["errors"]
-    assert _version(api, case["id"]) == 1
+    assert api.version(f"/cases/{case['id']}") == 1
 
 
 def test_unsafe_text_in_lists_and_other_aggregates(api: Api) -> None:
     t = api.territory
     case = api.report("worker")
     api.command("dispatcher", case["id"], "accept")
-    problem = _assert_problem(api.post("dispatcher", f"/cases/{case['id']}/dispatch", {
+    problem = assert_problem(api.post("dispatcher", f"/cases/{case['id']}/dispatch", {
         "lead_department": t.department("chengguan"), "co_departments": ["zhujian\x00"]}), 422)
     assert "co_departments" in problem["errors"]
-    assert _version(api, case["id"]) == 2
+    assert api.version(f"/cases/{case['id']}") == 2
     meeting = api.post("secretary", "/meetings", {"title": "交办会", "level": "town", "org": t.grid("ziyang"),
                                                   "scheduled_for": "2026-12-01", "chair": "吴\x00书记"})
-    assert "chair" in _assert_problem(meeting, 422)["errors"]
+    assert "chair" in assert_problem(meeting, 422)["errors"]
     patrol = api.post("worker", "/patrols", {"grid": t.grid("chayuan-01"), "kind": "night",
                                              "members": [t.staff["worker"].id + "\x00"]})
-    assert "members" in _assert_problem(patrol, 422)["errors"]
+    assert "members" in assert_problem(patrol, 422)["errors"]
     household = api.post("worker", "/households", {"address": "文公北路1号", "grid": t.grid("chayuan-01"),
                                                    "kind": "rental", "head": {"name": "李\x00四"}})
-    assert _assert_problem(household, 422)["errors"] == {
+    assert assert_problem(household, 422)["errors"] == {
         "head": {"name": ["Must not contain NUL, control characters, lone surrogates or noncharacters."]}}
 
 
 def test_a_lone_surrogate_in_a_field_name_still_gets_a_readable_problem(api: Api) -> None:
     case = api.report("worker")
     response = _post_raw(api, "dispatcher", f"/cases/{case['id']}/accept", '{"\\ud800": 1}')
-    _assert_problem(response, 422)
-    assert _version(api, case["id"]) == 1
+    assert_problem(response, 422)
+    assert api.version(f"/cases/{case['id']}") == 1
 
 
 @pytest.mark.parametrize("path, param", [
@@ -114,27 +114,27 @@ def test_a_lone_surrogate_in_a_field_name_still_gets_a_readable_problem(api: Api
     ("/households", "grid"), ("/households/visits-due", "grid"), ("/patrols", "grid"), ("/patrols/coverage", "grid"),
 ])
 def test_nul_in_a_query_parameter_is_a_422(api: Api, path: str, param: str) -> None:
-    assert param in _assert_problem(api.get("admin", path, **{param: "a\x00b"}), 422)["errors"]
+    assert param in assert_problem(api.get("admin", path, **{param: "a\x00b"}), 422)["errors"]
 
 
 @pytest.mark.parametrize("path", ["/grids/a%00b", "/staff/%00", "/cases/%00", "/cases/%00/history",
                                   "/households/%00", "/patrols/%00", "/meetings/%00", "/queues/tri%00age"])
 def test_nul_in_a_path_is_a_404(api: Api, path: str) -> None:
-    _assert_problem(api.client.get(f"/api/v1{path}", headers=api.territory.auth("admin")), 404)
+    assert_problem(api.client.get(f"/api/v1{path}", headers=api.territory.auth("admin")), 404)
 
 
 def test_nul_in_a_command_path_is_a_404_and_writes_nothing(api: Api) -> None:
     case = api.report("worker")
-    _assert_problem(api.post("dispatcher", f"/cases/{case['id']}%00/accept"), 404)
-    assert _version(api, case["id"]) == 1
+    assert_problem(api.post("dispatcher", f"/cases/{case['id']}%00/accept"), 404)
+    assert api.version(f"/cases/{case['id']}") == 1
 
 
 def test_an_if_match_of_thousands_of_digits_is_a_400(api: Api) -> None:
     case = api.report("worker")
-    _assert_problem(api.post("dispatcher", f"/cases/{case['id']}/accept", if_match='"' + "9" * 5000 + '"'), 400)
+    assert_problem(api.post("dispatcher", f"/cases/{case['id']}/accept", if_match='"' + "9" * 5000 + '"'), 400)
     # A long but plausible version is merely stale.
-    _assert_problem(api.post("dispatcher", f"/cases/{case['id']}/accept", if_match='"' + "9" * 18 + '"'), 412)
-    assert _version(api, case["id"]) == 1
+    assert_problem(api.post("dispatcher", f"/cases/{case['id']}/accept", if_match='"' + "9" * 18 + '"'), 412)
+    assert api.version(f"/cases/{case['id']}") == 1
 
 
 @pytest.mark.parametrize("path", ["/cases", "/queues/triage", "/audit", "/meetings", "/households",
@@ -143,7 +143,7 @@ def test_a_position_beyond_the_newest_event_is_a_503_at_once(api: Api, path: str
     for position in (10**20, 10**30, 2**63):
         started = time.monotonic()
         response = api.get("admin", path, min_position=position)
-        assert _assert_problem(response, 503) and response.headers["Retry-After"] == "1"
+        assert assert_problem(response, 503) and response.headers["Retry-After"] == "1"
         # It does not wait for a position that is not there: a read that did would take the whole wait
         # (a minute in the tests), so this tells the two apart however busy the machine is.
         assert time.monotonic() - started < READ_MODEL_WAIT
@@ -153,7 +153,7 @@ def test_a_position_beyond_the_newest_event_is_a_503_at_once(api: Api, path: str
 
 def test_staff_with_an_unknown_department_is_refused_for_every_role(api: Api, ledger: GridLedger) -> None:
     name = f"接线员-{uuid.uuid4().hex[:6]}"
-    problem = _assert_problem(api.post("admin", "/staff", {"name": name, "role": "intake", "org": "no-such-dept"}), 422)
+    problem = assert_problem(api.post("admin", "/staff", {"name": name, "role": "intake", "org": "no-such-dept"}), 422)
     assert "org" in problem["errors"]
     with ledger.datastore.transaction(commit=False) as session:
         stored = session.execute(select(func.count()).select_from(tables.staff)

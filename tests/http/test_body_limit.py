@@ -12,8 +12,8 @@ import json
 from pathlib import Path
 
 
-from tests.http.test_errors import PROBLEM, _assert_problem
 from tests.support.api import Api
+from tests.support.responses import PROBLEM, assert_problem
 from tests.support.served import served
 
 LIMIT = 1024 * 1024
@@ -40,11 +40,11 @@ def _case_no(api: Api) -> int:
 def test_a_chunked_body_over_the_limit_is_a_413_and_writes_nothing(api: Api) -> None:
     before = _case_no(api)
     for raw in (_report(api, 1_100_000, b"GARBAGE"), _report(api, LIMIT + 1)):
-        _assert_problem(_post_chunked(api, raw), 413)
+        assert_problem(_post_chunked(api, raw), 413)
     # The same bytes with a Content-Length were refused already.
     response = api.client.post("/api/v1/cases", data=_report(api, 1_100_000, b"GARBAGE"),
                                headers={**api.territory.auth("worker"), "Content-Type": "application/json"})
-    _assert_problem(response, 413)
+    assert_problem(response, 413)
     assert _case_no(api) == before + 1  # no case number was spent
 
 
@@ -52,7 +52,7 @@ def test_a_chunked_body_up_to_the_limit_is_read_whole(api: Api) -> None:
     assert _post_chunked(api, _report(api, LIMIT)).status_code == 201
     assert _post_chunked(api, json.dumps(api.case_body()).encode()).status_code == 201
     # Read whole: what follows the valid report at the end of the limit is not cut off.
-    _assert_problem(_post_chunked(api, _report(api, LIMIT - len(b"GARBAGE"), b"GARBAGE")), 400)
+    assert_problem(_post_chunked(api, _report(api, LIMIT - len(b"GARBAGE"), b"GARBAGE")), 400)
 
 
 # -- under gunicorn, as ``gridledger serve`` runs it ------------------------------------------------

@@ -8,12 +8,6 @@ from tests.support.api import Api
 from tests.support.clock import MovableClock
 
 
-def _read(api: Api, who: str, position: int, **params) -> dict:
-    response = api.get(who, "/cases", min_position=position, **params)
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()
-
-
 def _titles(page: dict) -> set[str]:
     return {item["title"] for item in page["items"]}
 
@@ -42,23 +36,23 @@ def test_a_department_sees_only_cases_it_leads_or_co_handles_by_its_exact_code(a
     last = api.command("dispatcher", led["id"], "dispatch", {"lead_department": other})
 
     # city_mgmt's clerk sees neither, not even by title; cityXmgmt's sees both.
-    assert _read(api, "city_mgmt", last["position"])["items"] == []
+    assert api.read("city_mgmt", "/cases", last["position"])["items"] == []
     assert api.get("city_mgmt", f"/cases/{co_handled['id']}").status_code == 403
-    assert _titles(_read(api, "cityXmgmt", last["position"])) == {co_handled["title"], led["title"]}
+    assert _titles(api.read("cityXmgmt", "/cases", last["position"])) == {co_handled["title"], led["title"]}
     # The department filter is the same exact match.
-    assert _read(api, "dispatcher", last["position"], department=city_mgmt)["items"] == []
-    assert _titles(_read(api, "dispatcher", last["position"], department=other)) == {co_handled["title"],
+    assert api.read("dispatcher", "/cases", last["position"], department=city_mgmt)["items"] == []
+    assert _titles(api.read("dispatcher", "/cases", last["position"], department=other)) == {co_handled["title"],
                                                                                       led["title"]}
-    assert _titles(_read(api, "admin", last["position"], department=t.department("chengguan"))) == {
+    assert _titles(api.read("admin", "/cases", last["position"], department=t.department("chengguan"))) == {
         co_handled["title"]}
 
     # Sent back and dispatched again without it: the co-department no longer sees the case.
     api.command("chengguan", co_handled["id"], "return", {"reason": "不属于本单位职责"})
     again = api.command("dispatcher", co_handled["id"], "dispatch",
                         {"lead_department": t.department("zhujian"), "co_departments": [city_mgmt]})
-    assert _titles(_read(api, "cityXmgmt", again["position"])) == {led["title"]}
-    assert _titles(_read(api, "city_mgmt", again["position"])) == {co_handled["title"]}
-    assert _read(api, "dispatcher", again["position"], department=other)["total"] == 1
+    assert _titles(api.read("cityXmgmt", "/cases", again["position"])) == {led["title"]}
+    assert _titles(api.read("city_mgmt", "/cases", again["position"])) == {co_handled["title"]}
+    assert api.read("dispatcher", "/cases", again["position"], department=other)["total"] == 1
 
 
 def test_the_department_filter_takes_no_wildcards(api: Api) -> None:
@@ -69,9 +63,10 @@ def test_the_department_filter_takes_no_wildcards(api: Api) -> None:
                                                               "co_departments": [t.department("zhujian")]})
     ours = t.grid("ziyang")
     for pattern in ("zhu%", "%", "_", t.department("zhujian")[:-1] + "_", t.department("chengguan")[:-1] + "_"):
-        assert _read(api, "dispatcher", last["position"], department=pattern, grid=ours)["items"] == [], pattern
+        assert api.read("dispatcher", "/cases", last["position"], department=pattern, grid=ours)["items"] == [], pattern
     for code in (t.department("zhujian"), t.department("chengguan")):
-        assert _titles(_read(api, "dispatcher", last["position"], department=code, grid=ours)) == {case["title"]}
+        page = api.read("dispatcher", "/cases", last["position"], department=code, grid=ours)
+        assert _titles(page) == {case["title"]}
 
 
 def test_q_is_a_literal_substring_of_the_title_or_description(api: Api) -> None:
@@ -83,7 +78,7 @@ def test_q_is_a_literal_substring_of_the_title_or_description(api: Api) -> None:
     ours = {"grid": t.grid("ziyang")}  # only this test's cases (the database is shared)
 
     def found(q: str) -> set[str]:
-        return _titles(_read(api, "dispatcher", last["position"], q=q, **ours))
+        return _titles(api.read("dispatcher", "/cases", last["position"], q=q, **ours))
 
     assert found("%") == {"满50%减免"}
     assert found("_") == {"路灯_编号12"}
@@ -112,12 +107,12 @@ def test_a_meeting_assignment_replaces_the_co_departments_a_department_is_matche
     api.command("chengguan", case["id"], "claim")
     escalated = api.command("chengguan", case["id"], "escalate", {"meeting_id": meeting["id"],
                                                                  "reason": "污水管网改造资金大，社区无力解决"})
-    assert _titles(_read(api, "city_mgmt", escalated["position"])) == {case["title"]}
+    assert _titles(api.read("city_mgmt", "/cases", escalated["position"])) == {case["title"]}
     # At the meeting the item goes to 住建 with cityXmgmt co-handling: city_mgmt is no longer on it.
     clock.advance(days=9)
     api.post("secretary", f"/meetings/{meeting['id']}/hold", {"attendees": ["住建局"], "minutes": "逐项交办"})
     assigned = api.command("secretary", case["id"], "assign", {
         "lead_department": t.department("zhujian"), "co_departments": [other], "deadline": "2026-06-30"})
-    assert _read(api, "city_mgmt", assigned["position"])["items"] == []
-    assert _titles(_read(api, "cityXmgmt", assigned["position"])) == {case["title"]}
-    assert _read(api, "dispatcher", assigned["position"], department=city_mgmt)["items"] == []
+    assert api.read("city_mgmt", "/cases", assigned["position"])["items"] == []
+    assert _titles(api.read("cityXmgmt", "/cases", assigned["position"])) == {case["title"]}
+    assert api.read("dispatcher", "/cases", assigned["position"], department=city_mgmt)["items"] == []

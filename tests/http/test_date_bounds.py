@@ -37,17 +37,11 @@ def three_days_work(api: Api, ledger, clock: MovableClock) -> dict:
     return made
 
 
-def _get(api: Api, who: str, path: str, position: int, **params) -> dict:
-    response = api.get(who, path, min_position=position, per_page=200, **params)
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()
-
-
 def test_case_list_counts_a_plain_created_from_as_the_start_of_the_day(api: Api, three_days_work: dict) -> None:
     made, grid = three_days_work, api.territory.grid("chayuan-01")
 
     def titles(**bounds: str) -> set[str]:
-        page = _get(api, "dispatcher", "/cases", made["position"], grid=grid, **bounds)
+        page = api.read("dispatcher", "/cases", made["position"], per_page=200, grid=grid, **bounds)
         return {item["title"] for item in page["items"]}
 
     first, second = {"路灯不亮（morning）", "路灯不亮（late）"}, {"路灯不亮（early）"}
@@ -63,19 +57,21 @@ def test_audit_from_and_to_take_whole_days(api: Api, three_days_work: dict) -> N
     made = three_days_work
     for key, day in (("late", "2026-06-01"), ("early", "2026-06-02")):
         case_id = made[key]["id"]
-        page = _get(api, "auditor", "/audit", made["position"], aggregate_id=case_id, **{"from": day, "to": day})
+        page = api.read("auditor", "/audit", made["position"], per_page=200, aggregate_id=case_id,
+                        **{"from": day, "to": day})
         assert [item["type"] for item in page["items"]] == ["Reported"]
-        page = _get(api, "auditor", "/audit", made["position"], aggregate_id=case_id, **{"from": "2026-06-03"})
+        page = api.read("auditor", "/audit", made["position"], per_page=200, aggregate_id=case_id,
+                        **{"from": "2026-06-03"})
         assert page["items"] == []
 
 
 def test_patrol_log_and_coverage_take_whole_days(api: Api, three_days_work: dict) -> None:
     made, grid = three_days_work, api.territory.grid("chayuan-01")
     for key, day in (("late_patrol", "2026-06-01"), ("early_patrol", "2026-06-02")):
-        page = _get(api, "leader", "/patrols", made["position"], grid=grid, **{"from": day, "to": day})
+        page = api.read("leader", "/patrols", made["position"], per_page=200, grid=grid, **{"from": day, "to": day})
         assert [item["id"] for item in page["items"]] == [made[key]]
-        coverage = _get(api, "leader", "/patrols/coverage", made["position"], grid=grid,
-                        **{"from": day, "to": day})
+        coverage = api.read("leader", "/patrols/coverage", made["position"], per_page=200, grid=grid,
+                            **{"from": day, "to": day})
         assert coverage["totals"]["patrols"] == 1
 
 

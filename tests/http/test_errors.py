@@ -7,36 +7,23 @@ import uuid
 import pytest
 
 from tests.support.api import Api
-
-PROBLEM = "application/problem+json"
-
-
-def _assert_problem(response, status: int) -> dict:
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.mimetype == PROBLEM
-    body = response.get_json(force=True)
-    assert body["status"] == status and body["title"] and body["detail"] and body["type"]
-    return body
-
-
-def _version(api: Api, case_id: str) -> int:
-    return api.get("auditor", f"/cases/{case_id}").get_json()["version"]
+from tests.support.responses import assert_problem
 
 
 def test_401_without_or_with_a_wrong_token(api: Api) -> None:
     response = api.client.get("/api/v1/me")
-    _assert_problem(response, 401)
+    assert_problem(response, 401)
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
-    _assert_problem(api.client.get("/api/v1/me", headers={"Authorization": "Bearer nope"}), 401)
-    _assert_problem(api.client.post("/api/v1/cases", json=api.case_body()), 401)
+    assert_problem(api.client.get("/api/v1/me", headers={"Authorization": "Bearer nope"}), 401)
+    assert_problem(api.client.post("/api/v1/cases", json=api.case_body()), 401)
 
 
 def test_400_for_malformed_json_writes_nothing(api: Api) -> None:
     case = api.report("worker")
     response = api.client.post(f"/api/v1/cases/{case['id']}/accept", data="{not json",
                                headers={**api.territory.auth("dispatcher"), "Content-Type": "application/json"})
-    _assert_problem(response, 400)
-    assert _version(api, case["id"]) == 1
+    assert_problem(response, 400)
+    assert api.version(f"/cases/{case['id']}") == 1
 
 
 @pytest.mark.parametrize("body, field", [
@@ -52,7 +39,7 @@ def test_400_for_malformed_json_writes_nothing(api: Api) -> None:
 ], ids=lambda v: v if isinstance(v, str) else None)
 def test_422_names_the_field_and_reports_nothing(api: Api, body: dict, field: str) -> None:
     before = api.report("worker")["case_no"]
-    problem = _assert_problem(api.post("worker", "/cases", api.case_body(**body)), 422)
+    problem = assert_problem(api.post("worker", "/cases", api.case_body(**body)), 422)
     assert field in problem["errors"]
     after = api.report("worker")["case_no"]
     # No case number was spent on the refused report.
@@ -63,57 +50,57 @@ def test_422_for_unknown_department_and_bad_deadline(api: Api) -> None:
     t = api.territory
     case = api.report("worker")
     api.command("dispatcher", case["id"], "accept")
-    problem = _assert_problem(api.post("dispatcher", f"/cases/{case['id']}/dispatch",
-                                       {"lead_department": "no-such-dept"}), 422)
+    problem = assert_problem(api.post("dispatcher", f"/cases/{case['id']}/dispatch",
+                                      {"lead_department": "no-such-dept"}), 422)
     assert "lead_department" in problem["errors"]
-    problem = _assert_problem(api.post("dispatcher", f"/cases/{case['id']}/dispatch",
-                                       {"lead_department": t.department("zhujian"),
-                                        "co_departments": [t.department("zhujian")]}), 422)
+    problem = assert_problem(api.post("dispatcher", f"/cases/{case['id']}/dispatch",
+                                      {"lead_department": t.department("zhujian"),
+                                       "co_departments": [t.department("zhujian")]}), 422)
     assert "co_departments" in problem["errors"]
     api.command("dispatcher", case["id"], "dispatch", {"lead_department": t.department("zhujian")})
-    problem = _assert_problem(api.post("dispatcher", f"/cases/{case['id']}/extend",
-                                       {"due_at": "2026-05-01", "reason": "x"}), 422)
+    problem = assert_problem(api.post("dispatcher", f"/cases/{case['id']}/extend",
+                                      {"due_at": "2026-05-01", "reason": "x"}), 422)
     assert "due_at" in problem["errors"]
-    _assert_problem(api.post("dispatcher", f"/cases/{case['id']}/extend",
-                             {"due_at": "next tuesday", "reason": "x"}), 422)
-    assert _version(api, case["id"]) == 3
+    assert_problem(api.post("dispatcher", f"/cases/{case['id']}/extend",
+                            {"due_at": "next tuesday", "reason": "x"}), 422)
+    assert api.version(f"/cases/{case['id']}") == 3
 
 
 def test_403_out_of_scope_or_wrong_role(api: Api) -> None:
     t = api.territory
     case = api.report("worker")
-    _assert_problem(api.post("other_dispatcher", f"/cases/{case['id']}/accept"), 403)  # 清华镇's dispatcher
-    _assert_problem(api.post("leader", f"/cases/{case['id']}/accept"), 403)  # leaders only read
-    _assert_problem(api.post("other_worker", "/cases", api.case_body()), 403)  # not her grid
+    assert_problem(api.post("other_dispatcher", f"/cases/{case['id']}/accept"), 403)  # 清华镇's dispatcher
+    assert_problem(api.post("leader", f"/cases/{case['id']}/accept"), 403)  # leaders only read
+    assert_problem(api.post("other_worker", "/cases", api.case_body()), 403)  # not her grid
     api.command("dispatcher", case["id"], "accept")
     api.command("dispatcher", case["id"], "dispatch", {"lead_department": t.department("zhujian")})
-    _assert_problem(api.post("chengguan", f"/cases/{case['id']}/claim"), 403)  # not the lead
-    _assert_problem(api.post("dispatcher", "/grids", {"code": "x", "name": "x", "level": "county"}), 403)
-    assert _version(api, case["id"]) == 3
+    assert_problem(api.post("chengguan", f"/cases/{case['id']}/claim"), 403)  # not the lead
+    assert_problem(api.post("dispatcher", "/grids", {"code": "x", "name": "x", "level": "county"}), 403)
+    assert api.version(f"/cases/{case['id']}") == 3
 
 
 def test_404_for_unknown_cases_and_grids(api: Api) -> None:
-    _assert_problem(api.get("auditor", f"/cases/{uuid.uuid4()}"), 404)
-    _assert_problem(api.get("auditor", "/cases/not-a-uuid"), 404)
-    _assert_problem(api.post("dispatcher", f"/cases/{uuid.uuid4()}/accept"), 404)
-    _assert_problem(api.get("auditor", f"/cases/{uuid.uuid4()}/history"), 404)
-    _assert_problem(api.get("auditor", "/grids/atlantis"), 404)
-    _assert_problem(api.get("auditor", "/no/such/path"), 404)
+    assert_problem(api.get("auditor", f"/cases/{uuid.uuid4()}"), 404)
+    assert_problem(api.get("auditor", "/cases/not-a-uuid"), 404)
+    assert_problem(api.post("dispatcher", f"/cases/{uuid.uuid4()}/accept"), 404)
+    assert_problem(api.get("auditor", f"/cases/{uuid.uuid4()}/history"), 404)
+    assert_problem(api.get("auditor", "/grids/atlantis"), 404)
+    assert_problem(api.get("auditor", "/no/such/path"), 404)
 
 
 def test_409_names_the_state_and_the_command(api: Api) -> None:
     case = api.report("worker")
-    problem = _assert_problem(api.post("dispatcher", f"/cases/{case['id']}/close"), 409)
+    problem = assert_problem(api.post("dispatcher", f"/cases/{case['id']}/close"), 409)
     assert "'close'" in problem["detail"] and "'reported'" in problem["detail"]
     api.command("dispatcher", case["id"], "reject", {"reason": "重复上报"})
-    problem = _assert_problem(api.post("dispatcher", f"/cases/{case['id']}/accept"), 409)
+    problem = assert_problem(api.post("dispatcher", f"/cases/{case['id']}/accept"), 409)
     assert "'accept'" in problem["detail"] and "'rejected'" in problem["detail"]
-    assert _version(api, case["id"]) == 2
+    assert api.version(f"/cases/{case['id']}") == 2
 
 
 def test_405_is_a_problem_too(api: Api) -> None:
     response = api.client.delete("/api/v1/me", headers=api.territory.auth("admin"))
-    _assert_problem(response, 405)
+    assert_problem(response, 405)
 
 
 def test_if_match_makes_a_command_conditional(api: Api) -> None:
@@ -122,10 +109,10 @@ def test_if_match_makes_a_command_conditional(api: Api) -> None:
     assert response.status_code == 200 and response.headers["ETag"] == '"2"'
     # A second dispatcher still looking at version 1 is refused, with the current ETag.
     stale = api.post("dispatcher", f"/cases/{case['id']}/reject", {"reason": "x"}, if_match='"1"')
-    _assert_problem(stale, 412)
+    assert_problem(stale, 412)
     assert stale.headers["ETag"] == '"2"'
-    _assert_problem(api.post("dispatcher", f"/cases/{case['id']}/reject", {"reason": "x"}, if_match="seven"), 400)
-    assert _version(api, case["id"]) == 2
+    assert_problem(api.post("dispatcher", f"/cases/{case['id']}/reject", {"reason": "x"}, if_match="seven"), 400)
+    assert api.version(f"/cases/{case['id']}") == 2
 
 
 def test_idempotent_retry_returns_the_first_result_and_stores_nothing(api: Api) -> None:
@@ -137,7 +124,7 @@ def test_idempotent_retry_returns_the_first_result_and_stores_nothing(api: Api) 
     next_case = api.report("intake")
     assert int(next_case["case_no"][-5:]) == int(first.get_json()["case_no"][-5:]) + 1
     # The same key with a different body is refused rather than silently ignored.
-    _assert_problem(api.post("intake", "/cases", {**body, "title": "别的事"}, idempotency_key="mini-program-7781"), 422)
+    assert_problem(api.post("intake", "/cases", {**body, "title": "别的事"}, idempotency_key="mini-program-7781"), 422)
     # Commands are idempotent too: a retried claim does not fail with 409.
     case_id = first.get_json()["id"]
     accepted = api.post("dispatcher", f"/cases/{case_id}/accept", idempotency_key="acc-1")
@@ -154,7 +141,7 @@ def test_idempotent_retry_returns_the_first_result_and_stores_nothing(api: Api) 
     ("/patrols", {"to": "9999-12-31"}),
 ])
 def test_dates_that_overflow_in_utc_are_a_422(api: Api, path: str, params: dict) -> None:
-    body = _assert_problem(api.get("admin", path, **params), 422)
+    body = assert_problem(api.get("admin", path, **params), 422)
     assert set(body["errors"]) == set(params)
 
 
@@ -162,5 +149,5 @@ def test_a_deadline_in_year_one_is_a_422_and_changes_nothing(api: Api) -> None:
     case = api.report("worker")
     api.command("dispatcher", case["id"], "accept")
     response = api.post("dispatcher", f"/cases/{case['id']}/extend", {"due_at": "0001-01-01", "reason": "x"})
-    assert _assert_problem(response, 422)["errors"] == {"due_at": ["Must lie between the years 1900 and 9998."]}
-    assert _version(api, case["id"]) == 2
+    assert assert_problem(response, 422)["errors"] == {"due_at": ["Must lie between the years 1900 and 9998."]}
+    assert api.version(f"/cases/{case['id']}") == 2

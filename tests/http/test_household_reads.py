@@ -13,6 +13,7 @@ from domain.personal_data import id_number_check_character
 from projections.registry import all_projections
 from tests.support.api import Api
 from tests.support.clock import MovableClock
+from tests.support.responses import item_ids
 from tests.support.waiting import READ_MODEL_WAIT
 
 HEAD_PHONE, HEAD_ID = "13812345678", "11010519491231002X"
@@ -23,16 +24,6 @@ MEMBER_ID = "36230119900307123" + id_number_check_character("36230119900307123")
 @pytest.fixture
 def households(ledger: GridLedger) -> HouseholdCommands:
     return HouseholdCommands(ledger)
-
-
-def _read(api: Api, who: str, path: str, position: int, **params) -> dict:
-    response = api.get(who, path, min_position=position, **params)
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()
-
-
-def _ids(page: dict) -> list[str]:
-    return [item["id"] for item in page["items"]]
 
 
 def _member_id(household, name: str) -> str:
@@ -51,19 +42,19 @@ def test_tenants_checking_in_and_out_move_the_floating_count(api: Api, household
     for name, origin in (("李师傅", "江西上饶"), ("王姐", "安徽黄山"), ("小赵", "浙江衢州")):
         checked_in = households.add_member(wang, str(rental.id), name=name, relation="tenant", floating=True,
                                            origin=origin)
-    row = _read(api, "other_worker", "/households", checked_in.position, kind="rental")["items"]
+    row = api.read("other_worker", "/households", checked_in.position, kind="rental")["items"]
     assert [(r["id"], r["residents"], r["floating"]) for r in row] == [(str(rental.id), 4, 3)]
     # ... and 王姐 moves out when her lease ends.
     moved = households.move_out(wang, str(rental.id), _member_id(checked_in.household, "王姐"), reason="退租")
 
-    page = _read(api, "other_worker", "/households", moved.position, kind="rental")
+    page = api.read("other_worker", "/households", moved.position, kind="rental")
     assert page["total"] == 1
     item = page["items"][0]
     assert (item["kind"], item["kind_label"], item["residents"], item["floating"]) == ("rental", "出租屋", 3, 2)
     assert item["head"] == {"name": "汪房东", "phone": "139****0000"}
     assert item["address"] == "茶苑社区和平岗8号" and item["grid"] == t.grid("chayuan-02")
 
-    figures = _read(api, "dispatcher", "/households/floating-population", moved.position, grid=t.grid("chayuan"))
+    figures = api.read("dispatcher", "/households/floating-population", moved.position, grid=t.grid("chayuan"))
     by_grid = {item["grid"]: item for item in figures["items"]}
     expected = {"households": 2, "rental_households": 1, "residents": 4, "floating_residents": 2}
     assert [item["grid"] for item in figures["items"]] == [t.grid(g) for g in ("chayuan", "chayuan-01",
@@ -72,7 +63,7 @@ def test_tenants_checking_in_and_out_move_the_floating_count(api: Api, household
     assert {k: by_grid[t.grid("chayuan")][k] for k in expected} == expected  # the community rolls up its grids
     assert by_grid[t.grid("chayuan-01")]["households"] == 0
     assert figures["totals"] == expected and figures["total"] == 3
-    large = _read(api, "leader", "/households/floating-population", moved.position, level="grid_large")
+    large = api.read("leader", "/households/floating-population", moved.position, level="grid_large")
     assert [item["grid"] for item in large["items"]] == [t.grid("chayuan-01"), t.grid("chayuan-02")]
 
 
@@ -96,16 +87,16 @@ def test_visits_due_this_month_and_last_month(api: Api, households: HouseholdCom
     visited = households.visit(worker, str(grandpa.id), notes="老人血压偏高，已提醒按时服药")
     clock.now = datetime(2026, 6, 10, 2, 0, tzinfo=timezone.utc)
 
-    june = _read(api, "worker", "/households/visits-due", visited.position, month="2026-06")
-    assert _ids(june) == [str(child.id)]
+    june = api.read("worker", "/households/visits-due", visited.position, month="2026-06")
+    assert item_ids(june) == [str(child.id)]
     assert june["items"][0]["tags"] == ["left_behind_child"] and june["items"][0]["tag_labels"] == ["留守儿童"]
     assert june["items"][0]["last_visit_at"] == "2026-05-20T10:00:00+08:00"
     assert june["month"] == "2026-06" and june["start"] == "2026-06-01T00:00:00+08:00"
-    assert _ids(_read(api, "worker", "/households/visits-due", visited.position)) == [str(child.id)]  # this month
-    may = _read(api, "dispatcher", "/households/visits-due", visited.position, month="2026-05")
-    assert _ids(may) == [str(grandpa.id)]
+    assert item_ids(api.read("worker", "/households/visits-due", visited.position)) == [str(child.id)]  # this month
+    may = api.read("dispatcher", "/households/visits-due", visited.position, month="2026-05")
+    assert item_ids(may) == [str(grandpa.id)]
     assert may["items"][0]["tags"] == ["elderly_alone"] and may["items"][0]["last_visit_at"] is None
-    april = _read(api, "worker", "/households/visits-due", visited.position, month="2026-04")
+    april = api.read("worker", "/households/visits-due", visited.position, month="2026-04")
     assert april["items"] == []  # nobody was registered yet
 
     # Later in June: 李奶奶's grandchild goes back to its parents (the tag is removed), and a needy family
@@ -115,14 +106,14 @@ def test_visits_due_this_month_and_last_month(api: Api, households: HouseholdCom
     needy = households.register(worker, address="上站街道南山社区9号楼", grid=grid, kind="rental",
                                 head={"name": "赵家"}).household
     last = households.add_tag(worker, str(needy.id), tag="needy")
-    assert set(_ids(_read(api, "worker", "/households/visits-due", last.position, month="2026-06"))) == {
+    assert set(item_ids(api.read("worker", "/households/visits-due", last.position, month="2026-06"))) == {
         str(child.id), str(needy.id)}
-    assert _ids(_read(api, "worker", "/households/visits-due", last.position, month="2026-05")) == [str(grandpa.id)]
-    assert _ids(_read(api, "worker", "/households/visits-due", last.position, month="2026-07")) == [
+    assert item_ids(api.read("worker", "/households/visits-due", last.position, month="2026-05")) == [str(grandpa.id)]
+    assert item_ids(api.read("worker", "/households/visits-due", last.position, month="2026-07")) == [
         str(grandpa.id), str(needy.id)]
-    assert _ids(_read(api, "worker", "/households/visits-due", last.position, month="2026-07",
-                      tag="needy")) == [str(needy.id)]
-    assert _ids(_read(api, "worker", "/households", last.position, tag="elderly_alone")) == [str(grandpa.id)]
+    assert item_ids(api.read("worker", "/households/visits-due", last.position, month="2026-07",
+                             tag="needy")) == [str(needy.id)]
+    assert item_ids(api.read("worker", "/households", last.position, tag="elderly_alone")) == [str(grandpa.id)]
     for month in ("2026-13", "June", "2026-6", "0000-01"):
         assert api.get("worker", "/households/visits-due", month=month).status_code == 422, month
 
@@ -135,15 +126,15 @@ def test_households_are_scoped_by_grid_and_hidden_from_departments(api: Api,
     second = households.register(t.staff["other_worker"], address="茶苑社区20栋", grid=t.grid("chayuan-02"),
                                  kind="owner", head={"name": "程"})
     p = second.position
-    assert _ids(_read(api, "worker", "/households", p)) == [str(first.id)]
-    assert _ids(_read(api, "other_worker", "/households", p)) == [str(second.household.id)]
-    assert set(_ids(_read(api, "leader", "/households", p))) == {str(first.id), str(second.household.id)}
-    second_page = _read(api, "leader", "/households", p, per_page=1, page=2)
+    assert item_ids(api.read("worker", "/households", p)) == [str(first.id)]
+    assert item_ids(api.read("other_worker", "/households", p)) == [str(second.household.id)]
+    assert set(item_ids(api.read("leader", "/households", p))) == {str(first.id), str(second.household.id)}
+    second_page = api.read("leader", "/households", p, per_page=1, page=2)
     assert (second_page["total"], second_page["page"], second_page["per_page"]) == (2, 2, 1)
-    assert _ids(second_page) == [str(second.household.id)]  # grid order: 第一网格 before 第二网格
-    assert _read(api, "other_dispatcher", "/households", p)["total"] == 0  # 清华镇 sees none of 紫阳镇's
-    assert _read(api, "auditor", "/households", p, grid=t.grid("wuyuan"))["total"] == 2
-    assert _read(api, "worker", "/households", p)["items"][0]["head"]["phone"] == "138****5678"
+    assert item_ids(second_page) == [str(second.household.id)]  # grid order: 第一网格 before 第二网格
+    assert api.read("other_dispatcher", "/households", p)["total"] == 0  # 清华镇 sees none of 紫阳镇's
+    assert api.read("auditor", "/households", p, grid=t.grid("wuyuan"))["total"] == 2
+    assert api.read("worker", "/households", p)["items"][0]["head"]["phone"] == "138****5678"
     assert api.get("worker", "/households", grid=t.grid("chayuan-02")).status_code == 403
     assert api.get("dispatcher", "/households", grid="atlantis").status_code == 422
     assert api.get("dispatcher", "/households", tag="rich").status_code == 422
@@ -186,7 +177,7 @@ def test_the_audit_log_labels_household_events_in_chinese_and_masks_them(api: Ap
     home = households.register(t.staff["worker"], address="茶苑社区3栋", grid=t.grid("chayuan-01"), kind="owner",
                                head={"name": "乔春梅", "id_number": HEAD_ID, "phone": HEAD_PHONE}).household
     tagged = households.add_tag(t.staff["worker"], str(home.id), tag="elderly_alone")
-    page = _read(api, "auditor", "/audit", tagged.position, aggregate_id=str(home.id))
+    page = api.read("auditor", "/audit", tagged.position, aggregate_id=str(home.id))
     assert [(e["type"], e["label"]) for e in page["items"]] == [("Registered", "登记户"), ("TagAdded", "添加关爱标签")]
     head = page["items"][0]["data"]["head"]
     assert head == {"name": "乔春梅", "id_number": "110***********002X", "phone": "138****5678"}

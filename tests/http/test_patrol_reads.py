@@ -10,21 +10,12 @@ from application.ledger import GridLedger
 from application.patrol_commands import PatrolCommands
 from tests.support.api import Api
 from tests.support.clock import MovableClock
+from tests.support.responses import item_ids
 
 
 @pytest.fixture
 def patrols(ledger: GridLedger) -> PatrolCommands:
     return PatrolCommands(ledger)
-
-
-def _read(api: Api, who: str, path: str, position: int, **params) -> dict:
-    response = api.get(who, path, min_position=position, **params)
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()
-
-
-def _ids(page: dict) -> list[str]:
-    return [item["id"] for item in page["items"]]
 
 
 def test_a_night_patrol_in_the_log_in_coverage_and_its_case_in_triage(api: Api, patrols: PatrolCommands,
@@ -49,8 +40,8 @@ def test_a_night_patrol_in_the_log_in_coverage_and_its_case_in_triage(api: Api, 
     routine = patrols.start(neighbour, grid=t.grid("chayuan-02"), kind="routine", members=[neighbour.id])
     p = routine.position
 
-    log = _read(api, "dispatcher", "/patrols", p, grid=t.grid("chayuan"))
-    assert _ids(log) == [str(routine.patrol.id), str(night.id)]  # latest first
+    log = api.read("dispatcher", "/patrols", p, grid=t.grid("chayuan"))
+    assert item_ids(log) == [str(routine.patrol.id), str(night.id)]  # latest first
     row = log["items"][1]
     assert (row["kind"], row["kind_label"], row["status"]) == ("night", "夜间巡逻", "ended")
     assert [m["name"] for m in row["members"]] == ["程晓燕", "汪建国"]
@@ -60,13 +51,13 @@ def test_a_night_patrol_in_the_log_in_coverage_and_its_case_in_triage(api: Api, 
             row["cases_raised"], row["hours"]) == (2, "文公北路夜市", 2, 1, 1, 2.5)
     assert row["summary"] == "打卡两处，发现两处问题，一处当场解决" and row["version"] == ended.patrol.version
     assert log["items"][0]["hours"] is None and log["items"][0]["status"] == "on_patrol"
-    assert _ids(_read(api, "dispatcher", "/patrols", p, grid=t.grid("chayuan"), kind="night")) == [str(night.id)]
-    assert _ids(_read(api, "dispatcher", "/patrols", p, status="on_patrol")) == [str(routine.patrol.id)]
-    assert _read(api, "dispatcher", "/patrols", p, **{"from": "2026-06-02"})["total"] == 0
-    assert _read(api, "dispatcher", "/patrols", p, **{"from": "2026-06-01", "to": "2026-06-01"})["total"] == 2
+    assert item_ids(api.read("dispatcher", "/patrols", p, grid=t.grid("chayuan"), kind="night")) == [str(night.id)]
+    assert item_ids(api.read("dispatcher", "/patrols", p, status="on_patrol")) == [str(routine.patrol.id)]
+    assert api.read("dispatcher", "/patrols", p, **{"from": "2026-06-02"})["total"] == 0
+    assert api.read("dispatcher", "/patrols", p, **{"from": "2026-06-01", "to": "2026-06-01"})["total"] == 2
 
-    cover = _read(api, "leader", "/patrols/coverage", p, grid=t.grid("chayuan"),
-                  **{"from": "2026-06-01", "to": "2026-06-30"})
+    cover = api.read("leader", "/patrols/coverage", p, grid=t.grid("chayuan"),
+                     **{"from": "2026-06-01", "to": "2026-06-30"})
     figures = ("patrols", "hours", "findings", "fixed_on_spot", "cases_raised", "unfinished")
     by_grid = {item["grid"]: tuple(item[f] for f in figures) for item in cover["items"]}
     assert by_grid == {t.grid("chayuan"): (2, 2.5, 2, 1, 1, 1),  # the community rolls up both grids
@@ -74,14 +65,14 @@ def test_a_night_patrol_in_the_log_in_coverage_and_its_case_in_triage(api: Api, 
                        t.grid("chayuan-02"): (1, 0, 0, 0, 0, 1)}  # under way: no hours yet
     assert tuple(cover["totals"][f] for f in figures) == (2, 2.5, 2, 1, 1, 1)
     assert cover["start"] == "2026-06-01T00:00:00+08:00"
-    july = _read(api, "leader", "/patrols/coverage", p, grid=t.grid("chayuan"), **{"from": "2026-07-01"})
+    july = api.read("leader", "/patrols/coverage", p, grid=t.grid("chayuan"), **{"from": "2026-07-01"})
     assert july["totals"]["patrols"] == 0
-    this_month = _read(api, "leader", "/patrols/coverage", p, grid=t.grid("chayuan-01"))  # default: month so far
+    this_month = api.read("leader", "/patrols/coverage", p, grid=t.grid("chayuan-01"))  # default: month so far
     assert this_month["totals"]["patrols"] == 1 and this_month["total"] == 1
 
     # The street light became a case: the dispatcher finds it in triage, from the patrol channel.
-    triage = _read(api, "dispatcher", "/queues/triage", found.position, grid=t.grid("chayuan-01"))
-    assert case_id in _ids(triage)
+    triage = api.read("dispatcher", "/queues/triage", found.position, grid=t.grid("chayuan-01"))
+    assert case_id in item_ids(triage)
     assert next(item for item in triage["items"] if item["id"] == case_id)["channel"] == "patrol"
 
 
@@ -92,10 +83,10 @@ def test_patrols_are_scoped_and_bad_queries_are_422(api: Api, patrols: PatrolCom
     theirs = patrols.start(t.staff["other_worker"], grid=t.grid("chayuan-02"), kind="special",
                            members=[t.staff["other_worker"].id])
     p = theirs.position
-    assert _ids(_read(api, "worker", "/patrols", p)) == [str(mine.patrol.id)]
-    assert _read(api, "other_dispatcher", "/patrols", p)["total"] == 0
-    assert _read(api, "auditor", "/patrols", p, grid=t.grid("wuyuan"))["total"] == 2
-    worker_cover = _read(api, "worker", "/patrols/coverage", p)
+    assert item_ids(api.read("worker", "/patrols", p)) == [str(mine.patrol.id)]
+    assert api.read("other_dispatcher", "/patrols", p)["total"] == 0
+    assert api.read("auditor", "/patrols", p, grid=t.grid("wuyuan"))["total"] == 2
+    worker_cover = api.read("worker", "/patrols/coverage", p)
     assert [item["grid"] for item in worker_cover["items"]] == [t.grid("chayuan-01")]
     assert api.get("worker", "/patrols", grid=t.grid("chayuan-02")).status_code == 403
     assert api.get("worker", "/patrols/coverage", grid=t.grid("chayuan-02")).status_code == 403

@@ -16,8 +16,8 @@ from openpyxl import load_workbook
 from application.case_commands import CaseCommands
 from application.ledger import GridLedger
 from application.meeting_commands import MeetingCommands
-from tests.http.test_errors import _assert_problem, _version
 from tests.support.api import Api
+from tests.support.responses import assert_problem
 
 MESSAGE = "Must not contain NUL, control characters, lone surrogates or noncharacters."
 # Each was stored before: U+FFFE and U+FFFF made the handover list's XLSX not well-formed XML.
@@ -30,24 +30,24 @@ def test_a_report_holding_it_is_a_422_and_spends_no_case_number(api: Api, char: 
     before = int(api.report("worker")["case_no"][-5:])
     response = api.client.post("/api/v1/cases", data=json.dumps(api.case_body(title=f"路灯{char}不亮")),
                                headers={**api.territory.auth("worker"), "Content-Type": "application/json"})
-    assert _assert_problem(response, 422)["errors"] == {"title": [MESSAGE]}
+    assert assert_problem(response, 422)["errors"] == {"title": [MESSAGE]}
     assert int(api.report("worker")["case_no"][-5:]) == before + 1
 
 
 @pytest.mark.parametrize("char", UNSAFE.values(), ids=UNSAFE.keys())
 def test_a_command_or_a_nested_field_holding_it_changes_nothing(api: Api, char: str) -> None:
     case = api.report("worker")
-    _assert_problem(api.post("dispatcher", f"/cases/{case['id']}/accept", {"note": f"受理{char}"}), 422)
-    problem = _assert_problem(api.post("worker", "/cases", api.case_body(reporter={"name": f"张{char}三"})), 422)
+    assert_problem(api.post("dispatcher", f"/cases/{case['id']}/accept", {"note": f"受理{char}"}), 422)
+    problem = assert_problem(api.post("worker", "/cases", api.case_body(reporter={"name": f"张{char}三"})), 422)
     assert problem["errors"] == {"reporter": {"name": [MESSAGE]}}
-    assert _version(api, case["id"]) == 1
+    assert api.version(f"/cases/{case['id']}") == 1
 
 
 @pytest.mark.parametrize("char", UNSAFE.values(), ids=UNSAFE.keys())
 @pytest.mark.parametrize("path, param", [("/cases", "q"), ("/audit", "actor"), ("/meetings", "org"),
                                          ("/households", "grid"), ("/patrols", "grid")])
 def test_a_query_parameter_holding_it_is_a_422(api: Api, char: str, path: str, param: str) -> None:
-    problem = _assert_problem(api.get("admin", path, **{param: f"a{char}b"}), 422)
+    problem = assert_problem(api.get("admin", path, **{param: f"a{char}b"}), 422)
     assert problem["errors"] == {param: [MESSAGE]}
 
 

@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 
 from domain.actor import Role
 from tests.support import races
-from tests.support.races import race
+from tests.support.races import history_types, race
 from tests.support.territory import Territory
 
 ROUNDS = 30
@@ -36,11 +36,6 @@ def _new_case(client: FlaskClient, t: Territory, *, dispatched: bool) -> str:
     return case_id
 
 
-def _history_types(client: FlaskClient, t: Territory, case_id: str) -> list[str]:
-    response = client.get(f"/api/v1/cases/{case_id}/history", headers=t.auth("auditor"))
-    return [event["type"] for event in response.get_json()["events"]]
-
-
 def test_claim_versus_return_by_two_clerks_of_the_lead_department(two_servers) -> None:
     a, b, t = two_servers
     for _ in range(ROUNDS):
@@ -52,7 +47,7 @@ def test_claim_versus_return_by_two_clerks_of_the_lead_department(two_servers) -
             lambda: b.post(f"/api/v1/cases/{case_id}/return", json={"reason": "非本部门"},
                            headers=t.auth("chengguan_b")))
         assert sorted(statuses) == [200, 409], statuses
-        history = _history_types(a, t, case_id)
+        history = history_types(a, t, f"/cases/{case_id}")
         assert len(history) == 4 and history[-1] in ("Claimed", "Returned")
 
 
@@ -66,7 +61,7 @@ def test_accept_versus_reject_by_two_dispatchers_with_if_match(two_servers) -> N
             lambda: b.post(f"/api/v1/cases/{case_id}/reject", json={"reason": "重复"},
                            headers={**t.auth("dispatcher_b"), "If-Match": '"1"'}))
         assert sorted(statuses) in ([200, 409], [200, 412]), statuses
-        history = _history_types(b, t, case_id)
+        history = history_types(b, t, f"/cases/{case_id}")
         assert history[:1] == ["Reported"] and len(history) == 2
 
 
@@ -78,4 +73,4 @@ def test_same_department_claims_twice_at_once(two_servers) -> None:
             lambda: a.post(f"/api/v1/cases/{case_id}/claim", json={}, headers=t.auth("chengguan")),
             lambda: b.post(f"/api/v1/cases/{case_id}/claim", json={}, headers=t.auth("chengguan_b")))
         assert sorted(statuses) == [200, 409], statuses
-        assert _history_types(a, t, case_id).count("Claimed") == 1
+        assert history_types(a, t, f"/cases/{case_id}").count("Claimed") == 1

@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 
 from domain.actor import Role
 from tests.support import races
-from tests.support.races import race
+from tests.support.races import history_types, race
 from tests.support.territory import Territory
 
 ROUNDS = 20
@@ -37,11 +37,6 @@ def _rental_with_a_tenant(client: FlaskClient, t: Territory) -> tuple[str, str]:
     return home_id, next(m["member_id"] for m in tenant["members"] if m["name"] == "租客")
 
 
-def _history_types(client: FlaskClient, t: Territory, household_id: str) -> list[str]:
-    response = client.get(f"/api/v1/households/{household_id}/history", headers=t.auth("auditor"))
-    return [event["type"] for event in response.get_json()["events"]]
-
-
 def test_two_move_outs_of_the_same_tenant_at_once(two_servers) -> None:
     a, b, t = two_servers
     for _ in range(ROUNDS):
@@ -51,7 +46,7 @@ def test_two_move_outs_of_the_same_tenant_at_once(two_servers) -> None:
         statuses = _race(lambda: a.post(path, json={"reason": "退租"}, headers=t.auth("worker")),
                          lambda: b.post(path, json={"reason": "合同到期"}, headers=t.auth("worker_b")))
         assert statuses == [200, 409], statuses
-        assert _history_types(a, t, home_id).count("MemberMovedOut") == 1
+        assert history_types(a, t, f"/households/{home_id}").count("MemberMovedOut") == 1
 
 
 def test_the_same_care_tag_added_twice_at_once(two_servers) -> None:
@@ -62,7 +57,7 @@ def test_the_same_care_tag_added_twice_at_once(two_servers) -> None:
         statuses = _race(lambda: a.post(path, json={"tag": "needy"}, headers=t.auth("worker")),
                          lambda: b.post(path, json={"tag": "needy"}, headers=t.auth("worker_b")))
         assert statuses == [200, 409], statuses
-        assert _history_types(b, t, home_id).count("TagAdded") == 1
+        assert history_types(b, t, f"/households/{home_id}").count("TagAdded") == 1
 
 
 def test_a_patrol_ended_by_two_members_at_once(two_servers) -> None:

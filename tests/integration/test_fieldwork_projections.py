@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select
-from sqlalchemy.engine import Engine
 
 from application.household_commands import HouseholdCommands
 from application.ledger import GridLedger
@@ -13,9 +10,11 @@ from application.patrol_commands import PatrolCommands
 from projections import households, patrols
 from projections.registry import HOUSEHOLDS, PATROLS, Projections
 from tests.support.clock import MovableClock
+from tests.support.projection_worker import table_rows
 from tests.support.territory import Territory
 
 NAMES = [HOUSEHOLDS, PATROLS]
+TABLES = [*households.metadata.sorted_tables, *patrols.metadata.sorted_tables]
 
 
 def _field_work(ledger: GridLedger, territory: Territory, clock: MovableClock) -> None:
@@ -47,27 +46,20 @@ def _field_work(ledger: GridLedger, territory: Territory, clock: MovableClock) -
     rounds.start(worker, grid=grid, kind="routine", members=[worker.id])
 
 
-def _rows(db: Engine) -> dict[str, list[tuple[Any, ...]]]:
-    tables = [*households.metadata.sorted_tables, *patrols.metadata.sorted_tables]
-    with db.connect() as connection:
-        return {table.name: sorted(tuple(str(v) for v in row) for row in connection.execute(select(table)))
-                for table in tables}
-
-
 def test_a_rebuild_in_any_batch_size_gives_the_same_rows(ledger: GridLedger, territory: Territory,
                                                          clock: MovableClock) -> None:
     _field_work(ledger, territory, clock)
     running = Projections(ledger)
     try:
         running.engine.catch_up(NAMES)
-        before = _rows(running.db)
+        before = table_rows(running.db, TABLES)
         assert len(before["rm_household_tags"]) >= 3 and before["rm_patrols"]
         for batch_size in (1000, 3):
             running.engine.batch_size = batch_size
             running.engine.reset(NAMES, without_indexes=batch_size == 1000)
             running.engine.catch_up(NAMES)
             running.engine.create_indexes(NAMES)
-            assert _rows(running.db) == before, batch_size
+            assert table_rows(running.db, TABLES) == before, batch_size
     finally:
         running.close()
 

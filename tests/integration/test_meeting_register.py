@@ -4,10 +4,6 @@ same rows; a department is named once however many items name it."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
-
-from sqlalchemy import select
-from sqlalchemy.engine import Engine
 
 from application.case_commands import CaseCommands
 from application.ledger import GridLedger
@@ -15,6 +11,7 @@ from application.meeting_commands import MeetingCommands
 from projections import meetings
 from projections.registry import MEETINGS, Projections
 from tests.support.clock import MovableClock
+from tests.support.projection_worker import table_rows
 from tests.support.territory import Territory
 
 
@@ -41,19 +38,13 @@ def _june_meeting(ledger: GridLedger, territory: Territory, clock: MovableClock)
     return meeting
 
 
-def _rows(db: Engine) -> dict[str, list[tuple[Any, ...]]]:
-    with db.connect() as connection:
-        return {table.name: sorted(tuple(str(v) for v in row) for row in connection.execute(select(table)))
-                for table in meetings.metadata.sorted_tables}
-
-
 def test_a_rebuild_in_any_batch_size_gives_the_same_rows(ledger: GridLedger, territory: Territory,
                                                          clock: MovableClock) -> None:
     meeting = _june_meeting(ledger, territory, clock)
     running = Projections(ledger, batch_size=2)
     try:
         running.engine.catch_up([MEETINGS])
-        before = _rows(running.db)
+        before = table_rows(running.db, meetings.metadata.sorted_tables)
         named = sorted(department for meeting_id, department in before["rm_meeting_departments"]
                        if meeting_id == meeting)
         assert named == sorted([territory.department("chengguan"), territory.department("zhujian")])
@@ -62,6 +53,6 @@ def test_a_rebuild_in_any_batch_size_gives_the_same_rows(ledger: GridLedger, ter
             running.engine.reset([MEETINGS], without_indexes=batch_size == 1000)
             running.engine.catch_up([MEETINGS])
             running.engine.create_indexes([MEETINGS])
-            assert _rows(running.db) == before, batch_size
+            assert table_rows(running.db, meetings.metadata.sorted_tables) == before, batch_size
     finally:
         running.close()

@@ -21,10 +21,10 @@ from application.case_commands import CaseCommands
 from application.household_commands import HouseholdCommands
 from application.ledger import GridLedger
 from application.settings import Settings
+from domain.personal_data import masked
 from projections.audit_log import _iso, audit, audit_page
 from projections.bulk import insert_rows, utc
 from projections.events import ENVELOPE, decode, decode_attributes, decode_envelope, read_batch
-from projections.masking import masked
 from projections.registry import Projections, read_model_engine
 from tests.support.clock import MovableClock
 from tests.support.projection_worker import drive_cases

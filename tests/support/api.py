@@ -33,6 +33,16 @@ class Api:
         assert response.status_code == status, response.get_json()
         return response.get_json()
 
+    def read(self, who: str, path: str, position: int, **params: Any) -> dict[str, Any]:
+        """A read's body once the read models hold ``position`` (the position a command answered)."""
+        response = self.get(who, path, min_position=position, **params)
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()
+
+    def version(self, path: str) -> int:
+        """The version of the aggregate at ``path`` now, as an admin (who may read them all) sees it."""
+        return self.get("admin", path).get_json()["version"]
+
     def case_body(self, **overrides: Any) -> dict[str, Any]:
         body = {
             "title": "茶苑社区路灯不亮",

@@ -186,6 +186,13 @@ def read_model_rows(db: Engine) -> dict[str, list[tuple[Any, ...]]]:
     return rows
 
 
+def table_rows(db: Engine, tables: list[Table]) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of ``tables`` as strings, sorted: equal whatever order or batch size wrote them."""
+    with db.connect() as connection:
+        return {table.name: sorted(tuple(str(v) for v in row) for row in connection.execute(select(table)))
+                for table in tables}
+
+
 def rebuilt_rows(engine: ProjectionEngine) -> dict[str, list[tuple[Any, ...]]]:
     """Reset the real projections, replay the whole store in one go, and read the result."""
     names = projection_names()

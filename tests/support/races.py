@@ -38,6 +38,12 @@ def two_servers(database_url: str, extra_staff: dict[str, Callable[[Territory], 
             ledger.datastore.engine.dispose()
 
 
+def history_types(client: FlaskClient, territory: Territory, path: str) -> list[str]:
+    """The event types of the aggregate at ``path`` (/cases/<id>, /households/<id>), oldest first."""
+    response = client.get(f"/api/v1{path}/history", headers=territory.auth("auditor"))
+    return [event["type"] for event in response.get_json()["events"]]
+
+
 def race(first: Callable[[], Any], second: Callable[[], Any]) -> tuple[int, int]:
     """Run both requests released by one barrier; return their status codes."""
     barrier = threading.Barrier(2)

@@ -33,7 +33,7 @@ from projections.case_rows import GridPaths
 from projections.events import ProjectedEvent
 from projections.households import HouseholdRegistryProjection, HouseholdState
 from projections.households import _fold as household_event_fold
-from projections.masking import mask_phone
+from domain.personal_data import mask_phone
 from projections.patrols import PatrolLogProjection
 from projections.patrols import _fold as patrol_event_fold
 from tests.support.in_memory_store import InMemoryStore

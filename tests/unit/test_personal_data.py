@@ -1,11 +1,10 @@
-"""Phones (no database needed): which numbers are a resident's phone, and how each is masked."""
+"""Personal data (no database needed): which phones and ID numbers are valid, and how each is masked."""
 
 from __future__ import annotations
 
 import pytest
 
-from domain.personal_data import phone_problem
-from projections.masking import mask_phone
+from domain.personal_data import id_number_problem, mask_id_number, mask_phone, masked, phone_problem
 
 # (as written, as masked for everyone but an admin)
 VALID = {
@@ -48,3 +47,40 @@ def test_hotlines_service_numbers_and_malformed_numbers_are_not_phones(phone: st
 def test_a_phone_stored_before_phones_were_checked_is_still_masked() -> None:
     assert mask_phone("12345") == "*****"
     assert mask_phone("+1 202 555 0123") == "+12*****0123"
+
+
+def test_a_valid_id_number_masks_to_its_first_three_and_last_four() -> None:
+    # Given 汪德福's and 李春花's ID numbers, both valid under GB 11643
+    assert id_number_problem("11010519491231002X") is None
+    assert id_number_problem("360222199001011222") is None
+    # Then only the region's first three and the last four (check character included) are shown
+    assert mask_id_number("11010519491231002X") == "110***********002X"
+    assert mask_id_number("360222199001011222") == "360***********1222"
+
+
+@pytest.mark.parametrize("number, problem", [
+    ("11010519491231002x", "17 digits followed by a digit or X"),
+    ("1101051949123100", "17 digits followed by a digit or X"),
+    ("110105194902301234", "date of birth is not a real date"),
+    ("110105194912310021", "check digit is wrong"),
+])
+def test_an_id_number_with_a_bad_shape_date_or_check_digit_is_refused(number: str, problem: str) -> None:
+    assert problem in id_number_problem(number)
+
+
+def test_a_short_value_is_hidden_entirely() -> None:
+    assert mask_id_number("1234567") == "*******"
+    assert mask_id_number("") == ""
+
+
+def test_masked_hides_every_phone_and_id_number_however_deeply_nested_and_keeps_the_rest() -> None:
+    # Given an event's data as the audit log stores it: a household with its head and members
+    data = {"kind": "owner", "phone": "13812345678", "count": 2,
+            "head": {"name": "汪德福", "id_number": "11010519491231002X", "phone": "0793-7361234-801"},
+            "members": [{"name": "李春花", "id_number": "360222199001011222", "phone": None}, "15907031234"]}
+    # Then only the values under "phone" and "id_number" change, and the original is left as it was
+    assert masked(data) == {
+        "kind": "owner", "phone": "138****5678", "count": 2,
+        "head": {"name": "汪德福", "id_number": "110***********002X", "phone": "079****1234-***"},
+        "members": [{"name": "李春花", "id_number": "360***********1222", "phone": None}, "15907031234"]}
+    assert data["head"]["phone"] == "0793-7361234-801"
