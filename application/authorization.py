@@ -26,6 +26,14 @@ class CasePolicy:
             return
         raise Forbidden(f"a {staff.role.value} may not report a case in grid '{grid}'")
 
+    def check_role(self, staff: StaffMember, command: str) -> None:
+        """Before the case is loaded: every rule depends on the case, so nothing to refuse yet."""
+
+    def check_change(self, staff: StaffMember, command: str, case: Case) -> None:
+        # State before role: whoever loses a race to change the case hears 409 (it moved on), not 403.
+        case.check_allowed(command)
+        self.check_command(staff, command, case)
+
     def check_command(self, staff: StaffMember, command: str, case: Case) -> None:
         if not self._may(staff, command, case):
             raise Forbidden(f"a {staff.role.value} may not '{command}' case {case.case_no}")

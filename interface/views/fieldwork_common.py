@@ -1,5 +1,5 @@
 """What the household and patrol views share: who may read one, whether they see personal data whole,
-the options every command takes from its request, and the response carrying a new state."""
+the options every command takes from its request, and the response carrying the state a command left."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from flask import Response, jsonify
 
+from application.commands import CommandResult
 from interface.auth import current_staff
 from interface.context import services
 from interface.requests import expected_version, idempotency_key, json_body
@@ -22,6 +23,11 @@ def readable(load: Callable[[str], Aggregate], aggregate_id: str) -> Aggregate:
     aggregate = load(aggregate_id)
     policy.check_read(staff, aggregate.grid)  # type: ignore[attr-defined]
     return aggregate
+
+
+def after(result: CommandResult) -> tuple[Any, int]:
+    """The state a command left and its position, for the command's answer."""
+    return services().ledger.state_after(result), result.position
 
 
 def reveal() -> bool:

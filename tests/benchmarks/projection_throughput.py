@@ -424,7 +424,7 @@ class Lifecycle:
                 "title": "茶苑社区路灯不亮", "description": "文公北路12号门前两盏路灯连续三晚不亮。",
                 "category": "municipal", "channel": "grid_app", "track": "general", "grid": self.grid,
                 "location": {"address": "紫阳镇文公北路12号"}, "reporter": {"name": "居民", "phone": "13912345678"}})
-            self.case_id = str(outcome.case.id)
+            self.case_id = outcome.id
         elif name == "accept":
             outcome = c.accept(self.dispatcher, self.case_id)
         elif name == "dispatch":
