@@ -7,6 +7,7 @@ from application.errors import Forbidden
 from application.staff import StaffMember
 from domain.actor import Role
 from domain.case import Case
+from domain.read_scope import ReadScope
 
 DISPATCH_DESK = ("accept", "reject", "merge", "dispatch", "reopen", "close", "extend")
 LEAD_DEPARTMENT = ("claim", "return")
@@ -69,6 +70,16 @@ class CasePolicy:
         if role == Role.DEPARTMENT:
             return staff.department == case.lead_department or staff.department in case.co_departments
         return self._in_scope(staff, case.grid)
+
+    def read_scope(self, staff: StaffMember) -> ReadScope:
+        """The rows of the case read models (list, queues) this staff member reads: ``may_read`` as a scope."""
+        if staff.role in EVERYTHING_READERS:
+            return ReadScope(everything=True)
+        if staff.role == Role.DEPARTMENT:
+            return ReadScope(department=staff.department)
+        if staff.role == Role.INTAKE:
+            return ReadScope(reported_by=staff.id)
+        return ReadScope(grid_path=self._directory.grid_path(staff.grid) if staff.grid else None)
 
     def _is_lead(self, staff: StaffMember, case: Case) -> bool:
         return staff.role == Role.DEPARTMENT and staff.department == case.lead_department

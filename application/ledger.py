@@ -14,6 +14,7 @@ from application import schema
 from application.authorization import CasePolicy
 from application.fieldwork_policy import FieldworkPolicy
 from application.meeting_policy import MeetingPolicy
+from application.read_policy import ReadPolicy
 from application.case_history import HistoryEntry, history_entries, state_as_of
 from application.case_numbers import next_case_no
 from application.directory import Directory
@@ -57,6 +58,7 @@ class GridLedger(Application):
         self.case_policy = CasePolicy(self.directory)
         self.fieldwork_policy = FieldworkPolicy(self.directory)
         self.meeting_policy = MeetingPolicy(self.directory)
+        self.read_policy = ReadPolicy(self.case_policy, self.meeting_policy)
         self.time_limits = TimeLimitPolicy.from_file(self.settings.time_limits_file)
         self.after_save: list[Callable[[], None]] = []  # e.g. wake an in-process projection worker
         self.recent_states = RecentStates()
@@ -130,6 +132,19 @@ class GridLedger(Application):
         meeting = self.load_meeting(meeting_id)
         self.meeting_policy.check_read(staff, meeting)
         return meeting
+
+    def read_household(self, staff: StaffMember, household_id: str) -> Household:
+        return self._read_fieldwork(staff, self.load_household, household_id)
+
+    def read_patrol(self, staff: StaffMember, patrol_id: str) -> Patrol:
+        return self._read_fieldwork(staff, self.load_patrol, patrol_id)
+
+    def _read_fieldwork(self, staff: StaffMember, load: Callable[[str], Any], aggregate_id: str) -> Any:
+        """A household or patrol the caller may read: the role first (so no existence leaks), then the grid."""
+        self.fieldwork_policy.check_read(staff)
+        aggregate = load(aggregate_id)
+        self.fieldwork_policy.check_read(staff, aggregate.grid)
+        return aggregate
 
     def history_of(self, aggregate: Any) -> list[HistoryEntry]:
         """Every event of any aggregate, in order (households and patrols; cases use ``case_history``)."""

@@ -16,7 +16,7 @@ from interface.context import services
 from interface.read_your_writes import direct_read
 from interface.requests import idempotency_key, json_body, with_body
 from interface.schemas import households as schemas
-from interface.views.fieldwork_common import after, command_options, readable, reveal, state_response
+from interface.views.fieldwork_common import after, command_options, reveal, state_response
 
 blueprint = Blueprint("households", __name__, url_prefix="/households")
 
@@ -34,7 +34,7 @@ def register(body: dict[str, Any]) -> Response:
 @direct_read
 def read(household_id: str) -> Response:
     """The household now: members, care tags, liaison, pairing cadre, visits."""
-    household = readable(services().ledger.load_household, household_id)
+    household = services().ledger.read_household(current_staff(), household_id)
     return household_response(household, services().ledger.position_of(household))
 
 
@@ -42,7 +42,7 @@ def read(household_id: str) -> Response:
 @direct_read
 def history(household_id: str) -> Response:
     """Every event of the household in order, with Chinese labels and the actor of each."""
-    household = readable(services().ledger.load_household, household_id)
+    household = services().ledger.read_household(current_staff(), household_id)
     ledger = services().ledger
     return jsonify(present.history(household, ledger.history_of(household), zone=ledger.local_zone,
                                    reveal=reveal()))

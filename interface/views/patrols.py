@@ -16,7 +16,7 @@ from interface.context import services
 from interface.read_your_writes import direct_read
 from interface.requests import idempotency_key, json_body, with_body
 from interface.schemas import patrols as schemas
-from interface.views.fieldwork_common import after, command_options, readable, reveal, state_response
+from interface.views.fieldwork_common import after, command_options, reveal, state_response
 
 blueprint = Blueprint("patrols", __name__, url_prefix="/patrols")
 
@@ -34,7 +34,7 @@ def start(body: dict[str, Any]) -> Response:
 @direct_read
 def read(patrol_id: str) -> Response:
     """The patrol now: members, checkpoints, findings."""
-    patrol = readable(services().ledger.load_patrol, patrol_id)
+    patrol = services().ledger.read_patrol(current_staff(), patrol_id)
     return patrol_response(patrol, services().ledger.position_of(patrol))
 
 
@@ -42,7 +42,7 @@ def read(patrol_id: str) -> Response:
 @direct_read
 def history(patrol_id: str) -> Response:
     """Every event of the patrol in order, with Chinese labels and the actor of each."""
-    patrol = readable(services().ledger.load_patrol, patrol_id)
+    patrol = services().ledger.read_patrol(current_staff(), patrol_id)
     ledger = services().ledger
     return jsonify(present.history(patrol, ledger.history_of(patrol), zone=ledger.local_zone, reveal=reveal()))
 
