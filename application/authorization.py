@@ -7,6 +7,7 @@ from application.errors import Forbidden
 from application.staff import StaffMember
 from domain.actor import Role
 from domain.case import Case
+from domain.read_scope import ReadScope
 
 DISPATCH_DESK = ("accept", "reject", "merge", "dispatch", "reopen", "close", "extend")
 LEAD_DEPARTMENT = ("claim", "return")
@@ -25,6 +26,14 @@ class CasePolicy:
         if staff.role in (Role.GRID_WORKER, Role.DISPATCHER) and self._in_scope(staff, grid):
             return
         raise Forbidden(f"a {staff.role.value} may not report a case in grid '{grid}'")
+
+    def check_role(self, staff: StaffMember, command: str) -> None:
+        """Before the case is loaded: every rule depends on the case, so nothing to refuse yet."""
+
+    def check_change(self, staff: StaffMember, command: str, case: Case) -> None:
+        # State before role: whoever loses a race to change the case hears 409 (it moved on), not 403.
+        case.check_allowed(command)
+        self.check_command(staff, command, case)
 
     def check_command(self, staff: StaffMember, command: str, case: Case) -> None:
         if not self._may(staff, command, case):
@@ -61,6 +70,16 @@ class CasePolicy:
         if role == Role.DEPARTMENT:
             return staff.department == case.lead_department or staff.department in case.co_departments
         return self._in_scope(staff, case.grid)
+
+    def read_scope(self, staff: StaffMember) -> ReadScope:
+        """The rows of the case read models (list, queues) this staff member reads: ``may_read`` as a scope."""
+        if staff.role in EVERYTHING_READERS:
+            return ReadScope(everything=True)
+        if staff.role == Role.DEPARTMENT:
+            return ReadScope(department=staff.department)
+        if staff.role == Role.INTAKE:
+            return ReadScope(reported_by=staff.id)
+        return ReadScope(grid_path=self._directory.grid_path(staff.grid) if staff.grid else None)
 
     def _is_lead(self, staff: StaffMember, case: Case) -> bool:
         return staff.role == Role.DEPARTMENT and staff.department == case.lead_department

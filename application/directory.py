@@ -183,6 +183,14 @@ class Directory:
             raise NotFound(f"staff member '{staff_id}' does not exist")
         return _staff_member(row._mapping)
 
+    def staff_record(self, staff_id: str, *, field: str) -> dict[str, Any]:
+        """A staff member as an event records them (a liaison, a patrol member); unknown: ``field`` is invalid."""
+        try:
+            person = self.get_staff(staff_id)
+        except NotFound:
+            raise InvalidReference(field, f"unknown staff member '{staff_id}'") from None
+        return {"id": person.id, "name": person.name, "role": person.role.value}
+
     def role_history(self, staff_id: str) -> list[dict[str, Any]]:
         query = (select(tables.staff_roles).where(tables.staff_roles.c.staff_id == staff_id)
                  .order_by(tables.staff_roles.c.valid_from))

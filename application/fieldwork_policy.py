@@ -10,6 +10,7 @@ from application.directory import Directory
 from application.errors import Forbidden
 from application.staff import StaffMember
 from domain.actor import Role
+from domain.household import Household
 from domain.patrol import Patrol
 
 FIELD_STAFF = (Role.GRID_WORKER, Role.DISPATCHER)
@@ -56,3 +57,29 @@ class FieldworkPolicy:
 
     def _in_scope(self, staff: StaffMember, grid: str) -> bool:
         return self._directory.is_within(grid, staff.grid)
+
+
+class HouseholdPolicy:
+    """The command policy of households: field staff of its grid, or an admin."""
+
+    def __init__(self, fieldwork: FieldworkPolicy) -> None:
+        self._fieldwork = fieldwork
+
+    def check_role(self, staff: StaffMember, command: str) -> None:
+        """Before the household is loaded: the rule depends on its grid."""
+
+    def check_change(self, staff: StaffMember, command: str, household: Household) -> None:
+        self._fieldwork.check_write(staff, household.grid, "change a household")
+
+
+class PatrolPolicy:
+    """The command policy of patrols: its members, its grid's dispatcher, or an admin."""
+
+    def __init__(self, fieldwork: FieldworkPolicy) -> None:
+        self._fieldwork = fieldwork
+
+    def check_role(self, staff: StaffMember, command: str) -> None:
+        """Before the patrol is loaded: the rule depends on its members and grid."""
+
+    def check_change(self, staff: StaffMember, command: str, patrol: Patrol) -> None:
+        self._fieldwork.check_patrol_command(staff, patrol, command)

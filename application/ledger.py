@@ -1,27 +1,25 @@
-"""GridLedger: the event-sourced application. Each command loads, authorises, commands and saves."""
+"""GridLedger: the event-sourced application: loading and reading aggregates (commands run in ``commands``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-import sqlalchemy.exc
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError
 
 from application import schema
 from application.authorization import CasePolicy
 from application.fieldwork_policy import FieldworkPolicy
 from application.meeting_policy import MeetingPolicy
+from application.read_policy import ReadPolicy
 from application.case_history import HistoryEntry, history_entries, state_as_of
 from application.case_numbers import next_case_no
 from application.directory import Directory
-from application.errors import ConcurrentUpdate, Forbidden, NotFound
-from application.idempotency import IdempotencyKey, StoredOutcome, find_outcome, record_outcome
+from application.errors import Forbidden, NotFound
+from application.recent_states import RecentStates
 from application.settings import Settings
 from application.staff import StaffMember
 from application.time_limits import TimeLimitPolicy
@@ -30,35 +28,14 @@ from domain.household import Household
 from domain.meeting import Meeting
 from domain.patrol import Patrol
 
+if TYPE_CHECKING:
+    from application.commands import CommandResult
+
 Clock = Callable[[], datetime]
 
 
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What a command or a read hands back: the aggregate and its latest event's global position."""
-
-    aggregate: Any
-    position: int
-
-    @property
-    def case(self) -> Case:
-        return self.aggregate
-
-    @property
-    def meeting(self) -> Meeting:
-        return self.aggregate
-
-    @property
-    def household(self) -> Household:
-        return self.aggregate
-
-    @property
-    def patrol(self) -> Patrol:
-        return self.aggregate
 
 
 class GridLedger(Application):
@@ -81,49 +58,24 @@ class GridLedger(Application):
         self.case_policy = CasePolicy(self.directory)
         self.fieldwork_policy = FieldworkPolicy(self.directory)
         self.meeting_policy = MeetingPolicy(self.directory)
+        self.read_policy = ReadPolicy(self.case_policy, self.meeting_policy)
         self.time_limits = TimeLimitPolicy.from_file(self.settings.time_limits_file)
         self.after_save: list[Callable[[], None]] = []  # e.g. wake an in-process projection worker
+        self.recent_states = RecentStates()
 
     @property
     def event_store_tables(self) -> list[Any]:
         """The library's tables: stored events and snapshots."""
         return [*self.recorder.tables, *self.snapshots.recorder.tables] if self.snapshots else [*self.recorder.tables]
 
-    # -- running a command -------------------------------------------------------------------
-    def execute(self, staff: StaffMember, idempotency: IdempotencyKey | None,
-                run: Callable[[Any, datetime], Sequence[Any]]) -> Outcome:
-        """Run ``run`` in one transaction with the idempotency record; the first aggregate is the answer.
+    def state_after(self, result: CommandResult) -> Any:
+        """The aggregate as a command left it (a ``CommandResult``), to present in the command's answer.
 
-        A lost race (another writer saved the same case version first) rolls everything back.
+        No read check: the command that made this version was authorised, and its answer shows what it did.
         """
-        try:
-            with self.datastore.transaction(commit=True) as session:
-                if idempotency and (outcome := find_outcome(session, staff.id, idempotency)):
-                    return self._replay(outcome)
-                now = self.clock()
-                aggregates = run(session, now)
-                recordings = self.save(*aggregates)
-                case = aggregates[0]
-                outcome = StoredOutcome(str(case.id), case.version, recordings[-1].notification.id)
-                if idempotency:
-                    record_outcome(session, staff.id, idempotency, outcome, now)
-        except (IntegrityError, sqlalchemy.exc.IntegrityError) as error:
-            if idempotency and (replayed := self._replay_after_race(staff, idempotency)):
-                return replayed
-            raise ConcurrentUpdate("it was changed by someone else at the same moment; "
-                                   "reload it and try again") from error
-        for listener in self.after_save:
-            listener()
-        return Outcome(case, outcome.position)
-
-    def _replay(self, outcome: StoredOutcome) -> Outcome:
-        case = self.repository.get(UUID(outcome.case_id), version=outcome.version)
-        return Outcome(case, outcome.position)
-
-    def _replay_after_race(self, staff: StaffMember, key: IdempotencyKey) -> Outcome | None:
-        with self.datastore.transaction(commit=False) as session:
-            outcome = find_outcome(session, staff.id, key)
-        return self._replay(outcome) if outcome else None
+        aggregate_id = UUID(result.id)
+        return self.recent_states.get(aggregate_id, result.version) or self.repository.get(
+            aggregate_id, version=result.version)
 
     def load_case(self, case_id: str | UUID) -> Case:
         return self._load(case_id, Case, "case")
@@ -148,12 +100,13 @@ class GridLedger(Application):
 
     # -- reads ----------------------------------------------------------------------------------
     def read_case(self, staff: StaffMember, case_id: str, *, version: int | None = None,
-                  as_of: datetime | None = None) -> Outcome:
+                  as_of: datetime | None = None) -> tuple[Case, int]:
+        """The case (now, or at a version or moment) and the global position of the event that made it."""
         case = self.load_case(case_id)
         self.check_read(staff, case)
         if version is not None or as_of is not None:
             case = self._past_state(case, version=version, as_of=as_of)
-        return Outcome(case, self.position_of(case))
+        return case, self.position_of(case)
 
     def _past_state(self, current: Case, *, version: int | None, as_of: datetime | None) -> Case:
         if version is not None:
@@ -179,6 +132,19 @@ class GridLedger(Application):
         meeting = self.load_meeting(meeting_id)
         self.meeting_policy.check_read(staff, meeting)
         return meeting
+
+    def read_household(self, staff: StaffMember, household_id: str) -> Household:
+        return self._read_fieldwork(staff, self.load_household, household_id)
+
+    def read_patrol(self, staff: StaffMember, patrol_id: str) -> Patrol:
+        return self._read_fieldwork(staff, self.load_patrol, patrol_id)
+
+    def _read_fieldwork(self, staff: StaffMember, load: Callable[[str], Any], aggregate_id: str) -> Any:
+        """A household or patrol the caller may read: the role first (so no existence leaks), then the grid."""
+        self.fieldwork_policy.check_read(staff)
+        aggregate = load(aggregate_id)
+        self.fieldwork_policy.check_read(staff, aggregate.grid)
+        return aggregate
 
     def history_of(self, aggregate: Any) -> list[HistoryEntry]:
         """Every event of any aggregate, in order (households and patrols; cases use ``case_history``)."""

@@ -2,63 +2,41 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from application.errors import Forbidden, InvalidReference, VersionMismatch
+from application.commands import Change, CommandHandler, CommandResult, Create
+from application.errors import InvalidReference
 from application.idempotency import IdempotencyKey
-from application.ledger import GridLedger, Outcome
+from application.ledger import GridLedger
 from application.staff import StaffMember
-from domain.actor import Role
 from domain.meeting import LEVELS, Meeting
-
-ORGANISERS = (Role.MEETING_SECRETARY, Role.ADMIN)
 
 
 class MeetingCommands:
     def __init__(self, ledger: GridLedger) -> None:
         self.ledger = ledger
+        self.handler = CommandHandler(ledger, ledger.load_meeting, ledger.meeting_policy)
 
     def schedule(self, staff: StaffMember, *, title: str, level: str, org: str, scheduled_for: date,
-                 chair: str, idempotency: IdempotencyKey | None = None) -> Outcome:
-        self._check_organiser(staff)
+                 chair: str, idempotency: IdempotencyKey | None = None) -> CommandResult:
+        self.ledger.meeting_policy.check_role(staff, "schedule")
         grid = self.ledger.directory.find_grid(org)
         if grid is None:
             raise InvalidReference("org", f"unknown grid '{org}'")
         if level not in LEVELS or grid["level"] != level:
             raise InvalidReference("level", f"a {level} meeting needs a {level}-level organisation; "
                                             f"'{org}' is a {grid['level']}")
-
-        def run(session: Any, now: datetime) -> list[Meeting]:
-            return [Meeting(title=title, level=level, org=org, scheduled_for=scheduled_for.isoformat(),
-                            chair=chair, actor=staff.actor.as_record(), timestamp=now)]
-
-        return self.ledger.execute(staff, idempotency, run)
+        return self.handler.create(staff, Create(lambda c: Meeting(
+            title=title, level=level, org=org, scheduled_for=scheduled_for.isoformat(), chair=chair,
+            actor=c.actor.as_record(), timestamp=c.now)), idempotency=idempotency)
 
     def hold(self, staff: StaffMember, meeting_id: str, *, attendees: list[str], minutes: str,
-             **options: Any) -> Outcome:
-        return self._command(staff, meeting_id, lambda meeting, now: meeting.hold(
-            actor=staff.actor, timestamp=now, local_date=now.astimezone(self.ledger.local_zone).date(),
-            attendees=attendees, minutes=minutes), **options)
+             **options: Any) -> CommandResult:
+        return self.handler.handle(staff, meeting_id, Change("hold", lambda meeting, c: meeting.hold(
+            actor=c.actor, timestamp=c.now, local_date=c.now.astimezone(self.ledger.local_zone).date(),
+            attendees=attendees, minutes=minutes)), **options)
 
-    def close(self, staff: StaffMember, meeting_id: str, **options: Any) -> Outcome:
-        return self._command(staff, meeting_id, lambda meeting, now: meeting.close(
-            actor=staff.actor, timestamp=now), **options)
-
-    def _command(self, staff: StaffMember, meeting_id: str, act: Any, *, expected_version: int | None = None,
-                 idempotency: IdempotencyKey | None = None) -> Outcome:
-        self._check_organiser(staff)
-
-        def run(session: Any, now: datetime) -> list[Meeting]:
-            meeting = self.ledger.load_meeting(meeting_id)
-            if expected_version is not None and expected_version != meeting.version:
-                raise VersionMismatch(expected=expected_version, actual=meeting.version)
-            act(meeting, now)
-            return [meeting]
-
-        return self.ledger.execute(staff, idempotency, run)
-
-    @staticmethod
-    def _check_organiser(staff: StaffMember) -> None:
-        if staff.role not in ORGANISERS:
-            raise Forbidden("only the meeting secretary or an admin runs handover meetings")
+    def close(self, staff: StaffMember, meeting_id: str, **options: Any) -> CommandResult:
+        return self.handler.handle(staff, meeting_id, Change("close", lambda meeting, c: meeting.close(
+            actor=c.actor, timestamp=c.now)), **options)

@@ -1,10 +1,11 @@
-"""Who may read a handover meeting (交办会), its handover list and the meeting queue.
+"""Who may read a handover meeting (交办会), its handover list and the meeting queue; and who runs one.
 
 A list names cases, their grids and their progress, so it is read by the people of the meeting, not by
 everyone: admins, auditors and meeting secretaries; leaders and dispatchers whose subtree contains the
 meeting's organisation (a town's centre, the town's meetings) or lies inside it (a town's centre, its
 county's meetings); department staff of a department an item names as lead or co-department. Grid workers
-and channel integrations read no meeting. Meetings are commanded by ``MeetingCommands``' organisers.
+and channel integrations read no meeting.
+Meetings are scheduled, held and closed by their organisers: the meeting secretary or an admin.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from domain.meeting import Meeting
 EVERYTHING_READERS = (Role.ADMIN, Role.AUDITOR, Role.MEETING_SECRETARY)
 GRID_READERS = (Role.LEADER, Role.DISPATCHER)
 MEETING_READERS = (*EVERYTHING_READERS, *GRID_READERS, Role.DEPARTMENT)
+ORGANISERS = (Role.MEETING_SECRETARY, Role.ADMIN)
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,14 @@ class MeetingScope:
 class MeetingPolicy:
     def __init__(self, directory: Directory) -> None:
         self._directory = directory
+
+    def check_role(self, staff: StaffMember, command: str) -> None:
+        """Before anything is loaded, so that nobody else learns which meetings exist."""
+        if staff.role not in ORGANISERS:
+            raise Forbidden("only the meeting secretary or an admin runs handover meetings")
+
+    def check_change(self, staff: StaffMember, command: str, meeting: Meeting) -> None:
+        """The organiser's role was all there was to check."""
 
     def check_read(self, staff: StaffMember, meeting: Meeting) -> None:
         """A meeting and its handover list, in every format and at every moment."""

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
-from application.errors import InvalidReference, NotFound, VersionMismatch
+from application.commands import Change, CommandHandler, CommandResult, Context, Create
+from application.errors import InvalidReference
+from application.fieldwork_policy import PatrolPolicy
 from application.idempotency import IdempotencyKey
-from application.ledger import GridLedger, Outcome
+from application.ledger import GridLedger
 from application.linked_cases import check_linked_report, raise_case
 from application.staff import StaffMember
 from domain.case_types import Category, Channel, Track
 from domain.patrol import Patrol
 from domain.patrol_types import PatrolKind
 
-Act = Callable[[Patrol, Any, datetime], list[Any] | None]
 TITLE_LENGTH = 30
 
 
@@ -23,29 +22,29 @@ class PatrolCommands:
     def __init__(self, ledger: GridLedger) -> None:
         self.ledger = ledger
         self.policy = ledger.fieldwork_policy
+        self.handler = CommandHandler(ledger, ledger.load_patrol, PatrolPolicy(ledger.fieldwork_policy))
 
     def start(self, staff: StaffMember, *, grid: str, kind: str, members: list[str],
-              idempotency: IdempotencyKey | None = None) -> Outcome:
+              idempotency: IdempotencyKey | None = None) -> CommandResult:
         if self.ledger.directory.grid_path(grid) is None:
             raise InvalidReference("grid", f"unknown grid '{grid}'")
         self.policy.check_write(staff, grid, "start a patrol")
-        crew = [self._member(number, staff_id) for number, staff_id in enumerate(dict.fromkeys(members))]
-
-        def run(session: Any, now: datetime) -> list[Patrol]:
-            return [Patrol.start(grid=grid, kind=PatrolKind(kind), members=crew, actor=staff.actor, timestamp=now)]
-
-        return self.ledger.execute(staff, idempotency, run)
+        crew = [self.ledger.directory.staff_record(staff_id, field=f"members.{number}")
+                for number, staff_id in enumerate(dict.fromkeys(members))]
+        return self.handler.create(staff, Create(lambda c: Patrol.start(
+            grid=grid, kind=PatrolKind(kind), members=crew, actor=c.actor, timestamp=c.now)),
+            idempotency=idempotency)
 
     def checkpoint(self, staff: StaffMember, patrol_id: str, *, place: str, lat: float | None = None,
-                   lon: float | None = None, **options: Any) -> Outcome:
-        return self._command(staff, patrol_id, "check in", lambda patrol, session, now: patrol.record_checkpoint(
-            actor=staff.actor, timestamp=now, place=place, lat=lat, lon=lon), **options)
+                   lon: float | None = None, **options: Any) -> CommandResult:
+        return self.handler.handle(staff, patrol_id, Change("check in", lambda patrol, c: patrol.record_checkpoint(
+            actor=c.actor, timestamp=c.now, place=place, lat=lat, lon=lon)), **options)
 
     def finding(self, staff: StaffMember, patrol_id: str, *, description: str, category: str,
                 resolved_on_spot: bool, title: str | None = None, track: str = Track.GENERAL,
-                location: dict[str, Any] | None = None, **options: Any) -> Outcome:
+                location: dict[str, Any] | None = None, **options: Any) -> CommandResult:
         """A finding; one not fixed on the spot becomes a case linked to the patrol, saved with it."""
-        def act(patrol: Patrol, session: Any, now: datetime) -> list[Any]:
+        def act(patrol: Patrol, c: Context) -> None:
             patrol.check_finding(category=Category(category), resolved_on_spot=resolved_on_spot)
             cases = []
             if not resolved_on_spot:
@@ -53,35 +52,19 @@ class PatrolCommands:
                           "channel": str(Channel.PATROL), "track": str(track), "grid": patrol.grid,
                           "location": location, "patrol_id": str(patrol.id)}
                 check_linked_report(self.ledger, staff, report, "finding")
-                cases.append(raise_case(self.ledger, session, staff, report, now))
-            patrol.record_finding(actor=staff.actor, timestamp=now, description=description,
+                cases.append(raise_case(self.ledger, c.session, staff, report, c.now))
+            patrol.record_finding(actor=c.actor, timestamp=c.now, description=description,
                                   category=Category(category), resolved_on_spot=resolved_on_spot,
                                   case_id=str(cases[0].id) if cases else None)
-            return cases
+            c.save_with(*cases)
 
-        return self._command(staff, patrol_id, "record a finding", act, **options)
+        # The finding is the patrol's last one in the state it leaves (a replay included).
+        return self.handler.handle(staff, patrol_id, Change(
+            "record a finding", act, linked=lambda patrol: [patrol.findings[-1]["case_id"]]), **options)
 
-    def end(self, staff: StaffMember, patrol_id: str, *, summary: str, **options: Any) -> Outcome:
-        return self._command(staff, patrol_id, "end", lambda patrol, session, now: patrol.end(
-            actor=staff.actor, timestamp=now, summary=summary), **options)
-
-    def _member(self, number: int, staff_id: str) -> dict[str, Any]:
-        try:
-            person = self.ledger.directory.get_staff(staff_id)
-        except NotFound:
-            raise InvalidReference(f"members.{number}", f"unknown staff member '{staff_id}'") from None
-        return {"id": person.id, "name": person.name, "role": person.role.value}
-
-    def _command(self, staff: StaffMember, patrol_id: str, command: str, act: Act, *,
-                 expected_version: int | None = None, idempotency: IdempotencyKey | None = None) -> Outcome:
-        def run(session: Any, now: datetime) -> list[Any]:
-            patrol = self.ledger.load_patrol(patrol_id)
-            if expected_version is not None and expected_version != patrol.version:
-                raise VersionMismatch(expected=expected_version, actual=patrol.version)
-            self.policy.check_patrol_command(staff, patrol, command)
-            return [patrol, *(act(patrol, session, now) or [])]
-
-        return self.ledger.execute(staff, idempotency, run)
+    def end(self, staff: StaffMember, patrol_id: str, *, summary: str, **options: Any) -> CommandResult:
+        return self.handler.handle(staff, patrol_id, Change("end", lambda patrol, c: patrol.end(
+            actor=c.actor, timestamp=c.now, summary=summary)), **options)
 
 
 def _title(description: str) -> str:

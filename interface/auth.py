@@ -5,9 +5,7 @@ from __future__ import annotations
 from flask import current_app, g, request
 
 from application.directory import Directory
-from application.errors import Forbidden
 from application.staff import StaffMember
-from domain.actor import Role
 from interface.problems import Problem
 
 PUBLIC_ENDPOINTS = {"api.openapi.document"}
@@ -30,13 +28,6 @@ def authenticate() -> None:
 
 def current_staff() -> StaffMember:
     return g.staff
-
-
-def require_role(*roles: Role) -> StaffMember:
-    staff = current_staff()
-    if staff.role not in roles:
-        raise Forbidden(f"this needs one of the roles: {', '.join(r.value for r in roles)}")
-    return staff
 
 
 def _unauthorised(detail: str) -> Problem:

@@ -97,7 +97,7 @@ def _report(cases: CaseCommands, who: StaffMember, grid: str, title: str, catego
             track: str, channel: str, description: str, **extra: Any) -> str:
     body = {"title": title, "description": description, "category": category, "track": track,
             "channel": channel, "grid": grid, **extra}
-    return str(cases.report(who, body).case.id)
+    return cases.report(who, body).id
 
 
 def _cases(cases: CaseCommands, clock: DemoClock, s: dict[str, StaffMember]) -> None:  # noqa: PLR0915
@@ -189,7 +189,7 @@ def _meetings(cases: CaseCommands, meetings: MeetingCommands, clock: DemoClock,
     d, secretary = s["dispatcher"], s["secretary"]
     meeting_day = clock.now.astimezone(zone).date() + timedelta(days=2)
     past = meetings.schedule(secretary, title=f"紫阳镇{meeting_day.month}月问题交办会", level="town", org="ziyang",
-                             scheduled_for=meeting_day, chair="镇党委书记 吴建华").meeting
+                             scheduled_for=meeting_day, chair="镇党委书记 吴建华")
     past_id = str(past.id)
     items = [
         ("和平岗污水管网改造", "sanitation", "chengguan", ["zhujian"], 5),   # ticked off
@@ -226,7 +226,7 @@ def _meetings(cases: CaseCommands, meetings: MeetingCommands, clock: DemoClock,
     # Next month's meeting: the open items carry over; a new problem waits in the meeting queue.
     next_day = (meeting_day.replace(day=1) + timedelta(days=32)).replace(day=min(meeting_day.day, 28))
     coming = meetings.schedule(secretary, title=f"紫阳镇{next_day.month}月问题交办会", level="town", org="ziyang",
-                               scheduled_for=next_day, chair="镇党委书记 吴建华").meeting
+                               scheduled_for=next_day, chair="镇党委书记 吴建华")
     clock.advance(hours=1)
     school = _report(cases, s["worker2"], "chayuan-02", "学校周边交通拥堵", "parking", "general", "deliberation",
                      "上下学高峰道路拥堵，需交警、城管联合整治。")

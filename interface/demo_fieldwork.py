@@ -57,7 +57,7 @@ def last_month(households: HouseholdCommands, clock: Clock, s: dict[str, StaffMe
     ids: dict[str, str] = {}
     for key, (address, grid, kind, head, tags) in HOUSEHOLDS.items():
         who = s["worker2"] if grid == "chayuan-02" else s["worker1"]
-        ids[key] = str(households.register(who, address=address, grid=grid, kind=kind, head=head).household.id)
+        ids[key] = str(households.register(who, address=address, grid=grid, kind=kind, head=head).id)
         for tag in tags:
             households.add_tag(who, ids[key], tag=tag)
         clock.advance(minutes=25)
@@ -65,8 +65,8 @@ def last_month(households: HouseholdCommands, clock: Clock, s: dict[str, StaffMe
         households.add_member(s["worker1"], ids[key], name=name, relation="tenant", floating=True,
                               id_number=id_number, phone=phone, origin=origin)
     clock.advance(days=3)
-    moved = households.add_member(s["worker1"], ids["rental_12"], name="临时租客", relation="tenant",
-                                  floating=True, origin="福建省南平市").household
+    moved = households.ledger.state_after(households.add_member(
+        s["worker1"], ids["rental_12"], name="临时租客", relation="tenant", floating=True, origin="福建省南平市"))
     tenant_id = next(m["member_id"] for m in moved.members.values() if m["name"] == "临时租客")
     clock.advance(days=5)
     households.move_out(s["worker1"], ids["rental_12"], tenant_id, reason="退租离开紫阳镇")
@@ -90,7 +90,7 @@ def this_month(households: HouseholdCommands, patrols: PatrolCommands, clock: Cl
     households.visit(w2, ids["liu"], notes="八必访：退役军人柳秋云，近况良好，愿参加红袖套夜巡。")
     clock.advance(hours=2)
     # 红袖套 night patrol: party members + grid workers + volunteers, 和平岗 to the pedestrian street.
-    night = str(patrols.start(w2, grid="chayuan-02", kind="night", members=[w2.id, w1.id]).patrol.id)
+    night = str(patrols.start(w2, grid="chayuan-02", kind="night", members=[w2.id, w1.id]).id)
     for place in ("和平岗", "步行街", "和平岗安置小区5栋"):
         patrols.checkpoint(w2, night, place=place)
         clock.advance(minutes=20)
@@ -99,7 +99,7 @@ def this_month(households: HouseholdCommands, patrols: PatrolCommands, clock: Cl
     patrols.end(w2, night, summary="夜巡三处，劝导醉酒人员一名，无其他异常。")
     clock.advance(hours=1)
     # A routine patrol that is still under way, with a 4必报 finding raised as a case.
-    routine = str(patrols.start(w1, grid="chayuan-01", kind="routine", members=[w1.id]).patrol.id)
+    routine = str(patrols.start(w1, grid="chayuan-01", kind="routine", members=[w1.id]).id)
     patrols.checkpoint(w1, routine, place="文公北路12号", lat=29.2486, lon=117.8612)
     patrols.finding(w1, routine, description="3栋2单元楼道堆放纸箱，已协调住户清理", category="sanitation",
                     resolved_on_spot=True)

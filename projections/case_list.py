@@ -30,12 +30,13 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from application.tables import GridPath
 from domain.case_types import FINISHED
+from domain.read_scope import ReadScope
 from projections.bulk import insert_rows, utc
 from projections.case_rows import CHUNK, BatchFolds, GridPaths, fold_batch, replace_rows
 from projections.case_summary import CO_DEPARTMENT_EVENTS, Summary, split_codes
 from projections.events import ProjectedEvent, Reads
 from projections.like import contains
-from projections.scope import Scope, of_department, subtree
+from projections.scope import of_department, scope_conditions, subtree
 
 metadata = MetaData()
 cases = Table(
@@ -139,10 +140,10 @@ class CaseFilters:
     created_to: datetime | None = None
 
 
-def search(connection: Connection, filters: CaseFilters, scope: Scope, *, now: datetime, page: int,
+def search(connection: Connection, filters: CaseFilters, scope: ReadScope, *, now: datetime, page: int,
            per_page: int, count_limit: int) -> tuple[list[dict[str, Any]], int]:
     """One page of cases, newest first, and the number of matches (counted up to ``count_limit``)."""
-    conditions = _conditions(filters, now) + scope.conditions(cases, co_departments)
+    conditions = _conditions(filters, now) + scope_conditions(scope, cases, co_departments)
     query = select(cases).where(and_(true(), *conditions)).order_by(cases.c.created_at.desc(), cases.c.id)
     rows = connection.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
     capped = select(cases.c.id).where(and_(true(), *conditions)).limit(count_limit).subquery()

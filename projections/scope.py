@@ -1,11 +1,11 @@
-"""Who may see which rows of a read model: the read side of the role table."""
+"""The rows of a read model a ``ReadScope`` (decided by the application's policies) lets its reader see."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import Column, Table, and_, or_, select
 from sqlalchemy.sql.elements import ColumnElement
+
+from domain.read_scope import ReadScope
 
 
 def subtree(path_column: Column, root_path: str) -> ColumnElement[bool]:
@@ -26,25 +26,17 @@ def of_department(table: Table, co_departments: Table, department: str) -> Colum
     return or_(table.c.lead_department == department, table.c.id.in_(co_handled))
 
 
-@dataclass(frozen=True)
-class Scope:
-    """What a staff member may read: everything, a grid subtree, one department, or their own reports."""
-
-    everything: bool = False
-    grid_path: str | None = None
-    department: str | None = None
-    reported_by: str | None = None
-
-    def conditions(self, table: Table, co_departments: Table | None = None) -> list[ColumnElement[bool]]:
-        """``co_departments``: the (case_id, department) rows of ``table``'s cases, for a department's scope."""
-        if self.everything:
-            return []
-        if self.grid_path is not None:
-            return [subtree(table.c.grid_path, self.grid_path)]
-        if self.department is not None:
-            if co_departments is None:  # leaving co-handled cases out would be a silent narrowing
-                raise ValueError(f"a department's scope over {table.name} needs its co-department rows")
-            return [of_department(table, co_departments, self.department)]
-        if self.reported_by is not None:
-            return [table.c.reported_by == self.reported_by]
-        return [table.c.id.is_(None)]  # nothing
+def scope_conditions(scope: ReadScope, table: Table,
+                     co_departments: Table | None = None) -> list[ColumnElement[bool]]:
+    """``co_departments``: the (case_id, department) rows of ``table``'s cases, for a department's scope."""
+    if scope.everything:
+        return []
+    if scope.grid_path is not None:
+        return [subtree(table.c.grid_path, scope.grid_path)]
+    if scope.department is not None:
+        if co_departments is None:  # leaving co-handled cases out would be a silent narrowing
+            raise ValueError(f"a department's scope over {table.name} needs its co-department rows")
+        return [of_department(table, co_departments, scope.department)]
+    if scope.reported_by is not None:
+        return [table.c.reported_by == scope.reported_by]
+    return [table.c.id.is_(None)]  # nothing

@@ -9,12 +9,13 @@ from sqlalchemy import Column, Index, MetaData, String, Table, and_, func, selec
 from sqlalchemy.engine import Connection
 
 from domain.case_types import Status
+from domain.read_scope import ReadScope
 from projections.case_list import cases as case_list
 from projections.bulk import utc
 from projections.case_rows import BatchFolds, GridPaths, fold_batch, replace_rows, reported_before
 from projections.case_summary import Summary
 from projections.events import ProjectedEvent, Reads
-from projections.scope import Scope, subtree
+from projections.scope import scope_conditions, subtree
 
 QUEUES = ("triage", "dispatch", "department", "meeting", "follow-up", "overdue")
 TERMINAL = (Status.CLOSED, Status.REJECTED, Status.MERGED)
@@ -76,7 +77,7 @@ class WorkQueueProjection:
         replace_rows(connection, items, rows, stored)
 
 
-def queue_page(connection: Connection, name: str, scope: Scope, *, now: datetime, grid_path: str | None,
+def queue_page(connection: Connection, name: str, scope: ReadScope, *, now: datetime, grid_path: str | None,
                department: str | None, page: int, per_page: int,
                count_limit: int) -> tuple[list[dict[str, Any]], int]:
     """One page of a queue sorted by due time (cases without a deadline last, oldest first)."""
@@ -88,7 +89,7 @@ def queue_page(connection: Connection, name: str, scope: Scope, *, now: datetime
         conditions.append(items.c.lead_department == department)
     if grid_path is not None:
         conditions.append(subtree(items.c.grid_path, grid_path))
-    conditions += scope.conditions(items)
+    conditions += scope_conditions(scope, items)
     where = and_(true(), *conditions)
     # NULLS LAST matches the b-tree order of the (queue, due_at) indexes, so a page is an index scan.
     query = (select(items).where(where)

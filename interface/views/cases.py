@@ -7,7 +7,8 @@ from uuid import UUID
 
 from flask import Blueprint, Response, jsonify
 
-from application.ledger import Outcome
+from application.commands import CommandResult
+from domain.case import Case
 from interface import presenters
 from interface.auth import current_staff
 from interface.context import services
@@ -43,8 +44,8 @@ def report(body: dict[str, Any]) -> Response:
     """Report a new case (上报)."""
     body = _plain(body)
     key = idempotency_key("report", None, json_body())
-    outcome = services().cases.report(current_staff(), body, idempotency=key)
-    return _case_response(outcome, status=201)
+    result = services().cases.report(current_staff(), body, idempotency=key)
+    return _command_response(result, status=201)
 
 
 def _command_view(command: str, method: str, schema: type) -> Any:
@@ -52,9 +53,9 @@ def _command_view(command: str, method: str, schema: type) -> Any:
     def view(case_id: str, body: dict[str, Any]) -> Response:
         key = idempotency_key(command, case_id, json_body())
         run = getattr(services().cases, method)
-        outcome = run(current_staff(), case_id, **_plain(body),
-                      expected_version=expected_version(), idempotency=key)
-        return _case_response(outcome)
+        result = run(current_staff(), case_id, **_plain(body),
+                     expected_version=expected_version(), idempotency=key)
+        return _command_response(result)
 
     view.__name__ = f"command_{method}"
     view.__doc__ = f"Issue the '{command}' command on a case."
@@ -71,8 +72,8 @@ for _command, (_method, _schema) in COMMANDS.items():
 def read(case_id: str, query: dict[str, Any]) -> Response:
     """The case now, or as it was at ``version`` or ``as_of``."""
     wait_for_position(query.pop("min_position", None))
-    outcome = services().ledger.read_case(current_staff(), case_id, **query)
-    return _case_response(outcome)
+    case, position = services().ledger.read_case(current_staff(), case_id, **query)
+    return _case_response(case, position)
 
 
 @blueprint.get("/<case_id>/history")
@@ -85,16 +86,20 @@ def history(case_id: str) -> Response:
                                       ledger.directory.department_name))
 
 
-def _case_response(outcome: Outcome, status: int = 200) -> Response:
+def _command_response(result: CommandResult, status: int = 200) -> Response:
+    return _case_response(services().ledger.state_after(result), result.position, status)
+
+
+def _case_response(case: Case, position: int, status: int = 200) -> Response:
     ledger = services().ledger
-    state = presenters.case_state(outcome.case, position=outcome.position, now=ledger.clock(),
+    state = presenters.case_state(case, position=position, now=ledger.clock(),
                                   zone=ledger.local_zone, viewer_role=current_staff().role,
                                   department_name=ledger.directory.department_name)
     response = jsonify(state)
     response.status_code = status
-    response.headers["ETag"] = f'"{outcome.case.version}"'
+    response.headers["ETag"] = f'"{case.version}"'
     if status == 201:
-        response.headers["Location"] = f"/api/v1/cases/{outcome.case.id}"
+        response.headers["Location"] = f"/api/v1/cases/{case.id}"
     return response
 
 

@@ -28,8 +28,8 @@ blueprint = Blueprint("meetings", __name__, url_prefix="/meetings")
 def schedule(body: dict[str, Any]) -> Response:
     """Schedule a handover meeting (meeting secretary, admin)."""
     key = idempotency_key("schedule", None, json_body())
-    outcome = services().meetings.schedule(current_staff(), idempotency=key, **body)
-    return _meeting_response(outcome.meeting, outcome.position, status=201)
+    result = services().meetings.schedule(current_staff(), idempotency=key, **body)
+    return _meeting_response(services().ledger.state_after(result), result.position, status=201)
 
 
 @blueprint.get("")
@@ -59,18 +59,18 @@ def read(meeting_id: str) -> Response:
 @with_body(schemas.HoldSchema)
 def hold(meeting_id: str, body: dict[str, Any]) -> Response:
     """Record that the meeting was held: attendees and minutes."""
-    outcome = services().meetings.hold(current_staff(), meeting_id, **body, expected_version=expected_version(),
+    result = services().meetings.hold(current_staff(), meeting_id, **body, expected_version=expected_version(),
                                        idempotency=idempotency_key("hold", meeting_id, json_body()))
-    return _meeting_response(outcome.meeting, outcome.position)
+    return _meeting_response(services().ledger.state_after(result), result.position)
 
 
 @blueprint.post("/<meeting_id>/close")
 @with_body(EmptySchema)
 def close(meeting_id: str, body: dict[str, Any]) -> Response:
     """Close the meeting."""
-    outcome = services().meetings.close(current_staff(), meeting_id, expected_version=expected_version(),
+    result = services().meetings.close(current_staff(), meeting_id, expected_version=expected_version(),
                                         idempotency=idempotency_key("close-meeting", meeting_id, json_body()))
-    return _meeting_response(outcome.meeting, outcome.position)
+    return _meeting_response(services().ledger.state_after(result), result.position)
 
 
 @blueprint.get("/<meeting_id>/handover-list")

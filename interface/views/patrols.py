@@ -16,7 +16,7 @@ from interface.context import services
 from interface.read_your_writes import direct_read
 from interface.requests import idempotency_key, json_body, with_body
 from interface.schemas import patrols as schemas
-from interface.views.fieldwork_common import command_options, readable, reveal, state_response
+from interface.views.fieldwork_common import after, command_options, reveal, state_response
 
 blueprint = Blueprint("patrols", __name__, url_prefix="/patrols")
 
@@ -26,15 +26,15 @@ blueprint = Blueprint("patrols", __name__, url_prefix="/patrols")
 def start(body: dict[str, Any]) -> Response:
     """Start a patrol in a grid (routine, night 红袖套, special)."""
     key = idempotency_key("start-patrol", None, json_body())
-    outcome = services().patrols.start(current_staff(), idempotency=key, **body)
-    return patrol_response(outcome.patrol, outcome.position, status=201)
+    result = services().patrols.start(current_staff(), idempotency=key, **body)
+    return patrol_response(*after(result), status=201)
 
 
 @blueprint.get("/<patrol_id>")
 @direct_read
 def read(patrol_id: str) -> Response:
     """The patrol now: members, checkpoints, findings."""
-    patrol = readable(services().ledger.load_patrol, patrol_id)
+    patrol = services().ledger.read_patrol(current_staff(), patrol_id)
     return patrol_response(patrol, services().ledger.position_of(patrol))
 
 
@@ -42,7 +42,7 @@ def read(patrol_id: str) -> Response:
 @direct_read
 def history(patrol_id: str) -> Response:
     """Every event of the patrol in order, with Chinese labels and the actor of each."""
-    patrol = readable(services().ledger.load_patrol, patrol_id)
+    patrol = services().ledger.read_patrol(current_staff(), patrol_id)
     ledger = services().ledger
     return jsonify(present.history(patrol, ledger.history_of(patrol), zone=ledger.local_zone, reveal=reveal()))
 
@@ -51,30 +51,28 @@ def history(patrol_id: str) -> Response:
 @with_body(schemas.CheckpointSchema)
 def checkpoint(patrol_id: str, body: dict[str, Any]) -> Response:
     """Check in at a place (打卡)."""
-    outcome = services().patrols.checkpoint(current_staff(), patrol_id, **body,
+    result = services().patrols.checkpoint(current_staff(), patrol_id, **body,
                                             **command_options("checkpoint", patrol_id))
-    return patrol_response(outcome.patrol, outcome.position)
+    return patrol_response(*after(result))
 
 
 @blueprint.post("/<patrol_id>/findings")
 @with_body(schemas.FindingSchema)
 def finding(patrol_id: str, body: dict[str, Any]) -> Response:
     """Record a finding; one not fixed on the spot becomes a case linked to the patrol."""
-    outcome = services().patrols.finding(current_staff(), patrol_id, **body,
+    result = services().patrols.finding(current_staff(), patrol_id, **body,
                                          **command_options("finding", patrol_id))
-    # A retried request replays the patrol at the version this finding made: its last finding is this one.
-    case_id = outcome.patrol.findings[-1]["case_id"]
-    cases = present.raised_cases(services().ledger, [case_id] if case_id else [])
-    return patrol_response(outcome.patrol, outcome.position, raised_cases=cases)
+    cases = present.raised_cases(services().ledger, result.linked_ids)
+    return patrol_response(*after(result), raised_cases=cases)
 
 
 @blueprint.post("/<patrol_id>/end")
 @with_body(schemas.EndSchema)
 def end(patrol_id: str, body: dict[str, Any]) -> Response:
     """End the patrol with a summary."""
-    outcome = services().patrols.end(current_staff(), patrol_id, **body,
+    result = services().patrols.end(current_staff(), patrol_id, **body,
                                      **command_options("end-patrol", patrol_id))
-    return patrol_response(outcome.patrol, outcome.position)
+    return patrol_response(*after(result))
 
 
 def patrol_response(patrol: Patrol, position: int, status: int = 200, **extra: Any) -> Response:

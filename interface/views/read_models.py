@@ -6,21 +6,17 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify
 
-from application.errors import Forbidden, InvalidReference
-from application.staff import StaffMember
-from domain.actor import Role
+from application.errors import InvalidReference
 from interface import read_presenters as present
-from interface.auth import current_staff, require_role
+from interface.auth import current_staff
 from interface.context import services
 from interface.read_your_writes import direct_read, wait_for_position
 from interface.requests import with_query
 from interface.schemas import read_models as schemas
 from projections import audit_log, case_list, work_queues
 from projections.registry import AUDIT_LOG, CASE_LIST, WORK_QUEUES
-from projections.scope import Scope
 
 blueprint = Blueprint("read_models", __name__)
-EVERYTHING = (Role.ADMIN, Role.AUDITOR, Role.MEETING_SECRETARY)
 # Totals are exact up to here ("1,000+" beyond): counting every match of a broad filter over a million
 # cases would cost more than the page itself, and nobody pages through a thousand cases.
 COUNT_LIMIT = 1_000
@@ -30,7 +26,7 @@ COUNT_LIMIT = 1_000
 @with_query(schemas.CaseListQuerySchema)
 def list_cases(query: dict[str, Any]) -> Response:
     """Cases, newest first: filtered, rolled up by grid subtree, scoped by role."""
-    staff, page = current_staff(), _page(query, CASE_LIST)
+    scope, page = services().ledger.case_policy.read_scope(current_staff()), _page(query, CASE_LIST)
     filters = case_list.CaseFilters(
         status=query.get("status"), grid_path=_grid_path(query.get("grid")), category=query.get("category"),
         track=query.get("track"), channel=query.get("channel"), department=query.get("department"),
@@ -38,8 +34,7 @@ def list_cases(query: dict[str, Any]) -> Response:
         created_to=query.get("created_to"))
     now = services().ledger.clock()
     with services().projections.db.connect() as connection:
-        rows, total = case_list.search(connection, filters, scope_of(staff), now=now, count_limit=COUNT_LIMIT + 1,
-                                       **page)
+        rows, total = case_list.search(connection, filters, scope, now=now, count_limit=COUNT_LIMIT + 1, **page)
     return _page_response([present.case_row(row, now, _zone(), _department_name) for row in rows], total, page)
 
 
@@ -49,17 +44,8 @@ def queue(name: str, query: dict[str, Any]) -> Response:
     """A work queue sorted by due time, with overdue computed against now."""
     if name not in work_queues.QUEUES:
         abort(404, f"there is no queue '{name}'; queues: {', '.join(work_queues.QUEUES)}")
-    staff = current_staff()
-    if name == "meeting":  # cases awaiting a meeting: read by those who read meetings
-        services().ledger.meeting_policy.check_reads_meetings(staff)
+    department, scope = services().ledger.read_policy.queue_scope(current_staff(), name, query.get("department"))
     page = _page(query, WORK_QUEUES)
-    department, scope = query.get("department"), scope_of(staff)
-    if staff.role == Role.DEPARTMENT:
-        if department not in (None, staff.department):
-            raise Forbidden("department staff see only their own department's queue")
-        # Their department's queue (cases they lead) is within their scope by construction; a department
-        # scope would only keep the planner off the (queue, lead_department, due_at) index.
-        department, scope = staff.department, Scope(everything=True)
     now = services().ledger.clock()
     with services().projections.db.connect() as connection:
         rows, total = work_queues.queue_page(connection, name, scope, now=now,
@@ -72,7 +58,7 @@ def queue(name: str, query: dict[str, Any]) -> Response:
 @with_query(schemas.AuditQuerySchema)
 def audit(query: dict[str, Any]) -> Response:
     """Every event of every aggregate, oldest first (auditors and admins)."""
-    require_role(Role.AUDITOR, Role.ADMIN)
+    services().ledger.read_policy.check_operates(current_staff())
     page = _page(query, AUDIT_LOG)
     filters = {key: query.get(key) for key in ("actor", "aggregate_type", "aggregate_id", "event_type",
                                                "start", "end")}
@@ -87,20 +73,10 @@ def audit(query: dict[str, Any]) -> Response:
 @direct_read
 def projections_status() -> Response:
     """Each projection's position, the store's head and the lag (admins and auditors)."""
-    require_role(Role.AUDITOR, Role.ADMIN)
+    services().ledger.read_policy.check_operates(current_staff())
     running = services().projections
     return jsonify({"items": [present.projection_status(status) for status in running.engine.statuses()],
                     "worker": {"in_process": running.running, "last_error": running.worker.last_error}})
-
-
-def scope_of(staff: StaffMember) -> Scope:
-    if staff.role in EVERYTHING:
-        return Scope(everything=True)
-    if staff.role == Role.DEPARTMENT:
-        return Scope(department=staff.department)
-    if staff.role == Role.INTAKE:
-        return Scope(reported_by=staff.id)
-    return Scope(grid_path=services().directory.grid_path(staff.grid) if staff.grid else None)
 
 
 def _grid_path(code: str | None) -> str | None:

@@ -6,9 +6,8 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify
 
-from application.errors import Forbidden
 from domain.actor import Role
-from interface.auth import current_staff, require_role
+from interface.auth import current_staff
 from interface.context import services
 from interface.fieldwork_presenters import iso
 from interface.labels import GRID, STAFF, labelled
@@ -23,7 +22,7 @@ blueprint = Blueprint("reference", __name__)
 @with_body(schemas.GridCreateSchema)
 def create_grid(body: dict[str, Any]) -> tuple[Response, int]:
     """Add a grid under its parent (admin)."""
-    require_role(Role.ADMIN)
+    services().ledger.read_policy.check_administers(current_staff())
     return jsonify(_grid(services().directory.add_grid(**body))), 201
 
 
@@ -51,7 +50,7 @@ def grid(code: str) -> Response:
 @with_body(schemas.DepartmentCreateSchema)
 def create_department(body: dict[str, Any]) -> tuple[Response, int]:
     """Add a department (admin)."""
-    require_role(Role.ADMIN)
+    services().ledger.read_policy.check_administers(current_staff())
     return jsonify(_department(services().directory.add_department(**body))), 201
 
 
@@ -67,7 +66,8 @@ def departments() -> Response:
 @with_body(schemas.StaffCreateSchema)
 def create_staff(body: dict[str, Any]) -> tuple[Response, int]:
     """Create a staff account (admin); the token is shown once, in this response only."""
-    admin = require_role(Role.ADMIN)
+    admin = current_staff()
+    services().ledger.read_policy.check_administers(admin)
     member, token = services().directory.add_staff(
         name=body["name"], role=Role(body["role"]), department=body["org"], grid=body["grid"],
         granted_by=admin.id)
@@ -78,9 +78,7 @@ def create_staff(body: dict[str, Any]) -> tuple[Response, int]:
 @direct_read
 def staff_record(staff_id: str) -> Response:
     """A staff account with every role and scope it has held (admin, auditor, or oneself)."""
-    caller = current_staff()
-    if caller.id != staff_id and caller.role not in (Role.ADMIN, Role.AUDITOR):
-        raise Forbidden("only admins and auditors may look up other staff")
+    services().ledger.read_policy.check_reads_staff(current_staff(), staff_id)
     directory = services().directory
     member = directory.get_staff(staff_id)
     return jsonify({**_staff(member), "roles": _roles(directory.role_history(staff_id))})

@@ -44,7 +44,7 @@ class Setup:
     def reported(self, **overrides: Any) -> str:
         body = {"title": "路灯不亮", "description": "文公北路", "category": "municipal", "channel": "grid_app",
                 "track": "general", "grid": self.t.grid("chayuan-01"), **overrides}
-        return str(self.cases.report(self.staff("worker"), body).case.id)
+        return str(self.cases.report(self.staff("worker"), body).id)
 
     def accepted(self) -> str:
         case_id = self.reported()
@@ -101,7 +101,7 @@ def test_role_table(cases: CaseCommands, territory: Territory, clock: MovableClo
     issue = _issue(command, Setup(cases, territory), territory.staff[who], clock)
     if who in ALLOWED[command]:
         outcome = issue()
-        assert outcome.case.version >= 1
+        assert outcome.version >= 1
     else:
         with pytest.raises(Forbidden):
             issue()

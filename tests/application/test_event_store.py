@@ -15,7 +15,7 @@ def _full_life(cases: CaseCommands, t) -> str:
     s = t.staff
     body = {"title": "电梯频繁故障", "description": "安置小区5栋", "category": "municipal", "channel": "grid_app",
             "track": "general", "grid": t.grid("chayuan-02")}
-    case_id = str(cases.report(s["other_worker"], body).case.id)
+    case_id = str(cases.report(s["other_worker"], body).id)
     cases.accept(s["dispatcher"], case_id)
     cases.dispatch(s["dispatcher"], case_id, lead_department=t.department("zhujian"), co_departments=[])
     cases.claim(s["zhujian"], case_id)

@@ -223,7 +223,7 @@ def prepare_ledger(url: str, k: int) -> tuple[GridLedger, Territory, list[str]]:
     commands, staff = CaseCommands(ledger), territory.staff
     case_ids = []
     for n in range(k):
-        case_id = str(commands.report(staff["worker"], report_body(territory, n)).case.id)
+        case_id = str(commands.report(staff["worker"], report_body(territory, n)).id)
         commands.accept(staff["dispatcher"], case_id)
         commands.dispatch(staff["dispatcher"], case_id,
                           lead_department=territory.department("chengguan"), co_departments=[])

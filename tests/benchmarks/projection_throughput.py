@@ -80,7 +80,7 @@ from projections.meetings import meetings as meetings_table
 from projections.rebuild import default_jobs
 from projections.rebuild import rebuild as parallel_rebuild
 from projections.registry import Projections
-from projections.scope import Scope
+from domain.read_scope import ReadScope
 from projections.work_queues import TERMINAL, queue_page
 from projections.work_queues import items as work_queue_table
 from projections.work_queues import metadata as work_queue_metadata
@@ -425,7 +425,7 @@ class Lifecycle:
                 "title": "茶苑社区路灯不亮", "description": "文公北路12号门前两盏路灯连续三晚不亮。",
                 "category": "municipal", "channel": "grid_app", "track": "general", "grid": self.grid,
                 "location": {"address": "紫阳镇文公北路12号"}, "reporter": {"name": "居民", "phone": "13912345678"}})
-            self.case_id = str(outcome.case.id)
+            self.case_id = outcome.id
         elif name == "accept":
             outcome = c.accept(self.dispatcher, self.case_id)
         elif name == "dispatch":
@@ -701,13 +701,13 @@ class Query:
 
 
 def queries() -> list[Query]:
-    dispatcher = Scope(grid_path=TOWN_PATH)
+    dispatcher = ReadScope(grid_path=TOWN_PATH)
     page = {"page": 1, "per_page": 50}
 
-    def cases(filters: CaseFilters, scope: Scope) -> Callable[[Any], object]:
+    def cases(filters: CaseFilters, scope: ReadScope) -> Callable[[Any], object]:
         return lambda c: search(c, filters, scope, now=QUERY_NOW, count_limit=COUNT_LIMIT + 1, **page)
 
-    def queue(name: str, scope: Scope, department: str | None = None) -> Callable[[Any], object]:
+    def queue(name: str, scope: ReadScope, department: str | None = None) -> Callable[[Any], object]:
         return lambda c: queue_page(c, name, scope, now=QUERY_NOW, grid_path=None, department=department,
                                     count_limit=COUNT_LIMIT + 1, **page)
 
@@ -717,11 +717,11 @@ def queries() -> list[Query]:
         Query("cases_community_in_progress", "case_list.search: status=in_progress in a community subtree",
               cases(CaseFilters(status="in_progress", grid_path=COMMUNITY_PATH), dispatcher)),
         Query("cases_department", "case_list.search: department filter (admin scope)",
-              cases(CaseFilters(department=DEPARTMENT), Scope(everything=True))),
+              cases(CaseFilters(department=DEPARTMENT), ReadScope(everything=True))),
         Query("queue_triage", "work_queues.queue_page: triage, dispatcher's town", queue("triage", dispatcher)),
         Query("queue_department", "work_queues.queue_page: department, one department (its staff)",
               # as the API asks it for department staff: their department, no further scope
-              queue("department", Scope(everything=True), DEPARTMENT)),
+              queue("department", ReadScope(everything=True), DEPARTMENT)),
         Query("queue_overdue", "work_queues.queue_page: overdue, dispatcher's town", queue("overdue", dispatcher)),
     ]
 

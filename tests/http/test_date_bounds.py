@@ -33,7 +33,7 @@ def three_days_work(api: Api, ledger, clock: MovableClock) -> dict:
         made[key] = api.report("worker", title=f"路灯不亮（{key}）")
         if key != "morning":
             outcome = patrols.start(worker, grid=t.grid("chayuan-01"), kind="night", members=[worker.id])
-            made[f"{key}_patrol"], made["position"] = str(outcome.patrol.id), outcome.position
+            made[f"{key}_patrol"], made["position"] = str(outcome.id), outcome.position
     return made
 
 

@@ -24,7 +24,7 @@ def test_a_night_patrol_in_the_log_in_coverage_and_its_case_in_triage(api: Api, 
     worker, neighbour = t.staff["worker"], t.staff["other_worker"]
     # 21:00: the 红袖套 night patrol sets off in 茶苑社区第一网格.
     clock.now = datetime(2026, 6, 1, 13, 0, tzinfo=timezone.utc)
-    night = patrols.start(worker, grid=t.grid("chayuan-01"), kind="night", members=[worker.id, neighbour.id]).patrol
+    night = patrols.start(worker, grid=t.grid("chayuan-01"), kind="night", members=[worker.id, neighbour.id])
     clock.advance(minutes=30)
     patrols.checkpoint(worker, str(night.id), place="茶苑社区东门")
     clock.advance(minutes=30)
@@ -33,7 +33,7 @@ def test_a_night_patrol_in_the_log_in_coverage_and_its_case_in_triage(api: Api, 
                     resolved_on_spot=True)
     found = patrols.finding(worker, str(night.id), description="文公北路两盏路灯不亮", category="municipal",
                             resolved_on_spot=False)
-    case_id = found.patrol.findings[-1]["case_id"]
+    case_id = found.linked_ids[0]
     clock.advance(minutes=90)
     ended = patrols.end(worker, str(night.id), summary="打卡两处，发现两处问题，一处当场解决")
     # 23:30: 汪建国 starts a routine patrol in the second grid and has not ended it yet.
@@ -41,7 +41,7 @@ def test_a_night_patrol_in_the_log_in_coverage_and_its_case_in_triage(api: Api, 
     p = routine.position
 
     log = api.read("dispatcher", "/patrols", p, grid=t.grid("chayuan"))
-    assert item_ids(log) == [str(routine.patrol.id), str(night.id)]  # latest first
+    assert item_ids(log) == [str(routine.id), str(night.id)]  # latest first
     row = log["items"][1]
     assert (row["kind"], row["kind_label"], row["status"]) == ("night", "夜间巡逻", "ended")
     assert [m["name"] for m in row["members"]] == ["程晓燕", "汪建国"]
@@ -49,10 +49,10 @@ def test_a_night_patrol_in_the_log_in_coverage_and_its_case_in_triage(api: Api, 
     assert (row["started_at"], row["ended_at"]) == ("2026-06-01T21:00:00+08:00", "2026-06-01T23:30:00+08:00")
     assert (row["checkpoints"], row["last_checkpoint"], row["findings"], row["fixed_on_spot"],
             row["cases_raised"], row["hours"]) == (2, "文公北路夜市", 2, 1, 1, 2.5)
-    assert row["summary"] == "打卡两处，发现两处问题，一处当场解决" and row["version"] == ended.patrol.version
+    assert row["summary"] == "打卡两处，发现两处问题，一处当场解决" and row["version"] == ended.version
     assert log["items"][0]["hours"] is None and log["items"][0]["status"] == "on_patrol"
     assert item_ids(api.read("dispatcher", "/patrols", p, grid=t.grid("chayuan"), kind="night")) == [str(night.id)]
-    assert item_ids(api.read("dispatcher", "/patrols", p, status="on_patrol")) == [str(routine.patrol.id)]
+    assert item_ids(api.read("dispatcher", "/patrols", p, status="on_patrol")) == [str(routine.id)]
     assert api.read("dispatcher", "/patrols", p, **{"from": "2026-06-02"})["total"] == 0
     assert api.read("dispatcher", "/patrols", p, **{"from": "2026-06-01", "to": "2026-06-01"})["total"] == 2
 
@@ -83,7 +83,7 @@ def test_patrols_are_scoped_and_bad_queries_are_422(api: Api, patrols: PatrolCom
     theirs = patrols.start(t.staff["other_worker"], grid=t.grid("chayuan-02"), kind="special",
                            members=[t.staff["other_worker"].id])
     p = theirs.position
-    assert item_ids(api.read("worker", "/patrols", p)) == [str(mine.patrol.id)]
+    assert item_ids(api.read("worker", "/patrols", p)) == [str(mine.id)]
     assert api.read("other_dispatcher", "/patrols", p)["total"] == 0
     assert api.read("auditor", "/patrols", p, grid=t.grid("wuyuan"))["total"] == 2
     worker_cover = api.read("worker", "/patrols/coverage", p)

@@ -58,8 +58,8 @@ def test_an_export_strips_it_from_events_stored_before_it_was_refused(api: Api, 
     # Stored through the application layer, as requests could before: the schema is not asked.
     meeting = MeetingCommands(ledger).schedule(t.staff["secretary"], title=f"紫阳镇{dirty}交办会", level="town",
                                                org=t.grid("ziyang"), scheduled_for=dt.date(2099, 12, 1),
-                                               chair=f"吴{dirty}书记").meeting
-    case = cases.report(t.staff["worker"], api.case_body(title=f"路灯{dirty}不亮")).case
+                                               chair=f"吴{dirty}书记")
+    case = cases.report(t.staff["worker"], api.case_body(title=f"路灯{dirty}不亮"))
     api.command("dispatcher", str(case.id), "accept")
     api.command("dispatcher", str(case.id), "dispatch", {"lead_department": t.department("chengguan")})
     api.command("chengguan", str(case.id), "claim")

@@ -35,7 +35,7 @@ def test_co_department_rows_follow_dispatch_return_and_redispatch_in_the_worker_
     # Two co-departments; sent back (none); dispatched again with a third: only that one is left.
     body = {"title": "和平岗臭水沟", "description": "和平岗42号", "category": "sanitation", "channel": "grid_app",
             "track": "general", "grid": t.grid("chayuan-01")}
-    case = str(commands.report(t.staff["worker"], body).case.id)
+    case = str(commands.report(t.staff["worker"], body).id)
     commands.accept(d, case)
     commands.dispatch(d, case, lead_department=department("chengguan"),
                       co_departments=[department("zhujian"), department("paichusuo")])

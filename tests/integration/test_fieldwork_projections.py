@@ -22,13 +22,13 @@ def _field_work(ledger: GridLedger, territory: Territory, clock: MovableClock) -
     homes, rounds = HouseholdCommands(ledger), PatrolCommands(ledger)
     worker, grid = territory.staff["worker"], territory.grid("chayuan-01")
     rental = homes.register(worker, address="和平岗8号", grid=grid, kind="rental",
-                            head={"name": "汪房东", "phone": "13912340000"}).household
+                            head={"name": "汪房东", "phone": "13912340000"})
     for name in ("甲", "乙", "丙"):
         outcome = homes.add_member(worker, str(rental.id), name=name, relation="tenant", floating=True)
         clock.advance(hours=1)
-    homes.move_out(worker, str(rental.id), next(m["member_id"] for m in outcome.household.members.values()
+    homes.move_out(worker, str(rental.id), next(m["member_id"] for m in ledger.state_after(outcome).members.values()
                                                 if m["name"] == "乙"))
-    elder = homes.register(worker, address="南山社区3号楼", grid=grid, kind="owner", head={"name": "汪大爷"}).household
+    elder = homes.register(worker, address="南山社区3号楼", grid=grid, kind="owner", head={"name": "汪大爷"})
     homes.add_tag(worker, str(elder.id), tag="elderly_alone")
     homes.add_tag(worker, str(elder.id), tag="needy")
     homes.assign_liaison(worker, str(elder.id), staff_id=territory.staff["other_worker"].id)
@@ -37,7 +37,7 @@ def _field_work(ledger: GridLedger, territory: Territory, clock: MovableClock) -
     homes.visit(worker, str(elder.id), notes="身体尚好", needs=[{"title": "灯泡坏了", "description": "需要更换",
                                                                   "category": "livelihood", "track": "instant"}])
     homes.add_tag(worker, str(elder.id), tag="needy")
-    night = rounds.start(worker, grid=grid, kind="night", members=[worker.id]).patrol
+    night = rounds.start(worker, grid=grid, kind="night", members=[worker.id])
     rounds.checkpoint(worker, str(night.id), place="东门")
     rounds.finding(worker, str(night.id), description="杂物", category="sanitation", resolved_on_spot=True)
     rounds.finding(worker, str(night.id), description="路灯不亮", category="municipal", resolved_on_spot=False)

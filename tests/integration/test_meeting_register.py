@@ -20,12 +20,12 @@ def _june_meeting(ledger: GridLedger, territory: Territory, clock: MovableClock)
     t, cases, organiser = territory, CaseCommands(ledger), MeetingCommands(ledger)
     secretary, dispatcher = t.staff["secretary"], t.staff["dispatcher"]
     meeting = str(organiser.schedule(secretary, title="紫阳镇6月问题交办会", level="town", org=t.grid("ziyang"),
-                                     scheduled_for=date(2026, 6, 10), chair="吴书记").meeting.id)
+                                     scheduled_for=date(2026, 6, 10), chair="吴书记").id)
     ids = []
     for title in ("污水管网改造", "停车位不足", "电梯加装"):
         case = str(cases.report(t.staff["worker"], {"title": title, "description": "社区无力解决",
                                                     "category": "municipal", "channel": "deliberation",
-                                                    "track": "general", "grid": t.grid("chayuan-01")}).case.id)
+                                                    "track": "general", "grid": t.grid("chayuan-01")}).id)
         cases.accept(dispatcher, case)
         cases.escalate(dispatcher, case, meeting_id=meeting, reason="需镇级统筹")
         ids.append(case)

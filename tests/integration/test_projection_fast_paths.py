@@ -53,7 +53,7 @@ def store_events_with_personal_data(ledger: GridLedger, clock: MovableClock) -> 
         "reporter": {"name": "刘女士", "phone": "13912345678"}})
     home = households.register(worker, address="茶苑社区3栋2单元501", grid=territory.grid("chayuan-01"),
                                kind="rental", head={"name": "汪德福", "id_number": ID_NUMBER, "phone": PHONE})
-    households.add_member(worker, str(home.household.id), name="汪小明", relation="tenant", floating=True,
+    households.add_member(worker, str(home.id), name="汪小明", relation="tenant", floating=True,
                           id_number="362330199001010016", phone="13700001234")
     return territory
 

@@ -256,7 +256,7 @@ def _report(cases: CaseCommands | RetryingCommands, t: Territory, who: str, n: i
             "location": {"address": f"紫阳镇文公北路{n}号"}}
     if who == "intake":
         body["reporter"] = {"name": "刘女士", "phone": "13812345678"}
-    return str(cases.report(t.staff[who], body).case.id)
+    return str(cases.report(t.staff[who], body).id)
 
 
 def drive_cases(cases: CaseCommands | RetryingCommands, t: Territory, clock: MovableClock, count: int, *,

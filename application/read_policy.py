@@ -1,0 +1,53 @@
+"""Who reads what beyond a single aggregate: the case list and work queues, the audit log and the
+projections' state, staff records; and who changes reference data. The rules of each aggregate live in
+its policy (``CasePolicy``, ``FieldworkPolicy``, ``MeetingPolicy``); this is the one place for the rest."""
+
+from __future__ import annotations
+
+from application.authorization import CasePolicy
+from application.errors import Forbidden
+from application.meeting_policy import MeetingPolicy
+from application.staff import StaffMember
+from domain.actor import Role
+from domain.read_scope import ReadScope
+
+OPERATORS = (Role.AUDITOR, Role.ADMIN)  # the audit log and the projections' state
+
+
+class ReadPolicy:
+    def __init__(self, cases: CasePolicy, meetings: MeetingPolicy) -> None:
+        self._cases = cases
+        self._meetings = meetings
+
+    def queue_scope(self, staff: StaffMember, queue: str, department: str | None) -> tuple[str | None, ReadScope]:
+        """The department filter and the scope of a work queue; 403 for a queue or department not theirs."""
+        if queue == "meeting":  # cases awaiting a meeting: read by those who read meetings
+            self._meetings.check_reads_meetings(staff)
+        if staff.role != Role.DEPARTMENT:
+            return department, self._cases.read_scope(staff)
+        if department not in (None, staff.department):
+            raise Forbidden("department staff see only their own department's queue")
+        # Their department's queue (cases they lead) is within their scope by construction; a department
+        # scope would only keep the planner off the (queue, lead_department, due_at) index.
+        return staff.department, ReadScope(everything=True)
+
+    @staticmethod
+    def check_operates(staff: StaffMember) -> None:
+        """The audit log (every event of every aggregate) and the projections' state."""
+        _check_role(staff, OPERATORS)
+
+    @staticmethod
+    def check_administers(staff: StaffMember) -> None:
+        """Adding grids, departments and staff accounts."""
+        _check_role(staff, (Role.ADMIN,))
+
+    @staticmethod
+    def check_reads_staff(staff: StaffMember, staff_id: str) -> None:
+        """A staff account with its role history: one's own, or anyone's for admins and auditors."""
+        if staff.id != staff_id and staff.role not in OPERATORS:
+            raise Forbidden("only admins and auditors may look up other staff")
+
+
+def _check_role(staff: StaffMember, roles: tuple[Role, ...]) -> None:
+    if staff.role not in roles:
+        raise Forbidden(f"this needs one of the roles: {', '.join(r.value for r in roles)}")

@@ -1,0 +1,17 @@
+"""Which rows of a read model a staff member may read, as a value: the application decides it, the read
+models turn it into conditions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ReadScope:
+    """Everything, a grid subtree, the cases one department leads or co-handles, or one's own reports
+    (at most one of them; none: nothing)."""
+
+    everything: bool = False
+    grid_path: str | None = None
+    department: str | None = None
+    reported_by: str | None = None
