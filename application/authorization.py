@@ -51,7 +51,8 @@ class CasePolicy:
             return self._is_lead(staff, case)
         if command == "note":
             is_department = role == Role.DEPARTMENT and (
-                staff.department == case.lead_department or staff.department in case.co_departments)
+                staff.department == case.lead_department or staff.department in case.co_departments
+            )
             return is_department or (role == Role.DISPATCHER and self._in_scope(staff, case.grid))
         if command == "escalate":
             return self._is_lead(staff, case) or (role == Role.DISPATCHER and self._in_scope(staff, case.grid))

@@ -22,8 +22,9 @@ class CaseCommands:
         self.ledger = ledger
         self.handler = CommandHandler(ledger, ledger.load_case, ledger.case_policy)
 
-    def report(self, staff: StaffMember, report: dict[str, Any], *,
-               idempotency: IdempotencyKey | None = None) -> CommandResult:
+    def report(
+        self, staff: StaffMember, report: dict[str, Any], *, idempotency: IdempotencyKey | None = None
+    ) -> CommandResult:
         if self.ledger.directory.grid_path(report["grid"]) is None:
             raise InvalidReference("grid", f"unknown grid '{report['grid']}'")
         self.ledger.case_policy.check_report(staff, report["grid"])
@@ -34,21 +35,39 @@ class CaseCommands:
 
         return self.handler.create(staff, Create(make), idempotency=idempotency)
 
-    def accept(self, staff: StaffMember, case_id: str, *, category: str | None = None,
-               track: str | None = None, note: str | None = None, **options: Any) -> CommandResult:
+    def accept(
+        self,
+        staff: StaffMember,
+        case_id: str,
+        *,
+        category: str | None = None,
+        track: str | None = None,
+        note: str | None = None,
+        **options: Any,
+    ) -> CommandResult:
         def act(case: Case, c: Context) -> None:
             deadlines = self.ledger.time_limits.deadlines(
-                track=track or case.track, category=category or case.category, accepted_at=c.now)
-            case.accept(actor=c.actor, timestamp=c.now, note=note,
-                        category=Category(category) if category else None,
-                        track=Track(track) if track else None,
-                        claim_due_at=deadlines.claim_due_at, resolve_due_at=deadlines.resolve_due_at)
+                track=track or case.track, category=category or case.category, accepted_at=c.now
+            )
+            case.accept(
+                actor=c.actor,
+                timestamp=c.now,
+                note=note,
+                category=Category(category) if category else None,
+                track=Track(track) if track else None,
+                claim_due_at=deadlines.claim_due_at,
+                resolve_due_at=deadlines.resolve_due_at,
+            )
 
         return self.handler.handle(staff, case_id, Change("accept", act), **options)
 
     def reject(self, staff: StaffMember, case_id: str, *, reason: str, **options: Any) -> CommandResult:
-        return self.handler.handle(staff, case_id, Change("reject", lambda case, c: case.reject(
-            actor=c.actor, timestamp=c.now, reason=reason)), **options)
+        return self.handler.handle(
+            staff,
+            case_id,
+            Change("reject", lambda case, c: case.reject(actor=c.actor, timestamp=c.now, reason=reason)),
+            **options,
+        )
 
     def merge(self, staff: StaffMember, case_id: str, *, into: str, **options: Any) -> CommandResult:
         def act(case: Case, c: Context) -> None:
@@ -62,47 +81,128 @@ class CaseCommands:
 
         return self.handler.handle(staff, case_id, Change("merge", act), **options)
 
-    def dispatch(self, staff: StaffMember, case_id: str, *, lead_department: str,
-                 co_departments: list[str], note: str | None = None, **options: Any) -> CommandResult:
+    def dispatch(
+        self,
+        staff: StaffMember,
+        case_id: str,
+        *,
+        lead_department: str,
+        co_departments: list[str],
+        note: str | None = None,
+        **options: Any,
+    ) -> CommandResult:
         self._check_departments("lead_department", [lead_department])
         self._check_departments("co_departments", co_departments)
-        return self.handler.handle(staff, case_id, Change("dispatch", lambda case, c: case.dispatch(
-            actor=c.actor, timestamp=c.now, lead_department=lead_department,
-            co_departments=co_departments, note=note)), **options)
+        return self.handler.handle(
+            staff,
+            case_id,
+            Change(
+                "dispatch",
+                lambda case, c: case.dispatch(
+                    actor=c.actor,
+                    timestamp=c.now,
+                    lead_department=lead_department,
+                    co_departments=co_departments,
+                    note=note,
+                ),
+            ),
+            **options,
+        )
 
     def claim(self, staff: StaffMember, case_id: str, **options: Any) -> CommandResult:
-        return self.handler.handle(staff, case_id, Change("claim", lambda case, c: case.claim(
-            actor=c.actor, timestamp=c.now)), **options)
+        return self.handler.handle(
+            staff, case_id, Change("claim", lambda case, c: case.claim(actor=c.actor, timestamp=c.now)), **options
+        )
 
-    def return_to_centre(self, staff: StaffMember, case_id: str, *, reason: str,
-                         **options: Any) -> CommandResult:
-        return self.handler.handle(staff, case_id, Change("return", lambda case, c: case.return_to_centre(
-            actor=c.actor, timestamp=c.now, reason=reason)), **options)
+    def return_to_centre(self, staff: StaffMember, case_id: str, *, reason: str, **options: Any) -> CommandResult:
+        return self.handler.handle(
+            staff,
+            case_id,
+            Change("return", lambda case, c: case.return_to_centre(actor=c.actor, timestamp=c.now, reason=reason)),
+            **options,
+        )
 
-    def note(self, staff: StaffMember, case_id: str, *, text: str,
-             attachments: list[dict[str, Any]] | None = None, **options: Any) -> CommandResult:
-        return self.handler.handle(staff, case_id, Change("note", lambda case, c: case.add_note(
-            actor=c.actor, timestamp=c.now, text=text, attachments=attachments)), **options)
+    def note(
+        self,
+        staff: StaffMember,
+        case_id: str,
+        *,
+        text: str,
+        attachments: list[dict[str, Any]] | None = None,
+        **options: Any,
+    ) -> CommandResult:
+        return self.handler.handle(
+            staff,
+            case_id,
+            Change(
+                "note",
+                lambda case, c: case.add_note(actor=c.actor, timestamp=c.now, text=text, attachments=attachments),
+            ),
+            **options,
+        )
 
-    def extend(self, staff: StaffMember, case_id: str, *, due_at: datetime, reason: str,
-               **options: Any) -> CommandResult:
-        return self.handler.handle(staff, case_id, Change("extend", lambda case, c: case.extend(
-            actor=c.actor, timestamp=c.now, due_at=due_at, reason=reason)), **options)
+    def extend(
+        self, staff: StaffMember, case_id: str, *, due_at: datetime, reason: str, **options: Any
+    ) -> CommandResult:
+        return self.handler.handle(
+            staff,
+            case_id,
+            Change("extend", lambda case, c: case.extend(actor=c.actor, timestamp=c.now, due_at=due_at, reason=reason)),
+            **options,
+        )
 
-    def resolve(self, staff: StaffMember, case_id: str, *, result: str,
-                attachments: list[dict[str, Any]] | None = None, **options: Any) -> CommandResult:
-        return self.handler.handle(staff, case_id, Change("resolve", lambda case, c: case.resolve(
-            actor=c.actor, timestamp=c.now, result=result, attachments=attachments)), **options)
+    def resolve(
+        self,
+        staff: StaffMember,
+        case_id: str,
+        *,
+        result: str,
+        attachments: list[dict[str, Any]] | None = None,
+        **options: Any,
+    ) -> CommandResult:
+        return self.handler.handle(
+            staff,
+            case_id,
+            Change(
+                "resolve",
+                lambda case, c: case.resolve(actor=c.actor, timestamp=c.now, result=result, attachments=attachments),
+            ),
+            **options,
+        )
 
-    def follow_up(self, staff: StaffMember, case_id: str, *, satisfaction: str, method: str,
-                  comment: str | None = None, **options: Any) -> CommandResult:
-        return self.handler.handle(staff, case_id, Change("follow-up", lambda case, c: case.follow_up(
-            actor=c.actor, timestamp=c.now, satisfaction=Satisfaction(satisfaction),
-            method=method, comment=comment)), **options)
+    def follow_up(
+        self,
+        staff: StaffMember,
+        case_id: str,
+        *,
+        satisfaction: str,
+        method: str,
+        comment: str | None = None,
+        **options: Any,
+    ) -> CommandResult:
+        return self.handler.handle(
+            staff,
+            case_id,
+            Change(
+                "follow-up",
+                lambda case, c: case.follow_up(
+                    actor=c.actor,
+                    timestamp=c.now,
+                    satisfaction=Satisfaction(satisfaction),
+                    method=method,
+                    comment=comment,
+                ),
+            ),
+            **options,
+        )
 
     def reopen(self, staff: StaffMember, case_id: str, *, reason: str, **options: Any) -> CommandResult:
-        return self.handler.handle(staff, case_id, Change("reopen", lambda case, c: case.reopen(
-            actor=c.actor, timestamp=c.now, reason=reason)), **options)
+        return self.handler.handle(
+            staff,
+            case_id,
+            Change("reopen", lambda case, c: case.reopen(actor=c.actor, timestamp=c.now, reason=reason)),
+            **options,
+        )
 
     def close(self, staff: StaffMember, case_id: str, **options: Any) -> CommandResult:
         def act(case: Case, c: Context) -> None:
@@ -117,8 +217,9 @@ class CaseCommands:
 
         return self.handler.handle(staff, case_id, Change("close", act), **options)
 
-    def escalate(self, staff: StaffMember, case_id: str, *, meeting_id: str, reason: str,
-                 **options: Any) -> CommandResult:
+    def escalate(
+        self, staff: StaffMember, case_id: str, *, meeting_id: str, reason: str, **options: Any
+    ) -> CommandResult:
         def act(case: Case, c: Context) -> None:
             meeting = self._meeting(meeting_id)
             if not self.ledger.directory.is_within(case.grid, meeting.org):
@@ -126,18 +227,35 @@ class CaseCommands:
             case.escalate(meeting, actor=c.actor, timestamp=c.now, reason=reason)
             c.save_with(meeting)
 
-        return self.handler.handle(staff, case_id, Change("escalate", act, linked=lambda case: [case.meeting_id]),
-                            **options)
+        return self.handler.handle(
+            staff, case_id, Change("escalate", act, linked=lambda case: [case.meeting_id]), **options
+        )
 
-    def assign(self, staff: StaffMember, case_id: str, *, lead_department: str, co_departments: list[str],
-               deadline: datetime, instruction: str | None = None, **options: Any) -> CommandResult:
+    def assign(
+        self,
+        staff: StaffMember,
+        case_id: str,
+        *,
+        lead_department: str,
+        co_departments: list[str],
+        deadline: datetime,
+        instruction: str | None = None,
+        **options: Any,
+    ) -> CommandResult:
         self._check_departments("lead_department", [lead_department])
         self._check_departments("co_departments", co_departments)
 
         def act(case: Case, c: Context) -> None:
             meeting = self._meeting(case.meeting_id or "")
-            case.assign(meeting, actor=c.actor, timestamp=c.now, lead_department=lead_department,
-                        co_departments=co_departments, deadline=deadline, instruction=instruction)
+            case.assign(
+                meeting,
+                actor=c.actor,
+                timestamp=c.now,
+                lead_department=lead_department,
+                co_departments=co_departments,
+                deadline=deadline,
+                instruction=instruction,
+            )
             c.save_with(meeting)
 
         return self.handler.handle(staff, case_id, Change("assign", act), **options)

@@ -93,12 +93,20 @@ class CommandHandler(Generic[A]):
         self.load = load
         self.policy = policy
 
-    def create(self, staff: StaffMember, command: Create, *,
-               idempotency: IdempotencyKey | None = None) -> CommandResult:
+    def create(
+        self, staff: StaffMember, command: Create, *, idempotency: IdempotencyKey | None = None
+    ) -> CommandResult:
         return self._run(staff, idempotency, command.make, no_links)
 
-    def handle(self, staff: StaffMember, aggregate_id: str, command: Change[A], *,
-               expected_version: int | None = None, idempotency: IdempotencyKey | None = None) -> CommandResult:
+    def handle(
+        self,
+        staff: StaffMember,
+        aggregate_id: str,
+        command: Change[A],
+        *,
+        expected_version: int | None = None,
+        idempotency: IdempotencyKey | None = None,
+    ) -> CommandResult:
         self.policy.check_role(staff, command.name)
 
         def run(context: Context) -> Any:
@@ -111,8 +119,13 @@ class CommandHandler(Generic[A]):
 
         return self._run(staff, idempotency, run, command.linked)
 
-    def _run(self, staff: StaffMember, idempotency: IdempotencyKey | None,
-             run: Callable[[Context], Any], linked: Callable[[Any], Sequence[str | None]]) -> CommandResult:
+    def _run(
+        self,
+        staff: StaffMember,
+        idempotency: IdempotencyKey | None,
+        run: Callable[[Context], Any],
+        linked: Callable[[Any], Sequence[str | None]],
+    ) -> CommandResult:
         """``run`` in one transaction with the idempotency record; the aggregate it returns is the answer.
 
         A lost race (another writer saved the same version first) rolls everything back.
@@ -132,8 +145,9 @@ class CommandHandler(Generic[A]):
         except (IntegrityError, sqlalchemy.exc.IntegrityError) as error:
             if idempotency and (replayed := self._replay_after_race(staff, idempotency, linked)):
                 return replayed
-            raise ConcurrentUpdate("it was changed by someone else at the same moment; "
-                                   "reload it and try again") from error
+            raise ConcurrentUpdate(
+                "it was changed by someone else at the same moment; reload it and try again"
+            ) from error
         ledger.recent_states.remember(answer)
         for listener in ledger.after_save:
             listener()
@@ -145,13 +159,18 @@ class CommandHandler(Generic[A]):
         self.ledger.recent_states.remember(aggregate)
         return _result(aggregate, stored.position, linked)
 
-    def _replay_after_race(self, staff: StaffMember, key: IdempotencyKey,
-                           linked: Callable[[Any], Sequence[str | None]]) -> CommandResult | None:
+    def _replay_after_race(
+        self, staff: StaffMember, key: IdempotencyKey, linked: Callable[[Any], Sequence[str | None]]
+    ) -> CommandResult | None:
         with self.ledger.datastore.transaction(commit=False) as session:
             stored = find_outcome(session, staff.id, key)
         return self._replay(stored, linked) if stored else None
 
 
 def _result(aggregate: Any, position: int, linked: Callable[[Any], Sequence[str | None]]) -> CommandResult:
-    return CommandResult(id=str(aggregate.id), version=aggregate.version, position=position,
-                         linked_ids=tuple(str(ref) for ref in linked(aggregate) if ref is not None))
+    return CommandResult(
+        id=str(aggregate.id),
+        version=aggregate.version,
+        position=position,
+        linked_ids=tuple(str(ref) for ref in linked(aggregate) if ref is not None),
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from uuid import uuid4
 
@@ -15,15 +15,23 @@ from application.staff import GRID_SCOPED_ROLES, StaffMember, TokenCache, hash_t
 from domain.actor import Role
 
 GRID_LEVELS = ("county", "town", "community", "grid_large", "grid_medium", "grid_small", "building")
-GRID_LEVEL_LABELS = {"county": "县/区", "town": "镇/街道", "community": "社区/村", "grid_large": "大网格",
-                     "grid_medium": "中网格", "grid_small": "小网格", "building": "楼栋"}
+GRID_LEVEL_LABELS = {
+    "county": "县/区",
+    "town": "镇/街道",
+    "community": "社区/村",
+    "grid_large": "大网格",
+    "grid_medium": "中网格",
+    "grid_small": "小网格",
+    "building": "楼栋",
+}
 
 
 class Directory:
     """Reads and writes the reference tables inside the event store's transactions."""
 
-    def __init__(self, transaction: Callable[..., Any], clock: Callable[[], datetime],
-                 token_cache_seconds: float = 60.0) -> None:
+    def __init__(
+        self, transaction: Callable[..., Any], clock: Callable[[], datetime], token_cache_seconds: float = 60.0
+    ) -> None:
         self._transaction = transaction
         self._clock = clock
         self._grid_paths: dict[str, str] = {}
@@ -45,8 +53,14 @@ class Directory:
                     raise InvalidReference("parent", f"unknown grid '{parent}'")
                 parent_path = parent_row["path"]
                 self._check_level_below(parent_row["level"], level)
-            row = {"code": code, "name": name, "level": level, "parent": parent,
-                   "path": f"{parent_path}{code}/", "created_at": self._clock()}
+            row = {
+                "code": code,
+                "name": name,
+                "level": level,
+                "parent": parent,
+                "path": f"{parent_path}{code}/",
+                "created_at": self._clock(),
+            }
             session.execute(insert(tables.grids).values(**row))
         return row
 
@@ -137,19 +151,41 @@ class Directory:
         return name
 
     # -- staff -----------------------------------------------------------------------------
-    def add_staff(self, *, name: str, role: Role, department: str | None = None,
-                  grid: str | None = None, granted_by: str | None = None) -> tuple[StaffMember, str]:
+    def add_staff(
+        self,
+        *,
+        name: str,
+        role: Role,
+        department: str | None = None,
+        grid: str | None = None,
+        granted_by: str | None = None,
+    ) -> tuple[StaffMember, str]:
         """Create a staff account; returns it with its bearer token (shown once, stored hashed)."""
         self._check_scope(role, department, grid)
         member = StaffMember(id=str(uuid4()), name=name, role=role, department=department, grid=grid)
         token, now = new_token(), self._clock()
         with self._transaction(commit=True) as session:
-            session.execute(insert(tables.staff).values(
-                id=member.id, name=name, role=role.value, department=department, grid=grid,
-                token_hash=hash_token(token), created_at=now))
-            session.execute(insert(tables.staff_roles).values(
-                staff_id=member.id, role=role.value, department=department, grid=grid,
-                granted_by=granted_by, valid_from=now))
+            session.execute(
+                insert(tables.staff).values(
+                    id=member.id,
+                    name=name,
+                    role=role.value,
+                    department=department,
+                    grid=grid,
+                    token_hash=hash_token(token),
+                    created_at=now,
+                )
+            )
+            session.execute(
+                insert(tables.staff_roles).values(
+                    staff_id=member.id,
+                    role=role.value,
+                    department=department,
+                    grid=grid,
+                    granted_by=granted_by,
+                    valid_from=now,
+                )
+            )
         return member, token
 
     def _check_scope(self, role: Role, department: str | None, grid: str | None) -> None:
@@ -192,22 +228,26 @@ class Directory:
         return {"id": person.id, "name": person.name, "role": person.role.value}
 
     def role_history(self, staff_id: str) -> list[dict[str, Any]]:
-        query = (select(tables.staff_roles).where(tables.staff_roles.c.staff_id == staff_id)
-                 .order_by(tables.staff_roles.c.valid_from))
+        query = (
+            select(tables.staff_roles)
+            .where(tables.staff_roles.c.staff_id == staff_id)
+            .order_by(tables.staff_roles.c.valid_from)
+        )
         with self._transaction(commit=False) as session:
             rows = session.execute(query).all()
-        return [{**row._mapping, "valid_from": _aware(row.valid_from), "valid_to": _aware(row.valid_to)}
-                for row in rows]
+        return [
+            {**row._mapping, "valid_from": _aware(row.valid_from), "valid_to": _aware(row.valid_to)} for row in rows
+        ]
 
 
 def _aware(moment: datetime | None) -> datetime | None:
     """SQLite hands back naive datetimes; everything we store is UTC."""
     if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
+        return moment.replace(tzinfo=UTC)
     return moment
 
 
 def _staff_member(row: Any) -> StaffMember:
-    return StaffMember(id=row["id"], name=row["name"], role=Role(row["role"]),
-                       department=row["department"], grid=row["grid"])
-
+    return StaffMember(
+        id=row["id"], name=row["name"], role=Role(row["role"]), department=row["department"], grid=row["grid"]
+    )

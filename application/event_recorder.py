@@ -32,15 +32,23 @@ class CoreApplicationRecorder(SQLAlchemyApplicationRecorder):
         self._insert = insert(table).returning(table.c.id)
         self._columns = (table.c.originator_id, table.c.originator_version, table.c.topic, table.c.state)
 
-    def _insert_stored_events(self, session: Session, stored_events: Sequence[StoredEvent],
-                              **kwargs: Any) -> Sequence[int]:
+    def _insert_stored_events(
+        self, session: Session, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int]:
         if not stored_events:
             return []
         if self.datastore.engine is not None and self.datastore.engine.dialect.name == "postgresql":
             return self._insert_in_one_round_trip(session, stored_events)
         self._lock_table(session)
-        rows = [{"originator_id": e.originator_id, "originator_version": e.originator_version,
-                 "topic": e.topic, "state": e.state} for e in stored_events]
+        rows = [
+            {
+                "originator_id": e.originator_id,
+                "originator_version": e.originator_version,
+                "topic": e.topic,
+                "state": e.state,
+            }
+            for e in stored_events
+        ]
         connection = session.connection()
         return [connection.execute(self._insert, row).scalar_one() for row in rows]
 
@@ -52,8 +60,14 @@ class CoreApplicationRecorder(SQLAlchemyApplicationRecorder):
         values, params = [], {}
         for n, event in enumerate(stored_events):
             values.append(f"(%(id{n})s, %(v{n})s, %(t{n})s, %(s{n})s)")
-            params.update({f"id{n}": str(event.originator_id), f"v{n}": event.originator_version,
-                           f"t{n}": event.topic, f"s{n}": psycopg2.Binary(event.state)})
+            params.update(
+                {
+                    f"id{n}": str(event.originator_id),
+                    f"v{n}": event.originator_version,
+                    f"t{n}": event.topic,
+                    f"s{n}": psycopg2.Binary(event.state),
+                }
+            )
         statement = (
             f"LOCK TABLE {table} IN EXCLUSIVE MODE; NOTIFY {self.channel_name}; "
             f"INSERT INTO {table} (originator_id, originator_version, topic, state) "
@@ -67,8 +81,14 @@ class CoreApplicationRecorder(SQLAlchemyApplicationRecorder):
         ids = {(str(row[1]), row[2]): row[0] for row in cursor.fetchall()}
         return [ids[(str(e.originator_id), e.originator_version)] for e in stored_events]
 
-    def select_events(self, originator_id: UUID | str, gt: int | None = None, lte: int | None = None,
-                      desc: bool = False, limit: int | None = None) -> list[StoredEvent]:
+    def select_events(
+        self,
+        originator_id: UUID | str,
+        gt: int | None = None,
+        lte: int | None = None,
+        desc: bool = False,
+        limit: int | None = None,
+    ) -> list[StoredEvent]:
         version = self._table.c.originator_version
         query = select(*self._columns).where(self._table.c.originator_id == originator_id)
         if gt is not None:
@@ -80,9 +100,15 @@ class CoreApplicationRecorder(SQLAlchemyApplicationRecorder):
             query = query.limit(limit)
         with self.transaction(commit=False) as session:
             rows = session.connection().execute(query).all()
-        return [StoredEvent(originator_id=row[0], originator_version=row[1], topic=row[2],
-                            state=bytes(row[3]) if isinstance(row[3], memoryview) else row[3])
-                for row in rows]
+        return [
+            StoredEvent(
+                originator_id=row[0],
+                originator_version=row[1],
+                topic=row[2],
+                state=bytes(row[3]) if isinstance(row[3], memoryview) else row[3],
+            )
+            for row in rows
+        ]
 
 
 class PrePingedDatastore(SQLAlchemyDatastore):

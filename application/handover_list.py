@@ -40,8 +40,9 @@ class HandoverItem:
     carried_over_label: str | None  # the earlier meeting's date and title, for people
 
 
-def build(ledger: GridLedger, meeting_id: str, *, earlier_meeting_ids: list[str],
-          as_of: datetime | None) -> tuple[Meeting, list[HandoverItem]]:
+def build(
+    ledger: GridLedger, meeting_id: str, *, earlier_meeting_ids: list[str], as_of: datetime | None
+) -> tuple[Meeting, list[HandoverItem]]:
     moment = as_of or ledger.clock()
     meeting = _meeting_at(ledger, meeting_id, moment)
     list_drawn_up = datetime.combine(_date(meeting.scheduled_for), time.min, tzinfo=ledger.local_zone)
@@ -66,8 +67,7 @@ def _meeting_at(ledger: GridLedger, meeting_id: str, moment: datetime) -> Meetin
     return past
 
 
-def _row(ledger: GridLedger, no: int, item: dict[str, Any], origin: Meeting | None,
-         moment: datetime) -> HandoverItem:
+def _row(ledger: GridLedger, no: int, item: dict[str, Any], origin: Meeting | None, moment: datetime) -> HandoverItem:
     events = list(ledger.events.get(UUID(item["case_id"])))
     case = state_as_of(events, moment)
     assignment = item["assignment"] or {}
@@ -80,13 +80,22 @@ def _row(ledger: GridLedger, no: int, item: dict[str, Any], origin: Meeting | No
     else:
         status = "open"
     return HandoverItem(
-        no=no, case_id=item["case_id"], case_no=item["case_no"], title=case.title if case else "",
-        grid=case.grid if case else "", community=ledger.directory.community_name(case.grid) if case else None,
-        submitted_by=item["submitted_by"]["name"], lead_department=assignment.get("lead_department"),
-        co_departments=list(assignment.get("co_departments", [])), deadline=deadline,
-        progress=_progress(events, moment, case), status=status, ticked_off_at=ticked_off_at,
+        no=no,
+        case_id=item["case_id"],
+        case_no=item["case_no"],
+        title=case.title if case else "",
+        grid=case.grid if case else "",
+        community=ledger.directory.community_name(case.grid) if case else None,
+        submitted_by=item["submitted_by"]["name"],
+        lead_department=assignment.get("lead_department"),
+        co_departments=list(assignment.get("co_departments", [])),
+        deadline=deadline,
+        progress=_progress(events, moment, case),
+        status=status,
+        ticked_off_at=ticked_off_at,
         carried_over_from=str(origin.id) if origin else None,
-        carried_over_label=f"{origin.scheduled_for} {origin.title}" if origin else None)
+        carried_over_label=f"{origin.scheduled_for} {origin.title}" if origin else None,
+    )
 
 
 def _progress(events: list[Any], moment: datetime, case: Any) -> str:

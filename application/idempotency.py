@@ -37,8 +37,7 @@ class StoredOutcome:
 def find_outcome(session: Any, staff_id: str, key: IdempotencyKey) -> StoredOutcome | None:
     """The outcome first recorded under this key, or None; a different request is refused."""
     row = session.execute(
-        select(idempotency_keys).where(
-            idempotency_keys.c.staff_id == staff_id, idempotency_keys.c.key == key.key)
+        select(idempotency_keys).where(idempotency_keys.c.staff_id == staff_id, idempotency_keys.c.key == key.key)
     ).first()
     if row is None:
         return None
@@ -47,8 +46,15 @@ def find_outcome(session: Any, staff_id: str, key: IdempotencyKey) -> StoredOutc
     return StoredOutcome(case_id=row.case_id, version=row.version, position=row.position)
 
 
-def record_outcome(session: Any, staff_id: str, key: IdempotencyKey, outcome: StoredOutcome,
-                   now: datetime) -> None:
-    session.execute(insert(idempotency_keys).values(
-        staff_id=staff_id, key=key.key, fingerprint=key.fingerprint, case_id=outcome.case_id,
-        version=outcome.version, position=outcome.position, created_at=now))
+def record_outcome(session: Any, staff_id: str, key: IdempotencyKey, outcome: StoredOutcome, now: datetime) -> None:
+    session.execute(
+        insert(idempotency_keys).values(
+            staff_id=staff_id,
+            key=key.key,
+            fingerprint=key.fingerprint,
+            case_id=outcome.case_id,
+            version=outcome.version,
+            position=outcome.position,
+            created_at=now,
+        )
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -12,13 +12,13 @@ from eventsourcing.application import AggregateNotFoundError, Application
 
 from application import schema
 from application.authorization import CasePolicy
-from application.fieldwork_policy import FieldworkPolicy
-from application.meeting_policy import MeetingPolicy
-from application.read_policy import ReadPolicy
 from application.case_history import HistoryEntry, history_entries, state_as_of
 from application.case_numbers import next_case_no
 from application.directory import Directory
 from application.errors import Forbidden, NotFound
+from application.fieldwork_policy import FieldworkPolicy
+from application.meeting_policy import MeetingPolicy
+from application.read_policy import ReadPolicy
 from application.recent_states import RecentStates
 from application.settings import Settings
 from application.staff import StaffMember
@@ -35,7 +35,7 @@ Clock = Callable[[], datetime]
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class GridLedger(Application):
@@ -75,7 +75,8 @@ class GridLedger(Application):
         """
         aggregate_id = UUID(result.id)
         return self.recent_states.get(aggregate_id, result.version) or self.repository.get(
-            aggregate_id, version=result.version)
+            aggregate_id, version=result.version
+        )
 
     def load_case(self, case_id: str | UUID) -> Case:
         return self._load(case_id, Case, "case")
@@ -99,8 +100,9 @@ class GridLedger(Application):
         return aggregate
 
     # -- reads ----------------------------------------------------------------------------------
-    def read_case(self, staff: StaffMember, case_id: str, *, version: int | None = None,
-                  as_of: datetime | None = None) -> tuple[Case, int]:
+    def read_case(
+        self, staff: StaffMember, case_id: str, *, version: int | None = None, as_of: datetime | None = None
+    ) -> tuple[Case, int]:
         """The case (now, or at a version or moment) and the global position of the event that made it."""
         case = self.load_case(case_id)
         self.check_read(staff, case)
@@ -111,8 +113,7 @@ class GridLedger(Application):
     def _past_state(self, current: Case, *, version: int | None, as_of: datetime | None) -> Case:
         if version is not None:
             if not 1 <= version <= current.version:
-                raise NotFound(f"case {current.case_no} has no version {version} "
-                               f"(it is at version {current.version})")
+                raise NotFound(f"case {current.case_no} has no version {version} (it is at version {current.version})")
             return self.repository.get(current.id, version=version)
         assert as_of is not None
         past = state_as_of(list(self.events.get(current.id)), as_of)
@@ -158,9 +159,11 @@ class GridLedger(Application):
         """The global position of the event that produced this version of the case."""
         record_cls = self.recorder.events_record_cls
         with self.datastore.transaction(commit=False) as session:
-            row = (session.query(record_cls.id)
-                   .filter(record_cls.originator_id == case.id,
-                           record_cls.originator_version == case.version).first())
+            row = (
+                session.query(record_cls.id)
+                .filter(record_cls.originator_id == case.id, record_cls.originator_version == case.version)
+                .first()
+            )
         return int(row[0]) if row else 0
 
     def next_case_no(self, session: Any, now: datetime) -> str:

@@ -18,8 +18,6 @@ def check_linked_report(ledger: GridLedger, staff: StaffMember, report: dict[str
     ledger.case_policy.check_report(staff, report["grid"])
 
 
-def raise_case(ledger: GridLedger, session: Any, staff: StaffMember, report: dict[str, Any],
-               now: datetime) -> Case:
+def raise_case(ledger: GridLedger, session: Any, staff: StaffMember, report: dict[str, Any], now: datetime) -> Case:
     """A new case numbered in ``session``; the caller saves it with the aggregate it came from."""
-    return Case(case_no=ledger.next_case_no(session, now), report=report, actor=staff.actor.as_record(),
-                timestamp=now)
+    return Case(case_no=ledger.next_case_no(session, now), report=report, actor=staff.actor.as_record(), timestamp=now)

@@ -56,8 +56,9 @@ class MeetingPolicy:
         if staff.role in EVERYTHING_READERS:
             return True
         if staff.role in GRID_READERS:
-            return staff.grid is not None and (self._directory.is_within(meeting.org, staff.grid)
-                                               or self._directory.is_within(staff.grid, meeting.org))
+            return staff.grid is not None and (
+                self._directory.is_within(meeting.org, staff.grid) or self._directory.is_within(staff.grid, meeting.org)
+            )
         if staff.role == Role.DEPARTMENT:
             return staff.department is not None and staff.department in meeting.departments()
         return False

@@ -16,10 +16,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import sqlalchemy.exc
+from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from alembic import command
 from sqlalchemy import Table, inspect
 from sqlalchemy.engine import Connection, Engine
 
@@ -50,8 +50,9 @@ class UpgradeReport:
             return [f"schema already at {self.revision} (newest): nothing to do"]
         lines = [f"created event store table {name}" for name in self.created_tables]
         lines += [f"applied revision {revision}" for revision in self.applied]
-        lines += [f"read model {name} changed shape: it is replayed from the first event"
-                  for name in self.reset_read_models]
+        lines += [
+            f"read model {name} changed shape: it is replayed from the first event" for name in self.reset_read_models
+        ]
         lines.append(f"schema now at {self.revision}")
         return lines
 
@@ -113,8 +114,10 @@ def upgrade(engine: Engine, event_store_tables: Sequence[Table]) -> UpgradeRepor
 def _check_not_newer(connection: Connection) -> None:
     revision = MigrationContext.configure(connection).get_current_revision()
     if revision is not None and _scripts().get_revision(revision) is None:
-        raise SchemaTooNew(f"the database is at schema revision {revision}, which this gridledger does not "
-                           f"know (its newest is {head_revision()}): upgrade gridledger")
+        raise SchemaTooNew(
+            f"the database is at schema revision {revision}, which this gridledger does not "
+            f"know (its newest is {head_revision()}): upgrade gridledger"
+        )
 
 
 @contextmanager

@@ -33,8 +33,9 @@ class Settings:
             aggregate_cache_size=int(environ.get("GRIDLEDGER_AGGREGATE_CACHE_SIZE") or 10_000),
             snapshot_interval=int(environ.get("GRIDLEDGER_SNAPSHOT_INTERVAL") or 50),
             token_cache_seconds=float(environ.get("GRIDLEDGER_TOKEN_CACHE_SECONDS") or 60),
-            projections_in_process=_flag(environ.get("GRIDLEDGER_PROJECTIONS_IN_PROCESS"),
-                                         default=database_url.startswith("sqlite")),
+            projections_in_process=_flag(
+                environ.get("GRIDLEDGER_PROJECTIONS_IN_PROCESS"), default=database_url.startswith("sqlite")
+            ),
             min_position_wait=float(environ.get("GRIDLEDGER_MIN_POSITION_WAIT") or 3),
             worker_stale_seconds=float(environ.get("GRIDLEDGER_WORKER_STALE_SECONDS") or 30),
         )

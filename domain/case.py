@@ -34,8 +34,7 @@ ALLOWED_FROM: dict[str, tuple[Status, ...]] = {
 }
 
 
-def due_at_for(status: str, claim_due_at: datetime | None,
-               resolve_due_at: datetime | None) -> datetime | None:
+def due_at_for(status: str, claim_due_at: datetime | None, resolve_due_at: datetime | None) -> datetime | None:
     """The deadline that runs now: to claim before work starts, to resolve after."""
     if status in (Status.ACCEPTED, Status.DISPATCHED):
         return claim_due_at
@@ -90,18 +89,40 @@ class Case(Aggregate):
         return self.status not in FINISHED and self.due_at is not None and now > self.due_at
 
     # -- triage ----------------------------------------------------------------------------
-    def accept(self, *, actor: Actor, timestamp: datetime, claim_due_at: datetime,
-               resolve_due_at: datetime, category: Category | None = None,
-               track: Track | None = None, note: str | None = None) -> None:
+    def accept(
+        self,
+        *,
+        actor: Actor,
+        timestamp: datetime,
+        claim_due_at: datetime,
+        resolve_due_at: datetime,
+        category: Category | None = None,
+        track: Track | None = None,
+        note: str | None = None,
+    ) -> None:
         self._require("accept")
-        self._accepted(actor=actor.as_record(), timestamp=timestamp,
-                       category=str(category or self.category),
-                       track=str(track or self.track), note=note,
-                       claim_due_at=claim_due_at, resolve_due_at=resolve_due_at)
+        self._accepted(
+            actor=actor.as_record(),
+            timestamp=timestamp,
+            category=str(category or self.category),
+            track=str(track or self.track),
+            note=note,
+            claim_due_at=claim_due_at,
+            resolve_due_at=resolve_due_at,
+        )
 
     @event("Accepted")
-    def _accepted(self, *, actor: Record, timestamp: datetime, category: str, track: str,
-                  note: str | None, claim_due_at: datetime, resolve_due_at: datetime) -> None:
+    def _accepted(
+        self,
+        *,
+        actor: Record,
+        timestamp: datetime,
+        category: str,
+        track: str,
+        note: str | None,
+        claim_due_at: datetime,
+        resolve_due_at: datetime,
+    ) -> None:
         self.status = Status.ACCEPTED
         self.category, self.track = Category(category), Track(track)
         self.claim_due_at, self.resolve_due_at = claim_due_at, resolve_due_at
@@ -134,18 +155,30 @@ class Case(Aggregate):
         self.merged_cases.append(duplicate)
 
     # -- departments -----------------------------------------------------------------------
-    def dispatch(self, *, actor: Actor, timestamp: datetime, lead_department: str,
-                 co_departments: list[str], note: str | None = None) -> None:
+    def dispatch(
+        self,
+        *,
+        actor: Actor,
+        timestamp: datetime,
+        lead_department: str,
+        co_departments: list[str],
+        note: str | None = None,
+    ) -> None:
         self._require("dispatch")
         if lead_department in co_departments:
             raise InvalidCommand("co_departments", "the lead department cannot also co-handle")
-        self._dispatched(actor=actor.as_record(), timestamp=timestamp,
-                         lead_department=lead_department,
-                         co_departments=list(dict.fromkeys(co_departments)), note=note)
+        self._dispatched(
+            actor=actor.as_record(),
+            timestamp=timestamp,
+            lead_department=lead_department,
+            co_departments=list(dict.fromkeys(co_departments)),
+            note=note,
+        )
 
     @event("Dispatched")
-    def _dispatched(self, *, actor: Record, timestamp: datetime, lead_department: str,
-                    co_departments: list[str], note: str | None) -> None:
+    def _dispatched(
+        self, *, actor: Record, timestamp: datetime, lead_department: str, co_departments: list[str], note: str | None
+    ) -> None:
         self.status = Status.DISPATCHED
         self.lead_department, self.co_departments = lead_department, list(co_departments)
 
@@ -159,24 +192,21 @@ class Case(Aggregate):
 
     def return_to_centre(self, *, actor: Actor, timestamp: datetime, reason: str) -> None:
         self._require("return")
-        self._returned(actor=actor.as_record(), timestamp=timestamp, reason=reason,
-                       department=self.lead_department)
+        self._returned(actor=actor.as_record(), timestamp=timestamp, reason=reason, department=self.lead_department)
 
     @event("Returned")
-    def _returned(self, *, actor: Record, timestamp: datetime, reason: str,
-                  department: str | None) -> None:
+    def _returned(self, *, actor: Record, timestamp: datetime, reason: str, department: str | None) -> None:
         self.status = Status.ACCEPTED
         self.lead_department, self.co_departments = None, []
 
-    def add_note(self, *, actor: Actor, timestamp: datetime, text: str,
-                 attachments: list[Record] | None = None) -> None:
+    def add_note(
+        self, *, actor: Actor, timestamp: datetime, text: str, attachments: list[Record] | None = None
+    ) -> None:
         self._require("note")
-        self._noted(actor=actor.as_record(), timestamp=timestamp, text=text,
-                    attachments=attachments or [])
+        self._noted(actor=actor.as_record(), timestamp=timestamp, text=text, attachments=attachments or [])
 
     @event("NoteAdded")
-    def _noted(self, *, actor: Record, timestamp: datetime, text: str,
-               attachments: list[Record]) -> None:
+    def _noted(self, *, actor: Record, timestamp: datetime, text: str, attachments: list[Record]) -> None:
         pass
 
     def extend(self, *, actor: Actor, timestamp: datetime, due_at: datetime, reason: str) -> None:
@@ -186,12 +216,14 @@ class Case(Aggregate):
             raise InvalidCommand("due_at", f"must be later than the current deadline {current.isoformat()}")
         if due_at <= timestamp:
             raise InvalidCommand("due_at", "must be in the future")
-        self._extended(actor=actor.as_record(), timestamp=timestamp, due_at=due_at,
-                       previous_due_at=current, reason=reason)
+        self._extended(
+            actor=actor.as_record(), timestamp=timestamp, due_at=due_at, previous_due_at=current, reason=reason
+        )
 
     @event("Extended")
-    def _extended(self, *, actor: Record, timestamp: datetime, due_at: datetime,
-                  previous_due_at: datetime | None, reason: str) -> None:
+    def _extended(
+        self, *, actor: Record, timestamp: datetime, due_at: datetime, previous_due_at: datetime | None, reason: str
+    ) -> None:
         if self.status == Status.DISPATCHED:
             self.claim_due_at = due_at
         else:
@@ -209,76 +241,122 @@ class Case(Aggregate):
         self.status = Status.ESCALATED
         self.meeting_id = meeting_id
 
-    def assign(self, meeting: Meeting, *, actor: Actor, timestamp: datetime, lead_department: str,
-               co_departments: list[str], deadline: datetime, instruction: str | None = None) -> None:
+    def assign(
+        self,
+        meeting: Meeting,
+        *,
+        actor: Actor,
+        timestamp: datetime,
+        lead_department: str,
+        co_departments: list[str],
+        deadline: datetime,
+        instruction: str | None = None,
+    ) -> None:
         """交办: the meeting names a lead department and a deadline; both record it."""
         self._require("assign")
         if lead_department in co_departments:
             raise InvalidCommand("co_departments", "the lead department cannot also co-handle")
         if deadline <= timestamp:
             raise InvalidCommand("deadline", "must be in the future")
-        meeting.record_assignment(case_id=str(self.id), lead_department=lead_department,
-                                  co_departments=co_departments, deadline=deadline, instruction=instruction,
-                                  actor=actor, timestamp=timestamp)
-        self._assigned(actor=actor.as_record(), timestamp=timestamp, lead_department=lead_department,
-                       co_departments=list(dict.fromkeys(co_departments)), deadline=deadline,
-                       instruction=instruction)
+        meeting.record_assignment(
+            case_id=str(self.id),
+            lead_department=lead_department,
+            co_departments=co_departments,
+            deadline=deadline,
+            instruction=instruction,
+            actor=actor,
+            timestamp=timestamp,
+        )
+        self._assigned(
+            actor=actor.as_record(),
+            timestamp=timestamp,
+            lead_department=lead_department,
+            co_departments=list(dict.fromkeys(co_departments)),
+            deadline=deadline,
+            instruction=instruction,
+        )
 
     @event("Assigned")
-    def _assigned(self, *, actor: Record, timestamp: datetime, lead_department: str, co_departments: list[str],
-                  deadline: datetime, instruction: str | None) -> None:
+    def _assigned(
+        self,
+        *,
+        actor: Record,
+        timestamp: datetime,
+        lead_department: str,
+        co_departments: list[str],
+        deadline: datetime,
+        instruction: str | None,
+    ) -> None:
         self.status = Status.ASSIGNED
         self.lead_department, self.co_departments = lead_department, list(co_departments)
         self.resolve_due_at = deadline
 
     # -- resolution ------------------------------------------------------------------------
-    def resolve(self, *, actor: Actor, timestamp: datetime, result: str,
-                attachments: list[Record] | None = None) -> None:
+    def resolve(
+        self, *, actor: Actor, timestamp: datetime, result: str, attachments: list[Record] | None = None
+    ) -> None:
         if self.status == Status.REPORTED:
             self._check_on_the_spot(actor)
         else:
             self._require("resolve")
-        self._resolved(actor=actor.as_record(), timestamp=timestamp, result=result,
-                       attachments=attachments or [], on_the_spot=self.status == Status.REPORTED)
+        self._resolved(
+            actor=actor.as_record(),
+            timestamp=timestamp,
+            result=result,
+            attachments=attachments or [],
+            on_the_spot=self.status == Status.REPORTED,
+        )
 
     def _check_on_the_spot(self, actor: Actor) -> None:
         """见事管事: only the reporting grid worker, only instant-track, never 4必报."""
         if self.track != Track.INSTANT:
-            raise TransitionNotAllowed(state=str(self.status), command="resolve",
-                                       reason="only instant-track cases are resolved on the spot")
+            raise TransitionNotAllowed(
+                state=str(self.status), command="resolve", reason="only instant-track cases are resolved on the spot"
+            )
         if self.category in MUST_REPORT:
             raise TransitionNotAllowed(
-                state=str(self.status), command="resolve",
-                reason=f"'{self.category}' is a 4必报 category and must go to the governance centre")
+                state=str(self.status),
+                command="resolve",
+                reason=f"'{self.category}' is a 4必报 category and must go to the governance centre",
+            )
         if self.reopen_count:
-            raise TransitionNotAllowed(state=str(self.status), command="resolve",
-                                       reason="reopened work goes through the governance centre")
+            raise TransitionNotAllowed(
+                state=str(self.status), command="resolve", reason="reopened work goes through the governance centre"
+            )
         if actor.role != Role.GRID_WORKER or actor.id != self.reported_by["id"]:
-            raise TransitionNotAllowed(state=str(self.status), command="resolve",
-                                       reason="only the grid worker who reported it may resolve it on the spot")
+            raise TransitionNotAllowed(
+                state=str(self.status),
+                command="resolve",
+                reason="only the grid worker who reported it may resolve it on the spot",
+            )
 
     @event("Resolved")
-    def _resolved(self, *, actor: Record, timestamp: datetime, result: str,
-                  attachments: list[Record], on_the_spot: bool) -> None:
+    def _resolved(
+        self, *, actor: Record, timestamp: datetime, result: str, attachments: list[Record], on_the_spot: bool
+    ) -> None:
         # Reopening returns the case to whoever had it; after an on-the-spot fix, to triage.
         self._status_before_resolve = self.status
         self.status = Status.RESOLVED
         self.resolution = {"result": result, "at": timestamp, "by": actor}
         self._followed_up_since_resolve = False
 
-    def follow_up(self, *, actor: Actor, timestamp: datetime, satisfaction: Satisfaction,
-                  method: str, comment: str | None = None) -> None:
+    def follow_up(
+        self, *, actor: Actor, timestamp: datetime, satisfaction: Satisfaction, method: str, comment: str | None = None
+    ) -> None:
         self._require("follow-up")
         if satisfaction not in Satisfaction.__members__.values():
             raise InvalidCommand("satisfaction", f"'{satisfaction}' is not a follow-up answer")
-        self._followed_up(actor=actor.as_record(), timestamp=timestamp,
-                          satisfaction=str(satisfaction), method=method, comment=comment)
+        self._followed_up(
+            actor=actor.as_record(), timestamp=timestamp, satisfaction=str(satisfaction), method=method, comment=comment
+        )
 
     @event("FollowedUp")
-    def _followed_up(self, *, actor: Record, timestamp: datetime, satisfaction: str,
-                     method: str, comment: str | None) -> None:
-        self.follow_ups.append({"satisfaction": satisfaction, "method": method,
-                                "comment": comment, "at": timestamp, "by": actor})
+    def _followed_up(
+        self, *, actor: Record, timestamp: datetime, satisfaction: str, method: str, comment: str | None
+    ) -> None:
+        self.follow_ups.append(
+            {"satisfaction": satisfaction, "method": method, "comment": comment, "at": timestamp, "by": actor}
+        )
         self._followed_up_since_resolve = True
         if satisfaction == Satisfaction.UNSATISFIED:
             self._reopen()
@@ -299,8 +377,9 @@ class Case(Aggregate):
     def close(self, *, actor: Actor, timestamp: datetime) -> None:
         self._require("close")
         if not self._followed_up_since_resolve:
-            raise TransitionNotAllowed(state=str(self.status), command="close",
-                                       reason="a follow-up (回访) must be recorded first")
+            raise TransitionNotAllowed(
+                state=str(self.status), command="close", reason="a follow-up (回访) must be recorded first"
+            )
         self._closed(actor=actor.as_record(), timestamp=timestamp)
 
     @event("Closed")

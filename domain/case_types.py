@@ -113,7 +113,11 @@ class FollowUpMethod(StrEnum):
     SMS = "sms"
 
 
-FOLLOW_UP_METHOD_LABELS = {FollowUpMethod.PHONE: "电话回访", FollowUpMethod.VISIT: "上门回访", FollowUpMethod.SMS: "短信回访"}
+FOLLOW_UP_METHOD_LABELS = {
+    FollowUpMethod.PHONE: "电话回访",
+    FollowUpMethod.VISIT: "上门回访",
+    FollowUpMethod.SMS: "短信回访",
+}
 
 
 STATUS_LABELS = {

@@ -21,8 +21,17 @@ class Household(Aggregate):
     """A household and its members, care tags, liaison, pairing cadre and visits; each method one command."""
 
     @event("Registered")
-    def __init__(self, *, address: str, grid: str, kind: str, head: Record, head_member_id: str,
-                 actor: Record, timestamp: datetime) -> None:
+    def __init__(
+        self,
+        *,
+        address: str,
+        grid: str,
+        kind: str,
+        head: Record,
+        head_member_id: str,
+        actor: Record,
+        timestamp: datetime,
+    ) -> None:
         self.address, self.grid, self.kind = address, grid, HouseholdKind(kind)
         self.members: dict[str, Record] = {}
         self._add_member(head_member_id, {**head, "relation": HEAD, "floating": False, "origin": None}, timestamp)
@@ -33,10 +42,18 @@ class Household(Aggregate):
         self.visits: list[Record] = []
 
     @classmethod
-    def register(cls, *, address: str, grid: str, kind: HouseholdKind, head: Record, actor: Actor,
-                 timestamp: datetime) -> Household:
-        return cls(address=address, grid=grid, kind=str(kind), head=_person(head, "head."), head_member_id=str(uuid4()),
-                   actor=actor.as_record(), timestamp=timestamp)
+    def register(
+        cls, *, address: str, grid: str, kind: HouseholdKind, head: Record, actor: Actor, timestamp: datetime
+    ) -> Household:
+        return cls(
+            address=address,
+            grid=grid,
+            kind=str(kind),
+            head=_person(head, "head."),
+            head_member_id=str(uuid4()),
+            actor=actor.as_record(),
+            timestamp=timestamp,
+        )
 
     # -- reading ---------------------------------------------------------------------------------
     @property
@@ -53,16 +70,34 @@ class Household(Aggregate):
         return sum(1 for m in self.residents if m["floating"])
 
     # -- members (rental tenants check in and out) -------------------------------------------------
-    def add_member(self, *, actor: Actor, timestamp: datetime, name: str, relation: str, floating: bool,
-                   id_number: str | None = None, phone: str | None = None, origin: str | None = None) -> str:
+    def add_member(
+        self,
+        *,
+        actor: Actor,
+        timestamp: datetime,
+        name: str,
+        relation: str,
+        floating: bool,
+        id_number: str | None = None,
+        phone: str | None = None,
+        origin: str | None = None,
+    ) -> str:
         if relation == HEAD:
             raise InvalidCommand("relation", "a household has one head, named when it is registered")
         if id_number and any(m["id_number"] == id_number for m in self.residents):
             raise InvalidCommand("id_number", "a member with this ID number already lives here")
         member_id = str(uuid4())
-        self._member_added(actor=actor.as_record(), timestamp=timestamp, member_id=member_id,
-                           member={**_person({"name": name, "id_number": id_number, "phone": phone}),
-                                   "relation": relation, "floating": floating, "origin": origin})
+        self._member_added(
+            actor=actor.as_record(),
+            timestamp=timestamp,
+            member_id=member_id,
+            member={
+                **_person({"name": name, "id_number": id_number, "phone": phone}),
+                "relation": relation,
+                "floating": floating,
+                "origin": origin,
+            },
+        )
         return member_id
 
     @event("MemberAdded")
@@ -124,15 +159,16 @@ class Household(Aggregate):
     def record_visit(self, *, actor: Actor, timestamp: datetime, notes: str, case_ids: list[str]) -> str:
         """A visit; ``case_ids`` are the cases raised for the needs found (saved with it)."""
         visit_id = str(uuid4())
-        self._visited(actor=actor.as_record(), timestamp=timestamp, visit_id=visit_id, notes=notes,
-                      case_ids=list(case_ids))
+        self._visited(
+            actor=actor.as_record(), timestamp=timestamp, visit_id=visit_id, notes=notes, case_ids=list(case_ids)
+        )
         return visit_id
 
     @event("Visited")
-    def _visited(self, *, actor: Record, timestamp: datetime, visit_id: str, notes: str,
-                 case_ids: list[str]) -> None:
-        self.visits.append({"visit_id": visit_id, "at": timestamp, "by": actor, "notes": notes,
-                            "case_ids": list(case_ids)})
+    def _visited(self, *, actor: Record, timestamp: datetime, visit_id: str, notes: str, case_ids: list[str]) -> None:
+        self.visits.append(
+            {"visit_id": visit_id, "at": timestamp, "by": actor, "notes": notes, "case_ids": list(case_ids)}
+        )
 
     # -- helpers ------------------------------------------------------------------------------------
     def _add_member(self, member_id: str, member: Record, timestamp: datetime) -> None:

@@ -19,12 +19,16 @@ ID_NUMBER = re.compile(r"[0-9]{17}[0-9X]")
 # "+86" (then perhaps a space or hyphen) may precede either kind. A landline's area code (10, 2x, or 3xx to 9xx)
 # needs its trunk 0 without +86 (010-65123456) and may drop it after (+86 10 65123456, as dialled from abroad);
 # the local number has 7 or 8 digits and starts with 2-9; an extension follows a hyphen.
-PHONE = re.compile(r"(?:(?P<country>\+86)[ -]?)?(?:"
-                   r"(?P<mobile>1[3-9][0-9][ -]?[0-9]{4}[ -]?[0-9]{4})"
-                   r"|(?P<landline>(?P<trunk>0)?(?:10|2[0-9]|[3-9][0-9]{2})[ -]?[2-9][0-9]{6,7})"
-                   r"(?:-(?P<extension>[0-9]{1,6}))?)")
-PHONE_PROBLEM = ("Not a valid phone number: a mainland mobile (13812345678) or a landline with its area code "
-                 "(0793-7361234, perhaps -801 for an extension), perhaps after +86.")
+PHONE = re.compile(
+    r"(?:(?P<country>\+86)[ -]?)?(?:"
+    r"(?P<mobile>1[3-9][0-9][ -]?[0-9]{4}[ -]?[0-9]{4})"
+    r"|(?P<landline>(?P<trunk>0)?(?:10|2[0-9]|[3-9][0-9]{2})[ -]?[2-9][0-9]{6,7})"
+    r"(?:-(?P<extension>[0-9]{1,6}))?)"
+)
+PHONE_PROBLEM = (
+    "Not a valid phone number: a mainland mobile (13812345678) or a landline with its area code "
+    "(0793-7361234, perhaps -801 for an extension), perhaps after +86."
+)
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARACTERS = "10X98765432"
 
@@ -96,8 +100,7 @@ def _mask_middle(text: str) -> str:
 def masked(value: Any) -> Any:
     """A copy of ``value`` with every phone and ID number masked, however deeply nested."""
     if isinstance(value, dict):
-        return {key: _mask_field(key, item) if isinstance(item, str) else masked(item)
-                for key, item in value.items()}
+        return {key: _mask_field(key, item) if isinstance(item, str) else masked(item) for key, item in value.items()}
     if isinstance(value, list):
         return [masked(item) for item in value]
     return value

@@ -17,8 +17,17 @@ from application.settings import Settings
 from interface.auth import authenticate
 from interface.context import Services
 from interface.problems import register_problem_handlers
-from interface.views import (cases, fieldwork_reads, health, households, meetings, openapi, patrols, read_models,
-                             reference)
+from interface.views import (
+    cases,
+    fieldwork_reads,
+    health,
+    households,
+    meetings,
+    openapi,
+    patrols,
+    read_models,
+    reference,
+)
 from projections.registry import Projections
 
 API_PREFIX = "/api/v1"
@@ -31,8 +40,9 @@ class PathSegment(BaseConverter):
     regex = r"[^/\x00-\x1f]+"
 
 
-def create_app(config: Mapping[str, Any] | None = None, ledger: GridLedger | None = None,
-               projections: Projections | None = None) -> Flask:
+def create_app(
+    config: Mapping[str, Any] | None = None, ledger: GridLedger | None = None, projections: Projections | None = None
+) -> Flask:
     """Build the app; ``ledger`` defaults to one configured from the environment.
 
     With ``GRIDLEDGER_PROJECTIONS_IN_PROCESS`` (default: on for SQLite, off for PostgreSQL, where
@@ -48,15 +58,28 @@ def create_app(config: Mapping[str, Any] | None = None, ledger: GridLedger | Non
     projections = projections or Projections(ledger)
     if app.config.get("GRIDLEDGER_PROJECTIONS_IN_PROCESS", ledger.settings.projections_in_process):
         projections.start()
-    app.extensions["gridledger"] = Services(ledger=ledger, cases=CaseCommands(ledger),
-                                            meetings=MeetingCommands(ledger), projections=projections,
-                                            households=HouseholdCommands(ledger), patrols=PatrolCommands(ledger),
-                                            min_position_wait=ledger.settings.min_position_wait)
+    app.extensions["gridledger"] = Services(
+        ledger=ledger,
+        cases=CaseCommands(ledger),
+        meetings=MeetingCommands(ledger),
+        projections=projections,
+        households=HouseholdCommands(ledger),
+        patrols=PatrolCommands(ledger),
+        min_position_wait=ledger.settings.min_position_wait,
+    )
 
     api = Blueprint("api", __name__, url_prefix=API_PREFIX)
     api.before_request(authenticate)
-    for child in (reference.blueprint, read_models.blueprint, cases.blueprint, meetings.blueprint,
-                  households.blueprint, patrols.blueprint, fieldwork_reads.blueprint, openapi.blueprint):
+    for child in (
+        reference.blueprint,
+        read_models.blueprint,
+        cases.blueprint,
+        meetings.blueprint,
+        households.blueprint,
+        patrols.blueprint,
+        fieldwork_reads.blueprint,
+        openapi.blueprint,
+    ):
         api.register_blueprint(child)
     app.register_blueprint(api)
     app.register_blueprint(health.blueprint)

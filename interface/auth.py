@@ -31,5 +31,6 @@ def current_staff() -> StaffMember:
 
 
 def _unauthorised(detail: str) -> Problem:
-    return Problem(401, "Unauthorised", detail, kind="unauthorised",
-                   headers={"WWW-Authenticate": 'Bearer realm="gridledger"'})
+    return Problem(
+        401, "Unauthorised", detail, kind="unauthorised", headers={"WWW-Authenticate": 'Bearer realm="gridledger"'}
+    )

@@ -22,16 +22,13 @@ def main() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=None, type=int,
-              help="Worker processes (default: 1 on SQLite, 2×CPU on PostgreSQL).")
-@click.option("--threads", default=None, type=int,
-              help="Threads per worker (default: 8 on SQLite, 2 on PostgreSQL).")
+@click.option("--workers", default=None, type=int, help="Worker processes (default: 1 on SQLite, 2×CPU on PostgreSQL).")
+@click.option("--threads", default=None, type=int, help="Threads per worker (default: 8 on SQLite, 2 on PostgreSQL).")
 @click.option("--demo", is_flag=True, help="Load the demo territory first if the database is empty.")
 def serve(host: str, port: int, workers: int | None, threads: int | None, demo: bool) -> None:
     """Serve the HTTP API with gunicorn."""
-    from interface.server import run_server
-
     from interface.database_commands import upgrade_database
+    from interface.server import run_server
 
     settings = Settings.from_env()
     upgrade_database(settings, echo=click.echo)  # once, here in the master, before any worker starts
@@ -107,8 +104,12 @@ def projections_run(poll_interval: float, batch_size: int) -> None:
 @projections.command("rebuild")
 @click.argument("name", required=False, metavar="[NAME]", type=click.Choice(READ_MODELS))
 @click.option("--batch-size", default=2000, show_default=True)
-@click.option("--jobs", type=click.IntRange(1, 16), default=None,
-              help="processes replaying at once [default: one per core (up to 4) on PostgreSQL, 1 on SQLite]")
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 16),
+    default=None,
+    help="processes replaying at once [default: one per core (up to 4) on PostgreSQL, 1 on SQLite]",
+)
 def projections_rebuild(name: str | None, batch_size: int, jobs: int | None) -> None:
     """Drop a read model (or all) and replay every event into it, with progress and the final rate.
 

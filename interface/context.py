@@ -9,8 +9,8 @@ from flask import current_app
 from application.case_commands import CaseCommands
 from application.directory import Directory
 from application.household_commands import HouseholdCommands
-from application.meeting_commands import MeetingCommands
 from application.ledger import GridLedger
+from application.meeting_commands import MeetingCommands
 from application.patrol_commands import PatrolCommands
 from projections.registry import Projections
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from domain.household_types import TAG_LABELS
@@ -13,42 +13,72 @@ HOURS_DECIMALS = 2
 
 def household_row(row: dict[str, Any], zone: tzinfo) -> dict[str, Any]:
     tags = [tag for tag in row["tags"].split(",") if tag]
-    return labelled({
-        "id": row["id"], "address": row["address"], "grid": row["grid"], "kind": row["kind"],
-        "head": {"name": row["head_name"], "phone": row["head_phone"]},  # the read model holds masked phones only
-        "tags": tags, "tag_labels": [TAG_LABELS.get(tag, tag) for tag in tags],
-        "residents": row["residents"], "floating": row["floating"],
-        "liaison": _staff(row["liaison_id"], row["liaison_name"]),
-        "pairing": _staff(row["pairing_id"], row["pairing_name"]),
-        "visits": row["visits"], "last_visit_at": iso(row["last_visit_at"], zone),
-        "registered_at": iso(row["registered_at"], zone), "updated_at": iso(row["updated_at"], zone),
-        "version": row["version"], "position": row["position"],
-    }, HOUSEHOLD)
+    return labelled(
+        {
+            "id": row["id"],
+            "address": row["address"],
+            "grid": row["grid"],
+            "kind": row["kind"],
+            "head": {"name": row["head_name"], "phone": row["head_phone"]},  # the read model holds masked phones only
+            "tags": tags,
+            "tag_labels": [TAG_LABELS.get(tag, tag) for tag in tags],
+            "residents": row["residents"],
+            "floating": row["floating"],
+            "liaison": _staff(row["liaison_id"], row["liaison_name"]),
+            "pairing": _staff(row["pairing_id"], row["pairing_name"]),
+            "visits": row["visits"],
+            "last_visit_at": iso(row["last_visit_at"], zone),
+            "registered_at": iso(row["registered_at"], zone),
+            "updated_at": iso(row["updated_at"], zone),
+            "version": row["version"],
+            "position": row["position"],
+        },
+        HOUSEHOLD,
+    )
 
 
 def visit_due_row(row: dict[str, Any], zone: tzinfo) -> dict[str, Any]:
-    return labelled({
-        "id": row["id"], "address": row["address"], "grid": row["grid"], "kind": row["kind"],
-        "head": {"name": row["head_name"], "phone": row["head_phone"]},
-        "tags": row["due_tags"], "tag_labels": [TAG_LABELS.get(tag, tag) for tag in row["due_tags"]],
-        "last_visit_at": iso(row["last_visit_before"], zone),
-        "liaison": _staff(row["liaison_id"], row["liaison_name"]),
-        "pairing": _staff(row["pairing_id"], row["pairing_name"]),
-    }, HOUSEHOLD)
+    return labelled(
+        {
+            "id": row["id"],
+            "address": row["address"],
+            "grid": row["grid"],
+            "kind": row["kind"],
+            "head": {"name": row["head_name"], "phone": row["head_phone"]},
+            "tags": row["due_tags"],
+            "tag_labels": [TAG_LABELS.get(tag, tag) for tag in row["due_tags"]],
+            "last_visit_at": iso(row["last_visit_before"], zone),
+            "liaison": _staff(row["liaison_id"], row["liaison_name"]),
+            "pairing": _staff(row["pairing_id"], row["pairing_name"]),
+        },
+        HOUSEHOLD,
+    )
 
 
 def patrol_row(row: dict[str, Any], zone: tzinfo) -> dict[str, Any]:
     seconds = row["duration_seconds"]
-    return labelled({
-        "id": row["id"], "grid": row["grid"], "kind": row["kind"],
-        "status": row["status"],
-        "members": row["members"], "started_by": _staff(row["started_by_id"], row["started_by_name"]),
-        "started_at": iso(row["started_at"], zone), "ended_at": iso(row["ended_at"], zone),
-        "hours": None if seconds is None else round(seconds / 3600, HOURS_DECIMALS),
-        "checkpoints": row["checkpoints"], "last_checkpoint": row["last_checkpoint"],
-        "findings": row["findings"], "fixed_on_spot": row["fixed_on_spot"], "cases_raised": row["cases_raised"],
-        "summary": row["summary"], "version": row["version"], "position": row["position"],
-    }, PATROL)
+    return labelled(
+        {
+            "id": row["id"],
+            "grid": row["grid"],
+            "kind": row["kind"],
+            "status": row["status"],
+            "members": row["members"],
+            "started_by": _staff(row["started_by_id"], row["started_by_name"]),
+            "started_at": iso(row["started_at"], zone),
+            "ended_at": iso(row["ended_at"], zone),
+            "hours": None if seconds is None else round(seconds / 3600, HOURS_DECIMALS),
+            "checkpoints": row["checkpoints"],
+            "last_checkpoint": row["last_checkpoint"],
+            "findings": row["findings"],
+            "fixed_on_spot": row["fixed_on_spot"],
+            "cases_raised": row["cases_raised"],
+            "summary": row["summary"],
+            "version": row["version"],
+            "position": row["position"],
+        },
+        PATROL,
+    )
 
 
 def figures_row(row: dict[str, Any]) -> dict[str, Any]:
@@ -71,5 +101,5 @@ def iso(moment: datetime | None, zone: tzinfo) -> str | None:
     if moment is None:
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(zone).isoformat()

@@ -23,26 +23,31 @@ from interface.presenters import jsonable, local_time
 
 def household_state(household: Household, *, position: int, zone: tzinfo, reveal: bool) -> dict[str, Any]:
     """``reveal``: the viewer may see ID numbers and phones whole (admins only)."""
-    return labelled({
-        "id": str(household.id),
-        "address": household.address,
-        "grid": household.grid,
-        "kind": str(household.kind),
-        "head": _member(household.head, zone, reveal),
-        "members": [_member(member, zone, reveal) for member in household.members.values()],
-        "residents": len(household.residents),
-        "floating": household.floating_count,
-        "tags": [{"tag": tag, "label": TAG_LABELS[CareTag(tag)]} for tag in household.tags],
-        "liaison": _since(household.liaison, zone),
-        "pairing": _since(household.pairing, zone),
-        "visits": [{**visit, "at": local_time(visit["at"], zone), "case_ids": list(visit["case_ids"])}
-                   for visit in household.visits],
-        "registered_by": household.registered_by,
-        "version": household.version,
-        "position": position,
-        "created_at": local_time(household.created_on, zone),
-        "updated_at": local_time(household.modified_on, zone),
-    }, HOUSEHOLD)
+    return labelled(
+        {
+            "id": str(household.id),
+            "address": household.address,
+            "grid": household.grid,
+            "kind": str(household.kind),
+            "head": _member(household.head, zone, reveal),
+            "members": [_member(member, zone, reveal) for member in household.members.values()],
+            "residents": len(household.residents),
+            "floating": household.floating_count,
+            "tags": [{"tag": tag, "label": TAG_LABELS[CareTag(tag)]} for tag in household.tags],
+            "liaison": _since(household.liaison, zone),
+            "pairing": _since(household.pairing, zone),
+            "visits": [
+                {**visit, "at": local_time(visit["at"], zone), "case_ids": list(visit["case_ids"])}
+                for visit in household.visits
+            ],
+            "registered_by": household.registered_by,
+            "version": household.version,
+            "position": position,
+            "created_at": local_time(household.created_on, zone),
+            "updated_at": local_time(household.modified_on, zone),
+        },
+        HOUSEHOLD,
+    )
 
 
 def patrol_state(patrol: Patrol, *, position: int, zone: tzinfo, reveal: bool) -> dict[str, Any]:
@@ -54,8 +59,7 @@ def patrol_state(patrol: Patrol, *, position: int, zone: tzinfo, reveal: bool) -
         "members": list(patrol.members),
         "started_by": patrol.started_by,
         "started_at": local_time(patrol.started_at, zone),
-        "checkpoints": [{**checkpoint, "at": local_time(checkpoint["at"], zone)}
-                        for checkpoint in patrol.checkpoints],
+        "checkpoints": [{**checkpoint, "at": local_time(checkpoint["at"], zone)} for checkpoint in patrol.checkpoints],
         "findings": [_finding(finding, zone) for finding in patrol.findings],
         "ended_at": local_time(patrol.ended_at, zone),
         "summary": patrol.summary,
@@ -67,8 +71,9 @@ def patrol_state(patrol: Patrol, *, position: int, zone: tzinfo, reveal: bool) -
     return labelled(state if reveal else masked(state), PATROL)
 
 
-def history(aggregate: Household | Patrol, entries: list[HistoryEntry], *, zone: tzinfo,
-            reveal: bool) -> dict[str, Any]:
+def history(
+    aggregate: Household | Patrol, entries: list[HistoryEntry], *, zone: tzinfo, reveal: bool
+) -> dict[str, Any]:
     """Every event of a household or patrol in order, with Chinese labels."""
     labels = HOUSEHOLD_EVENT_LABELS if isinstance(aggregate, Household) else PATROL_EVENT_LABELS
     vocabulary = HOUSEHOLD if isinstance(aggregate, Household) else PATROL

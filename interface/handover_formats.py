@@ -18,24 +18,46 @@ from interface.unsafe_text import without_unsafe_text
 
 # (API field, column heading, width in characters)
 COLUMNS = [
-    ("no", "序号", 6), ("case_no", "案件编号", 20), ("title", "问题", 36), ("grid", "网格", 16),
-    ("community", "社区", 12), ("submitted_by", "提交人", 14), ("lead_department", "牵头单位", 14),
-    ("co_departments", "配合单位", 18), ("deadline", "办结时限", 18), ("progress", "进展", 36),
-    ("status", "状态", 10), ("ticked_off_at", "销号日期", 18), ("carried_over_label", "结转自", 24),
+    ("no", "序号", 6),
+    ("case_no", "案件编号", 20),
+    ("title", "问题", 36),
+    ("grid", "网格", 16),
+    ("community", "社区", 12),
+    ("submitted_by", "提交人", 14),
+    ("lead_department", "牵头单位", 14),
+    ("co_departments", "配合单位", 18),
+    ("deadline", "办结时限", 18),
+    ("progress", "进展", 36),
+    ("status", "状态", 10),
+    ("ticked_off_at", "销号日期", 18),
+    ("carried_over_label", "结转自", 24),
 ]
 
 
 def item_json(item: HandoverItem, zone: tzinfo, names: dict[str, str]) -> dict[str, Any]:
     """The codes as the other formats show them, by name: the grid's here, the departments' by ``labelled``."""
-    return labelled({
-        "no": item.no, "case_id": item.case_id, "case_no": item.case_no, "title": item.title, "grid": item.grid,
-        "grid_name": names.get(item.grid, item.grid),
-        "community": item.community, "submitted_by": item.submitted_by, "lead_department": item.lead_department,
-        "co_departments": item.co_departments, "deadline": _iso(item.deadline, zone), "progress": item.progress,
-        "status": item.status,
-        "ticked_off_at": _iso(item.ticked_off_at, zone), "carried_over_from": item.carried_over_from,
-        "carried_over_from_title": item.carried_over_label,
-    }, HANDOVER_ITEM, lambda code: names.get(code, code))
+    return labelled(
+        {
+            "no": item.no,
+            "case_id": item.case_id,
+            "case_no": item.case_no,
+            "title": item.title,
+            "grid": item.grid,
+            "grid_name": names.get(item.grid, item.grid),
+            "community": item.community,
+            "submitted_by": item.submitted_by,
+            "lead_department": item.lead_department,
+            "co_departments": item.co_departments,
+            "deadline": _iso(item.deadline, zone),
+            "progress": item.progress,
+            "status": item.status,
+            "ticked_off_at": _iso(item.ticked_off_at, zone),
+            "carried_over_from": item.carried_over_from,
+            "carried_over_from_title": item.carried_over_label,
+        },
+        HANDOVER_ITEM,
+        lambda code: names.get(code, code),
+    )
 
 
 NAMED = ("grid", "lead_department", "co_departments")  # codes shown by their names on paper
@@ -75,16 +97,25 @@ def to_xlsx(meeting: Meeting, items: list[HandoverItem], zone: tzinfo, names: di
     return out.getvalue()
 
 
-def to_html(meeting: Meeting, items: list[HandoverItem], zone: tzinfo, as_of: datetime,
-            names: dict[str, str]) -> str:
-    rows = [{field: _cell_text(item, field, zone, names) for field, _, _ in COLUMNS} | {"state": item.status}
-            for item in items]
-    shown = {"title": without_unsafe_text(meeting.title), "chair": without_unsafe_text(meeting.chair),
-               "scheduled_for": meeting.scheduled_for}
-    return render_template("handover_list.html", meeting=shown, rows=rows,
-                           headings=[heading for _, heading, _ in COLUMNS],
-                           fields=[field for field, _, _ in COLUMNS], as_of=_local(as_of, zone),
-                           open_count=sum(1 for item in items if item.status != "ticked_off"))
+def to_html(meeting: Meeting, items: list[HandoverItem], zone: tzinfo, as_of: datetime, names: dict[str, str]) -> str:
+    rows = [
+        {field: _cell_text(item, field, zone, names) for field, _, _ in COLUMNS} | {"state": item.status}
+        for item in items
+    ]
+    shown = {
+        "title": without_unsafe_text(meeting.title),
+        "chair": without_unsafe_text(meeting.chair),
+        "scheduled_for": meeting.scheduled_for,
+    }
+    return render_template(
+        "handover_list.html",
+        meeting=shown,
+        rows=rows,
+        headings=[heading for _, heading, _ in COLUMNS],
+        fields=[field for field, _, _ in COLUMNS],
+        as_of=_local(as_of, zone),
+        open_count=sum(1 for item in items if item.status != "ticked_off"),
+    )
 
 
 def _cell_value(item: HandoverItem, field: str, zone: tzinfo, names: dict[str, str]) -> Any:

@@ -16,8 +16,14 @@ from typing import Any
 from application.directory import GRID_LEVEL_LABELS
 from application.handover_list import STATUS_WORDS as HANDOVER_STATUS_LABELS
 from domain.actor import ROLE_LABELS
-from domain.case_types import (CATEGORY_LABELS, CHANNEL_LABELS, FOLLOW_UP_METHOD_LABELS, SATISFACTION_LABELS,
-                               STATUS_LABELS, TRACK_LABELS)
+from domain.case_types import (
+    CATEGORY_LABELS,
+    CHANNEL_LABELS,
+    FOLLOW_UP_METHOD_LABELS,
+    SATISFACTION_LABELS,
+    STATUS_LABELS,
+    TRACK_LABELS,
+)
 from domain.household_types import KIND_LABELS as HOUSEHOLD_KIND_LABELS
 from domain.household_types import TAG_LABELS
 from domain.meeting import LEVEL_LABELS as MEETING_LEVEL_LABELS
@@ -32,19 +38,27 @@ PATROL_STATUS_LABELS = {ON_PATROL: "巡查中", ENDED: "已结束"}
 
 STAFF: Vocabulary = {"role": ROLE_LABELS}  # actors appear in every answer
 GRID: Vocabulary = {"level": GRID_LEVEL_LABELS}
-CASE: Vocabulary = {**STAFF, "category": CATEGORY_LABELS, "channel": CHANNEL_LABELS, "track": TRACK_LABELS,
-                    "status": STATUS_LABELS, "satisfaction": SATISFACTION_LABELS,
-                    "method": FOLLOW_UP_METHOD_LABELS}
+CASE: Vocabulary = {
+    **STAFF,
+    "category": CATEGORY_LABELS,
+    "channel": CHANNEL_LABELS,
+    "track": TRACK_LABELS,
+    "status": STATUS_LABELS,
+    "satisfaction": SATISFACTION_LABELS,
+    "method": FOLLOW_UP_METHOD_LABELS,
+}
 MEETING: Vocabulary = {**STAFF, "status": MEETING_STATUS_LABELS, "level": MEETING_LEVEL_LABELS}
 HOUSEHOLD: Vocabulary = {**STAFF, "kind": HOUSEHOLD_KIND_LABELS, "tag": TAG_LABELS}
-PATROL: Vocabulary = {**STAFF, "kind": PATROL_KIND_LABELS, "status": PATROL_STATUS_LABELS,
-                      "category": CATEGORY_LABELS}
+PATROL: Vocabulary = {**STAFF, "kind": PATROL_KIND_LABELS, "status": PATROL_STATUS_LABELS, "category": CATEGORY_LABELS}
 HANDOVER_ITEM: Vocabulary = {"status": HANDOVER_STATUS_LABELS}  # open, ticked off, overdue: not the case's status
 BY_AGGREGATE: dict[str, Vocabulary] = {"Case": CASE, "Meeting": MEETING, "Household": HOUSEHOLD, "Patrol": PATROL}
 
 # department field → the field that carries its name (a list of codes gets a list of names)
-DEPARTMENT_FIELDS = {"department": "department_name", "lead_department": "lead_department_name",
-                     "co_departments": "co_department_names"}
+DEPARTMENT_FIELDS = {
+    "department": "department_name",
+    "lead_department": "lead_department_name",
+    "co_departments": "co_department_names",
+}
 
 
 def labelled(value: Any, vocabulary: Vocabulary, department_name: DepartmentNames | None = None) -> Any:

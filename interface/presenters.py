@@ -13,63 +13,83 @@ from domain.personal_data import mask_phone, masked
 from interface.labels import CASE, DepartmentNames, labelled
 
 
-def case_state(case: Case, *, position: int, now: datetime, zone: tzinfo, viewer_role: Role,
-               department_name: DepartmentNames | None = None) -> dict[str, Any]:
+def case_state(
+    case: Case,
+    *,
+    position: int,
+    now: datetime,
+    zone: tzinfo,
+    viewer_role: Role,
+    department_name: DepartmentNames | None = None,
+) -> dict[str, Any]:
     details = case.details
-    return labelled({
-        "id": str(case.id),
-        "case_no": case.case_no,
-        "title": case.title,
-        "description": case.description,
-        "category": str(case.category),
-        "channel": str(case.channel),
-        "track": str(case.track),
-        "grid": case.grid,
-        "status": str(case.status),
-        "lead_department": case.lead_department,
-        "co_departments": list(case.co_departments),
-        "due_at": local_time(case.due_at, zone),
-        "claim_due_at": local_time(case.claim_due_at, zone),
-        "resolve_due_at": local_time(case.resolve_due_at, zone),
-        "overdue": case.is_overdue(now),
-        "meeting_id": case.meeting_id,
-        "follow_ups": [_follow_up(f, zone) for f in case.follow_ups],
-        "resolution": _stamped(case.resolution, zone),
-        "reopen_count": case.reopen_count,
-        "merged_into": case.merged_into,
-        "merged_cases": list(case.merged_cases),
-        "location": details.get("location"),
-        "reporter": _reporter(details.get("reporter"), viewer_role),
-        "household_id": details.get("household_id"),
-        "patrol_id": details.get("patrol_id"),
-        "attachments": details.get("attachments", []),
-        "reported_by": case.reported_by,
-        "version": case.version,
-        "position": position,
-        "created_at": local_time(case.created_on, zone),
-        "updated_at": local_time(case.modified_on, zone),
-    }, CASE, department_name)
+    return labelled(
+        {
+            "id": str(case.id),
+            "case_no": case.case_no,
+            "title": case.title,
+            "description": case.description,
+            "category": str(case.category),
+            "channel": str(case.channel),
+            "track": str(case.track),
+            "grid": case.grid,
+            "status": str(case.status),
+            "lead_department": case.lead_department,
+            "co_departments": list(case.co_departments),
+            "due_at": local_time(case.due_at, zone),
+            "claim_due_at": local_time(case.claim_due_at, zone),
+            "resolve_due_at": local_time(case.resolve_due_at, zone),
+            "overdue": case.is_overdue(now),
+            "meeting_id": case.meeting_id,
+            "follow_ups": [_follow_up(f, zone) for f in case.follow_ups],
+            "resolution": _stamped(case.resolution, zone),
+            "reopen_count": case.reopen_count,
+            "merged_into": case.merged_into,
+            "merged_cases": list(case.merged_cases),
+            "location": details.get("location"),
+            "reporter": _reporter(details.get("reporter"), viewer_role),
+            "household_id": details.get("household_id"),
+            "patrol_id": details.get("patrol_id"),
+            "attachments": details.get("attachments", []),
+            "reported_by": case.reported_by,
+            "version": case.version,
+            "position": position,
+            "created_at": local_time(case.created_on, zone),
+            "updated_at": local_time(case.modified_on, zone),
+        },
+        CASE,
+        department_name,
+    )
 
 
-def history(case: Case, entries: list[HistoryEntry], zone: tzinfo, viewer_role: Role,
-            department_name: DepartmentNames | None = None) -> dict[str, Any]:
+def history(
+    case: Case,
+    entries: list[HistoryEntry],
+    zone: tzinfo,
+    viewer_role: Role,
+    department_name: DepartmentNames | None = None,
+) -> dict[str, Any]:
     """The events carry the reporter's phone as given: masked for everyone but an admin."""
     reveal = viewer_role == Role.ADMIN
-    return labelled({
-        "id": str(case.id),
-        "case_no": case.case_no,
-        "events": [
-            {
-                "version": entry.version,
-                "type": entry.type,
-                "label": _label(entry),
-                "at": local_time(entry.at, zone),
-                "actor": entry.actor,
-                "data": jsonable(entry.data if reveal else masked(entry.data), zone),
-            }
-            for entry in entries
-        ],
-    }, CASE, department_name)
+    return labelled(
+        {
+            "id": str(case.id),
+            "case_no": case.case_no,
+            "events": [
+                {
+                    "version": entry.version,
+                    "type": entry.type,
+                    "label": _label(entry),
+                    "at": local_time(entry.at, zone),
+                    "actor": entry.actor,
+                    "data": jsonable(entry.data if reveal else masked(entry.data), zone),
+                }
+                for entry in entries
+            ],
+        },
+        CASE,
+        department_name,
+    )
 
 
 def local_time(moment: datetime | None, zone: tzinfo) -> str | None:

@@ -23,16 +23,28 @@ logger = logging.getLogger(__name__)
 class Problem(Exception):
     """An HTTP problem raised by the interface itself (e.g. a malformed body or header)."""
 
-    def __init__(self, status: int, title: str, detail: str, *, kind: str = "bad-request",
-                 errors: dict[str, Any] | None = None, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        detail: str,
+        *,
+        kind: str = "bad-request",
+        errors: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.status, self.title, self.detail, self.kind = status, title, detail, kind
         self.errors, self.headers = errors, headers or {}
 
 
 def problem_response(problem: Problem) -> Response:
-    body: dict[str, Any] = {"type": PROBLEM_BASE + problem.kind, "title": problem.title,
-                            "status": problem.status, "detail": problem.detail}
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + problem.kind,
+        "title": problem.title,
+        "status": problem.status,
+        "detail": problem.detail,
+    }
     if problem.errors is not None:
         body["errors"] = problem.errors
     text = json.dumps(body, ensure_ascii=False)
@@ -46,8 +58,7 @@ def problem_response(problem: Problem) -> Response:
 
 
 def validation_problem(errors: dict[str, Any]) -> Problem:
-    return Problem(422, "Validation failed", "One or more fields are invalid.",
-                   kind="validation", errors=errors)
+    return Problem(422, "Validation failed", "One or more fields are invalid.", kind="validation", errors=errors)
 
 
 def _translate(error: Exception) -> Problem:  # noqa: PLR0911 - one branch per mapped error
@@ -67,16 +78,21 @@ def _translate(error: Exception) -> Problem:  # noqa: PLR0911 - one branch per m
     if isinstance(error, app_errors.ConcurrentUpdate):
         return Problem(409, "Concurrent update", str(error), kind="concurrent-update")
     if isinstance(error, app_errors.VersionMismatch):
-        return Problem(412, "Precondition failed", str(error), kind="version-mismatch",
-                       headers={"ETag": f'"{error.actual}"'})
+        return Problem(
+            412, "Precondition failed", str(error), kind="version-mismatch", headers={"ETag": f'"{error.actual}"'}
+        )
     if isinstance(error, app_errors.IdempotencyKeyReused):
         return Problem(422, "Idempotency key reused", str(error), kind="idempotency-key-reused")
     if connection_problem(error):
         logger.warning("database unavailable: %s", (str(error) or type(error).__name__).splitlines()[0])
-        return Problem(503, "Database unavailable",
-                       "The database cannot be reached just now. Retry shortly; a command retried with the same "
-                       "Idempotency-Key is carried out at most once.",
-                       kind="database-unavailable", headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)})
+        return Problem(
+            503,
+            "Database unavailable",
+            "The database cannot be reached just now. Retry shortly; a command retried with the same "
+            "Idempotency-Key is carried out at most once.",
+            kind="database-unavailable",
+            headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+        )
     raise error
 
 
@@ -88,19 +104,21 @@ def register_problem_handlers(app: Flask) -> None:
         status = error.code or 500
         kind = {404: "not-found", 405: "method-not-allowed", 413: "too-large"}.get(status, "http")
         headers = {"Allow": ", ".join(error.valid_methods)} if getattr(error, "valid_methods", None) else {}
-        return problem_response(Problem(status, error.name, error.description or error.name,
-                                        kind=kind, headers=headers))
+        return problem_response(
+            Problem(status, error.name, error.description or error.name, kind=kind, headers=headers)
+        )
 
     def handle_unexpected(error: Exception) -> Response:
         if connection_problem(error):  # the driver's errors, however wrapped: an outage (503), not a bug
             return handle_known(error)
         logger.exception("unhandled error", exc_info=error)
-        return problem_response(Problem(500, "Internal server error",
-                                        "Something went wrong on our side; nothing was changed.",
-                                        kind="internal"))
+        return problem_response(
+            Problem(
+                500, "Internal server error", "Something went wrong on our side; nothing was changed.", kind="internal"
+            )
+        )
 
-    for error_class in (Problem, ValidationError, InvalidCommand, TransitionNotAllowed,
-                        app_errors.ApplicationError):
+    for error_class in (Problem, ValidationError, InvalidCommand, TransitionNotAllowed, app_errors.ApplicationError):
         app.register_error_handler(error_class, handle_known)
     app.register_error_handler(HTTPException, handle_http)
     app.register_error_handler(Exception, handle_unexpected)

@@ -49,14 +49,17 @@ def rebuild(settings: Settings, name: str | None, *, batch_size: int, jobs: int 
             bar.update(position - bar.pos)
 
         try:
-            result = replay.rebuild(settings, [name] if name else None, jobs=jobs, batch_size=batch_size,
-                                    on_progress=progress)
+            result = replay.rebuild(
+                settings, [name] if name else None, jobs=jobs, batch_size=batch_size, on_progress=progress
+            )
         except KeyError as error:
             raise click.BadParameter(str(error.args[0])) from None
         except replay.RebuildFailed as error:
             raise click.ClickException(str(error)) from None
-    echo(f"rebuilt {', '.join(result.names)} in {result.jobs} process(es): {result.events} events "
-         f"in {result.seconds:.1f} s ({result.events_per_second:,.0f} events/s)")
+    echo(
+        f"rebuilt {', '.join(result.names)} in {result.jobs} process(es): {result.events} events "
+        f"in {result.seconds:.1f} s ({result.events_per_second:,.0f} events/s)"
+    )
     running = Projections(GridLedger(settings))
     for status in running.engine.statuses():
         if status.status != "running":
@@ -72,11 +75,19 @@ def show_status(settings: Settings, *, echo: Echo) -> bool:
     running.close()
     echo(f"{'projection':<14}{'position':>10}{'head':>10}{'lag':>8}  status")
     for status in readiness.statuses:
-        echo(f"{status.name:<14}{status.position:>10}{status.head:>10}{status.lag:>8}  {status.status}"
-             + (f"  {status.error}" if status.error else ""))
+        echo(
+            f"{status.name:<14}{status.position:>10}{status.head:>10}{status.lag:>8}  {status.status}"
+            + (f"  {status.error}" if status.error else "")
+        )
     beat = readiness.newest_beat
-    echo("newest worker heartbeat: " + ("none" if beat is None else
-         f"{readiness.heartbeat_age:.0f} s ago ({beat.worker_id}, applied up to {beat.position})"))
+    echo(
+        "newest worker heartbeat: "
+        + (
+            "none"
+            if beat is None
+            else f"{readiness.heartbeat_age:.0f} s ago ({beat.worker_id}, applied up to {beat.position})"
+        )
+    )
     if readiness.no_worker:
         echo(f"NOT READY: {readiness.problem}")
     return not readiness.problem

@@ -2,52 +2,86 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from domain.case_types import FINISHED
 from interface.labels import BY_AGGREGATE, CASE, STAFF, DepartmentNames, labelled
 from projections.engine import ProjectionStatus
 
-def case_row(row: dict[str, Any], now: datetime, zone: tzinfo,
-             department_name: DepartmentNames | None = None) -> dict[str, Any]:
+
+def case_row(
+    row: dict[str, Any], now: datetime, zone: tzinfo, department_name: DepartmentNames | None = None
+) -> dict[str, Any]:
     due_at = _aware(row["due_at"])
-    return labelled({
-        "id": row["id"], "case_no": row["case_no"], "title": row["title"], "category": row["category"],
-        "channel": row["channel"], "track": row["track"], "grid": row["grid"], "status": row["status"],
-        "lead_department": row["lead_department"],
-        "co_departments": [code for code in row["co_departments"].split(",") if code],
-        "due_at": _iso(due_at, zone), "overdue": due_at is not None and row["status"] not in FINISHED and now > due_at,
-        "created_at": _iso(_aware(row["created_at"]), zone), "updated_at": _iso(_aware(row["updated_at"]), zone),
-        "version": row["version"], "position": row["position"],
-    }, CASE, department_name)
+    return labelled(
+        {
+            "id": row["id"],
+            "case_no": row["case_no"],
+            "title": row["title"],
+            "category": row["category"],
+            "channel": row["channel"],
+            "track": row["track"],
+            "grid": row["grid"],
+            "status": row["status"],
+            "lead_department": row["lead_department"],
+            "co_departments": [code for code in row["co_departments"].split(",") if code],
+            "due_at": _iso(due_at, zone),
+            "overdue": due_at is not None and row["status"] not in FINISHED and now > due_at,
+            "created_at": _iso(_aware(row["created_at"]), zone),
+            "updated_at": _iso(_aware(row["updated_at"]), zone),
+            "version": row["version"],
+            "position": row["position"],
+        },
+        CASE,
+        department_name,
+    )
 
 
-def queue_row(row: dict[str, Any], now: datetime, zone: tzinfo,
-              department_name: DepartmentNames | None = None) -> dict[str, Any]:
+def queue_row(
+    row: dict[str, Any], now: datetime, zone: tzinfo, department_name: DepartmentNames | None = None
+) -> dict[str, Any]:
     return {**case_row(row, now, zone, department_name), "queue": row["queue"]}
 
 
 def audit_row(row: dict[str, Any], zone: tzinfo, department_name: DepartmentNames | None = None) -> dict[str, Any]:
     """The event's data is labelled in the words of its own aggregate."""
-    return labelled({
-        "position": row["position"], "at": _iso(_aware(row["at"]), zone), "aggregate_type": row["aggregate_type"],
-        "aggregate_id": row["aggregate_id"], "version": row["version"], "type": row["event_type"],
-        "label": row["label"],
-        "actor": {"id": row["actor_id"], "name": row["actor_name"], "role": row["actor_role"],
-                  "org": row["actor_org"]},
-        "data": row["data"],
-    }, BY_AGGREGATE.get(row["aggregate_type"], STAFF), department_name)
+    return labelled(
+        {
+            "position": row["position"],
+            "at": _iso(_aware(row["at"]), zone),
+            "aggregate_type": row["aggregate_type"],
+            "aggregate_id": row["aggregate_id"],
+            "version": row["version"],
+            "type": row["event_type"],
+            "label": row["label"],
+            "actor": {
+                "id": row["actor_id"],
+                "name": row["actor_name"],
+                "role": row["actor_role"],
+                "org": row["actor_org"],
+            },
+            "data": row["data"],
+        },
+        BY_AGGREGATE.get(row["aggregate_type"], STAFF),
+        department_name,
+    )
 
 
 def projection_status(status: ProjectionStatus) -> dict[str, Any]:
-    return {"name": status.name, "position": status.position, "head": status.head, "lag": status.lag,
-            "status": status.status, "error": status.error}
+    return {
+        "name": status.name,
+        "position": status.position,
+        "head": status.head,
+        "lag": status.lag,
+        "status": status.status,
+        "error": status.error,
+    }
 
 
 def _aware(moment: datetime | None) -> datetime | None:
     if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
+        return moment.replace(tzinfo=UTC)
     return moment
 
 

@@ -30,18 +30,19 @@ def wait_for_position(position: int | None, *read_models: str) -> None:
     if position > head:  # not written yet (or never): answer at once, waiting would only tie up a thread
         raise _behind(f"no event has position {position} yet (the latest is {head}); retry shortly")
     if read_models and not running.wait_for(position, read_models, timeout=services().min_position_wait):
-        raise _behind(f"the {', '.join(read_models)} read model has not yet reached position {position}; "
-                      "retry shortly")
+        raise _behind(f"the {', '.join(read_models)} read model has not yet reached position {position}; retry shortly")
 
 
 def direct_read(view: Callable[..., Any]) -> Callable[..., Any]:
     """For a view with no query of its own that reads the event store or the reference tables:
     it accepts ``min_position`` (and nothing else) and answers once the store has that position."""
+
     @with_query(ReadSchema)
     @functools.wraps(view)
     def wrapper(*args: Any, query: dict[str, Any], **kwargs: Any) -> Any:
         wait_for_position(query.get("min_position"))
         return view(*args, **kwargs)
+
     return wrapper
 
 

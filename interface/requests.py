@@ -29,11 +29,11 @@ def json_body() -> Any:
     try:
         return json.loads(raw, parse_constant=_not_json)
     except (ValueError, UnicodeDecodeError) as error:
-        raise Problem(400, "Malformed JSON", f"The request body is not valid JSON: {error}",
-                      kind="malformed-json") from error
+        raise Problem(
+            400, "Malformed JSON", f"The request body is not valid JSON: {error}", kind="malformed-json"
+        ) from error
     except RecursionError as error:
-        raise Problem(400, "Malformed JSON", "The request body is nested too deeply.",
-                      kind="malformed-json") from error
+        raise Problem(400, "Malformed JSON", "The request body is nested too deeply.", kind="malformed-json") from error
 
 
 def _body() -> bytes:
@@ -62,29 +62,36 @@ def load(schema: Schema, data: Any) -> dict[str, Any]:
     try:
         return schema.load(data)
     except ValidationError as error:
-        raise validation_problem(error.messages if isinstance(error.messages, dict)
-                                 else {"_schema": error.messages}) from error
+        raise validation_problem(
+            error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
+        ) from error
 
 
 def with_body(schema_class: type[Schema]) -> Callable[..., Any]:
     """Validate the JSON body with ``schema_class`` and pass it to the view as ``body``."""
+
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             return view(*args, body=load(_schema(schema_class), json_body()), **kwargs)
+
         wrapper.request_body = schema_class  # type: ignore[attr-defined]
         return wrapper
+
     return decorate
 
 
 def with_query(schema_class: type[Schema]) -> Callable[..., Any]:
     """Validate the query string with ``schema_class`` and pass it to the view as ``query``."""
+
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             return view(*args, query=load(_schema(schema_class), request.args.to_dict()), **kwargs)
+
         wrapper.query_schema = schema_class  # type: ignore[attr-defined]
         return wrapper
+
     return decorate
 
 
@@ -108,8 +115,9 @@ def expected_version() -> int | None:
         return None
     match = IF_MATCH.match(header.strip())
     if not match:
-        raise Problem(400, "Malformed If-Match", 'If-Match must be a version ETag such as "7".',
-                      kind="malformed-header")
+        raise Problem(
+            400, "Malformed If-Match", 'If-Match must be a version ETag such as "7".', kind="malformed-header"
+        )
     return int(match.group(1))
 
 
@@ -119,6 +127,7 @@ def idempotency_key(command: str, target: str | None, body: Any) -> IdempotencyK
         return None
     key = key.strip()
     if not 1 <= len(key) <= 200:
-        raise Problem(400, "Malformed Idempotency-Key", "Idempotency-Key must be 1-200 characters.",
-                      kind="malformed-header")
+        raise Problem(
+            400, "Malformed Idempotency-Key", "Idempotency-Key must be 1-200 characters.", kind="malformed-header"
+        )
     return IdempotencyKey.for_request(key, command, target, body)

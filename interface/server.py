@@ -36,15 +36,16 @@ def default_concurrency(database_url: str) -> tuple[int, int]:
     return multiprocessing.cpu_count() * 2, 2
 
 
-def run_server(settings: Settings, *, host: str, port: int, workers: int | None,
-               threads: int | None) -> None:
+def run_server(settings: Settings, *, host: str, port: int, workers: int | None, threads: int | None) -> None:
     default_workers, default_threads = default_concurrency(settings.database_url)
     workers, threads = workers or default_workers, threads or default_threads
-    GridLedgerServer({
-        "bind": f"{host}:{port}",
-        "workers": workers,
-        "threads": threads,
-        "worker_class": "gthread",
-        "accesslog": "-",
-        "preload_app": False,
-    }).run()
+    GridLedgerServer(
+        {
+            "bind": f"{host}:{port}",
+            "workers": workers,
+            "threads": threads,
+            "worker_class": "gthread",
+            "accesslog": "-",
+            "preload_app": False,
+        }
+    ).run()

@@ -27,7 +27,8 @@ from projections.events import ProjectedEvent, Reads, read_positions
 
 metadata = MetaData()
 audit = Table(
-    "rm_audit_log", metadata,
+    "rm_audit_log",
+    metadata,
     Column("position", BigInteger, primary_key=True, autoincrement=False),
     Column("at", DateTime(timezone=True), nullable=False),
     Column("aggregate_type", String(32), nullable=False),
@@ -49,8 +50,9 @@ class AuditLogProjection:
     reads = Reads(data=False)  # an index: a page decodes its events from the store
 
     def apply(self, connection: Connection, events: list[ProjectedEvent]) -> None:
-        rows = [(e.position, e.at, e.aggregate_type, e.aggregate_id, e.version, e.type, e.actor.get("id"))
-                for e in events]
+        rows = [
+            (e.position, e.at, e.aggregate_type, e.aggregate_id, e.version, e.type, e.actor.get("id")) for e in events
+        ]
         insert_values(connection, audit, COLUMNS, rows)
 
 
@@ -62,10 +64,17 @@ def entry(event: ProjectedEvent) -> dict[str, Any]:
     values with every phone and ID number masked."""
     actor = event.actor
     return {
-        "position": event.position, "at": event.at, "aggregate_type": event.aggregate_type,
-        "aggregate_id": event.aggregate_id, "version": event.version, "event_type": event.type,
-        "label": label(event), "actor_id": actor.get("id"), "actor_name": actor.get("name"),
-        "actor_role": actor.get("role"), "actor_org": actor.get("org"),
+        "position": event.position,
+        "at": event.at,
+        "aggregate_type": event.aggregate_type,
+        "aggregate_id": event.aggregate_id,
+        "version": event.version,
+        "event_type": event.type,
+        "label": label(event),
+        "actor_id": actor.get("id"),
+        "actor_name": actor.get("name"),
+        "actor_role": actor.get("role"),
+        "actor_org": actor.get("org"),
         "data": json.loads(_DATA_JSON.encode(masked(event.data))),
     }
 
@@ -83,13 +92,28 @@ def _iso(value: Any) -> str:
 _DATA_JSON = json.JSONEncoder(ensure_ascii=False, default=_iso)
 
 
-def audit_page(connection: Connection, events_table: Table, mapper: Mapper, *, actor: str | None, aggregate_type: str | None,
-               aggregate_id: str | None, event_type: str | None, start: datetime | None,
-               end: datetime | None, page: int, per_page: int,
-               count_limit: int) -> tuple[list[dict[str, Any]], int]:
+def audit_page(
+    connection: Connection,
+    events_table: Table,
+    mapper: Mapper,
+    *,
+    actor: str | None,
+    aggregate_type: str | None,
+    aggregate_id: str | None,
+    event_type: str | None,
+    start: datetime | None,
+    end: datetime | None,
+    page: int,
+    per_page: int,
+    count_limit: int,
+) -> tuple[list[dict[str, Any]], int]:
     conditions = []
-    for column, value in (("actor_id", actor), ("aggregate_type", aggregate_type),
-                          ("aggregate_id", aggregate_id), ("event_type", event_type)):
+    for column, value in (
+        ("actor_id", actor),
+        ("aggregate_type", aggregate_type),
+        ("aggregate_id", aggregate_id),
+        ("event_type", event_type),
+    ):
         if value is not None:
             conditions.append(audit.c[column] == value)
     if start is not None:
@@ -97,7 +121,9 @@ def audit_page(connection: Connection, events_table: Table, mapper: Mapper, *, a
     if end is not None:
         conditions.append(audit.c.at <= utc(end))
     where = and_(true(), *conditions)
-    query = select(audit.c.position).where(where).order_by(audit.c.position).limit(per_page).offset((page - 1) * per_page)
+    query = (
+        select(audit.c.position).where(where).order_by(audit.c.position).limit(per_page).offset((page - 1) * per_page)
+    )
     positions = list(connection.execute(query).scalars())
     events = {event.position: event for event in read_positions(connection, events_table, mapper, positions)}
     capped = select(audit.c.position).where(where).limit(count_limit).subquery()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import struct
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from itertools import chain, repeat
 from operator import itemgetter
@@ -25,7 +25,7 @@ TRAILER = struct.pack(">h", -1)
 NULL = struct.pack(">i", -1)  # a field's length of -1
 _LENGTH = struct.Struct(">i")
 _INT8, _INT4, _BOOL = struct.Struct(">iq"), struct.Struct(">ii"), struct.Struct(">i?")  # length, then value
-PG_EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
+PG_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 PG_EPOCH_DATE = date(2000, 1, 1)
 MICROSECOND = timedelta(microseconds=1)
 
@@ -36,8 +36,7 @@ def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]
         return
     columns = [column.name for column in table.columns]
     if connection.dialect.name != "postgresql":
-        connection.execute(insert(table), [{column: _as_stored(row.get(column)) for column in columns}
-                                           for row in rows])
+        connection.execute(insert(table), [{column: _as_stored(row.get(column)) for column in columns} for row in rows])
         return
     values = itemgetter(*columns)
 
@@ -56,8 +55,10 @@ def insert_values(connection: Connection, table: Table, columns: list[str], rows
     if not rows:
         return
     if connection.dialect.name != "postgresql":
-        connection.execute(insert(table), [{column: _as_stored(value) for column, value in zip(columns, row)}
-                                           for row in rows])
+        connection.execute(
+            insert(table),
+            [{column: _as_stored(value) for column, value in zip(columns, row, strict=True)} for row in rows],
+        )
         return
     _copy(connection, table, columns, rows)
 
@@ -70,19 +71,18 @@ def _as_stored(value: Any) -> Any:
 
 def utc(moment: datetime) -> datetime:
     """Read models store UTC (SQLite keeps no offset, so everything must agree on one)."""
-    if moment.tzinfo is timezone.utc:
+    if moment.tzinfo is UTC:
         return moment
     if moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 def _copy(connection: Connection, table: Table, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
     data = encode_copy_binary(column_kinds(table, tuple(columns)), rows)
     # The raw cursor shares the SQLAlchemy connection's transaction.
     cursor = connection.connection.dbapi_connection.cursor()
-    cursor.copy_expert(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN WITH (FORMAT binary)",
-                       io.BytesIO(data))
+    cursor.copy_expert(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN WITH (FORMAT binary)", io.BytesIO(data))
 
 
 def encode_copy_binary(kinds: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> bytes:
@@ -96,7 +96,7 @@ def encode_copy_binary(kinds: Sequence[str], rows: Iterable[tuple[Any, ...]]) ->
         return HEADER + TRAILER
     columns = [ENCODE[kind](column) for kind, column in zip(kinds, zip(*rows, strict=True), strict=True)]
     counts = repeat(struct.pack(">h", len(kinds)), len(rows))
-    return b"".join((HEADER, *chain.from_iterable(zip(counts, *columns)), TRAILER))
+    return b"".join((HEADER, *chain.from_iterable(zip(counts, *columns, strict=True)), TRAILER))
 
 
 @lru_cache(maxsize=64)
@@ -142,8 +142,10 @@ def _booleans(values: Sequence[bool | None]) -> list[bytes]:
 
 def _timestamptzs(values: Sequence[datetime | None]) -> list[bytes]:
     """Microseconds since 2000-01-01 UTC; a naive datetime is taken as UTC (read models store UTC)."""
-    return [NULL if v is None else _int8(8, ((v if v.tzinfo else v.replace(tzinfo=timezone.utc)) - PG_EPOCH)
-                                         // MICROSECOND) for v in values]
+    return [
+        NULL if v is None else _int8(8, ((v if v.tzinfo else v.replace(tzinfo=UTC)) - PG_EPOCH) // MICROSECOND)
+        for v in values
+    ]
 
 
 def _timestamps(values: Sequence[datetime | None]) -> list[bytes]:
@@ -156,6 +158,11 @@ def _dates(values: Sequence[date | None]) -> list[bytes]:
 
 
 ENCODE: dict[str, Callable[[Sequence[Any]], list[bytes]]] = {
-    "text": _texts, "bigint": _bigints, "integer": _integers, "boolean": _booleans,
-    "timestamptz": _timestamptzs, "timestamp": _timestamps, "date": _dates,
+    "text": _texts,
+    "bigint": _bigints,
+    "integer": _integers,
+    "boolean": _booleans,
+    "timestamptz": _timestamptzs,
+    "timestamp": _timestamps,
+    "date": _dates,
 }

@@ -40,7 +40,8 @@ from projections.scope import of_department, scope_conditions, subtree
 
 metadata = MetaData()
 cases = Table(
-    "rm_case_list", metadata,
+    "rm_case_list",
+    metadata,
     Column("id", String(36), primary_key=True),
     Column("case_no", String(32), nullable=False, unique=True),
     Column("title", Text, nullable=False),
@@ -80,7 +81,8 @@ Index("rm_case_list_reported_by", cases.c.reported_by, cases.c.created_at)
 # Who co-handles which case, a row each: department scope and the department filter are exact matches on
 # it (the ",a,b," text in rm_case_list is for showing them only; a pattern over it matched other codes).
 co_departments = Table(
-    "rm_case_list_co_department", metadata,
+    "rm_case_list_co_department",
+    metadata,
     Column("case_id", String(36), nullable=False),
     Column("department", String(64), nullable=False),
     PrimaryKeyConstraint("case_id", "department", name="rm_case_list_co_department_pkey"),
@@ -109,21 +111,29 @@ class CaseListProjection:
         replace_co_departments(connection, events, summaries, stored)
 
 
-def replace_co_departments(connection: Connection, events: list[ProjectedEvent],
-                           summaries: dict[str, Summary | None], stored: set[str]) -> None:
+def replace_co_departments(
+    connection: Connection, events: list[ProjectedEvent], summaries: dict[str, Summary | None], stored: set[str]
+) -> None:
     """Rewrite the co-department rows of the cases whose co-departments an event of the batch set (most
     events leave them alone, and a rebuild writes each case's rows about once). One row per code whatever an
     event holds: the commands drop repeats, but a stored repeat would stop the projection on the primary key."""
-    changed = list(dict.fromkeys(e.aggregate_id for e in events
-                                 if e.aggregate_type == "Case" and e.type in CO_DEPARTMENT_EVENTS))
+    changed = list(
+        dict.fromkeys(e.aggregate_id for e in events if e.aggregate_type == "Case" and e.type in CO_DEPARTMENT_EVENTS)
+    )
     had_rows = [case_id for case_id in changed if case_id in stored]  # cases reported in the batch have none
     for start in range(0, len(had_rows), CHUNK):
-        chunk = had_rows[start:start + CHUNK]
+        chunk = had_rows[start : start + CHUNK]
         connection.execute(delete(co_departments).where(co_departments.c.case_id.in_(chunk)))
-    insert_rows(connection, co_departments, [
-        {"case_id": case_id, "department": department}
-        for case_id in changed if (summary := summaries.get(case_id)) is not None
-        for department in dict.fromkeys(split_codes(summary["co_departments"]))])
+    insert_rows(
+        connection,
+        co_departments,
+        [
+            {"case_id": case_id, "department": department}
+            for case_id in changed
+            if (summary := summaries.get(case_id)) is not None
+            for department in dict.fromkeys(split_codes(summary["co_departments"]))
+        ],
+    )
 
 
 @dataclass(frozen=True)
@@ -140,8 +150,16 @@ class CaseFilters:
     created_to: datetime | None = None
 
 
-def search(connection: Connection, filters: CaseFilters, scope: ReadScope, *, now: datetime, page: int,
-           per_page: int, count_limit: int) -> tuple[list[dict[str, Any]], int]:
+def search(
+    connection: Connection,
+    filters: CaseFilters,
+    scope: ReadScope,
+    *,
+    now: datetime,
+    page: int,
+    per_page: int,
+    count_limit: int,
+) -> tuple[list[dict[str, Any]], int]:
     """One page of cases, newest first, and the number of matches (counted up to ``count_limit``)."""
     conditions = _conditions(filters, now) + scope_conditions(scope, cases, co_departments)
     query = select(cases).where(and_(true(), *conditions)).order_by(cases.c.created_at.desc(), cases.c.id)
@@ -165,8 +183,7 @@ def _conditions(f: CaseFilters, now: datetime) -> list[ColumnElement[bool]]:
         late = and_(cases.c.due_at < now, cases.c.status.notin_([s.value for s in FINISHED]))
         conditions.append(late if f.overdue else ~late)
     if f.q:
-        conditions.append(or_(contains(cases.c.title, f.q), contains(cases.c.description, f.q),
-                              cases.c.case_no == f.q))
+        conditions.append(or_(contains(cases.c.title, f.q), contains(cases.c.description, f.q), cases.c.case_no == f.q))
     if f.created_from is not None:
         conditions.append(cases.c.created_at >= utc(f.created_from))
     if f.created_to is not None:

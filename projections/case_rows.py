@@ -59,8 +59,9 @@ def batch_key(events: list[ProjectedEvent]) -> tuple[int, int, int] | None:
     return (events[0].position, events[-1].position, len(events)) if events else None
 
 
-def fold_batch(connection: Connection, table: Table,
-               events: Iterable[ProjectedEvent]) -> tuple[dict[str, Summary | None], set[str]]:
+def fold_batch(
+    connection: Connection, table: Table, events: Iterable[ProjectedEvent]
+) -> tuple[dict[str, Summary | None], set[str]]:
     """The summaries of every case touched by ``events``, folded from their stored rows, and the ids of
     the cases that had a stored row before the batch.
 
@@ -86,20 +87,22 @@ def reported_before(case_events: list[ProjectedEvent]) -> list[str]:
     return [case_id for case_id, event in first_events.items() if event.type != "Reported"]
 
 
-def rows_where_in(connection: Connection, table: Table, column: str, values: list[str],
-                  order_by: Any = None) -> Iterator[dict[str, Any]]:
+def rows_where_in(
+    connection: Connection, table: Table, column: str, values: list[str], order_by: Any = None
+) -> Iterator[dict[str, Any]]:
     """The rows whose ``column`` is one of ``values``, as dicts, asked for ``CHUNK`` values at a time."""
     for start in range(0, len(values), CHUNK):
-        query = select(table).where(table.c[column].in_(values[start:start + CHUNK]))
+        query = select(table).where(table.c[column].in_(values[start : start + CHUNK]))
         for row in connection.execute(query if order_by is None else query.order_by(order_by)):
             yield dict(row._mapping)
 
 
-def replace_rows(connection: Connection, table: Table, rows: dict[str, dict[str, Any] | None],
-                 stored: Iterable[str] | None = None) -> None:
+def replace_rows(
+    connection: Connection, table: Table, rows: dict[str, dict[str, Any] | None], stored: Iterable[str] | None = None
+) -> None:
     """Delete the touched rows (or only those ``stored`` before, when the caller knows) and insert their new
     versions (one bulk statement each). A row may hold keys that are not columns (a summary's extras)."""
     ids = list(rows if stored is None else stored)
     for start in range(0, len(ids), CHUNK):
-        connection.execute(delete(table).where(table.c.id.in_(ids[start:start + CHUNK])))
+        connection.execute(delete(table).where(table.c.id.in_(ids[start : start + CHUNK])))
     insert_rows(connection, table, [row for row in rows.values() if row is not None])

@@ -23,28 +23,55 @@ IN_PROGRESS, ASSIGNED, RESOLVED = Status.IN_PROGRESS.value, Status.ASSIGNED.valu
 def _reported(_: Summary | None, e: ProjectedEvent) -> Summary:
     report = e.data["report"]
     return {
-        "id": e.aggregate_id, "case_no": e.data["case_no"], "title": report["title"],
-        "description": report["description"], "category": report["category"], "channel": report["channel"],
-        "track": report["track"], "status": REPORTED, "working_status": IN_PROGRESS,
-        "grid": report["grid"], "lead_department": None, "co_departments": "", "reported_by": e.actor.get("id"),
-        "created_at": e.at, "claim_due_at": None, "resolve_due_at": None, "resolved_at": None,
-        "closed_at": None, "followed_up": False, "last_satisfaction": None, "reopen_count": 0,
+        "id": e.aggregate_id,
+        "case_no": e.data["case_no"],
+        "title": report["title"],
+        "description": report["description"],
+        "category": report["category"],
+        "channel": report["channel"],
+        "track": report["track"],
+        "status": REPORTED,
+        "working_status": IN_PROGRESS,
+        "grid": report["grid"],
+        "lead_department": None,
+        "co_departments": "",
+        "reported_by": e.actor.get("id"),
+        "created_at": e.at,
+        "claim_due_at": None,
+        "resolve_due_at": None,
+        "resolved_at": None,
+        "closed_at": None,
+        "followed_up": False,
+        "last_satisfaction": None,
+        "reopen_count": 0,
     }
 
 
 def _accepted(s: Summary, e: ProjectedEvent) -> None:
-    s.update(status=ACCEPTED, category=e.data["category"], track=e.data["track"],
-             claim_due_at=e.data["claim_due_at"], resolve_due_at=e.data["resolve_due_at"])
+    s.update(
+        status=ACCEPTED,
+        category=e.data["category"],
+        track=e.data["track"],
+        claim_due_at=e.data["claim_due_at"],
+        resolve_due_at=e.data["resolve_due_at"],
+    )
 
 
 def _dispatched(s: Summary, e: ProjectedEvent) -> None:
-    s.update(status=DISPATCHED, lead_department=e.data["lead_department"],
-             co_departments=join_codes(e.data["co_departments"]))
+    s.update(
+        status=DISPATCHED,
+        lead_department=e.data["lead_department"],
+        co_departments=join_codes(e.data["co_departments"]),
+    )
 
 
 def _assigned(s: Summary, e: ProjectedEvent) -> None:
-    s.update(status=ASSIGNED, lead_department=e.data["lead_department"],
-             co_departments=join_codes(e.data["co_departments"]), resolve_due_at=e.data["deadline"])
+    s.update(
+        status=ASSIGNED,
+        lead_department=e.data["lead_department"],
+        co_departments=join_codes(e.data["co_departments"]),
+        resolve_due_at=e.data["deadline"],
+    )
 
 
 def _returned(s: Summary, _: ProjectedEvent) -> None:
@@ -76,6 +103,7 @@ def _set_status(status: Status, **stamps: str) -> Callable[[Summary, ProjectedEv
         s["status"] = value
         for field in fields:
             s[field] = e.at
+
     return apply
 
 
@@ -104,8 +132,7 @@ def fold(summary: Summary | None, event: ProjectedEvent) -> Summary | None:
         return None  # an event of a case this read model never saw reported (cannot happen in order)
     elif event.type in FOLDS:
         FOLDS[event.type](summary, event)
-    summary.update(version=event.version, position=event.position, updated_at=event.at,
-                   due_at=current_due_at(summary))
+    summary.update(version=event.version, position=event.position, updated_at=event.at, due_at=current_due_at(summary))
     return summary
 
 

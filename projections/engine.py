@@ -50,8 +50,15 @@ class ProjectionStatus:
 
 
 class ProjectionEngine:
-    def __init__(self, engine: Engine, events_table: Table, mapper: Mapper,
-                 projections: Sequence[Projection], *, batch_size: int = 1000) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        events_table: Table,
+        mapper: Mapper,
+        projections: Sequence[Projection],
+        *,
+        batch_size: int = 1000,
+    ) -> None:
         self.engine = engine
         self.events_table = events_table
         self.mapper = mapper
@@ -91,8 +98,11 @@ class ProjectionEngine:
         with self.engine.connect() as connection:
             head = connection.execute(select(func.max(self.events_table.c.id))).scalar() or 0
             progress = tracking.all_progress(connection)
-        return [ProjectionStatus(name, progress[name].position, head, progress[name].status, progress[name].error)
-                for name in self.projections if name in progress]
+        return [
+            ProjectionStatus(name, progress[name].position, head, progress[name].status, progress[name].error)
+            for name in self.projections
+            if name in progress
+        ]
 
     def positions(self, names: Sequence[str]) -> dict[str, int]:
         with self.engine.connect() as connection:
@@ -110,8 +120,14 @@ class ProjectionEngine:
                 return 0
             start = min(progress[n].position for n in running)
             try:
-                batch = read_batch(connection, self.events_table, self.mapper, after=start, limit=self.batch_size,
-                                   data_of=self._data_of(running))
+                batch = read_batch(
+                    connection,
+                    self.events_table,
+                    self.mapper,
+                    after=start,
+                    limit=self.batch_size,
+                    data_of=self._data_of(running),
+                )
             except UndecodableEvent as error:
                 self._stop_all(running, str(error))
                 return 0
@@ -126,8 +142,7 @@ class ProjectionEngine:
         self.newest_position = max(self.newest_position, batch[-1].position)
         return len(batch)
 
-    def catch_up(self, names: Sequence[str] | None = None,
-                 on_batch: Callable[[int], None] | None = None) -> int:
+    def catch_up(self, names: Sequence[str] | None = None, on_batch: Callable[[int], None] | None = None) -> int:
         """Apply batches until the store's head; returns how many events were read."""
         total = 0
         while (count := self.run_once(names)) > 0:
@@ -177,8 +192,9 @@ class ProjectionEngine:
                 given = projection.reads.given(todo)
                 if given:
                     projection.apply(connection, given)
-                tracking.advance(connection, projection.name, from_position=progress.position,
-                                 to_position=todo[-1].position)
+                tracking.advance(
+                    connection, projection.name, from_position=progress.position, to_position=todo[-1].position
+                )
         except tracking.PositionMoved:
             logger.info("projection %s: another worker applied this batch first", projection.name)
         except Exception as error:  # noqa: BLE001 - find the exact event, then stop only this projection
@@ -197,15 +213,18 @@ class ProjectionEngine:
                         continue
                     if projection.reads.wants(event):
                         projection.apply(connection, [event])
-                    tracking.advance(connection, projection.name, from_position=progress.position,
-                                     to_position=event.position)
+                    tracking.advance(
+                        connection, projection.name, from_position=progress.position, to_position=event.position
+                    )
             except tracking.PositionMoved:
                 return
             except Exception as error:  # noqa: BLE001
                 if connection_problem(error):
                     raise
-                message = (f"projection '{projection.name}' cannot apply event at position {event.position} "
-                           f"({event.aggregate_type}.{event.type}): {type(error).__name__}: {error}")
+                message = (
+                    f"projection '{projection.name}' cannot apply event at position {event.position} "
+                    f"({event.aggregate_type}.{event.type}): {type(error).__name__}: {error}"
+                )
                 logger.error(message)
                 with self.engine.begin() as connection:
                     tracking.stop(connection, projection.name, message)
@@ -244,8 +263,15 @@ class ProjectionWorker:
     worker that is running from none at all.
     """
 
-    def __init__(self, engine: ProjectionEngine, wakeup: Any, *, poll_interval: float = 1.0,
-                 max_backoff: float = 5.0, heartbeat: Heartbeat | None = None) -> None:
+    def __init__(
+        self,
+        engine: ProjectionEngine,
+        wakeup: Any,
+        *,
+        poll_interval: float = 1.0,
+        max_backoff: float = 5.0,
+        heartbeat: Heartbeat | None = None,
+    ) -> None:
         self.engine = engine
         self.heartbeat = heartbeat
         self.wakeup = wakeup

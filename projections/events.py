@@ -65,8 +65,15 @@ class UndecodableEvent(Exception):
         super().__init__(f"cannot decode event at position {position} ({topic}): {type(error).__name__}: {error}")
 
 
-def read_batch(connection: Connection, events_table: Table, mapper: Mapper, *, after: int,
-               limit: int, data_of: Container[str] | None = None) -> list[ProjectedEvent]:
+def read_batch(
+    connection: Connection,
+    events_table: Table,
+    mapper: Mapper,
+    *,
+    after: int,
+    limit: int,
+    data_of: Container[str] | None = None,
+) -> list[ProjectedEvent]:
     """The next ``limit`` events after ``after``, in notification order: those of the aggregate types in
     ``data_of`` (None: all) with their data, the others as envelopes (empty data)."""
     if connection.dialect.name == "postgresql":
@@ -74,8 +81,9 @@ def read_batch(connection: Connection, events_table: Table, mapper: Mapper, *, a
         # SQLAlchemy's per-row result processing would weigh as much as decoding them.
         rows = _fetch_after(connection, events_table, after, limit, as_text=_plain_json(mapper))
     else:
-        rows = connection.execute(_columns(connection, events_table).where(events_table.c.id > after)
-                                  .order_by(events_table.c.id).limit(limit)).all()
+        rows = connection.execute(
+            _columns(connection, events_table).where(events_table.c.id > after).order_by(events_table.c.id).limit(limit)
+        ).all()
     # The events before an undecodable one are applied; the next read starts at it and stops there.
     return _decoded(mapper, rows, partial=True, data_of=data_of)
 
@@ -85,8 +93,7 @@ def _plain_json(mapper: Mapper) -> bool:
     return mapper.cipher is None and mapper.compressor is None and type(mapper.transcoder) is JSONTranscoder
 
 
-def _fetch_after(connection: Connection, events_table: Table, after: int, limit: int, *,
-                 as_text: bool) -> list[Any]:
+def _fetch_after(connection: Connection, events_table: Table, after: int, limit: int, *, as_text: bool) -> list[Any]:
     """Rows through the driver's own cursor, in the connection's transaction.
 
     ``as_text``: the server turns plain JSON state into text (half the bytes of bytea's hex on the wire,
@@ -94,8 +101,11 @@ def _fetch_after(connection: Connection, events_table: Table, after: int, limit:
     it is read again as bytes, so the decoder can name the event it cannot read.
     """
     cursor = connection.connection.dbapi_connection.cursor()
-    query = ("SELECT id, originator_id::text, originator_version, topic, {state} FROM " + events_table.name
-             + " WHERE id > %s ORDER BY id LIMIT %s")
+    query = (
+        "SELECT id, originator_id::text, originator_version, topic, {state} FROM "
+        + events_table.name
+        + " WHERE id > %s ORDER BY id LIMIT %s"
+    )
     try:
         if as_text:
             cursor.execute("SAVEPOINT gridledger_read_text")
@@ -112,13 +122,15 @@ def _fetch_after(connection: Connection, events_table: Table, after: int, limit:
         cursor.close()
 
 
-def read_positions(connection: Connection, events_table: Table, mapper: Mapper,
-                   positions: list[int]) -> list[ProjectedEvent]:
+def read_positions(
+    connection: Connection, events_table: Table, mapper: Mapper, positions: list[int]
+) -> list[ProjectedEvent]:
     """The events at ``positions`` (a page's worth), in notification order."""
     if not positions:
         return []
-    rows = connection.execute(_columns(connection, events_table).where(events_table.c.id.in_(positions))
-                              .order_by(events_table.c.id)).all()
+    rows = connection.execute(
+        _columns(connection, events_table).where(events_table.c.id.in_(positions)).order_by(events_table.c.id)
+    ).all()
     return _decoded(mapper, rows)
 
 
@@ -126,12 +138,14 @@ def _columns(connection: Connection, events_table: Table) -> Select[Any]:
     originator_id = events_table.c.originator_id
     if connection.dialect.name == "postgresql":
         originator_id = cast(originator_id, Text)  # the same text as str(UUID), without building a UUID
-    return select(events_table.c.id, originator_id, events_table.c.originator_version, events_table.c.topic,
-                  events_table.c.state)
+    return select(
+        events_table.c.id, originator_id, events_table.c.originator_version, events_table.c.topic, events_table.c.state
+    )
 
 
-def _decoded(mapper: Mapper, rows: Any, *, partial: bool = False,
-             data_of: Container[str] | None = None) -> list[ProjectedEvent]:
+def _decoded(
+    mapper: Mapper, rows: Any, *, partial: bool = False, data_of: Container[str] | None = None
+) -> list[ProjectedEvent]:
     """The rows' events, or UndecodableEvent for the first that cannot be decoded -- with ``partial``,
     the events before it when there are any."""
     batch = []
@@ -162,8 +176,9 @@ def decode(mapper: Mapper, row: Any) -> ProjectedEvent:
     for key in ENVELOPE:
         if key in attributes:
             del attributes[key]
-    return ProjectedEvent(position, str(originator_id), aggregate_type, version, event_type, topic, at, actor,
-                          attributes)
+    return ProjectedEvent(
+        position, str(originator_id), aggregate_type, version, event_type, topic, at, actor, attributes
+    )
 
 
 def decode_envelope(mapper: Mapper, row: Any) -> ProjectedEvent:
@@ -184,8 +199,9 @@ def decode_envelope(mapper: Mapper, row: Any) -> ProjectedEvent:
             if _typed(stamp) and actor.__class__ is dict:  # an actor is plain strings (domain/actor.py)
                 at = transcoder.names[stamp["_type_"]].decode(stamp["_data_"])
                 aggregate_type, event_type = _names(topic)
-                return ProjectedEvent(position, str(originator_id), aggregate_type, version, event_type, topic, at,
-                                      actor, {})
+                return ProjectedEvent(
+                    position, str(originator_id), aggregate_type, version, event_type, topic, at, actor, {}
+                )
         except Exception:  # noqa: BLE001 - decode says what is wrong
             pass
     return decode(mapper, row)._replace(data={})

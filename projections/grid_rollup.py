@@ -19,8 +19,16 @@ Figures = dict[str, float]
 EVERYWHERE = "/"
 
 
-def rolled_up(connection: Connection, by_path: Mapping[str, Figures], *, root_path: str | None,
-              level: str | None, names: tuple[str, ...], page: int, per_page: int) -> tuple[list[dict[str, Any]], int]:
+def rolled_up(
+    connection: Connection,
+    by_path: Mapping[str, Figures],
+    *,
+    root_path: str | None,
+    level: str | None,
+    names: tuple[str, ...],
+    page: int,
+    per_page: int,
+) -> tuple[list[dict[str, Any]], int]:
     """One page of the grids under ``root_path`` (maybe of one ``level``), in tree order, with their figures.
 
     ``by_path`` holds the figures of each grid path that has any; ``names`` are the figures every row shows.
@@ -29,8 +37,13 @@ def rolled_up(connection: Connection, by_path: Mapping[str, Figures], *, root_pa
     if level is not None:
         conditions.append(grids.c.level == level)
     where = and_(true(), *conditions)
-    rows = connection.execute(select(grids.c.code, grids.c.name, grids.c.level, grids.c.path).where(where)
-                              .order_by(grids.c.path).limit(per_page).offset((page - 1) * per_page)).all()
+    rows = connection.execute(
+        select(grids.c.code, grids.c.name, grids.c.level, grids.c.path)
+        .where(where)
+        .order_by(grids.c.path)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
     total = connection.execute(select(func.count()).select_from(grids).where(where)).scalar_one()
     items = []
     for row in rows:

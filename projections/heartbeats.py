@@ -13,7 +13,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import BigInteger, Column, DateTime, String, Table, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -48,12 +48,19 @@ class Beat:
 def record(connection: Connection, beat: Beat) -> None:
     """Insert or update the worker's row."""
     insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    values = {"worker_id": beat.worker_id, "started_at": _utc(beat.started_at), "beat_at": _utc(beat.beat_at),
-              "position": beat.position}
+    values = {
+        "worker_id": beat.worker_id,
+        "started_at": _utc(beat.started_at),
+        "beat_at": _utc(beat.beat_at),
+        "position": beat.position,
+    }
     statement = insert(workers).values(**values)
-    connection.execute(statement.on_conflict_do_update(
-        index_elements=[workers.c.worker_id],
-        set_={"beat_at": statement.excluded.beat_at, "position": statement.excluded.position}))
+    connection.execute(
+        statement.on_conflict_do_update(
+            index_elements=[workers.c.worker_id],
+            set_={"beat_at": statement.excluded.beat_at, "position": statement.excluded.position},
+        )
+    )
 
 
 def newest(connection: Connection) -> Beat | None:
@@ -70,7 +77,7 @@ def forget_before(connection: Connection, cutoff: datetime) -> None:
 
 def _utc(moment: datetime) -> datetime:
     """Stored and compared in UTC: SQLite keeps no offset and hands back naive datetimes."""
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 class Heartbeat:

@@ -35,7 +35,8 @@ Row = dict[str, Any]
 
 metadata = MetaData()
 households = Table(
-    "rm_households", metadata,
+    "rm_households",
+    metadata,
     Column("id", String(36), primary_key=True),
     Column("address", Text, nullable=False),
     Column("grid", String(64), nullable=False),
@@ -61,7 +62,8 @@ Index("rm_households_grid_address", households.c.grid_path, households.c.address
 Index("rm_households_kind_grid", households.c.kind, households.c.grid_path)
 
 members = Table(
-    "rm_household_members", metadata,
+    "rm_household_members",
+    metadata,
     Column("household_id", String(36), primary_key=True),
     Column("member_id", String(36), primary_key=True),
     Column("relation", String(32), nullable=False),
@@ -71,7 +73,8 @@ members = Table(
 )
 
 tag_periods = Table(
-    "rm_household_tags", metadata,
+    "rm_household_tags",
+    metadata,
     Column("household_id", String(36), primary_key=True),
     Column("added_version", Integer, primary_key=True),  # the household's version that added it: event order
     Column("tag", String(32), nullable=False),
@@ -81,7 +84,8 @@ tag_periods = Table(
 Index("rm_household_tags_tag", tag_periods.c.tag, tag_periods.c.added_at)
 
 visits = Table(
-    "rm_household_visits", metadata,
+    "rm_household_visits",
+    metadata,
     Column("visit_id", String(36), primary_key=True),
     Column("household_id", String(36), nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
@@ -136,13 +140,30 @@ class HouseholdRegistryProjection:
 
     def _registered(self, connection: Connection, event: ProjectedEvent) -> HouseholdState:
         data, head = event.data, event.data["head"]
-        row = {"id": event.aggregate_id, "address": data["address"], "grid": data["grid"],
-               "grid_path": self._grid_paths.path(connection, data["grid"]), "kind": str(data["kind"]),
-               "head_name": head["name"], "head_phone": mask_phone(head["phone"]) if head.get("phone") else None,
-               "liaison_id": None, "liaison_name": None, "pairing_id": None, "pairing_name": None,
-               "visits": 0, "last_visit_at": None, "registered_at": utc(event.at)}
-        head_member = {"household_id": event.aggregate_id, "member_id": data["head_member_id"], "relation": "head",
-                       "floating": False, "moved_in_at": utc(event.at), "moved_out_at": None}
+        row = {
+            "id": event.aggregate_id,
+            "address": data["address"],
+            "grid": data["grid"],
+            "grid_path": self._grid_paths.path(connection, data["grid"]),
+            "kind": str(data["kind"]),
+            "head_name": head["name"],
+            "head_phone": mask_phone(head["phone"]) if head.get("phone") else None,
+            "liaison_id": None,
+            "liaison_name": None,
+            "pairing_id": None,
+            "pairing_name": None,
+            "visits": 0,
+            "last_visit_at": None,
+            "registered_at": utc(event.at),
+        }
+        head_member = {
+            "household_id": event.aggregate_id,
+            "member_id": data["head_member_id"],
+            "relation": "head",
+            "floating": False,
+            "moved_in_at": utc(event.at),
+            "moved_out_at": None,
+        }
         return HouseholdState(row, [head_member], [])
 
 
@@ -151,13 +172,25 @@ def _fold(state: HouseholdState, event: ProjectedEvent, new_visits: list[Row]) -
     if event.type == "MemberAdded":
         member = data["member"]
         state.members[data["member_id"]] = {
-            "household_id": event.aggregate_id, "member_id": data["member_id"], "relation": member["relation"],
-            "floating": bool(member["floating"]), "moved_in_at": at, "moved_out_at": None}
+            "household_id": event.aggregate_id,
+            "member_id": data["member_id"],
+            "relation": member["relation"],
+            "floating": bool(member["floating"]),
+            "moved_in_at": at,
+            "moved_out_at": None,
+        }
     elif event.type == "MemberMovedOut" and data["member_id"] in state.members:
         state.members[data["member_id"]]["moved_out_at"] = at
     elif event.type == "TagAdded":
-        state.tags.append({"household_id": event.aggregate_id, "added_version": event.version, "tag": data["tag"],
-                           "added_at": at, "removed_at": None})
+        state.tags.append(
+            {
+                "household_id": event.aggregate_id,
+                "added_version": event.version,
+                "tag": data["tag"],
+                "added_at": at,
+                "removed_at": None,
+            }
+        )
     elif event.type == "TagRemoved":
         for period in state.tags:
             if period["tag"] == data["tag"] and period["removed_at"] is None:
@@ -168,9 +201,17 @@ def _fold(state: HouseholdState, event: ProjectedEvent, new_visits: list[Row]) -
     elif event.type == "Visited":
         state.row["visits"] += 1
         state.row["last_visit_at"] = at
-        new_visits.append({"visit_id": data["visit_id"], "household_id": event.aggregate_id, "at": at,
-                           "grid_path": state.row["grid_path"], "visitor_id": event.actor.get("id"),
-                           "visitor_name": event.actor.get("name"), "cases_raised": len(data["case_ids"])})
+        new_visits.append(
+            {
+                "visit_id": data["visit_id"],
+                "household_id": event.aggregate_id,
+                "at": at,
+                "grid_path": state.row["grid_path"],
+                "visitor_id": event.actor.get("id"),
+                "visitor_name": event.actor.get("name"),
+                "cases_raised": len(data["case_ids"]),
+            }
+        )
 
 
 def _load(connection: Connection, ids: list[str]) -> dict[str, HouseholdState]:
@@ -182,21 +223,25 @@ def _load(connection: Connection, ids: list[str]) -> dict[str, HouseholdState]:
         member_rows.setdefault(row["household_id"], []).append(row)
     for row in rows_where_in(connection, tag_periods, "household_id", ids, order_by=tag_periods.c.added_version):
         tag_rows.setdefault(row["household_id"], []).append(row)
-    return {household_id: HouseholdState(row, member_rows.get(household_id, []), tag_rows.get(household_id, []))
-            for household_id, row in rows.items()}
+    return {
+        household_id: HouseholdState(row, member_rows.get(household_id, []), tag_rows.get(household_id, []))
+        for household_id, row in rows.items()
+    }
 
 
 def _store(connection: Connection, states: dict[str, HouseholdState], new_visits: list[Row]) -> None:
     """Replace the touched households' rows (households, members, tag periods); append the new visits."""
     ids = list(states)
     for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
+        chunk = ids[start : start + CHUNK]
         for table in (households, members, tag_periods):
             connection.execute(delete(table).where(table.c[_key(table)].in_(chunk)))
-    for table, rows in ((households, [s.row for s in states.values()]),
-                        (members, [m for s in states.values() for m in s.members.values()]),
-                        (tag_periods, [t for s in states.values() for t in s.tags]),
-                        (visits, new_visits)):
+    for table, rows in (
+        (households, [s.row for s in states.values()]),
+        (members, [m for s in states.values() for m in s.members.values()]),
+        (tag_periods, [t for s in states.values() for t in s.tags]),
+        (visits, new_visits),
+    ):
         if rows:
             connection.execute(insert(table), rows)
 

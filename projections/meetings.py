@@ -36,7 +36,8 @@ from projections.scope import subtree
 
 metadata = MetaData()
 meetings = Table(
-    "rm_meetings", metadata,
+    "rm_meetings",
+    metadata,
     Column("id", String(36), primary_key=True),
     Column("title", Text, nullable=False),
     Column("level", String(16), nullable=False),
@@ -50,7 +51,8 @@ meetings = Table(
 Index("rm_meetings_org_level_date", meetings.c.org, meetings.c.level, meetings.c.scheduled_for)
 # (meeting, department) for each lead or co-department an item of the meeting was assigned to.
 meeting_departments = Table(
-    "rm_meeting_departments", metadata,
+    "rm_meeting_departments",
+    metadata,
     Column("meeting_id", String(36), primary_key=True),
     Column("department", String(64), primary_key=True),
 )
@@ -70,17 +72,26 @@ class MeetingRegisterProjection:
         for event in (e for e in events if e.aggregate_type == "Meeting"):
             row = touched.get(event.aggregate_id) or self._row(connection, event.aggregate_id)
             if event.type == "Scheduled":
-                row = {"id": event.aggregate_id, "title": event.data["title"], "level": event.data["level"],
-                       "org": event.data["org"], "scheduled_for": date.fromisoformat(event.data["scheduled_for"]),
-                       "chair": event.data["chair"], "status": "scheduled", "items": 0,
-                       "created_at": utc(event.at)}
+                row = {
+                    "id": event.aggregate_id,
+                    "title": event.data["title"],
+                    "level": event.data["level"],
+                    "org": event.data["org"],
+                    "scheduled_for": date.fromisoformat(event.data["scheduled_for"]),
+                    "chair": event.data["chair"],
+                    "status": "scheduled",
+                    "items": 0,
+                    "created_at": utc(event.at),
+                }
             elif row is not None and event.type in STATUS_BY_EVENT:
                 row["status"] = STATUS_BY_EVENT[event.type]
             elif row is not None and event.type == "ItemSubmitted":
                 row["items"] += 1
             elif event.type == "ItemAssigned":
-                named |= {(event.aggregate_id, department) for department
-                          in (event.data["lead_department"], *event.data["co_departments"])}
+                named |= {
+                    (event.aggregate_id, department)
+                    for department in (event.data["lead_department"], *event.data["co_departments"])
+                }
             if row is not None:
                 touched[event.aggregate_id] = row
         if touched:
@@ -93,8 +104,13 @@ class MeetingRegisterProjection:
     def _name_departments(connection: Connection, named: set[tuple[str, str]]) -> None:
         """Add the pairs not there yet (a replayed batch, or a second item naming the same department)."""
         meeting_ids = list({meeting_id for meeting_id, _ in named})
-        present = set(connection.execute(select(meeting_departments.c.meeting_id, meeting_departments.c.department)
-                                         .where(meeting_departments.c.meeting_id.in_(meeting_ids))).tuples())
+        present = set(
+            connection.execute(
+                select(meeting_departments.c.meeting_id, meeting_departments.c.department).where(
+                    meeting_departments.c.meeting_id.in_(meeting_ids)
+                )
+            ).tuples()
+        )
         rows = [{"meeting_id": m, "department": d} for m, d in sorted(named - present)]
         if rows:
             connection.execute(insert(meeting_departments), rows)
@@ -105,16 +121,22 @@ class MeetingRegisterProjection:
         return dict(row._mapping) if row else None
 
 
-def list_meetings(connection: Connection, *, org: str | None, scope: MeetingScope, page: int,
-                  per_page: int) -> tuple[list[dict], int]:
+def list_meetings(
+    connection: Connection, *, org: str | None, scope: MeetingScope, page: int, per_page: int
+) -> tuple[list[dict], int]:
     """The meetings ``scope`` lets its reader see (maybe of one ``org``), latest first."""
     where = and_(true(), *_readable(scope))
     if org is not None:
         where = and_(where, meetings.c.org == org)
     source = meetings.join(grids, grids.c.code == meetings.c.org) if scope.grid_path is not None else meetings
-    rows = connection.execute(select(meetings).select_from(source).where(where)
-                              .order_by(meetings.c.scheduled_for.desc(), meetings.c.id)
-                              .limit(per_page).offset((page - 1) * per_page)).all()
+    rows = connection.execute(
+        select(meetings)
+        .select_from(source)
+        .where(where)
+        .order_by(meetings.c.scheduled_for.desc(), meetings.c.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
     total = connection.execute(select(func.count()).select_from(source).where(where)).scalar_one()
     return [dict(row._mapping) for row in rows], total
 
@@ -124,8 +146,11 @@ def _readable(scope: MeetingScope) -> list[ColumnElement[bool]]:
     if scope.everything:
         return []
     if scope.department is not None:
-        return [exists().where(meeting_departments.c.meeting_id == meetings.c.id,
-                               meeting_departments.c.department == scope.department)]
+        return [
+            exists().where(
+                meeting_departments.c.meeting_id == meetings.c.id, meeting_departments.c.department == scope.department
+            )
+        ]
     if scope.grid_path is not None:
         # The organisation lies in the subtree, or above it: paths are "/county/town/", so the paths of the
         # subtree root's ancestors are the prefixes of its own.
@@ -138,6 +163,8 @@ def _readable(scope: MeetingScope) -> list[ColumnElement[bool]]:
 def earlier_meetings(connection: Connection, *, org: str, level: str, before: Any) -> list[str]:
     """Ids of the same organisation's meetings at the same level held before ``before``, oldest first."""
     rows = connection.execute(
-        select(meetings.c.id).where(meetings.c.org == org, meetings.c.level == level,
-                                    meetings.c.scheduled_for < before).order_by(meetings.c.scheduled_for)).all()
+        select(meetings.c.id)
+        .where(meetings.c.org == org, meetings.c.level == level, meetings.c.scheduled_for < before)
+        .order_by(meetings.c.scheduled_for)
+    ).all()
     return [row[0] for row in rows]

@@ -43,7 +43,8 @@ COVERAGE_FIGURES = ("patrols", "hours", "findings", "fixed_on_spot", "cases_rais
 
 metadata = MetaData()
 patrols = Table(
-    "rm_patrols", metadata,
+    "rm_patrols",
+    metadata,
     Column("id", String(36), primary_key=True),
     Column("grid", String(64), nullable=False),
     Column("grid_path", GridPath, nullable=False),
@@ -93,12 +94,25 @@ class PatrolLogProjection:
 
     def _started(self, connection: Connection, event: ProjectedEvent) -> Row:
         crew = [{"id": m["id"], "name": m["name"], "role": m.get("role")} for m in event.data["members"]]
-        return {"id": event.aggregate_id, "grid": event.data["grid"],
-                "grid_path": self._grid_paths.path(connection, event.data["grid"]), "kind": str(event.data["kind"]),
-                "status": ON_PATROL, "members": json.dumps(crew, ensure_ascii=False),
-                "started_by_id": event.actor.get("id"), "started_by_name": event.actor.get("name"),
-                "started_at": utc(event.at), "ended_at": None, "duration_seconds": None, "checkpoints": 0,
-                "last_checkpoint": None, "findings": 0, "fixed_on_spot": 0, "cases_raised": 0, "summary": None}
+        return {
+            "id": event.aggregate_id,
+            "grid": event.data["grid"],
+            "grid_path": self._grid_paths.path(connection, event.data["grid"]),
+            "kind": str(event.data["kind"]),
+            "status": ON_PATROL,
+            "members": json.dumps(crew, ensure_ascii=False),
+            "started_by_id": event.actor.get("id"),
+            "started_by_name": event.actor.get("name"),
+            "started_at": utc(event.at),
+            "ended_at": None,
+            "duration_seconds": None,
+            "checkpoints": 0,
+            "last_checkpoint": None,
+            "findings": 0,
+            "fixed_on_spot": 0,
+            "cases_raised": 0,
+            "summary": None,
+        }
 
 
 def _fold(row: Row, event: ProjectedEvent) -> None:
@@ -113,8 +127,12 @@ def _fold(row: Row, event: ProjectedEvent) -> None:
             row["cases_raised"] += 1
     elif event.type == "Ended":
         ended_at = utc(event.at)
-        row.update(status=ENDED, ended_at=ended_at, summary=event.data["summary"],
-                   duration_seconds=round((ended_at - utc(row["started_at"])).total_seconds()))
+        row.update(
+            status=ENDED,
+            ended_at=ended_at,
+            summary=event.data["summary"],
+            duration_seconds=round((ended_at - utc(row["started_at"])).total_seconds()),
+        )
 
 
 def _load(connection: Connection, ids: list[str]) -> dict[str, Row]:
@@ -122,9 +140,18 @@ def _load(connection: Connection, ids: list[str]) -> dict[str, Row]:
 
 
 # -- queries ---------------------------------------------------------------------------------------
-def list_patrols(connection: Connection, *, grid_path: str | None, kind: str | None, status: str | None,
-                 start: datetime | None, end: datetime | None, page: int, per_page: int,
-                 count_limit: int) -> tuple[list[Row], int]:
+def list_patrols(
+    connection: Connection,
+    *,
+    grid_path: str | None,
+    kind: str | None,
+    status: str | None,
+    start: datetime | None,
+    end: datetime | None,
+    page: int,
+    per_page: int,
+    count_limit: int,
+) -> tuple[list[Row], int]:
     """One page of patrols, latest started first."""
     where = and_(true(), *_conditions(grid_path, start, end))
     if kind is not None:
@@ -139,19 +166,34 @@ def list_patrols(connection: Connection, *, grid_path: str | None, kind: str | N
     return rows, connection.execute(select(func.count()).select_from(capped)).scalar_one()
 
 
-def coverage(connection: Connection, *, grid_path: str | None, start: datetime | None,
-             end: datetime | None) -> dict[str, Figures]:
+def coverage(
+    connection: Connection, *, grid_path: str | None, start: datetime | None, end: datetime | None
+) -> dict[str, Figures]:
     """Patrols started in [start, end] per grid path: how many, hours, findings, fixed, cases, unfinished."""
     unfinished = case((patrols.c.ended_at.is_(None), 1), else_=0)
-    query = (select(patrols.c.grid_path, func.count(), func.sum(patrols.c.duration_seconds),
-                    func.sum(patrols.c.findings), func.sum(patrols.c.fixed_on_spot), func.sum(patrols.c.cases_raised),
-                    func.sum(unfinished))
-             .where(and_(true(), *_conditions(grid_path, start, end))).group_by(patrols.c.grid_path))
+    query = (
+        select(
+            patrols.c.grid_path,
+            func.count(),
+            func.sum(patrols.c.duration_seconds),
+            func.sum(patrols.c.findings),
+            func.sum(patrols.c.fixed_on_spot),
+            func.sum(patrols.c.cases_raised),
+            func.sum(unfinished),
+        )
+        .where(and_(true(), *_conditions(grid_path, start, end)))
+        .group_by(patrols.c.grid_path)
+    )
     figures = {}
     for path, count, seconds, findings, fixed, cases, open_ in connection.execute(query):
-        figures[path] = {"patrols": int(count), "hours": int(seconds or 0) / 3600, "findings": int(findings or 0),
-                         "fixed_on_spot": int(fixed or 0), "cases_raised": int(cases or 0),
-                         "unfinished": int(open_ or 0)}
+        figures[path] = {
+            "patrols": int(count),
+            "hours": int(seconds or 0) / 3600,
+            "findings": int(findings or 0),
+            "fixed_on_spot": int(fixed or 0),
+            "cases_raised": int(cases or 0),
+            "unfinished": int(open_ or 0),
+        }
     return figures
 
 

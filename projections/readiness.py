@@ -51,17 +51,24 @@ class Readiness:
         if self.stopped:
             return "projections stopped: " + "; ".join(f"{name}: {error}" for name, error in self.stopped.items())
         if self.no_worker:
-            since = ("no projection worker has ever beaten" if self.heartbeat_age is None else
-                     f"no projection worker has beaten for {self.heartbeat_age:.0f} s")
-            return (f"{self.waiting} events wait and {since} "
-                    f"(threshold {self.stale_after:g} s): is `gridledger projections run` running?")
+            since = (
+                "no projection worker has ever beaten"
+                if self.heartbeat_age is None
+                else f"no projection worker has beaten for {self.heartbeat_age:.0f} s"
+            )
+            return (
+                f"{self.waiting} events wait and {since} "
+                f"(threshold {self.stale_after:g} s): is `gridledger projections run` running?"
+            )
         return None
 
     def as_dict(self) -> dict[str, Any]:
         beat = self.newest_beat
         return {
             "projections": {s.name: {"status": s.status, "lag": s.lag, "error": s.error} for s in self.statuses},
-            "workers": {"newest_heartbeat_age_seconds": None if beat is None else round(self.heartbeat_age or 0, 1),
-                        "newest_heartbeat_worker": None if beat is None else beat.worker_id,
-                        "stale_after_seconds": self.stale_after},
+            "workers": {
+                "newest_heartbeat_age_seconds": None if beat is None else round(self.heartbeat_age or 0, 1),
+                "newest_heartbeat_worker": None if beat is None else beat.worker_id,
+                "stale_after_seconds": self.stale_after,
+            },
         }

@@ -68,8 +68,14 @@ def groups_for(names: Sequence[str], jobs: int) -> list[list[str]]:
     return [group for group in groups if group]
 
 
-def rebuild(settings: Settings, names: Sequence[str] | None = None, *, jobs: int | None = None,
-            batch_size: int = 2000, on_progress: Callable[[int, int], None] | None = None) -> RebuildResult:
+def rebuild(
+    settings: Settings,
+    names: Sequence[str] | None = None,
+    *,
+    jobs: int | None = None,
+    batch_size: int = 2000,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> RebuildResult:
     """Drop ``names`` (default: all), replay the whole store into them and build their indexes.
 
     ``on_progress(position, head)`` is called once with position 0 before replaying, then as the slowest of
@@ -93,6 +99,7 @@ def rebuild(settings: Settings, names: Sequence[str] | None = None, *, jobs: int
             on_progress(0, head)  # the real total before any work, so a progress bar never starts at 0/1
         started = time.perf_counter()
         if len(groups) == 1:
+
             def report(_: int) -> None:
                 if on_progress:
                     on_progress(_slowest(engine, names), head)
@@ -109,8 +116,15 @@ def rebuild(settings: Settings, names: Sequence[str] | None = None, *, jobs: int
         ledger.datastore.engine.dispose()
 
 
-def _in_processes(settings: Settings, groups: list[list[str]], batch_size: int, engine: ProjectionEngine,
-                  head: int, on_progress: Callable[[int, int], None] | None, ledger: GridLedger) -> None:
+def _in_processes(
+    settings: Settings,
+    groups: list[list[str]],
+    batch_size: int,
+    engine: ProjectionEngine,
+    head: int,
+    on_progress: Callable[[int, int], None] | None,
+    ledger: GridLedger,
+) -> None:
     """One child per group. Forked when this process runs no other thread (the command line): a child then
     starts at once with the modules, the mapper and the table definitions already here — the connection
     pools are emptied first, so no connection is ever shared. Otherwise (a server, a test run) a fresh
@@ -123,8 +137,10 @@ def _in_processes(settings: Settings, groups: list[list[str]], batch_size: int, 
     else:
         context = multiprocessing.get_context("spawn")
         jobs = [(replay_group, (settings, group, batch_size)) for group in groups]
-    processes = [context.Process(target=target, args=args, name=f"rebuild-{'+'.join(group)}")
-                 for (target, args), group in zip(jobs, groups, strict=True)]
+    processes = [
+        context.Process(target=target, args=args, name=f"rebuild-{'+'.join(group)}")
+        for (target, args), group in zip(jobs, groups, strict=True)
+    ]
     for process in processes:
         process.start()
     try:
@@ -147,8 +163,7 @@ def replay_group(settings: Settings, names: list[str], batch_size: int) -> None:
     """In a spawned child: replay ``names`` (already reset, without indexes) to the head, then index them."""
     ledger = GridLedger(settings)
     try:
-        _replay(ledger.recorder.events_record_cls.__table__, ledger.mapper, settings.database_url, names,
-                batch_size)
+        _replay(ledger.recorder.events_record_cls.__table__, ledger.mapper, settings.database_url, names, batch_size)
     finally:
         ledger.datastore.engine.dispose()
 

@@ -31,8 +31,14 @@ def all_projections() -> list[Projection]:
     """Every read model, in the order a batch is applied: the case list before the work queues, which take
     its fold of the same batch (BatchFolds)."""
     folds = BatchFolds()
-    return [CaseListProjection(folds), WorkQueueProjection(folds), AuditLogProjection(),
-            MeetingRegisterProjection(), HouseholdRegistryProjection(), PatrolLogProjection()]
+    return [
+        CaseListProjection(folds),
+        WorkQueueProjection(folds),
+        AuditLogProjection(),
+        MeetingRegisterProjection(),
+        HouseholdRegistryProjection(),
+        PatrolLogProjection(),
+    ]
 
 
 def read_model_engine(database_url: str) -> Engine:
@@ -45,17 +51,27 @@ def read_model_engine(database_url: str) -> Engine:
 class Projections:
     """The engine, plus (when started) a worker thread and a LISTEN/NOTIFY listener on PostgreSQL."""
 
-    def __init__(self, ledger: GridLedger, *, batch_size: int = 1000, poll_interval: float = 1.0,
-                 projections: Sequence[Projection] | None = None) -> None:
+    def __init__(
+        self,
+        ledger: GridLedger,
+        *,
+        batch_size: int = 1000,
+        poll_interval: float = 1.0,
+        projections: Sequence[Projection] | None = None,
+    ) -> None:
         self.ledger = ledger
         self.db = read_model_engine(ledger.settings.database_url)
-        self.engine = ProjectionEngine(self.db, ledger.recorder.events_record_cls.__table__, ledger.mapper,
-                                       projections or all_projections(), batch_size=batch_size)
+        self.engine = ProjectionEngine(
+            self.db,
+            ledger.recorder.events_record_cls.__table__,
+            ledger.mapper,
+            projections or all_projections(),
+            batch_size=batch_size,
+        )
         self.engine.prepare()
         self.wakeup = Wakeup()
         self.heartbeat = Heartbeat(self.db, ledger.clock)
-        self.worker = ProjectionWorker(self.engine, self.wakeup, poll_interval=poll_interval,
-                                       heartbeat=self.heartbeat)
+        self.worker = ProjectionWorker(self.engine, self.wakeup, poll_interval=poll_interval, heartbeat=self.heartbeat)
         self.listener: NotificationListener | None = None
 
     def start(self) -> None:

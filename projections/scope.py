@@ -26,8 +26,7 @@ def of_department(table: Table, co_departments: Table, department: str) -> Colum
     return or_(table.c.lead_department == department, table.c.id.in_(co_handled))
 
 
-def scope_conditions(scope: ReadScope, table: Table,
-                     co_departments: Table | None = None) -> list[ColumnElement[bool]]:
+def scope_conditions(scope: ReadScope, table: Table, co_departments: Table | None = None) -> list[ColumnElement[bool]]:
     """``co_departments``: the (case_id, department) rows of ``table``'s cases, for a department's scope."""
     if scope.everything:
         return []

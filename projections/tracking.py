@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, Column, DateTime, MetaData, String, Table, Text, select, update
@@ -38,8 +38,9 @@ class PositionMoved(Exception):
 
 def ensure(connection: Connection, name: str) -> None:
     insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    connection.execute(insert(tracking).values(
-        name=name, position=0, status="running", updated_at=_now()).on_conflict_do_nothing())
+    connection.execute(
+        insert(tracking).values(name=name, position=0, status="running", updated_at=_now()).on_conflict_do_nothing()
+    )
 
 
 def lock_position(connection: Connection, name: str) -> Progress:
@@ -58,8 +59,10 @@ def lock_position(connection: Connection, name: str) -> Progress:
 def advance(connection: Connection, name: str, *, from_position: int, to_position: int) -> None:
     """Move the position on, only if nobody else did meanwhile (exactly-once across workers)."""
     result = connection.execute(
-        update(tracking).where(tracking.c.name == name, tracking.c.position == from_position)
-        .values(position=to_position, updated_at=_now()))
+        update(tracking)
+        .where(tracking.c.name == name, tracking.c.position == from_position)
+        .values(position=to_position, updated_at=_now())
+    )
     if result.rowcount != 1:
         raise PositionMoved(name)
 
@@ -68,19 +71,30 @@ def move_past(connection: Connection, names: list[str], *, after: int, to_positi
     """Move the running projections in ``names`` that stand between ``after`` and ``to_position`` to
     ``to_position``, in one statement (PostgreSQL re-checks the conditions on a row another worker updated
     meanwhile, so a position that moved elsewhere stays where it is)."""
-    connection.execute(update(tracking).where(
-        tracking.c.name.in_(names), tracking.c.status == "running", tracking.c.position >= after,
-        tracking.c.position < to_position).values(position=to_position, updated_at=_now()))
+    connection.execute(
+        update(tracking)
+        .where(
+            tracking.c.name.in_(names),
+            tracking.c.status == "running",
+            tracking.c.position >= after,
+            tracking.c.position < to_position,
+        )
+        .values(position=to_position, updated_at=_now())
+    )
 
 
 def stop(connection: Connection, name: str, error: str) -> None:
-    connection.execute(update(tracking).where(tracking.c.name == name)
-                       .values(status="stopped", error=error, updated_at=_now()))
+    connection.execute(
+        update(tracking).where(tracking.c.name == name).values(status="stopped", error=error, updated_at=_now())
+    )
 
 
 def reset(connection: Connection, name: str) -> None:
-    connection.execute(update(tracking).where(tracking.c.name == name)
-                       .values(position=0, status="running", error=None, updated_at=_now()))
+    connection.execute(
+        update(tracking)
+        .where(tracking.c.name == name)
+        .values(position=0, status="running", error=None, updated_at=_now())
+    )
 
 
 def all_progress(connection: Connection) -> dict[str, Progress]:
@@ -89,9 +103,8 @@ def all_progress(connection: Connection) -> dict[str, Progress]:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def as_dict(progress: Progress) -> dict[str, Any]:
-    return {"name": progress.name, "position": progress.position, "status": progress.status,
-            "error": progress.error}
+    return {"name": progress.name, "position": progress.position, "status": progress.status, "error": progress.error}

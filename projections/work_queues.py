@@ -10,8 +10,8 @@ from sqlalchemy.engine import Connection
 
 from domain.case_types import Status
 from domain.read_scope import ReadScope
-from projections.case_list import cases as case_list
 from projections.bulk import utc
+from projections.case_list import cases as case_list
 from projections.case_rows import BatchFolds, GridPaths, fold_batch, replace_rows, reported_before
 from projections.case_summary import Summary
 from projections.events import ProjectedEvent, Reads
@@ -24,14 +24,21 @@ RUNNING_CLOCK = ("dispatch", "department", "meeting")  # queues whose cases have
 metadata = MetaData()
 # Same summary columns as the case list (the fold needs them) but only open cases, plus their queue.
 items = Table(
-    "rm_work_queue", metadata,
+    "rm_work_queue",
+    metadata,
     *(column._copy() for column in case_list.columns if column.name != "description"),
     Column("queue", String(16), nullable=True),
 )
 # The full sort key, so a page is read in index order and stops after per_page rows.
 Index("rm_work_queue_page", items.c.queue, items.c.due_at, items.c.created_at, items.c.id)
-Index("rm_work_queue_department_page", items.c.queue, items.c.lead_department, items.c.due_at,
-      items.c.created_at, items.c.id)
+Index(
+    "rm_work_queue_department_page",
+    items.c.queue,
+    items.c.lead_department,
+    items.c.due_at,
+    items.c.created_at,
+    items.c.id,
+)
 Index("rm_work_queue_grid", items.c.queue, items.c.grid_path, items.c.due_at)
 Index("rm_work_queue_due", items.c.due_at)
 
@@ -77,9 +84,18 @@ class WorkQueueProjection:
         replace_rows(connection, items, rows, stored)
 
 
-def queue_page(connection: Connection, name: str, scope: ReadScope, *, now: datetime, grid_path: str | None,
-               department: str | None, page: int, per_page: int,
-               count_limit: int) -> tuple[list[dict[str, Any]], int]:
+def queue_page(
+    connection: Connection,
+    name: str,
+    scope: ReadScope,
+    *,
+    now: datetime,
+    grid_path: str | None,
+    department: str | None,
+    page: int,
+    per_page: int,
+    count_limit: int,
+) -> tuple[list[dict[str, Any]], int]:
     """One page of a queue sorted by due time (cases without a deadline last, oldest first)."""
     if name == "overdue":
         conditions = [items.c.queue.in_(RUNNING_CLOCK), items.c.due_at < utc(now)]
@@ -92,9 +108,13 @@ def queue_page(connection: Connection, name: str, scope: ReadScope, *, now: date
     conditions += scope_conditions(scope, items)
     where = and_(true(), *conditions)
     # NULLS LAST matches the b-tree order of the (queue, due_at) indexes, so a page is an index scan.
-    query = (select(items).where(where)
-             .order_by(items.c.due_at.asc().nulls_last(), items.c.created_at, items.c.id)
-             .limit(per_page).offset((page - 1) * per_page))
+    query = (
+        select(items)
+        .where(where)
+        .order_by(items.c.due_at.asc().nulls_last(), items.c.created_at, items.c.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
     rows = [dict(row._mapping) for row in connection.execute(query)]
     capped = select(items.c.id).where(where).limit(count_limit).subquery()
     total = connection.execute(select(func.count()).select_from(capped)).scalar_one()

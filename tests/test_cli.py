@@ -79,8 +79,9 @@ def test_rebuild_of_an_unknown_read_model_fails_before_doing_anything(store: int
     assert _positions(ledger) == before == {name: store for name in before}
 
 
-def test_the_rebuild_progress_bar_starts_at_zero_of_every_event(store: int, ledger: GridLedger,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_rebuild_progress_bar_starts_at_zero_of_every_event(
+    store: int, ledger: GridLedger, monkeypatch: pytest.MonkeyPatch
+) -> None:
     bars: list[tuple[int, int]] = []  # (length, position) of each bar as it opens
     real_progressbar = click.progressbar
 

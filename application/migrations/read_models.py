@@ -16,8 +16,12 @@ def reset_read_model(name: str, tables: Sequence[str]) -> None:
     """
     for table in tables:
         op.execute(sa.text(f"DELETE FROM {table}"))
-    reset = op.get_bind().execute(sa.text(
-        "UPDATE gridledger_projection_tracking SET position = 0, status = 'running', error = NULL "
-        "WHERE name = :name"), {"name": name})
+    reset = op.get_bind().execute(
+        sa.text(
+            "UPDATE gridledger_projection_tracking SET position = 0, status = 'running', error = NULL "
+            "WHERE name = :name"
+        ),
+        {"name": name},
+    )
     if reset.rowcount:  # a fresh database has nothing to replay
         context.config.attributes["reset_read_models"].append(name)

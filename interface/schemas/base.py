@@ -22,8 +22,7 @@ class RequestSchema(Schema):
         """Checks this level's strings and lists of strings; nested objects are checked by their own schema."""
         if not isinstance(data, dict):
             return data
-        errors = {key: [UNSAFE_TEXT_MESSAGE] for key, value in data.items()
-                  if isinstance(key, str) and _unsafe(value)}
+        errors = {key: [UNSAFE_TEXT_MESSAGE] for key, value in data.items() if isinstance(key, str) and _unsafe(value)}
         if errors:
             raise ValidationError(errors)
         return data
@@ -32,8 +31,9 @@ class RequestSchema(Schema):
 class ReadSchema(RequestSchema):
     """The query string of every read: at least ``min_position`` (read-your-writes, see API.md)."""
 
-    min_position = fields.Integer(validate=validate.Range(min=0),
-                                  metadata={"description": "wait until the answer includes this position"})
+    min_position = fields.Integer(
+        validate=validate.Range(min=0), metadata={"description": "wait until the answer includes this position"}
+    )
 
 
 def _unsafe(value: Any) -> bool:
@@ -51,8 +51,10 @@ class LocalDateTime(fields.Field):
     two kinds, never this base, so every field says which it is.
     """
 
-    default_error_messages = {"invalid": "Not a valid ISO 8601 date or date-time.",
-                              "range": "Must lie between the years 1900 and 9998."}
+    default_error_messages = {
+        "invalid": "Not a valid ISO 8601 date or date-time.",
+        "range": "Must lie between the years 1900 and 9998.",
+    }
     years = range(1900, 9999)  # year 1 or 9999 in local time would overflow when turned into UTC
     plain_date_means = dt.time.max  # the end of the day
 
@@ -111,8 +113,9 @@ def one_of(values: Any, **kwargs: Any) -> fields.String:
 
 
 class AttachmentSchema(RequestSchema):
-    sha256 = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$",
-                                                                   error="Must be 64 lowercase hex digits."))
+    sha256 = fields.String(
+        required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$", error="Must be 64 lowercase hex digits.")
+    )
     filename = text(255, required=True)
     content_type = text(100, required=True)
 

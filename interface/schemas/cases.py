@@ -7,8 +7,8 @@ from typing import Any
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from domain.case_types import Category, Channel, FollowUpMethod, Satisfaction, Track
-from interface.schemas.base import ReadSchema, RequestSchema, UpperBound, attachments, one_of, text
 from interface.schemas import personal
+from interface.schemas.base import ReadSchema, RequestSchema, UpperBound, attachments, one_of, text
 
 
 class LocationSchema(RequestSchema):
@@ -52,8 +52,9 @@ class MergeSchema(RequestSchema):
 
 class DispatchSchema(RequestSchema):
     lead_department = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    co_departments = fields.List(fields.String(validate=validate.Length(min=1, max=64)),
-                                 load_default=list, validate=validate.Length(max=20))
+    co_departments = fields.List(
+        fields.String(validate=validate.Length(min=1, max=64)), load_default=list, validate=validate.Length(max=20)
+    )
     note = text(2000)
 
     @validates_schema

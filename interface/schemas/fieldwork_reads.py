@@ -16,8 +16,9 @@ MONTH = r"^(19|20)\d\d-(0[1-9]|1[0-2])$"
 
 
 def grid() -> fields.String:
-    return fields.String(validate=validate.Length(min=1, max=64),
-                         metadata={"description": "a grid code: its whole subtree"})
+    return fields.String(
+        validate=validate.Length(min=1, max=64), metadata={"description": "a grid code: its whole subtree"}
+    )
 
 
 class PeriodSchema(PageSchema):
@@ -37,8 +38,10 @@ class HouseholdListQuerySchema(PageSchema):
 
 
 class VisitsDueQuerySchema(PageSchema):
-    month = fields.String(validate=validate.Regexp(MONTH, error="Must be a month such as 2026-06."),
-                          metadata={"description": "YYYY-MM in local time; default: this month"})
+    month = fields.String(
+        validate=validate.Regexp(MONTH, error="Must be a month such as 2026-06."),
+        metadata={"description": "YYYY-MM in local time; default: this month"},
+    )
     grid = grid()
     tag = one_of(CareTag)
     kind = one_of(HouseholdKind)

@@ -12,8 +12,11 @@ from interface.schemas.read_models import PageSchema
 class MeetingCreateSchema(RequestSchema):
     title = text(200, required=True)
     level = one_of(LEVELS, required=True)
-    org = fields.String(required=True, validate=validate.Length(min=1, max=64),
-                        metadata={"description": "grid code of the county or town holding the meeting"})
+    org = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=64),
+        metadata={"description": "grid code of the county or town holding the meeting"},
+    )
     scheduled_for = fields.Date(required=True)
     chair = text(100, required=True)
 
@@ -30,8 +33,9 @@ class EscalateSchema(RequestSchema):
 
 class AssignSchema(RequestSchema):
     lead_department = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    co_departments = fields.List(fields.String(validate=validate.Length(min=1, max=64)),
-                                 load_default=list, validate=validate.Length(max=20))
+    co_departments = fields.List(
+        fields.String(validate=validate.Length(min=1, max=64)), load_default=list, validate=validate.Length(max=20)
+    )
     deadline = UpperBound(required=True)
     instruction = text(2000)
 

@@ -13,8 +13,12 @@ from interface.schemas.cases import LocationSchema
 class PatrolStartSchema(RequestSchema):
     grid = fields.String(required=True, validate=validate.Length(min=1, max=64))
     kind = one_of(PatrolKind, required=True)
-    members = fields.List(fields.String(validate=validate.Length(min=1, max=36)), required=True,
-                          validate=validate.Length(min=1, max=50), metadata={"description": "staff ids"})
+    members = fields.List(
+        fields.String(validate=validate.Length(min=1, max=36)),
+        required=True,
+        validate=validate.Length(min=1, max=50),
+        metadata={"description": "staff ids"},
+    )
 
 
 class CheckpointSchema(RequestSchema):

@@ -26,7 +26,15 @@ class DepartmentCreateSchema(RequestSchema):
 class StaffCreateSchema(RequestSchema):
     name = text(100, required=True)
     role = one_of([r.value for r in Role], required=True)
-    org = fields.String(load_default=None, allow_none=True, validate=CODE,
-                        metadata={"description": "department code, for department staff"})
-    grid = fields.String(load_default=None, allow_none=True, validate=CODE,
-                         metadata={"description": "grid code: the root of the staff member's scope"})
+    org = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=CODE,
+        metadata={"description": "department code, for department staff"},
+    )
+    grid = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=CODE,
+        metadata={"description": "grid code: the root of the staff member's scope"},
+    )

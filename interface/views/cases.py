@@ -53,8 +53,7 @@ def _command_view(command: str, method: str, schema: type) -> Any:
     def view(case_id: str, body: dict[str, Any]) -> Response:
         key = idempotency_key(command, case_id, json_body())
         run = getattr(services().cases, method)
-        result = run(current_staff(), case_id, **_plain(body),
-                     expected_version=expected_version(), idempotency=key)
+        result = run(current_staff(), case_id, **_plain(body), expected_version=expected_version(), idempotency=key)
         return _command_response(result)
 
     view.__name__ = f"command_{method}"
@@ -63,8 +62,9 @@ def _command_view(command: str, method: str, schema: type) -> Any:
 
 
 for _command, (_method, _schema) in COMMANDS.items():
-    blueprint.add_url_rule(f"/<case_id>/{_command}", view_func=_command_view(_command, _method, _schema),
-                           methods=["POST"])
+    blueprint.add_url_rule(
+        f"/<case_id>/{_command}", view_func=_command_view(_command, _method, _schema), methods=["POST"]
+    )
 
 
 @blueprint.get("/<case_id>")
@@ -82,8 +82,9 @@ def history(case_id: str) -> Response:
     """Every event of the case in order, with Chinese labels and the actor of each."""
     ledger = services().ledger
     case, entries = ledger.case_history(current_staff(), case_id)
-    return jsonify(presenters.history(case, entries, ledger.local_zone, current_staff().role,
-                                      ledger.directory.department_name))
+    return jsonify(
+        presenters.history(case, entries, ledger.local_zone, current_staff().role, ledger.directory.department_name)
+    )
 
 
 def _command_response(result: CommandResult, status: int = 200) -> Response:
@@ -92,9 +93,14 @@ def _command_response(result: CommandResult, status: int = 200) -> Response:
 
 def _case_response(case: Case, position: int, status: int = 200) -> Response:
     ledger = services().ledger
-    state = presenters.case_state(case, position=position, now=ledger.clock(),
-                                  zone=ledger.local_zone, viewer_role=current_staff().role,
-                                  department_name=ledger.directory.department_name)
+    state = presenters.case_state(
+        case,
+        position=position,
+        now=ledger.clock(),
+        zone=ledger.local_zone,
+        viewer_role=current_staff().role,
+        department_name=ledger.directory.department_name,
+    )
     response = jsonify(state)
     response.status_code = status
     response.headers["ETag"] = f'"{case.version}"'

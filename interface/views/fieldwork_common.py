@@ -25,8 +25,7 @@ def reveal() -> bool:
 
 def command_options(command: str, target: str) -> dict[str, Any]:
     """``If-Match`` and ``Idempotency-Key`` of the request, as the command methods take them."""
-    return {"expected_version": expected_version(),
-            "idempotency": idempotency_key(command, target, json_body())}
+    return {"expected_version": expected_version(), "idempotency": idempotency_key(command, target, json_body())}
 
 
 def state_response(state: dict[str, Any], *, version: int, location: str, status: int = 200) -> Response:

@@ -41,16 +41,23 @@ def list_households(query: dict[str, Any]) -> Response:
 @blueprint.get("/households/visits-due")
 @with_query(schemas.VisitsDueQuerySchema)
 def visits_due(query: dict[str, Any]) -> Response:
-    """"8必访": households that carried a care tag in the month (local time) and were not visited in it."""
+    """ "8必访": households that carried a care tag in the month (local time) and were not visited in it."""
     root, page = _root_path(query.get("grid")), _page(query, HOUSEHOLDS)
     month = query.get("month") or services().ledger.clock().astimezone(_zone()).strftime("%Y-%m")
     start, end = _month(month)
     filters = HouseholdFilters(grid_path=root, tag=query.get("tag"), kind=query.get("kind"))
     with services().projections.db.connect() as connection:
-        rows, total = household_queries.visits_due(connection, filters, start=start, end=end,
-                                                   count_limit=COUNT_LIMIT + 1, **page)
-    return _page_response([present.visit_due_row(row, _zone()) for row in rows], total, page,
-                          month=month, start=start.isoformat(), end=end.isoformat())
+        rows, total = household_queries.visits_due(
+            connection, filters, start=start, end=end, count_limit=COUNT_LIMIT + 1, **page
+        )
+    return _page_response(
+        [present.visit_due_row(row, _zone()) for row in rows],
+        total,
+        page,
+        month=month,
+        start=start.isoformat(),
+        end=end.isoformat(),
+    )
 
 
 @blueprint.get("/households/floating-population")
@@ -60,8 +67,9 @@ def floating_population(query: dict[str, Any]) -> Response:
     root, page = _root_path(query.get("grid")), _page(query, HOUSEHOLDS)
     with services().projections.db.connect() as connection:
         by_path = household_queries.floating_population(connection, root)
-        rows, total = rolled_up(connection, by_path, root_path=root, level=query.get("level"),
-                                names=FLOATING_FIGURES, **page)
+        rows, total = rolled_up(
+            connection, by_path, root_path=root, level=query.get("level"), names=FLOATING_FIGURES, **page
+        )
     return _figures_response(rows, total, page, total_of(by_path, FLOATING_FIGURES))
 
 
@@ -71,9 +79,16 @@ def list_patrols(query: dict[str, Any]) -> Response:
     """Patrols, latest first: filtered by grid subtree, kind, status and start time."""
     root, page = _root_path(query.get("grid")), _page(query, PATROLS)
     with services().projections.db.connect() as connection:
-        rows, total = patrols.list_patrols(connection, grid_path=root, kind=query.get("kind"),
-                                           status=query.get("status"), start=query.get("start"),
-                                           end=query.get("end"), count_limit=COUNT_LIMIT + 1, **page)
+        rows, total = patrols.list_patrols(
+            connection,
+            grid_path=root,
+            kind=query.get("kind"),
+            status=query.get("status"),
+            start=query.get("start"),
+            end=query.get("end"),
+            count_limit=COUNT_LIMIT + 1,
+            **page,
+        )
     return _page_response([present.patrol_row(row, _zone()) for row in rows], total, page)
 
 
@@ -87,10 +102,12 @@ def coverage(query: dict[str, Any]) -> Response:
     end = query.get("end") or now
     with services().projections.db.connect() as connection:
         by_path = patrols.coverage(connection, grid_path=root, start=start, end=end)
-        rows, total = rolled_up(connection, by_path, root_path=root, level=query.get("level"),
-                                names=COVERAGE_FIGURES, **page)
-    return _figures_response(rows, total, page, total_of(by_path, COVERAGE_FIGURES),
-                             start=start.isoformat(), end=end.isoformat())
+        rows, total = rolled_up(
+            connection, by_path, root_path=root, level=query.get("level"), names=COVERAGE_FIGURES, **page
+        )
+    return _figures_response(
+        rows, total, page, total_of(by_path, COVERAGE_FIGURES), start=start.isoformat(), end=end.isoformat()
+    )
 
 
 def _root_path(grid: str | None) -> str | None:
@@ -126,11 +143,20 @@ def _zone() -> Any:
 
 
 def _page_response(items: list[dict[str, Any]], total: int, page: dict[str, int], **extra: Any) -> Response:
-    return jsonify({**extra, "items": items, "total": min(total, COUNT_LIMIT), "total_exact": total <= COUNT_LIMIT,
-                    **page})
+    return jsonify(
+        {**extra, "items": items, "total": min(total, COUNT_LIMIT), "total_exact": total <= COUNT_LIMIT, **page}
+    )
 
 
-def _figures_response(rows: list[dict[str, Any]], total: int, page: dict[str, int], totals: dict[str, float],
-                      **extra: Any) -> Response:
-    return jsonify({**extra, "items": [present.figures_row(row) for row in rows], "total": total,
-                    "totals": present.figures_row(totals), **page})
+def _figures_response(
+    rows: list[dict[str, Any]], total: int, page: dict[str, int], totals: dict[str, float], **extra: Any
+) -> Response:
+    return jsonify(
+        {
+            **extra,
+            "items": [present.figures_row(row) for row in rows],
+            "total": total,
+            "totals": present.figures_row(totals),
+            **page,
+        }
+    )

@@ -44,16 +44,16 @@ def history(household_id: str) -> Response:
     """Every event of the household in order, with Chinese labels and the actor of each."""
     household = services().ledger.read_household(current_staff(), household_id)
     ledger = services().ledger
-    return jsonify(present.history(household, ledger.history_of(household), zone=ledger.local_zone,
-                                   reveal=reveal()))
+    return jsonify(present.history(household, ledger.history_of(household), zone=ledger.local_zone, reveal=reveal()))
 
 
 @blueprint.post("/<household_id>/members")
 @with_body(schemas.MemberSchema)
 def add_member(household_id: str, body: dict[str, Any]) -> Response:
     """A member moves in (tenants of a rental are the floating population)."""
-    result = services().households.add_member(current_staff(), household_id, **body,
-                                               **command_options("add-member", household_id))
+    result = services().households.add_member(
+        current_staff(), household_id, **body, **command_options("add-member", household_id)
+    )
     return household_response(*after(result))
 
 
@@ -61,8 +61,9 @@ def add_member(household_id: str, body: dict[str, Any]) -> Response:
 @with_body(schemas.MoveOutSchema)
 def move_out(household_id: str, member_id: str, body: dict[str, Any]) -> Response:
     """A member moves out (迁出); they stay on record with the date."""
-    result = services().households.move_out(current_staff(), household_id, member_id, **body,
-                                             **command_options("move-out", f"{household_id}/{member_id}"))
+    result = services().households.move_out(
+        current_staff(), household_id, member_id, **body, **command_options("move-out", f"{household_id}/{member_id}")
+    )
     return household_response(*after(result))
 
 
@@ -70,16 +71,18 @@ def move_out(household_id: str, member_id: str, body: dict[str, Any]) -> Respons
 @with_body(schemas.TagSchema)
 def add_tag(household_id: str, body: dict[str, Any]) -> Response:
     """Add a care tag (one of the "8必访")."""
-    result = services().households.add_tag(current_staff(), household_id, **body,
-                                            **command_options("add-tag", household_id))
+    result = services().households.add_tag(
+        current_staff(), household_id, **body, **command_options("add-tag", household_id)
+    )
     return household_response(*after(result))
 
 
 @blueprint.delete("/<household_id>/tags/<tag>")
 def remove_tag(household_id: str, tag: str) -> Response:
     """Remove a care tag."""
-    result = services().households.remove_tag(current_staff(), household_id, tag,
-                                               **command_options("remove-tag", f"{household_id}/{tag}"))
+    result = services().households.remove_tag(
+        current_staff(), household_id, tag, **command_options("remove-tag", f"{household_id}/{tag}")
+    )
     return household_response(*after(result))
 
 
@@ -87,8 +90,9 @@ def remove_tag(household_id: str, tag: str) -> Response:
 @with_body(schemas.StaffRefSchema)
 def assign_liaison(household_id: str, body: dict[str, Any]) -> Response:
     """Assign the household's liaison (联户长)."""
-    result = services().households.assign_liaison(current_staff(), household_id, **body,
-                                                   **command_options("liaison", household_id))
+    result = services().households.assign_liaison(
+        current_staff(), household_id, **body, **command_options("liaison", household_id)
+    )
     return household_response(*after(result))
 
 
@@ -96,8 +100,9 @@ def assign_liaison(household_id: str, body: dict[str, Any]) -> Response:
 @with_body(schemas.StaffRefSchema)
 def assign_pairing(household_id: str, body: dict[str, Any]) -> Response:
     """Assign the household's pairing cadre (结对帮扶)."""
-    result = services().households.assign_pairing(current_staff(), household_id, **body,
-                                                   **command_options("pairing", household_id))
+    result = services().households.assign_pairing(
+        current_staff(), household_id, **body, **command_options("pairing", household_id)
+    )
     return household_response(*after(result))
 
 
@@ -105,13 +110,15 @@ def assign_pairing(household_id: str, body: dict[str, Any]) -> Response:
 @with_body(schemas.VisitSchema)
 def visit(household_id: str, body: dict[str, Any]) -> Response:
     """Record a visit (走访); each need found becomes a case linked to the household."""
-    result = services().households.visit(current_staff(), household_id, **body,
-                                          **command_options("visit", household_id))
+    result = services().households.visit(
+        current_staff(), household_id, **body, **command_options("visit", household_id)
+    )
     cases = present.raised_cases(services().ledger, result.linked_ids)
     return household_response(*after(result), raised_cases=cases)
 
 
 def household_response(household: Household, position: int, status: int = 200, **extra: Any) -> Response:
     state = present.household_state(household, position=position, zone=services().ledger.local_zone, reveal=reveal())
-    return state_response({**state, **extra}, version=household.version, location=f"/api/v1/households/{household.id}",
-                          status=status)
+    return state_response(
+        {**state, **extra}, version=household.version, location=f"/api/v1/households/{household.id}", status=status
+    )

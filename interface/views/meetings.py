@@ -39,11 +39,20 @@ def list_meetings(query: dict[str, Any]) -> Response:
     scope = services().ledger.meeting_policy.list_scope(current_staff())
     wait_for_position(query.get("min_position"), MEETINGS)
     with services().projections.db.connect() as connection:
-        rows, total = register.list_meetings(connection, org=query.get("org"), scope=scope, page=query["page"],
-                                             per_page=query["per_page"])
-    items = [labelled({**row, "scheduled_for": row["scheduled_for"].isoformat(),
-                       "created_at": local_time(row["created_at"], services().ledger.local_zone)}, MEETING)
-             for row in rows]
+        rows, total = register.list_meetings(
+            connection, org=query.get("org"), scope=scope, page=query["page"], per_page=query["per_page"]
+        )
+    items = [
+        labelled(
+            {
+                **row,
+                "scheduled_for": row["scheduled_for"].isoformat(),
+                "created_at": local_time(row["created_at"], services().ledger.local_zone),
+            },
+            MEETING,
+        )
+        for row in rows
+    ]
     return jsonify({"items": items, "total": total, "page": query["page"], "per_page": query["per_page"]})
 
 
@@ -59,8 +68,13 @@ def read(meeting_id: str) -> Response:
 @with_body(schemas.HoldSchema)
 def hold(meeting_id: str, body: dict[str, Any]) -> Response:
     """Record that the meeting was held: attendees and minutes."""
-    result = services().meetings.hold(current_staff(), meeting_id, **body, expected_version=expected_version(),
-                                       idempotency=idempotency_key("hold", meeting_id, json_body()))
+    result = services().meetings.hold(
+        current_staff(),
+        meeting_id,
+        **body,
+        expected_version=expected_version(),
+        idempotency=idempotency_key("hold", meeting_id, json_body()),
+    )
     return _meeting_response(services().ledger.state_after(result), result.position)
 
 
@@ -68,8 +82,12 @@ def hold(meeting_id: str, body: dict[str, Any]) -> Response:
 @with_body(EmptySchema)
 def close(meeting_id: str, body: dict[str, Any]) -> Response:
     """Close the meeting."""
-    result = services().meetings.close(current_staff(), meeting_id, expected_version=expected_version(),
-                                        idempotency=idempotency_key("close-meeting", meeting_id, json_body()))
+    result = services().meetings.close(
+        current_staff(),
+        meeting_id,
+        expected_version=expected_version(),
+        idempotency=idempotency_key("close-meeting", meeting_id, json_body()),
+    )
     return _meeting_response(services().ledger.state_after(result), result.position)
 
 
@@ -81,8 +99,9 @@ def handover(meeting_id: str, query: dict[str, Any]) -> Response:
     current = ledger.read_meeting(current_staff(), meeting_id)
     wait_for_position(query.get("min_position"), MEETINGS)  # its predecessors come from the meetings register
     with services().projections.db.connect() as connection:
-        earlier = register.earlier_meetings(connection, org=current.org, level=current.level,
-                                            before=current.scheduled_for)
+        earlier = register.earlier_meetings(
+            connection, org=current.org, level=current.level, before=current.scheduled_for
+        )
     as_of = query.get("as_of")
     meeting, items = handover_list.build(ledger, meeting_id, earlier_meeting_ids=earlier, as_of=as_of)
     zone, fmt = ledger.local_zone, query["format"]
@@ -91,12 +110,20 @@ def handover(meeting_id: str, query: dict[str, Any]) -> Response:
     if fmt == "csv":
         return _download(formats.to_csv(items, zone, names), "text/csv; charset=utf-8", f"{filename}.csv")
     if fmt == "xlsx":
-        return _download(formats.to_xlsx(meeting, items, zone, names),
-                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"{filename}.xlsx")
+        return _download(
+            formats.to_xlsx(meeting, items, zone, names),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            f"{filename}.xlsx",
+        )
     if fmt == "html":
         return Response(formats.to_html(meeting, items, zone, as_of or ledger.clock(), names), mimetype="text/html")
-    return jsonify({"meeting": _meeting_json(meeting, None), "as_of": local_time(as_of, zone),
-                    "items": [formats.item_json(item, zone, names) for item in items]})
+    return jsonify(
+        {
+            "meeting": _meeting_json(meeting, None),
+            "as_of": local_time(as_of, zone),
+            "items": [formats.item_json(item, zone, names) for item in items],
+        }
+    )
 
 
 def _download(content: bytes, mimetype: str, filename: str) -> Response:
@@ -115,17 +142,40 @@ def _meeting_response(meeting: Meeting, position: int | None, status: int = 200)
 def _meeting_json(meeting: Meeting, position: int | None) -> dict[str, Any]:
     ledger = services().ledger
     zone = ledger.local_zone
-    return labelled({
-        "id": str(meeting.id), "title": meeting.title, "level": meeting.level, "org": meeting.org,
-        "scheduled_for": meeting.scheduled_for, "chair": meeting.chair, "status": meeting.status,
-        "attendees": list(meeting.attendees), "minutes": meeting.minutes,
-        "items": [{"case_id": item["case_id"], "case_no": item["case_no"], "reason": item["reason"],
-                   "submitted_by": item["submitted_by"], "submitted_at": local_time(item["submitted_at"], zone),
-                   "assignment": None if item["assignment"] is None else {
-                       **{k: v for k, v in item["assignment"].items() if k not in ("deadline", "at")},
-                       "deadline": local_time(item["assignment"]["deadline"], zone),
-                       "at": local_time(item["assignment"]["at"], zone)},
-                   "ticked_off_at": local_time(item["ticked_off_at"], zone)} for item in meeting.items.values()],
-        "version": meeting.version, "position": position,
-        "created_at": local_time(meeting.created_on, zone), "updated_at": local_time(meeting.modified_on, zone),
-    }, MEETING, ledger.directory.department_name)
+    return labelled(
+        {
+            "id": str(meeting.id),
+            "title": meeting.title,
+            "level": meeting.level,
+            "org": meeting.org,
+            "scheduled_for": meeting.scheduled_for,
+            "chair": meeting.chair,
+            "status": meeting.status,
+            "attendees": list(meeting.attendees),
+            "minutes": meeting.minutes,
+            "items": [
+                {
+                    "case_id": item["case_id"],
+                    "case_no": item["case_no"],
+                    "reason": item["reason"],
+                    "submitted_by": item["submitted_by"],
+                    "submitted_at": local_time(item["submitted_at"], zone),
+                    "assignment": None
+                    if item["assignment"] is None
+                    else {
+                        **{k: v for k, v in item["assignment"].items() if k not in ("deadline", "at")},
+                        "deadline": local_time(item["assignment"]["deadline"], zone),
+                        "at": local_time(item["assignment"]["at"], zone),
+                    },
+                    "ticked_off_at": local_time(item["ticked_off_at"], zone),
+                }
+                for item in meeting.items.values()
+            ],
+            "version": meeting.version,
+            "position": position,
+            "created_at": local_time(meeting.created_on, zone),
+            "updated_at": local_time(meeting.modified_on, zone),
+        },
+        MEETING,
+        ledger.directory.department_name,
+    )

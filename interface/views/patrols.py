@@ -51,8 +51,9 @@ def history(patrol_id: str) -> Response:
 @with_body(schemas.CheckpointSchema)
 def checkpoint(patrol_id: str, body: dict[str, Any]) -> Response:
     """Check in at a place (打卡)."""
-    result = services().patrols.checkpoint(current_staff(), patrol_id, **body,
-                                            **command_options("checkpoint", patrol_id))
+    result = services().patrols.checkpoint(
+        current_staff(), patrol_id, **body, **command_options("checkpoint", patrol_id)
+    )
     return patrol_response(*after(result))
 
 
@@ -60,8 +61,7 @@ def checkpoint(patrol_id: str, body: dict[str, Any]) -> Response:
 @with_body(schemas.FindingSchema)
 def finding(patrol_id: str, body: dict[str, Any]) -> Response:
     """Record a finding; one not fixed on the spot becomes a case linked to the patrol."""
-    result = services().patrols.finding(current_staff(), patrol_id, **body,
-                                         **command_options("finding", patrol_id))
+    result = services().patrols.finding(current_staff(), patrol_id, **body, **command_options("finding", patrol_id))
     cases = present.raised_cases(services().ledger, result.linked_ids)
     return patrol_response(*after(result), raised_cases=cases)
 
@@ -70,12 +70,12 @@ def finding(patrol_id: str, body: dict[str, Any]) -> Response:
 @with_body(schemas.EndSchema)
 def end(patrol_id: str, body: dict[str, Any]) -> Response:
     """End the patrol with a summary."""
-    result = services().patrols.end(current_staff(), patrol_id, **body,
-                                     **command_options("end-patrol", patrol_id))
+    result = services().patrols.end(current_staff(), patrol_id, **body, **command_options("end-patrol", patrol_id))
     return patrol_response(*after(result))
 
 
 def patrol_response(patrol: Patrol, position: int, status: int = 200, **extra: Any) -> Response:
     state = present.patrol_state(patrol, position=position, zone=services().ledger.local_zone, reveal=reveal())
-    return state_response({**state, **extra}, version=patrol.version, location=f"/api/v1/patrols/{patrol.id}",
-                          status=status)
+    return state_response(
+        {**state, **extra}, version=patrol.version, location=f"/api/v1/patrols/{patrol.id}", status=status
+    )

@@ -28,10 +28,17 @@ def list_cases(query: dict[str, Any]) -> Response:
     """Cases, newest first: filtered, rolled up by grid subtree, scoped by role."""
     scope, page = services().ledger.case_policy.read_scope(current_staff()), _page(query, CASE_LIST)
     filters = case_list.CaseFilters(
-        status=query.get("status"), grid_path=_grid_path(query.get("grid")), category=query.get("category"),
-        track=query.get("track"), channel=query.get("channel"), department=query.get("department"),
-        overdue=query.get("overdue"), q=query.get("q"), created_from=query.get("created_from"),
-        created_to=query.get("created_to"))
+        status=query.get("status"),
+        grid_path=_grid_path(query.get("grid")),
+        category=query.get("category"),
+        track=query.get("track"),
+        channel=query.get("channel"),
+        department=query.get("department"),
+        overdue=query.get("overdue"),
+        q=query.get("q"),
+        created_from=query.get("created_from"),
+        created_to=query.get("created_to"),
+    )
     now = services().ledger.clock()
     with services().projections.db.connect() as connection:
         rows, total = case_list.search(connection, filters, scope, now=now, count_limit=COUNT_LIMIT + 1, **page)
@@ -48,9 +55,16 @@ def queue(name: str, query: dict[str, Any]) -> Response:
     page = _page(query, WORK_QUEUES)
     now = services().ledger.clock()
     with services().projections.db.connect() as connection:
-        rows, total = work_queues.queue_page(connection, name, scope, now=now,
-                                             grid_path=_grid_path(query.get("grid")), department=department,
-                                             count_limit=COUNT_LIMIT + 1, **page)
+        rows, total = work_queues.queue_page(
+            connection,
+            name,
+            scope,
+            now=now,
+            grid_path=_grid_path(query.get("grid")),
+            department=department,
+            count_limit=COUNT_LIMIT + 1,
+            **page,
+        )
     return _page_response([present.queue_row(row, now, _zone(), _department_name) for row in rows], total, page)
 
 
@@ -60,12 +74,17 @@ def audit(query: dict[str, Any]) -> Response:
     """Every event of every aggregate, oldest first (auditors and admins)."""
     services().ledger.read_policy.check_operates(current_staff())
     page = _page(query, AUDIT_LOG)
-    filters = {key: query.get(key) for key in ("actor", "aggregate_type", "aggregate_id", "event_type",
-                                               "start", "end")}
+    filters = {key: query.get(key) for key in ("actor", "aggregate_type", "aggregate_id", "event_type", "start", "end")}
     ledger = services().ledger
     with services().projections.db.connect() as connection:
-        rows, total = audit_log.audit_page(connection, ledger.recorder.events_record_cls.__table__, ledger.mapper,
-                                           count_limit=COUNT_LIMIT + 1, **filters, **page)
+        rows, total = audit_log.audit_page(
+            connection,
+            ledger.recorder.events_record_cls.__table__,
+            ledger.mapper,
+            count_limit=COUNT_LIMIT + 1,
+            **filters,
+            **page,
+        )
     return _page_response([present.audit_row(row, _zone(), _department_name) for row in rows], total, page)
 
 
@@ -75,8 +94,12 @@ def projections_status() -> Response:
     """Each projection's position, the store's head and the lag (admins and auditors)."""
     services().ledger.read_policy.check_operates(current_staff())
     running = services().projections
-    return jsonify({"items": [present.projection_status(status) for status in running.engine.statuses()],
-                    "worker": {"in_process": running.running, "last_error": running.worker.last_error}})
+    return jsonify(
+        {
+            "items": [present.projection_status(status) for status in running.engine.statuses()],
+            "worker": {"in_process": running.running, "last_error": running.worker.last_error},
+        }
+    )
 
 
 def _grid_path(code: str | None) -> str | None:

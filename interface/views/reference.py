@@ -69,8 +69,8 @@ def create_staff(body: dict[str, Any]) -> tuple[Response, int]:
     admin = current_staff()
     services().ledger.read_policy.check_administers(admin)
     member, token = services().directory.add_staff(
-        name=body["name"], role=Role(body["role"]), department=body["org"], grid=body["grid"],
-        granted_by=admin.id)
+        name=body["name"], role=Role(body["role"]), department=body["org"], grid=body["grid"], granted_by=admin.id
+    )
     return jsonify({**_staff(member), "token": token}), 201
 
 
@@ -93,8 +93,10 @@ def me() -> Response:
 
 
 def _grid(row: dict[str, Any]) -> dict[str, Any]:
-    return labelled({"code": row["code"], "name": row["name"], "level": row["level"], "parent": row["parent"],
-                     "path": row["path"]}, GRID)
+    return labelled(
+        {"code": row["code"], "name": row["name"], "level": row["level"], "parent": row["parent"], "path": row["path"]},
+        GRID,
+    )
 
 
 def _department(row: dict[str, Any]) -> dict[str, Any]:
@@ -102,13 +104,32 @@ def _department(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _staff(member: Any) -> dict[str, Any]:
-    return labelled({"id": member.id, "name": member.name, "role": member.role.value,
-                     "org": member.department, "grid": member.grid}, STAFF)
+    return labelled(
+        {
+            "id": member.id,
+            "name": member.name,
+            "role": member.role.value,
+            "org": member.department,
+            "grid": member.grid,
+        },
+        STAFF,
+    )
 
 
 def _roles(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each role held and when, in local time like every other answer (the table stores UTC)."""
     zone = services().ledger.local_zone
-    return labelled([{"role": r["role"], "org": r["department"], "grid": r["grid"], "granted_by": r["granted_by"],
-                      "valid_from": iso(r["valid_from"], zone), "valid_to": iso(r["valid_to"], zone)}
-                     for r in rows], STAFF)
+    return labelled(
+        [
+            {
+                "role": r["role"],
+                "org": r["department"],
+                "grid": r["grid"],
+                "granted_by": r["granted_by"],
+                "valid_from": iso(r["valid_from"], zone),
+                "valid_to": iso(r["valid_to"], zone),
+            }
+            for r in rows
+        ],
+        STAFF,
+    )

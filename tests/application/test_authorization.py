@@ -42,8 +42,15 @@ class Setup:
         return self.t.staff[key]
 
     def reported(self, **overrides: Any) -> str:
-        body = {"title": "路灯不亮", "description": "文公北路", "category": "municipal", "channel": "grid_app",
-                "track": "general", "grid": self.t.grid("chayuan-01"), **overrides}
+        body = {
+            "title": "路灯不亮",
+            "description": "文公北路",
+            "category": "municipal",
+            "channel": "grid_app",
+            "track": "general",
+            "grid": self.t.grid("chayuan-01"),
+            **overrides,
+        }
         return str(self.cases.report(self.staff("worker"), body).id)
 
     def accepted(self) -> str:
@@ -53,8 +60,12 @@ class Setup:
 
     def dispatched(self) -> str:
         case_id = self.accepted()
-        self.cases.dispatch(self.staff("dispatcher"), case_id, lead_department=self.t.department("chengguan"),
-                            co_departments=[self.t.department("zhujian")])
+        self.cases.dispatch(
+            self.staff("dispatcher"),
+            case_id,
+            lead_department=self.t.department("chengguan"),
+            co_departments=[self.t.department("zhujian")],
+        )
         return case_id
 
     def in_progress(self) -> str:
@@ -74,20 +85,31 @@ def _issue(command: str, setup: Setup, who: Any, clock: MovableClock) -> Callabl
     c, t = setup.cases, setup.t
     later = clock.now.replace(year=clock.now.year + 1)
     actions: dict[str, Callable[[], Any]] = {
-        "report": lambda: c.report(who, {"title": "t", "description": "d", "category": "other",
-                                         "channel": "hotline", "track": "general", "grid": t.grid("chayuan-01")}),
+        "report": lambda: c.report(
+            who,
+            {
+                "title": "t",
+                "description": "d",
+                "category": "other",
+                "channel": "hotline",
+                "track": "general",
+                "grid": t.grid("chayuan-01"),
+            },
+        ),
         "accept": lambda: c.accept(who, setup.reported()),
         "reject": lambda: c.reject(who, setup.reported(), reason="不属实"),
         "merge": lambda: c.merge(who, setup.reported(), into=setup.reported()),
-        "dispatch": lambda: c.dispatch(who, setup.accepted(), lead_department=t.department("chengguan"),
-                                       co_departments=[]),
+        "dispatch": lambda: c.dispatch(
+            who, setup.accepted(), lead_department=t.department("chengguan"), co_departments=[]
+        ),
         "claim": lambda: c.claim(who, setup.dispatched()),
         "return": lambda: c.return_to_centre(who, setup.dispatched(), reason="非本部门职责"),
         "note": lambda: c.note(who, setup.in_progress(), text="进展"),
         "extend": lambda: c.extend(who, setup.in_progress(), due_at=later, reason="需协调"),
         "resolve": lambda: c.resolve(who, setup.in_progress(), result="已修复"),
-        "resolve_on_the_spot": lambda: c.resolve(who, setup.reported(track="instant", category="sanitation"),
-                                                 result="现场处理"),
+        "resolve_on_the_spot": lambda: c.resolve(
+            who, setup.reported(track="instant", category="sanitation"), result="现场处理"
+        ),
         "follow_up": lambda: c.follow_up(who, setup.resolved(), satisfaction="satisfied", method="phone"),
         "reopen": lambda: c.reopen(who, setup.resolved(), reason="返工"),
         "close": lambda: c.close(who, setup.resolved(followed_up=True)),

@@ -3,7 +3,7 @@ held on or after it, its items were reported before it sat, and time never runs 
 
 from __future__ import annotations
 
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 
 from application.ledger import GridLedger
 from application.settings import Settings
@@ -13,7 +13,7 @@ from interface.demo import load_demo
 def test_the_demo_meetings_and_events_follow_a_plausible_order(own_database_url: str) -> None:
     # Given the demo loaded into a fresh database, as a newcomer would
     load_demo(Settings(database_url=own_database_url), echo=lambda line: None)
-    loaded_by = datetime.now(timezone.utc)
+    loaded_by = datetime.now(UTC)
     ledger = GridLedger(Settings(database_url=own_database_url))
     try:
         notifications = ledger.recorder.select_notifications(start=1, limit=100_000)
@@ -27,8 +27,9 @@ def test_the_demo_meetings_and_events_follow_a_plausible_order(own_database_url:
         for meeting_id in meeting_ids:
             meeting = ledger.load_meeting(meeting_id)
             history = list(ledger.events.get(meeting.id))
-            day_starts = datetime.combine(datetime.fromisoformat(meeting.scheduled_for).date(), time.min,
-                                          tzinfo=ledger.local_zone)
+            day_starts = datetime.combine(
+                datetime.fromisoformat(meeting.scheduled_for).date(), time.min, tzinfo=ledger.local_zone
+            )
             # Scheduled before its day
             assert meeting.created_on < day_starts, meeting.title
             sat = [event.timestamp for event in history if type(event).__qualname__ == "Meeting.Held"]

@@ -13,8 +13,14 @@ from tests.support.territory import build_territory
 
 def _full_life(cases: CaseCommands, t) -> str:
     s = t.staff
-    body = {"title": "电梯频繁故障", "description": "安置小区5栋", "category": "municipal", "channel": "grid_app",
-            "track": "general", "grid": t.grid("chayuan-02")}
+    body = {
+        "title": "电梯频繁故障",
+        "description": "安置小区5栋",
+        "category": "municipal",
+        "channel": "grid_app",
+        "track": "general",
+        "grid": t.grid("chayuan-02"),
+    }
     case_id = str(cases.report(s["other_worker"], body).id)
     cases.accept(s["dispatcher"], case_id)
     cases.dispatch(s["dispatcher"], case_id, lead_department=t.department("zhujian"), co_departments=[])
@@ -37,7 +43,11 @@ def test_snapshots_and_a_cold_cache_rebuild_the_same_case(database_url: str, clo
     cold = cold_ledger.load_case(case_id)
     assert ledger.snapshots is not None and list(ledger.snapshots.get(warm.id))
     assert (cold.version, cold.status, cold.reopen_count, cold.follow_ups) == (
-        warm.version, warm.status, warm.reopen_count, warm.follow_ups)
+        warm.version,
+        warm.status,
+        warm.reopen_count,
+        warm.follow_ups,
+    )
     assert cold_ledger.repository.get(warm.id, version=4).status == "in_progress"
     for each in (ledger, cold_ledger):
         each.datastore.engine.dispose()

@@ -26,10 +26,17 @@ def patrols(ledger: GridLedger) -> PatrolCommands:
 
 def test_a_visit_with_needs_saves_the_linked_cases_with_it(ledger, households, territory: Territory) -> None:
     worker = territory.staff["worker"]
-    home = ledger.state_after(households.register(worker, address="茶苑社区3栋2单元501",
-                                                  grid=territory.grid("chayuan-01"), kind="owner", head=HEAD))
-    need = {"title": "独居老人家中灯泡坏了", "description": "需要上门更换", "category": "livelihood",
-            "track": "instant"}
+    home = ledger.state_after(
+        households.register(
+            worker, address="茶苑社区3栋2单元501", grid=territory.grid("chayuan-01"), kind="owner", head=HEAD
+        )
+    )
+    need = {
+        "title": "独居老人家中灯泡坏了",
+        "description": "需要上门更换",
+        "category": "livelihood",
+        "track": "instant",
+    }
     outcome = households.visit(worker, str(home.id), notes="老人身体尚好", needs=[need, {**need, "title": "水管漏水"}])
 
     visit = ledger.state_after(outcome).visits[-1]
@@ -42,10 +49,16 @@ def test_a_visit_with_needs_saves_the_linked_cases_with_it(ledger, households, t
 
 def test_a_need_in_a_grid_the_worker_may_not_report_in_stores_nothing(ledger, households, territory) -> None:
     worker = territory.staff["worker"]
-    home = households.register(worker, address="茶苑社区1栋", grid=territory.grid("chayuan-01"), kind="owner",
-                               head={"name": "程"})
-    need = {"title": "t", "description": "d", "category": "livelihood", "track": "general",
-            "grid": territory.grid("qingshan")}
+    home = households.register(
+        worker, address="茶苑社区1栋", grid=territory.grid("chayuan-01"), kind="owner", head={"name": "程"}
+    )
+    need = {
+        "title": "t",
+        "description": "d",
+        "category": "livelihood",
+        "track": "general",
+        "grid": territory.grid("qingshan"),
+    }
     with pytest.raises(Forbidden):
         households.visit(worker, str(home.id), notes="n", needs=[need])
     assert ledger.load_household(home.id).version == 1
@@ -56,11 +69,13 @@ def test_a_need_in_a_grid_the_worker_may_not_report_in_stores_nothing(ledger, ho
 
 def test_members_tags_and_scope(ledger, households, territory) -> None:
     worker, other = territory.staff["worker"], territory.staff["other_worker"]
-    home = households.register(worker, address="出租屋", grid=territory.grid("chayuan-01"), kind="rental",
-                               head={"name": "房东"})
+    home = households.register(
+        worker, address="出租屋", grid=territory.grid("chayuan-01"), kind="rental", head={"name": "房东"}
+    )
     for name in ("甲", "乙", "丙"):
-        home = ledger.state_after(households.add_member(worker, str(home.id), name=name, relation="tenant",
-                                                        floating=True, origin="江西上饶"))
+        home = ledger.state_after(
+            households.add_member(worker, str(home.id), name=name, relation="tenant", floating=True, origin="江西上饶")
+        )
     assert home.floating_count == 3
     tenant = next(m for m in home.members.values() if m["name"] == "乙")
     home = ledger.state_after(households.move_out(worker, str(home.id), tenant["member_id"], reason="退租"))
@@ -87,19 +102,19 @@ def test_members_tags_and_scope(ledger, households, territory) -> None:
 
 def test_a_finding_not_fixed_on_the_spot_becomes_a_linked_case(ledger, patrols, territory) -> None:
     worker = territory.staff["worker"]
-    patrol = patrols.start(worker, grid=territory.grid("chayuan-01"), kind="night",
-                           members=[worker.id, territory.staff["other_worker"].id])
+    patrol = patrols.start(
+        worker, grid=territory.grid("chayuan-01"), kind="night", members=[worker.id, territory.staff["other_worker"].id]
+    )
     patrols.checkpoint(worker, str(patrol.id), place="茶苑社区东门")
-    patrols.finding(worker, str(patrol.id), description="楼道堆放杂物", category="sanitation",
-                    resolved_on_spot=True)
-    outcome = patrols.finding(worker, str(patrol.id), description="路灯不亮，夜间行人看不清路",
-                              category="municipal", resolved_on_spot=False)
+    patrols.finding(worker, str(patrol.id), description="楼道堆放杂物", category="sanitation", resolved_on_spot=True)
+    outcome = patrols.finding(
+        worker, str(patrol.id), description="路灯不亮，夜间行人看不清路", category="municipal", resolved_on_spot=False
+    )
     case = ledger.load_case(outcome.linked_ids[0])
     assert case.details["patrol_id"] == str(patrol.id) and case.channel == "patrol"
     assert case.status == "reported"
     with pytest.raises(InvalidCommand):
-        patrols.finding(worker, str(patrol.id), description="电线老化", category="safety_hazard",
-                        resolved_on_spot=True)
+        patrols.finding(worker, str(patrol.id), description="电线老化", category="safety_hazard", resolved_on_spot=True)
     with pytest.raises(Forbidden):
         patrols.checkpoint(territory.staff["other_dispatcher"], str(patrol.id), place="x")
     ended = ledger.state_after(patrols.end(worker, str(patrol.id), summary="两处发现"))

@@ -20,7 +20,8 @@ def test_each_role_reads_the_cases_of_its_own_scope(ledger: GridLedger, territor
 
 
 def test_department_staff_read_their_own_departments_queue_and_no_other(
-        ledger: GridLedger, territory: Territory) -> None:
+    ledger: GridLedger, territory: Territory
+) -> None:
     policy, chengguan = ledger.read_policy, territory.staff["chengguan"]
     own = territory.department("chengguan")
     assert policy.queue_scope(chengguan, "department", None) == (own, ReadScope(everything=True))
@@ -30,7 +31,8 @@ def test_department_staff_read_their_own_departments_queue_and_no_other(
     with pytest.raises(Forbidden):
         policy.queue_scope(territory.staff["worker"], "meeting", None)
     assert policy.queue_scope(territory.staff["leader"], "meeting", None)[1] == ledger.case_policy.read_scope(
-        territory.staff["leader"])
+        territory.staff["leader"]
+    )
 
 
 def test_the_audit_log_staff_records_and_reference_data(ledger: GridLedger, territory: Territory) -> None:

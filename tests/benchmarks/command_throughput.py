@@ -22,25 +22,24 @@ prints the top 15 entries by cumulative time of each after the table.
 from __future__ import annotations
 
 import argparse
-import http.client
-import multiprocessing
 import cProfile
+import http.client
 import io
 import json
+import multiprocessing
 import os
 import pstats
 import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 from uuid import UUID
@@ -52,11 +51,11 @@ from sqlalchemy.engine import make_url
 from application.case_commands import CaseCommands
 from application.ledger import GridLedger
 from application.settings import Settings
-from interface.server import default_concurrency
 from domain.actor import Actor
 from domain.case import Case
-from tests.support.postgres import create_database, drop_database, postgres_server_url
+from interface.server import default_concurrency
 from tests.support.percentiles import percentile
+from tests.support.postgres import create_database, drop_database, postgres_server_url
 from tests.support.territory import Territory, build_territory
 
 REPO = Path(__file__).resolve().parents[2]
@@ -90,10 +89,14 @@ class Measurement:
         return percentile(self.latencies_ms, q)
 
     def summary(self) -> dict[str, Any]:
-        return {"ops": self.ops, "seconds": round(self.seconds, 3),
-                "ops_per_second": round(self.ops_per_second, 1),
-                "p50_ms": round(self.percentile(0.50), 3), "p99_ms": round(self.percentile(0.99), 3),
-                "failures": self.failures}
+        return {
+            "ops": self.ops,
+            "seconds": round(self.seconds, 3),
+            "ops_per_second": round(self.ops_per_second, 1),
+            "p50_ms": round(self.percentile(0.50), 3),
+            "p99_ms": round(self.percentile(0.99), 3),
+            "failures": self.failures,
+        }
 
 
 def time_ops(op: Callable[[int], object], ops: int, warmup: int) -> Measurement:
@@ -110,7 +113,7 @@ def time_ops(op: Callable[[int], object], ops: int, warmup: int) -> Measurement:
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 # -- databases ------------------------------------------------------------------------------------
@@ -128,8 +131,13 @@ def fresh_databases(server: str, *labels: str) -> Iterator[dict[str, str]]:
 
 def connect_params(url: str) -> dict[str, Any]:
     u = make_url(url)
-    return {"host": u.host or "127.0.0.1", "port": u.port or 5432, "user": u.username or "postgres",
-            "password": u.password or "", "dbname": u.database}
+    return {
+        "host": u.host or "127.0.0.1",
+        "port": u.port or 5432,
+        "user": u.username or "postgres",
+        "password": u.password or "",
+        "dbname": u.database,
+    }
 
 
 def server_settings(url: str) -> dict[str, str]:
@@ -139,14 +147,16 @@ def server_settings(url: str) -> dict[str, str]:
     try:
         with conn.cursor() as cur:
             cur.execute("SELECT " + ", ".join(f"current_setting('{name}')" for name in names))
-            return dict(zip(names, cur.fetchone()))
+            return dict(zip(names, cur.fetchone(), strict=True))
     finally:
         conn.close()
 
 
 # -- (a) raw psycopg2 -----------------------------------------------------------------------------
-RAW_TABLE = ("CREATE TABLE events (originator_id uuid NOT NULL, originator_version integer NOT NULL, "
-             "state bytea NOT NULL, PRIMARY KEY (originator_id, originator_version))")
+RAW_TABLE = (
+    "CREATE TABLE events (originator_id uuid NOT NULL, originator_version integer NOT NULL, "
+    "state bytea NOT NULL, PRIMARY KEY (originator_id, originator_version))"
+)
 
 
 def bench_raw(url: str, case_ids: list[str], ops: int, warmup: int) -> Measurement:
@@ -183,20 +193,37 @@ class LibraryCases(Application):
 
 def library_env(url: str) -> dict[str, str]:
     params = connect_params(url)
-    return {"PERSISTENCE_MODULE": "eventsourcing.postgres", "POSTGRES_DBNAME": params["dbname"],
-            "POSTGRES_HOST": params["host"], "POSTGRES_PORT": str(params["port"]),
-            "POSTGRES_USER": params["user"], "POSTGRES_PASSWORD": params["password"]}
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": params["dbname"],
+        "POSTGRES_HOST": params["host"],
+        "POSTGRES_PORT": str(params["port"]),
+        "POSTGRES_USER": params["user"],
+        "POSTGRES_PASSWORD": params["password"],
+    }
 
 
 def in_progress_case(territory: Territory, n: int) -> Case:
     """A case reported, accepted, dispatched to 城管 and claimed, by the domain methods directly."""
     staff, now = territory.staff, utc_now()
-    case = Case(case_no=f"BENCH-{n:05d}", report=report_body(territory, n),
-                actor=staff["worker"].actor.as_record(), timestamp=now)
-    case.accept(actor=staff["dispatcher"].actor, timestamp=now,
-                claim_due_at=now + timedelta(days=1), resolve_due_at=now + timedelta(days=7))
-    case.dispatch(actor=staff["dispatcher"].actor, timestamp=now,
-                  lead_department=territory.department("chengguan"), co_departments=[])
+    case = Case(
+        case_no=f"BENCH-{n:05d}",
+        report=report_body(territory, n),
+        actor=staff["worker"].actor.as_record(),
+        timestamp=now,
+    )
+    case.accept(
+        actor=staff["dispatcher"].actor,
+        timestamp=now,
+        claim_due_at=now + timedelta(days=1),
+        resolve_due_at=now + timedelta(days=7),
+    )
+    case.dispatch(
+        actor=staff["dispatcher"].actor,
+        timestamp=now,
+        lead_department=territory.department("chengguan"),
+        co_departments=[],
+    )
     case.claim(actor=staff["chengguan"].actor, timestamp=now)
     return case
 
@@ -211,9 +238,15 @@ def prepare_library(url: str, territory: Territory, k: int) -> tuple[LibraryCase
 # -- (c) gridledger's application -----------------------------------------------------------------
 def report_body(territory: Territory, n: int) -> dict[str, Any]:
     """A report shaped like the API's (tests/support/api.py)."""
-    return {"title": f"茶苑社区路灯不亮 #{n}", "description": "文公北路12号门前两盏路灯连续三晚不亮。",
-            "category": "municipal", "channel": "grid_app", "track": "general",
-            "grid": territory.grid("chayuan-01"), "location": {"address": "紫阳镇文公北路12号"}}
+    return {
+        "title": f"茶苑社区路灯不亮 #{n}",
+        "description": "文公北路12号门前两盏路灯连续三晚不亮。",
+        "category": "municipal",
+        "channel": "grid_app",
+        "track": "general",
+        "grid": territory.grid("chayuan-01"),
+        "location": {"address": "紫阳镇文公北路12号"},
+    }
 
 
 def prepare_ledger(url: str, k: int) -> tuple[GridLedger, Territory, list[str]]:
@@ -225,8 +258,9 @@ def prepare_ledger(url: str, k: int) -> tuple[GridLedger, Territory, list[str]]:
     for n in range(k):
         case_id = str(commands.report(staff["worker"], report_body(territory, n)).id)
         commands.accept(staff["dispatcher"], case_id)
-        commands.dispatch(staff["dispatcher"], case_id,
-                          lead_department=territory.department("chengguan"), co_departments=[])
+        commands.dispatch(
+            staff["dispatcher"], case_id, lead_department=territory.department("chengguan"), co_departments=[]
+        )
         commands.claim(staff["chengguan"], case_id)
         case_ids.append(case_id)
     return ledger, territory, case_ids
@@ -243,9 +277,22 @@ def free_port() -> int:
 def gunicorn_server(database_url: str, workers: int, threads: int) -> Iterator[int]:
     """A real gunicorn (gthread) on a free port; yields the port once healthy."""
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", "--worker-class", "gthread", "--workers", str(workers),
-               "--threads", str(threads), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-               "interface.app:create_app()"]
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--worker-class",
+        "gthread",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        "interface.app:create_app()",
+    ]
     env = {**os.environ, "GRIDLEDGER_DATABASE_URL": database_url}
     with tempfile.TemporaryFile() as log:
         server = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -261,8 +308,7 @@ def gunicorn_server(database_url: str, workers: int, threads: int) -> Iterator[i
                 server.wait()
 
 
-def wait_until_healthy(port: int, server: subprocess.Popen[bytes], log: IO[bytes],
-                       timeout: float = 60.0) -> None:
+def wait_until_healthy(port: int, server: subprocess.Popen[bytes], log: IO[bytes], timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and server.poll() is None:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
@@ -287,8 +333,7 @@ class Tally:
     latencies_ms: list[float] = field(default_factory=list)
 
 
-def post_notes(port: int, token: str, case_ids: list[str], measure_from: float, stop: float,
-               results: Any) -> None:
+def post_notes(port: int, token: str, case_ids: list[str], measure_from: float, stop: float, results: Any) -> None:
     """Post notes round-robin over this client's own cases on one keep-alive connection.
 
     Runs in its own process with the plain standard-library client, so the load generator is neither
@@ -325,9 +370,10 @@ def bench_http(port: int, token: str, case_ids: list[str], concurrency: int, sec
     stop = measure_from + seconds
     context = multiprocessing.get_context("fork")
     results = context.Queue()
-    clients = [context.Process(target=post_notes, args=(port, token, case_ids[i::concurrency],
-                                                        measure_from, stop, results))
-               for i in range(concurrency)]
+    clients = [
+        context.Process(target=post_notes, args=(port, token, case_ids[i::concurrency], measure_from, stop, results))
+        for i in range(concurrency)
+    ]
     for client in clients:
         client.start()
     collected = [results.get(timeout=seconds + 120) for _ in clients]
@@ -365,13 +411,17 @@ def ratios(results: dict[str, Measurement]) -> dict[str, float]:
 
 
 def print_report(meta: dict[str, Any], results: dict[str, Measurement], ratio: dict[str, float]) -> None:
-    print(f"\ncommit {meta['commit']}{' (dirty tree)' if meta['dirty'] else ''}  {meta['date']}  "
-          f"cpus={meta['cpu_count']}  postgres {meta['postgres']['server_version']} "
-          f"(fsync={meta['postgres']['fsync']}, synchronous_commit={meta['postgres']['synchronous_commit']})")
+    print(
+        f"\ncommit {meta['commit']}{' (dirty tree)' if meta['dirty'] else ''}  {meta['date']}  "
+        f"cpus={meta['cpu_count']}  postgres {meta['postgres']['server_version']} "
+        f"(fsync={meta['postgres']['fsync']}, synchronous_commit={meta['postgres']['synchronous_commit']})"
+    )
     print(f"{'':44}{'ops':>7}{'seconds':>9}{'ops/s':>9}{'p50 ms':>9}{'p99 ms':>9}")
     for key, m in results.items():
-        print(f"{LABELS[key]:44}{m.ops:>7}{m.seconds:>9.2f}{m.ops_per_second:>9.1f}"
-              f"{m.percentile(0.5):>9.2f}{m.percentile(0.99):>9.2f}")
+        print(
+            f"{LABELS[key]:44}{m.ops:>7}{m.seconds:>9.2f}{m.ops_per_second:>9.1f}"
+            f"{m.percentile(0.5):>9.2f}{m.percentile(0.99):>9.2f}"
+        )
     if results["d"].failures:
         print(f"(d) non-200 responses: {results['d'].failures}")
     for name, value in ratio.items():
@@ -382,8 +432,12 @@ def print_report(meta: dict[str, Any], results: dict[str, Measurement], ratio: d
 
 def write_json(meta: dict[str, Any], results: dict[str, Measurement], ratio: dict[str, float]) -> None:
     RESULTS_FILE.parent.mkdir(parents=True, exist_ok=True)
-    document = {**meta, "results": {LABELS[key]: m.summary() for key, m in results.items()},
-                "ratios": {name: round(value, 3) for name, value in ratio.items()}, "targets": TARGETS}
+    document = {
+        **meta,
+        "results": {LABELS[key]: m.summary() for key, m in results.items()},
+        "ratios": {name: round(value, 3) for name, value in ratio.items()},
+        "targets": TARGETS,
+    }
     RESULTS_FILE.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     print(f"\nwrote {RESULTS_FILE.relative_to(REPO)}")
 
@@ -396,21 +450,35 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--http-seconds", type=float, default=75.0, help="measured seconds of (d)")
     parser.add_argument("--concurrency", type=int, default=8, help="client processes for (d)")
     workers, threads = default_concurrency("postgresql")
-    parser.add_argument("--workers", type=int, default=workers,
-                        help="gunicorn worker processes for (d) (default: as 'gridledger serve')")
-    parser.add_argument("--threads", type=int, default=threads,
-                        help="gunicorn threads per worker for (d) (default: as 'gridledger serve')")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=workers,
+        help="gunicorn worker processes for (d) (default: as 'gridledger serve')",
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=threads,
+        help="gunicorn threads per worker for (d) (default: as 'gridledger serve')",
+    )
     parser.add_argument("--warmup", type=int, default=200, help="unmeasured ops before (a), (b), (c)")
-    parser.add_argument("--profile", type=int, default=0, metavar="P",
-                        help="after (c), cProfile P more ops of (b) and (c); print the top 15")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="P",
+        help="after (c), cProfile P more ops of (b) and (c); print the top 15",
+    )
     args = parser.parse_args(argv)
     if args.cases < args.concurrency:
         parser.error("--cases must be at least --concurrency: each client thread needs its own cases")
     return args
 
 
-def measure(args: argparse.Namespace, urls: dict[str, str], stack: ExitStack
-            ) -> tuple[dict[str, Measurement], dict[str, str]]:
+def measure(
+    args: argparse.Namespace, urls: dict[str, str], stack: ExitStack
+) -> tuple[dict[str, Measurement], dict[str, str]]:
     """Set up the cases, run (a) to (d), and the optional profiles; returns results and profiles."""
     print(f"setting up {args.cases} in-progress cases for (b) and (c) ...", flush=True)
     ledger, territory, case_ids = prepare_ledger(urls["ledger"], args.cases)
@@ -426,18 +494,20 @@ def measure(args: argparse.Namespace, urls: dict[str, str], stack: ExitStack
         notes.note(chengguan, case_ids[i % len(case_ids)], text=NOTE_TEXT)
 
     results: dict[str, Measurement] = {}
-    for key, run in (("a", lambda: bench_raw(urls["raw"], case_ids, args.ops, args.warmup)),
-                     ("b", lambda: time_ops(library_note, args.ops, args.warmup)),
-                     ("c", lambda: time_ops(ledger_note, args.ops, args.warmup))):
+    for key, run in (
+        ("a", lambda: bench_raw(urls["raw"], case_ids, args.ops, args.warmup)),
+        ("b", lambda: time_ops(library_note, args.ops, args.warmup)),
+        ("c", lambda: time_ops(ledger_note, args.ops, args.warmup)),
+    ):
         print(f"running {LABELS[key]} ...", flush=True)
         results[key] = run()
     # Profiled before (d), whose writes through other processes would leave (c)'s cache stale.
-    profiles = {key: profile_top(op, args.profile)
-                for key, op in (("b", library_note), ("c", ledger_note)) if args.profile}
+    profiles = {
+        key: profile_top(op, args.profile) for key, op in (("b", library_note), ("c", ledger_note)) if args.profile
+    }
     print(f"running {LABELS['d']} for {args.http_seconds:g}s with {args.concurrency} clients ...", flush=True)
     with gunicorn_server(urls["ledger"], args.workers, args.threads) as port:
-        results["d"] = bench_http(port, territory.tokens["chengguan"], case_ids,
-                                  args.concurrency, args.http_seconds)
+        results["d"] = bench_http(port, territory.tokens["chengguan"], case_ids, args.concurrency, args.http_seconds)
     return results, profiles
 
 
@@ -447,9 +517,13 @@ def main(argv: list[str] | None = None) -> None:
     with ExitStack() as stack:
         urls = stack.enter_context(fresh_databases(server, "raw", "library", "ledger"))
         results, profiles = measure(args, urls, stack)
-        meta = {**git_state(), "date": utc_now().isoformat(timespec="seconds"),
-                "cpu_count": os.cpu_count(), "postgres": server_settings(urls["raw"]),
-                "params": vars(args)}
+        meta = {
+            **git_state(),
+            "date": utc_now().isoformat(timespec="seconds"),
+            "cpu_count": os.cpu_count(),
+            "postgres": server_settings(urls["raw"]),
+            "params": vars(args),
+        }
     ratio = ratios(results)
     print_report(meta, results, ratio)
     write_json(meta, results, ratio)

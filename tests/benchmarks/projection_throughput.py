@@ -50,7 +50,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +67,7 @@ from sqlalchemy.engine import Engine
 from application.case_commands import CaseCommands
 from application.ledger import GridLedger
 from application.settings import Settings
+from domain.read_scope import ReadScope
 from interface.views.read_models import COUNT_LIMIT  # the API's own count cap
 from projections import engine as engine_module
 from projections.audit_log import audit
@@ -80,7 +81,6 @@ from projections.meetings import meetings as meetings_table
 from projections.rebuild import default_jobs
 from projections.rebuild import rebuild as parallel_rebuild
 from projections.registry import Projections
-from domain.read_scope import ReadScope
 from projections.work_queues import TERMINAL, queue_page
 from projections.work_queues import items as work_queue_table
 from projections.work_queues import metadata as work_queue_metadata
@@ -106,7 +106,7 @@ LABELS = {
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def profile_top(run: Callable[[], object], top: int = 25) -> str:
@@ -140,16 +140,25 @@ class Rebuild:
 
     @property
     def verified(self) -> bool:
-        return self.rows == self.expected and self.status_counts_match and all(
-            s == "running" for s in self.statuses.values())
+        return (
+            self.rows == self.expected
+            and self.status_counts_match
+            and all(s == "running" for s in self.statuses.values())
+        )
 
     def summary(self) -> dict[str, Any]:
-        return {"events": self.events, "seconds": round(self.seconds, 3),
-                "events_per_second": round(self.events_per_second, 1), "rows": self.rows,
-                "expected_rows": self.expected, "status_counts_match": self.status_counts_match,
-                "projection_statuses": self.statuses, "verified": self.verified,
-                "seconds_by_part": {k: round(v, 2) for k, v in self.breakdown.items()},
-                "event_timestamps": {"first": self.audit_at_range[0], "last": self.audit_at_range[1]}}
+        return {
+            "events": self.events,
+            "seconds": round(self.seconds, 3),
+            "events_per_second": round(self.events_per_second, 1),
+            "rows": self.rows,
+            "expected_rows": self.expected,
+            "status_counts_match": self.status_counts_match,
+            "projection_statuses": self.statuses,
+            "verified": self.verified,
+            "seconds_by_part": {k: round(v, 2) for k, v in self.breakdown.items()},
+            "event_timestamps": {"first": self.audit_at_range[0], "last": self.audit_at_range[1]},
+        }
 
 
 def bench_rebuild(ledger: GridLedger, stats: SyntheticStats, profile_batches: int, jobs: int = 1) -> Rebuild:
@@ -160,8 +169,14 @@ def bench_rebuild(ledger: GridLedger, stats: SyntheticStats, profile_batches: in
     try:
         if jobs > 1:
             result = parallel_rebuild(ledger.settings, names, jobs=jobs, batch_size=2000)
-            return _verified(projections, stats, result.events, result.seconds,
-                             {"replay_and_indexes_wall": result.seconds, "processes": float(result.jobs)}, "")
+            return _verified(
+                projections,
+                stats,
+                result.events,
+                result.seconds,
+                {"replay_and_indexes_wall": result.seconds, "processes": float(result.jobs)},
+                "",
+            )
         profile = ""
         if profile_batches:  # unmeasured, before the measured rebuild
             engine.reset(names)
@@ -210,22 +225,43 @@ def bench_rebuild(ledger: GridLedger, stats: SyntheticStats, profile_batches: in
         projections.close()
 
 
-def _verified(projections: Projections, stats: SyntheticStats, events: int, seconds: float,
-              breakdown: dict[str, float], profile: str) -> Rebuild:
+def _verified(
+    projections: Projections,
+    stats: SyntheticStats,
+    events: int,
+    seconds: float,
+    breakdown: dict[str, float],
+    profile: str,
+) -> Rebuild:
     """The rebuild's result with its row counts checked against what the generator wrote."""
     engine = projections.engine
     with projections.db.connect() as connection:
-        rows = {table.name: connection.execute(select(func.count()).select_from(table)).scalar_one()
-                for table in (audit, case_list_table, work_queue_table, meetings_table)}
-        status_rows = connection.execute(select(case_list_table.c.status, func.count())
-                                         .group_by(case_list_table.c.status)).all()
+        rows = {
+            table.name: connection.execute(select(func.count()).select_from(table)).scalar_one()
+            for table in (audit, case_list_table, work_queue_table, meetings_table)
+        }
+        status_rows = connection.execute(
+            select(case_list_table.c.status, func.count()).group_by(case_list_table.c.status)
+        ).all()
         first, last = connection.execute(select(func.min(audit.c.at), func.max(audit.c.at))).one()
-    expected = {"rm_audit_log": stats.events, "rm_case_list": stats.cases,
-                "rm_work_queue": stats.open_cases, "rm_meetings": stats.meetings}
+    expected = {
+        "rm_audit_log": stats.events,
+        "rm_case_list": stats.cases,
+        "rm_work_queue": stats.open_cases,
+        "rm_meetings": stats.meetings,
+    }
     statuses = {s.name: s.status + (f": {s.error}" if s.error else "") for s in engine.statuses()}
-    return Rebuild(events, seconds, rows, expected, statuses,
-                   dict(status_rows) == dict(stats.final_status), breakdown,
-                   (first.isoformat(), last.isoformat()), profile)
+    return Rebuild(
+        events,
+        seconds,
+        rows,
+        expected,
+        statuses,
+        dict(status_rows) == dict(stats.final_status),
+        breakdown,
+        (first.isoformat(), last.isoformat()),
+        profile,
+    )
 
 
 # -- (a) the library's own projection runner ------------------------------------------------------
@@ -248,14 +284,18 @@ class CaseListView(PostgresTrackingRecorder):
         super().__init__(datastore, **kwargs)
         schema, table = Identifier(datastore.schema), Identifier(BASELINE_TABLE)
         # Same columns, constraints and indexes as the case list (the rebuild maintains them too).
-        self.sql_create_statements.append(SQL(
-            "CREATE TABLE IF NOT EXISTS {}.{} (LIKE public.rm_case_list INCLUDING ALL)").format(schema, table))
+        self.sql_create_statements.append(
+            SQL("CREATE TABLE IF NOT EXISTS {}.{} (LIKE public.rm_case_list INCLUDING ALL)").format(schema, table)
+        )
         self.select_row = SQL("SELECT * FROM {}.{} WHERE id = %s").format(schema, table)
         columns = [Identifier(c) for c in CASE_LIST_COLUMNS]
         self.upsert = SQL("INSERT INTO {}.{} ({}) VALUES ({}) ON CONFLICT (id) DO UPDATE SET {}").format(
-            schema, table, SQL(", ").join(columns),
+            schema,
+            table,
+            SQL(", ").join(columns),
             SQL(", ").join(SQL("%({})s").format(SQL(c)) for c in CASE_LIST_COLUMNS),
-            SQL(", ").join(SQL("{0} = EXCLUDED.{0}").format(c) for c in columns[1:]))
+            SQL(", ").join(SQL("{0} = EXCLUDED.{0}").format(c) for c in columns[1:]),
+        )
         self.grid_paths: dict[str, str] = {}
         self.processed = 0
         self.first_at = self.last_at = 0.0
@@ -302,11 +342,16 @@ def projected(domain_event: Any, position: int) -> ProjectedEvent:
     attributes = vars(domain_event)
     aggregate_type, _, event_type = type(domain_event).__qualname__.rpartition(".")
     return ProjectedEvent(
-        position=position, aggregate_id=str(domain_event.originator_id), aggregate_type=aggregate_type,
-        version=domain_event.originator_version, type=event_type,
+        position=position,
+        aggregate_id=str(domain_event.originator_id),
+        aggregate_type=aggregate_type,
+        version=domain_event.originator_version,
+        type=event_type,
         topic=f"{type(domain_event).__module__}:{type(domain_event).__qualname__}",
-        at=attributes["timestamp"], actor=attributes.get("actor") or {},
-        data={k: v for k, v in attributes.items() if k not in ENVELOPE})
+        at=attributes["timestamp"],
+        actor=attributes.get("actor") or {},
+        data={k: v for k, v in attributes.items() if k not in ENVELOPE},
+    )
 
 
 @dataclass
@@ -320,8 +365,12 @@ class Baseline:
         return self.events / self.seconds
 
     def summary(self) -> dict[str, Any]:
-        return {"events": self.events, "seconds": round(self.seconds, 3),
-                "events_per_second": round(self.events_per_second, 1), "rows_in_view": self.rows}
+        return {
+            "events": self.events,
+            "seconds": round(self.seconds, 3),
+            "events_per_second": round(self.events_per_second, 1),
+            "rows_in_view": self.rows,
+        }
 
 
 def bench_library(url: str, events: int) -> Baseline:
@@ -331,14 +380,20 @@ def bench_library(url: str, events: int) -> Baseline:
         cur.execute(f"CREATE SCHEMA {LIB_SCHEMA}")
         # eventsourcing.postgres reads (originator_id, originator_version, topic, state, notification_id);
         # the app's table calls the last one ``id``. A view renames it; no event is copied.
-        cur.execute(f"CREATE VIEW {LIB_SCHEMA}.gridledger_events AS SELECT originator_id, originator_version, "
-                    "topic, state, id AS notification_id FROM public.gridledger_events")
+        cur.execute(
+            f"CREATE VIEW {LIB_SCHEMA}.gridledger_events AS SELECT originator_id, originator_version, "
+            "topic, state, id AS notification_id FROM public.gridledger_events"
+        )
         cur.execute("SELECT id FROM gridledger_events ORDER BY id OFFSET %s LIMIT 1", (events - 1,))
         CaseListView.stop_at = cur.fetchone()[0]
-    env = {**library_env(url), "POSTGRES_SCHEMA": LIB_SCHEMA,
-           "GRIDLEDGER_CREATE_TABLE": "no"}  # the app's "table" is the view: don't create one
-    runner = ProjectionRunner(application_class=LibraryGridLedger, projection_class=CaseListBaseline,
-                              view_class=CaseListView, env=env)
+    env = {
+        **library_env(url),
+        "POSTGRES_SCHEMA": LIB_SCHEMA,
+        "GRIDLEDGER_CREATE_TABLE": "no",
+    }  # the app's "table" is the view: don't create one
+    runner = ProjectionRunner(
+        application_class=LibraryGridLedger, projection_class=CaseListBaseline, view_class=CaseListView, env=env
+    )
     view = runner.view
     with runner:
         if not view.done.wait(timeout=900):
@@ -363,8 +418,7 @@ class RawUpdates:
         return self.rows / self.seconds
 
     def summary(self) -> dict[str, Any]:
-        return {"rows": self.rows, "seconds": round(self.seconds, 3),
-                "rows_per_second": round(self.rows_per_second, 1)}
+        return {"rows": self.rows, "seconds": round(self.seconds, 3), "rows_per_second": round(self.rows_per_second, 1)}
 
 
 def bench_raw(url: str, case_ids: list[str], rows: int, batch: int = 1000) -> RawUpdates:
@@ -372,23 +426,38 @@ def bench_raw(url: str, case_ids: list[str], rows: int, batch: int = 1000) -> Ra
     conn = psycopg2.connect(**connect_params(url))
     try:
         with conn.cursor() as cur:
-            cur.execute("CREATE TABLE cases (id varchar(36) PRIMARY KEY, status varchar(16) NOT NULL, "
-                        "version integer NOT NULL, position bigint NOT NULL, "
-                        "updated_at timestamptz NOT NULL, due_at timestamptz)")
+            cur.execute(
+                "CREATE TABLE cases (id varchar(36) PRIMARY KEY, status varchar(16) NOT NULL, "
+                "version integer NOT NULL, position bigint NOT NULL, "
+                "updated_at timestamptz NOT NULL, due_at timestamptz)"
+            )
             now = utc_now()
-            psycopg2.extras.execute_values(cur, "INSERT INTO cases VALUES %s",
-                                           [(i, "reported", 1, 0, now, None) for i in case_ids], page_size=5000)
+            psycopg2.extras.execute_values(
+                cur, "INSERT INTO cases VALUES %s", [(i, "reported", 1, 0, now, None) for i in case_ids], page_size=5000
+            )
             cur.execute("ANALYZE cases")
         conn.commit()
         statuses = ("accepted", "dispatched", "in_progress", "resolved", "closed")
         batches = []
         for start in range(0, rows, batch):
-            batches.append([(case_ids[n % len(case_ids)], statuses[n % 5], 2 + n // len(case_ids), n,
-                             now + timedelta(seconds=n), now + timedelta(days=1, seconds=n))
-                            for n in range(start, min(start + batch, rows))])
-        statement = ("UPDATE cases AS t SET status = v.status, version = v.version, position = v.position, "
-                     "updated_at = v.updated_at, due_at = v.due_at "
-                     "FROM (VALUES %s) AS v(id, status, version, position, updated_at, due_at) WHERE t.id = v.id")
+            batches.append(
+                [
+                    (
+                        case_ids[n % len(case_ids)],
+                        statuses[n % 5],
+                        2 + n // len(case_ids),
+                        n,
+                        now + timedelta(seconds=n),
+                        now + timedelta(days=1, seconds=n),
+                    )
+                    for n in range(start, min(start + batch, rows))
+                ]
+            )
+        statement = (
+            "UPDATE cases AS t SET status = v.status, version = v.version, position = v.position, "
+            "updated_at = v.updated_at, due_at = v.due_at "
+            "FROM (VALUES %s) AS v(id, status, version, position, updated_at, due_at) WHERE t.id = v.id"
+        )
         template = "(%s, %s, %s, %s, %s::timestamptz, %s::timestamptz)"
         started = time.perf_counter()
         with conn.cursor() as cur:
@@ -421,10 +490,19 @@ class Lifecycle:
         c, name = self.commands, STEPS[self.step % len(STEPS)]
         self.step += 1
         if name == "report":
-            outcome = c.report(self.worker, {
-                "title": "茶苑社区路灯不亮", "description": "文公北路12号门前两盏路灯连续三晚不亮。",
-                "category": "municipal", "channel": "grid_app", "track": "general", "grid": self.grid,
-                "location": {"address": "紫阳镇文公北路12号"}, "reporter": {"name": "居民", "phone": "13912345678"}})
+            outcome = c.report(
+                self.worker,
+                {
+                    "title": "茶苑社区路灯不亮",
+                    "description": "文公北路12号门前两盏路灯连续三晚不亮。",
+                    "category": "municipal",
+                    "channel": "grid_app",
+                    "track": "general",
+                    "grid": self.grid,
+                    "location": {"address": "紫阳镇文公北路12号"},
+                    "reporter": {"name": "居民", "phone": "13912345678"},
+                },
+            )
             self.case_id = outcome.id
         elif name == "accept":
             outcome = c.accept(self.dispatcher, self.case_id)
@@ -483,12 +561,20 @@ class Lag:
         return percentile(self.lags_ms, q)
 
     def summary(self) -> dict[str, Any]:
-        return {"threads": self.threads, "target_rate": self.target_rate,
-                "achieved_rate": round(self.achieved_rate, 1), "seconds": round(self.seconds, 2),
-                "commands": self.commands, "failures": self.failures, "unseen_positions": self.unseen,
-                "poll_interval_ms_achieved": round(1000 * self.seconds / max(self.polls, 1), 2),
-                "p50_ms": round(self.percentile(0.50), 1), "p90_ms": round(self.percentile(0.90), 1),
-                "p99_ms": round(self.percentile(0.99), 1), "max_ms": round(max(self.lags_ms, default=0), 1)}
+        return {
+            "threads": self.threads,
+            "target_rate": self.target_rate,
+            "achieved_rate": round(self.achieved_rate, 1),
+            "seconds": round(self.seconds, 2),
+            "commands": self.commands,
+            "failures": self.failures,
+            "unseen_positions": self.unseen,
+            "poll_interval_ms_achieved": round(1000 * self.seconds / max(self.polls, 1), 2),
+            "p50_ms": round(self.percentile(0.50), 1),
+            "p90_ms": round(self.percentile(0.90), 1),
+            "p99_ms": round(self.percentile(0.99), 1),
+            "max_ms": round(max(self.lags_ms, default=0), 1),
+        }
 
 
 @contextmanager
@@ -499,8 +585,13 @@ def worker_process(database_url: str) -> Iterator[subprocess.Popen[bytes]]:
     with tempfile.NamedTemporaryFile(prefix="gl-worker-", suffix=".log", delete=False) as log:
         log_path = log.name
     with open(log_path, "wb") as log:
-        process = subprocess.Popen([sys.executable, "-c", "from interface.cli import main; main()",
-                                    "projections", "run"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [sys.executable, "-c", "from interface.cli import main; main()", "projections", "run"],
+            cwd=REPO,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     process.log_path = log_path  # type: ignore[attr-defined]
     try:
         deadline = time.monotonic() + 60
@@ -526,8 +617,11 @@ def wait_caught_up(url: str, name: str, timeout: float) -> bool:
     try:
         with conn.cursor() as cur:
             while True:
-                cur.execute("SELECT (SELECT position FROM gridledger_projection_tracking WHERE name = %s) "
-                            ">= (SELECT coalesce(max(id), 0) FROM gridledger_events)", (name,))
+                cur.execute(
+                    "SELECT (SELECT position FROM gridledger_projection_tracking WHERE name = %s) "
+                    ">= (SELECT coalesce(max(id), 0) FROM gridledger_events)",
+                    (name,),
+                )
                 if cur.fetchone()[0]:
                     return True
                 if time.monotonic() > deadline:
@@ -546,16 +640,18 @@ def probe_rate(commands: CaseCommands, world: SyntheticTerritory, n: int) -> flo
     return n / (time.perf_counter() - started)
 
 
-def bench_lag(url: str, ledger: GridLedger, world: SyntheticTerritory, *, rate: float, seconds: float,
-              threads: int) -> Lag:
+def bench_lag(
+    url: str, ledger: GridLedger, world: SyntheticTerritory, *, rate: float, seconds: float, threads: int
+) -> Lag:
     commands = CaseCommands(ledger)
     context = multiprocessing.get_context("fork")
     stop_polling, polled = context.Event(), context.Queue()
     with worker_process(url) as worker:
         if not wait_caught_up(url, "work_queues", 120):
             raise RuntimeError("the worker did not catch up before the load")
-        poller = context.Process(target=poll_positions,
-                                 args=(connect_params(url), "work_queues", 0.005, stop_polling, polled))
+        poller = context.Process(
+            target=poll_positions, args=(connect_params(url), "work_queues", 0.005, stop_polling, polled)
+        )
         poller.start()
         time.sleep(0.5)
         records: list[tuple[int, float]] = []
@@ -612,13 +708,24 @@ def bench_lag(url: str, ledger: GridLedger, world: SyntheticTerritory, *, rate: 
 
 
 # -- (Q) query latency ----------------------------------------------------------------------------
-QUERY_NOW = datetime(2026, 6, 1, 4, 0, tzinfo=timezone.utc)
+QUERY_NOW = datetime(2026, 6, 1, 4, 0, tzinfo=UTC)
 TOWNS, COMMUNITIES, GRIDS, DEPARTMENT_COUNT = 4, 10, 25, 20  # 4 × 10 × 25 = 1,000 grids
 TOWN_PATH = "/county/town-1/"
 COMMUNITY_PATH = "/county/town-1/comm-1-03/"
 DEPARTMENT = "dept-03"
-CATEGORIES = ("safety_hazard", "dispute", "sanitation", "parking", "public_order", "municipal", "livelihood",
-              "instability", "collective_petition", "crime_lead", "other")
+CATEGORIES = (
+    "safety_hazard",
+    "dispute",
+    "sanitation",
+    "parking",
+    "public_order",
+    "municipal",
+    "livelihood",
+    "instability",
+    "collective_petition",
+    "crime_lead",
+    "other",
+)
 
 FILL_CASE_LIST = """
 INSERT INTO rm_case_list ({columns})
@@ -708,20 +815,33 @@ def queries() -> list[Query]:
         return lambda c: search(c, filters, scope, now=QUERY_NOW, count_limit=COUNT_LIMIT + 1, **page)
 
     def queue(name: str, scope: ReadScope, department: str | None = None) -> Callable[[Any], object]:
-        return lambda c: queue_page(c, name, scope, now=QUERY_NOW, grid_path=None, department=department,
-                                    count_limit=COUNT_LIMIT + 1, **page)
+        return lambda c: queue_page(
+            c, name, scope, now=QUERY_NOW, grid_path=None, department=department, count_limit=COUNT_LIMIT + 1, **page
+        )
 
     return [
-        Query("cases_town", "case_list.search: dispatcher's town subtree, newest first, page 1",
-              cases(CaseFilters(), dispatcher)),
-        Query("cases_community_in_progress", "case_list.search: status=in_progress in a community subtree",
-              cases(CaseFilters(status="in_progress", grid_path=COMMUNITY_PATH), dispatcher)),
-        Query("cases_department", "case_list.search: department filter (admin scope)",
-              cases(CaseFilters(department=DEPARTMENT), ReadScope(everything=True))),
+        Query(
+            "cases_town",
+            "case_list.search: dispatcher's town subtree, newest first, page 1",
+            cases(CaseFilters(), dispatcher),
+        ),
+        Query(
+            "cases_community_in_progress",
+            "case_list.search: status=in_progress in a community subtree",
+            cases(CaseFilters(status="in_progress", grid_path=COMMUNITY_PATH), dispatcher),
+        ),
+        Query(
+            "cases_department",
+            "case_list.search: department filter (admin scope)",
+            cases(CaseFilters(department=DEPARTMENT), ReadScope(everything=True)),
+        ),
         Query("queue_triage", "work_queues.queue_page: triage, dispatcher's town", queue("triage", dispatcher)),
-        Query("queue_department", "work_queues.queue_page: department, one department (its staff)",
-              # as the API asks it for department staff: their department, no further scope
-              queue("department", ReadScope(everything=True), DEPARTMENT)),
+        Query(
+            "queue_department",
+            "work_queues.queue_page: department, one department (its staff)",
+            # as the API asks it for department staff: their department, no further scope
+            queue("department", ReadScope(everything=True), DEPARTMENT),
+        ),
         Query("queue_overdue", "work_queues.queue_page: overdue, dispatcher's town", queue("overdue", dispatcher)),
     ]
 
@@ -740,20 +860,28 @@ def fill_read_models(url: str, n: int) -> tuple[Engine, dict[str, Any]]:
         raw = connection.connection.dbapi_connection
         with raw.cursor() as cur:
             cur.execute("SELECT setseed(0.42)")
-            cur.execute(FILL_CASE_LIST.format(columns=", ".join(CASE_LIST_COLUMNS)),
-                        {"n": n, "now": QUERY_NOW, "categories": list(CATEGORIES), "departments": DEPARTMENT_COUNT})
+            cur.execute(
+                FILL_CASE_LIST.format(columns=", ".join(CASE_LIST_COLUMNS)),
+                {"n": n, "now": QUERY_NOW, "categories": list(CATEGORIES), "departments": DEPARTMENT_COUNT},
+            )
             columns = ", ".join(c.name for c in work_queue_table.columns if c.name != "queue")
             cur.execute(FILL_WORK_QUEUE.format(columns=columns), {"terminal": tuple(str(s) for s in TERMINAL)})
         for index in indexes:
             index.create(connection)
     with engine.connect() as connection:
         connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM (ANALYZE)"))
-        counts = {t.name: connection.execute(select(func.count()).select_from(t)).scalar_one()
-                  for t in (case_list_table, work_queue_table)}
-        queues = dict(connection.execute(select(work_queue_table.c.queue, func.count())
-                                         .group_by(work_queue_table.c.queue)).all())
-    return engine, {"seconds": round(time.perf_counter() - started, 1), "rows": counts,
-                    "queues": {str(k): v for k, v in queues.items()}}
+        counts = {
+            t.name: connection.execute(select(func.count()).select_from(t)).scalar_one()
+            for t in (case_list_table, work_queue_table)
+        }
+        queues = dict(
+            connection.execute(select(work_queue_table.c.queue, func.count()).group_by(work_queue_table.c.queue)).all()
+        )
+    return engine, {
+        "seconds": round(time.perf_counter() - started, 1),
+        "rows": counts,
+        "queues": {str(k): v for k, v in queues.items()},
+    }
 
 
 def time_queries(engines: dict[str, Engine], runs: int, warmup: int) -> dict[str, dict[str, dict[str, Any]]]:
@@ -782,7 +910,7 @@ def time_queries(engines: dict[str, Engine], runs: int, warmup: int) -> dict[str
             stack.callback(event.remove, engine, "after_cursor_execute", after)
             connections[label] = stack.enter_context(engine.connect())
         for query in queries():
-            for label, connection in connections.items():
+            for connection in connections.values():
                 for _ in range(warmup):
                     query.run(connection)
             for _ in range(runs):
@@ -802,7 +930,9 @@ def time_queries(engines: dict[str, Engine], runs: int, warmup: int) -> dict[str
             "p90_ms": round(sorted(times)[int(0.9 * len(times))], 3),
             "page_sql_p50_ms": round(statistics.median(s[0] for s in statements[label, key]), 3),
             "count_sql_p50_ms": round(statistics.median(s[1] for s in statements[label, key]), 3),
-            "rows": len(rows), "total": total}
+            "rows": len(rows),
+            "total": total,
+        }
     return results
 
 
@@ -826,8 +956,9 @@ def explain(engine: Engine, key: str) -> str:
         with raw.cursor() as cur:
             for statement, parameters in captured:
                 cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
-                plans.append(cur.mogrify(statement, parameters).decode() + "\n"
-                             + "\n".join(row[0] for row in cur.fetchall()))
+                plans.append(
+                    cur.mogrify(statement, parameters).decode() + "\n" + "\n".join(row[0] for row in cur.fetchall())
+                )
         raw.rollback()
     finally:
         raw.close()
@@ -841,8 +972,10 @@ def bench_queries(urls: dict[str, str], small: int, large: int, runs: int) -> di
         print(f"  filling read models with {n:,} cases ...", flush=True)
         engines[label], out["fill"][label] = fill_read_models(urls[f"q_{label}"], n)
     out["latency"] = time_queries(engines, runs, warmup=5)
-    growth = {key: out["latency"]["large"][key]["p50_ms"] / out["latency"]["small"][key]["p50_ms"]
-              for key in out["latency"]["small"]}
+    growth = {
+        key: out["latency"]["large"][key]["p50_ms"] / out["latency"]["small"][key]["p50_ms"]
+        for key in out["latency"]["small"]
+    }
     out["growth"] = {key: round(value, 2) for key, value in growth.items()}
     for key, value in growth.items():
         if value > TARGETS["query_growth_max"]:
@@ -857,49 +990,81 @@ def verdict(ok: bool) -> str:
     return "MET" if ok else "MISSED"
 
 
-def print_report(doc: dict[str, Any], rebuild: Rebuild, single: Rebuild, baseline: Baseline, raw: RawUpdates, lag: Lag,
-                 query: dict[str, Any]) -> None:
+def print_report(
+    doc: dict[str, Any],
+    rebuild: Rebuild,
+    single: Rebuild,
+    baseline: Baseline,
+    raw: RawUpdates,
+    lag: Lag,
+    query: dict[str, Any],
+) -> None:
     meta, gen = doc["meta"], doc["synthetic"]
-    print(f"\ncommit {meta['commit']}{' (dirty tree)' if meta['dirty'] else ''}  {meta['date']}  "
-          f"cpus={meta['cpu_count']}  postgres {meta['postgres']['server_version']} "
-          f"(fsync={meta['postgres']['fsync']}, synchronous_commit={meta['postgres']['synchronous_commit']})")
-    print(f"synthetic: {gen['events']:,} events, {gen['cases']:,} cases ({gen['events_per_case']} events/case, "
-          f"{gen['open_cases']:,} open), {gen['meetings']} meetings in {gen['seconds']} s "
-          f"({gen['events_per_second']:,} events/s)")
+    print(
+        f"\ncommit {meta['commit']}{' (dirty tree)' if meta['dirty'] else ''}  {meta['date']}  "
+        f"cpus={meta['cpu_count']}  postgres {meta['postgres']['server_version']} "
+        f"(fsync={meta['postgres']['fsync']}, synchronous_commit={meta['postgres']['synchronous_commit']})"
+    )
+    print(
+        f"synthetic: {gen['events']:,} events, {gen['cases']:,} cases ({gen['events_per_case']} events/case, "
+        f"{gen['open_cases']:,} open), {gen['meetings']} meetings in {gen['seconds']} s "
+        f"({gen['events_per_second']:,} events/s)"
+    )
     print(f"\n{'':48}{'count':>9}{'seconds':>9}{'per s':>11}")
-    for key, count, seconds, rate in (("R", rebuild.events, rebuild.seconds, rebuild.events_per_second),
-                                      ("R1", single.events, single.seconds, single.events_per_second),
-                                      ("a", baseline.events, baseline.seconds, baseline.events_per_second),
-                                      ("b", raw.rows, raw.seconds, raw.rows_per_second)):
+    for key, count, seconds, rate in (
+        ("R", rebuild.events, rebuild.seconds, rebuild.events_per_second),
+        ("R1", single.events, single.seconds, single.events_per_second),
+        ("a", baseline.events, baseline.seconds, baseline.events_per_second),
+        ("b", raw.rows, raw.seconds, raw.rows_per_second),
+    ):
         print(f"{LABELS[key]:48}{count:>9,}{seconds:>9.2f}{rate:>11,.0f}")
     r = doc["ratios"]
-    print(f"\nR = {rebuild.events_per_second:,.0f} events/s   target >= {TARGETS['R_events_per_second']:,}: "
-          f"{verdict(rebuild.events_per_second >= TARGETS['R_events_per_second'])}")
+    print(
+        f"\nR = {rebuild.events_per_second:,.0f} events/s   target >= {TARGETS['R_events_per_second']:,}: "
+        f"{verdict(rebuild.events_per_second >= TARGETS['R_events_per_second'])}"
+    )
     print(f"R/a = {r['R/a']:.1f}   target >= {TARGETS['R/a']:.0f}: {verdict(r['R/a'] >= TARGETS['R/a'])}")
     print(f"R/b = {r['R/b']:.3f}")
-    print(f"rebuild rows {rebuild.rows} expected {rebuild.expected}; case_list statuses match the generator: "
-          f"{rebuild.status_counts_match} -> {'VERIFIED' if rebuild.verified else 'MISMATCH'}")
-    print(f"R1 = {single.events_per_second:,.0f} events/s in one process: R1/a = {r['R1/a']:.1f}; rows "
-          f"{'VERIFIED' if single.verified else 'MISMATCH'}")
-    print("R1 seconds by part: " + ", ".join(f"{k} {v:.1f}" for k, v in single.breakdown.items())
-          + f"; event timestamps {single.audit_at_range[0][:10]} .. {single.audit_at_range[1][:10]}")
+    print(
+        f"rebuild rows {rebuild.rows} expected {rebuild.expected}; case_list statuses match the generator: "
+        f"{rebuild.status_counts_match} -> {'VERIFIED' if rebuild.verified else 'MISMATCH'}"
+    )
+    print(
+        f"R1 = {single.events_per_second:,.0f} events/s in one process: R1/a = {r['R1/a']:.1f}; rows "
+        f"{'VERIFIED' if single.verified else 'MISMATCH'}"
+    )
+    print(
+        "R1 seconds by part: "
+        + ", ".join(f"{k} {v:.1f}" for k, v in single.breakdown.items())
+        + f"; event timestamps {single.audit_at_range[0][:10]} .. {single.audit_at_range[1][:10]}"
+    )
     s = lag.summary()
-    print(f"\n(L) lag: {s['commands']} commands in {s['seconds']} s on {s['threads']} thread(s) = "
-          f"{s['achieved_rate']}/s (target {s['target_rate']:g}/s); failures {s['failures'] or 'none'}; "
-          f"unseen {s['unseen_positions']}; poll every {s['poll_interval_ms_achieved']} ms")
-    print(f"    p50 {s['p50_ms']} ms  p90 {s['p90_ms']} ms  p99 {s['p99_ms']} ms  max {s['max_ms']} ms   "
-          f"target p99 < {TARGETS['lag_p99_ms']:g} ms: {verdict(s['p99_ms'] < TARGETS['lag_p99_ms'])}")
+    print(
+        f"\n(L) lag: {s['commands']} commands in {s['seconds']} s on {s['threads']} thread(s) = "
+        f"{s['achieved_rate']}/s (target {s['target_rate']:g}/s); failures {s['failures'] or 'none'}; "
+        f"unseen {s['unseen_positions']}; poll every {s['poll_interval_ms_achieved']} ms"
+    )
+    print(
+        f"    p50 {s['p50_ms']} ms  p90 {s['p90_ms']} ms  p99 {s['p99_ms']} ms  max {s['max_ms']} ms   "
+        f"target p99 < {TARGETS['lag_p99_ms']:g} ms: {verdict(s['p99_ms'] < TARGETS['lag_p99_ms'])}"
+    )
     small, large = query["latency"]["small"], query["latency"]["large"]
-    print(f"\n(Q) p50 ms over {doc['params']['query_runs']} runs{'':30}{'small':>9}{'large':>9}{'growth':>8}"
-          f"   {'page SQL small/large':>20} {'count SQL small/large':>22}")
+    print(
+        f"\n(Q) p50 ms over {doc['params']['query_runs']} runs{'':30}{'small':>9}{'large':>9}{'growth':>8}"
+        f"   {'page SQL small/large':>20} {'count SQL small/large':>22}"
+    )
     for q in queries():
         growth, a, b = query["growth"][q.key], small[q.key], large[q.key]
-        print(f"{q.label[:62]:63}{a['p50_ms']:>9.2f}{b['p50_ms']:>9.2f}{growth:>7.1f}x"
-              f"  {verdict(growth <= TARGETS['query_growth_max']):6}"
-              f"{a['page_sql_p50_ms']:>9.2f} /{b['page_sql_p50_ms']:>8.2f}"
-              f"{a['count_sql_p50_ms']:>12.2f} /{b['count_sql_p50_ms']:>8.2f}")
-    print(f"    small = {doc['params']['small_cases']:,} cases {query['fill']['small']['rows']}, "
-          f"large = {doc['params']['large_cases']:,} cases {query['fill']['large']['rows']}")
+        print(
+            f"{q.label[:62]:63}{a['p50_ms']:>9.2f}{b['p50_ms']:>9.2f}{growth:>7.1f}x"
+            f"  {verdict(growth <= TARGETS['query_growth_max']):6}"
+            f"{a['page_sql_p50_ms']:>9.2f} /{b['page_sql_p50_ms']:>8.2f}"
+            f"{a['count_sql_p50_ms']:>12.2f} /{b['count_sql_p50_ms']:>8.2f}"
+        )
+    print(
+        f"    small = {doc['params']['small_cases']:,} cases {query['fill']['small']['rows']}, "
+        f"large = {doc['params']['large_cases']:,} cases {query['fill']['large']['rows']}"
+    )
 
 
 # -- the run --------------------------------------------------------------------------------------
@@ -909,15 +1074,27 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--baseline-events", type=int, default=10_000, help="events the library runner applies")
     parser.add_argument("--lag-seconds", type=float, default=30.0)
     parser.add_argument("--rate", type=float, default=200.0, help="commands per second during (L)")
-    parser.add_argument("--lag-threads", type=int, default=0,
-                        help="command threads for (L); 0 = 1 if one thread probes at >= 3x the rate, else 2")
+    parser.add_argument(
+        "--lag-threads",
+        type=int,
+        default=0,
+        help="command threads for (L); 0 = 1 if one thread probes at >= 3x the rate, else 2",
+    )
     parser.add_argument("--large-cases", type=int, default=1_000_000)
     parser.add_argument("--small-cases", type=int, default=10_000)
     parser.add_argument("--query-runs", type=int, default=50)
-    parser.add_argument("--profile-batches", type=int, default=5,
-                        help="cProfile this many rebuild batches (unmeasured, before (R1)); 0 = none")
-    parser.add_argument("--jobs", type=int, default=0,
-                        help="processes for (R); 0 = as `projections rebuild` chooses (one per core, up to 4)")
+    parser.add_argument(
+        "--profile-batches",
+        type=int,
+        default=5,
+        help="cProfile this many rebuild batches (unmeasured, before (R1)); 0 = none",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=0,
+        help="processes for (R); 0 = as `projections rebuild` chooses (one per core, up to 4)",
+    )
     return parser.parse_args(argv)
 
 
@@ -934,8 +1111,10 @@ def main(argv: list[str] | None = None) -> None:
         world = build_synthetic_territory(ledger)
         print(f"generating {args.events:,} synthetic events ...", flush=True)
         stats = generate(ledger, world, events=args.events)
-        print(f"  {stats.events:,} events, {stats.cases:,} cases, {stats.meetings} meetings in {stats.seconds:.1f} s",
-              flush=True)
+        print(
+            f"  {stats.events:,} events, {stats.cases:,} cases, {stats.meetings} meetings in {stats.seconds:.1f} s",
+            flush=True,
+        )
 
         print(f"running {LABELS['R1']} ...", flush=True)
         single = bench_rebuild(ledger, stats, args.profile_batches)
@@ -958,27 +1137,44 @@ def main(argv: list[str] | None = None) -> None:
         commands = CaseCommands(ledger)
         probe = probe_rate(commands, world, 160)
         threads = args.lag_threads or (1 if probe >= 3 * args.rate else 2)
-        print(f"running (L) lag: {args.rate:g} commands/s for {args.lag_seconds:g} s on {threads} thread(s) "
-              f"(one thread alone, unpaced: {probe:.0f}/s) ...", flush=True)
+        print(
+            f"running (L) lag: {args.rate:g} commands/s for {args.lag_seconds:g} s on {threads} thread(s) "
+            f"(one thread alone, unpaced: {probe:.0f}/s) ...",
+            flush=True,
+        )
         lag = bench_lag(urls["ledger"], ledger, world, rate=args.rate, seconds=args.lag_seconds, threads=threads)
         print(f"  p99 {lag.percentile(0.99):.1f} ms at {lag.achieved_rate:.0f} commands/s", flush=True)
 
         print("running (Q) query latency ...", flush=True)
         query = bench_queries(urls, args.small_cases, args.large_cases, args.query_runs)
-        meta = {**git_state(), "date": utc_now().isoformat(timespec="seconds"), "cpu_count": os.cpu_count(),
-                "postgres": {**server_settings(urls["raw"]), **db_settings(urls["raw"])}}
-    ratios = {"R/a": rebuild.events_per_second / baseline.events_per_second,
-              "R1/a": single.events_per_second / baseline.events_per_second,
-              "R/b": rebuild.events_per_second / raw.rows_per_second}
+        meta = {
+            **git_state(),
+            "date": utc_now().isoformat(timespec="seconds"),
+            "cpu_count": os.cpu_count(),
+            "postgres": {**server_settings(urls["raw"]), **db_settings(urls["raw"])},
+        }
+    ratios = {
+        "R/a": rebuild.events_per_second / baseline.events_per_second,
+        "R1/a": single.events_per_second / baseline.events_per_second,
+        "R/b": rebuild.events_per_second / raw.rows_per_second,
+    }
     doc: dict[str, Any] = {
-        "meta": meta, "params": vars(args), "total_seconds": round(time.perf_counter() - run_started, 1),
+        "meta": meta,
+        "params": vars(args),
+        "total_seconds": round(time.perf_counter() - run_started, 1),
         "synthetic": stats.summary(),
-        "results": {LABELS["R"]: rebuild.summary(), LABELS["R1"]: single.summary(),
-                    LABELS["a"]: baseline.summary(), LABELS["b"]: raw.summary(),
-                    "(L) lag under load": {**lag.summary(), "lifecycle": list(STEPS),
-                                           "probe_single_thread_per_second": round(probe, 1)},
-                    "(Q) query latency": {"now": QUERY_NOW.isoformat(), "labels": {q.key: q.label for q in queries()},
-                                          **query}},
+        "results": {
+            LABELS["R"]: rebuild.summary(),
+            LABELS["R1"]: single.summary(),
+            LABELS["a"]: baseline.summary(),
+            LABELS["b"]: raw.summary(),
+            "(L) lag under load": {
+                **lag.summary(),
+                "lifecycle": list(STEPS),
+                "probe_single_thread_per_second": round(probe, 1),
+            },
+            "(Q) query latency": {"now": QUERY_NOW.isoformat(), "labels": {q.key: q.label for q in queries()}, **query},
+        },
         "ratios": {k: round(v, 3) for k, v in ratios.items()},
         "targets": TARGETS,
     }
@@ -1003,9 +1199,10 @@ def db_settings(url: str) -> dict[str, str]:
     conn = psycopg2.connect(**connect_params(url))
     try:
         with conn.cursor() as cur:
-            cur.execute("SELECT current_setting('shared_buffers'), current_setting('work_mem'), "
-                        "current_setting('lc_collate')")
-            return dict(zip(("shared_buffers", "work_mem", "lc_collate"), cur.fetchone()))
+            cur.execute(
+                "SELECT current_setting('shared_buffers'), current_setting('work_mem'), current_setting('lc_collate')"
+            )
+            return dict(zip(("shared_buffers", "work_mem", "lc_collate"), cur.fetchone(), strict=True))
     finally:
         conn.close()
 

@@ -31,7 +31,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import text
@@ -63,10 +63,17 @@ EXTRA_GRIDS = [
 ]
 # Grids where cases are reported (grid_large level), with the town whose dispatcher handles them.
 REPORTING_GRIDS = {
-    "chayuan-01": "ziyang", "chayuan-02": "ziyang", "chayuan-03": "ziyang",
-    "wengong-01": "ziyang", "wengong-02": "ziyang", "wengong-03": "ziyang",
-    "xingjiang-01": "ziyang", "xingjiang-02": "ziyang",
-    "qinghua-01": "qingshan", "qinghua-02": "qingshan", "hongguan-01": "qingshan",
+    "chayuan-01": "ziyang",
+    "chayuan-02": "ziyang",
+    "chayuan-03": "ziyang",
+    "wengong-01": "ziyang",
+    "wengong-02": "ziyang",
+    "wengong-03": "ziyang",
+    "xingjiang-01": "ziyang",
+    "xingjiang-02": "ziyang",
+    "qinghua-01": "qingshan",
+    "qinghua-02": "qingshan",
+    "hongguan-01": "qingshan",
 }
 DEPARTMENTS = ("chengguan", "paichusuo", "zhujian", "shichang")
 DEPARTMENT_WEIGHTS = (45, 20, 25, 10)
@@ -84,18 +91,41 @@ TITLES = {
     "crime_lead": ("疑似非法集资线索", "有人在社区活动中心推销高息理财"),
     "other": ("其他诉求", "居民咨询政策办理流程"),
 }
-CHANNEL_WEIGHTS = {Channel.GRID_APP: 40, Channel.MINI_PROGRAM: 20, Channel.HOTLINE: 20, Channel.SNAPSHOT: 8,
-                   Channel.VISIT: 6, Channel.PATROL: 4, Channel.PETITION: 2}
-NOTES = ("已到现场核实情况，正在协调相关方处理。", "已联系责任单位，预计两日内整改完毕。",
-         "施工队已进场，正在维修。", "已约谈当事双方，达成初步调解意向。")
+CHANNEL_WEIGHTS = {
+    Channel.GRID_APP: 40,
+    Channel.MINI_PROGRAM: 20,
+    Channel.HOTLINE: 20,
+    Channel.SNAPSHOT: 8,
+    Channel.VISIT: 6,
+    Channel.PATROL: 4,
+    Channel.PETITION: 2,
+}
+NOTES = (
+    "已到现场核实情况，正在协调相关方处理。",
+    "已联系责任单位，预计两日内整改完毕。",
+    "施工队已进场，正在维修。",
+    "已约谈当事双方，达成初步调解意向。",
+)
 
 # (scenario, weight): ~7 events per case on average.
 SCENARIOS = (
-    ("closed", 50), ("returned", 5), ("unsatisfied", 5), ("reopened", 2), ("extended", 4),
-    ("on_the_spot", 10), ("rejected", 6), ("merged", 4),
-    ("open_reported", 2), ("open_accepted", 2), ("open_dispatched", 2), ("open_in_progress", 3),
-    ("open_resolved", 2), ("open_followed_up", 1),
-    ("escalated", 3), ("open_escalated", 1), ("open_assigned", 1),
+    ("closed", 50),
+    ("returned", 5),
+    ("unsatisfied", 5),
+    ("reopened", 2),
+    ("extended", 4),
+    ("on_the_spot", 10),
+    ("rejected", 6),
+    ("merged", 4),
+    ("open_reported", 2),
+    ("open_accepted", 2),
+    ("open_dispatched", 2),
+    ("open_in_progress", 3),
+    ("open_resolved", 2),
+    ("open_followed_up", 1),
+    ("escalated", 3),
+    ("open_escalated", 1),
+    ("open_assigned", 1),
 )
 ESCALATIONS = ("escalated", "open_escalated", "open_assigned")
 MEETING_MONTHS = 12  # one handover meeting per town per month
@@ -130,14 +160,19 @@ class SyntheticStats:
         return sum(n for status, n in self.final_status.items() if status not in TERMINAL)
 
     def summary(self) -> dict[str, Any]:
-        return {"cases": self.cases, "meetings": self.meetings, "events": self.events,
-                "seconds": round(self.seconds, 2),
-                "events_per_second": round(self.events / self.seconds) if self.seconds else None,
-                "events_per_case": round(self.events / self.cases, 2) if self.cases else None,
-                "saves": self.saves, "open_cases": self.open_cases,
-                "scenarios": dict(self.scenarios.most_common()),
-                "final_status": dict(self.final_status.most_common()),
-                "event_types": dict(self.event_types.most_common())}
+        return {
+            "cases": self.cases,
+            "meetings": self.meetings,
+            "events": self.events,
+            "seconds": round(self.seconds, 2),
+            "events_per_second": round(self.events / self.seconds) if self.seconds else None,
+            "events_per_case": round(self.events / self.cases, 2) if self.cases else None,
+            "saves": self.saves,
+            "open_cases": self.open_cases,
+            "scenarios": dict(self.scenarios.most_common()),
+            "final_status": dict(self.final_status.most_common()),
+            "event_types": dict(self.event_types.most_common()),
+        }
 
 
 def build_synthetic_territory(ledger: GridLedger) -> SyntheticTerritory:
@@ -148,12 +183,17 @@ def build_synthetic_territory(ledger: GridLedger) -> SyntheticTerritory:
     workers = {"chayuan-01": territory.staff["worker"], "chayuan-02": territory.staff["other_worker"]}
     for n, grid in enumerate(REPORTING_GRIDS):
         if grid not in workers:
-            workers[grid], _ = directory.add_staff(name=f"网格员{n:02d}", role=Role.GRID_WORKER,
-                                                   grid=territory.grid(grid))
-    departments = {"chengguan": territory.staff["chengguan"], "zhujian": territory.staff["zhujian"],
-                   "paichusuo": territory.staff["paichusuo"]}
-    departments["shichang"], _ = directory.add_staff(name="市场监管办事员", role=Role.DEPARTMENT,
-                                                     department=territory.department("shichang"))
+            workers[grid], _ = directory.add_staff(
+                name=f"网格员{n:02d}", role=Role.GRID_WORKER, grid=territory.grid(grid)
+            )
+    departments = {
+        "chengguan": territory.staff["chengguan"],
+        "zhujian": territory.staff["zhujian"],
+        "paichusuo": territory.staff["paichusuo"],
+    }
+    departments["shichang"], _ = directory.add_staff(
+        name="市场监管办事员", role=Role.DEPARTMENT, department=territory.department("shichang")
+    )
     dispatchers = {"ziyang": territory.staff["dispatcher"], "qingshan": territory.staff["other_dispatcher"]}
     return SyntheticTerritory(territory, workers, dispatchers, departments, territory.staff["secretary"])
 
@@ -161,8 +201,7 @@ def build_synthetic_territory(ledger: GridLedger) -> SyntheticTerritory:
 class _Lifecycles:
     """Builds one case at a time in memory; ``merged`` needs an earlier case of the same chunk."""
 
-    def __init__(self, ledger: GridLedger, world: SyntheticTerritory, rng: random.Random,
-                 end: datetime) -> None:
+    def __init__(self, ledger: GridLedger, world: SyntheticTerritory, rng: random.Random, end: datetime) -> None:
         self.ledger, self.world, self.rng, self.end = ledger, world, rng, end
         self.grids = list(REPORTING_GRIDS)
         self.categories = list(Category)
@@ -182,9 +221,12 @@ class _Lifecycles:
         title, description = TITLES[category]
         n = self.rng.randrange(1, 300)
         body: dict[str, Any] = {
-            "title": f"{title}（{n}号）", "description": f"{description}。地址：紫阳镇文公北路{n}号。",
-            "category": category, "channel": str(self.rng.choices(self.channels, self.channel_weights)[0]),
-            "track": track, "grid": self.world.territory.grid(grid),
+            "title": f"{title}（{n}号）",
+            "description": f"{description}。地址：紫阳镇文公北路{n}号。",
+            "category": category,
+            "channel": str(self.rng.choices(self.channels, self.channel_weights)[0]),
+            "track": track,
+            "grid": self.world.territory.grid(grid),
             "location": {"address": f"文公北路{n}号", "lat": 29.25 + n / 10_000, "lng": 117.86 + n / 10_000},
         }
         if self.rng.random() < 0.5:
@@ -200,8 +242,14 @@ class _Lifecycles:
         scenario = rng.choices(self.scenarios, self.scenario_weights)[0]
         target = None
         if scenario == "merged":
-            target = next((c for c in reversed(chunk)
-                           if isinstance(c, Case) and c.status not in (Status.MERGED, Status.REJECTED)), None)
+            target = next(
+                (
+                    c
+                    for c in reversed(chunk)
+                    if isinstance(c, Case) and c.status not in (Status.MERGED, Status.REJECTED)
+                ),
+                None,
+            )
             if target is None:
                 scenario = "closed"
         grid = rng.choice(self.grids)
@@ -220,8 +268,12 @@ class _Lifecycles:
         if target is not None:  # a resident reports again what was reported already
             at = _Clock(target.modified_on, rng, self.end).step(0.1, 6)
         reporter = worker if rng.random() < 0.7 or scenario == "on_the_spot" else dispatcher
-        case = Case(case_no=self.case_no(at), report=self.report(grid, at, category=category, track=track),
-                    actor=reporter.actor.as_record(), timestamp=at)
+        case = Case(
+            case_no=self.case_no(at),
+            report=self.report(grid, at, category=category, track=track),
+            actor=reporter.actor.as_record(),
+            timestamp=at,
+        )
         clock = _Clock(at, rng, self.end)
         d = dispatcher.actor
 
@@ -241,14 +293,18 @@ class _Lifecycles:
 
         accepted_at = clock.step(0.1, 3)
         deadlines = self.ledger.time_limits.deadlines(track=track, category=category, accepted_at=accepted_at)
-        case.accept(actor=d, timestamp=accepted_at, claim_due_at=deadlines.claim_due_at,
-                    resolve_due_at=deadlines.resolve_due_at)
+        case.accept(
+            actor=d, timestamp=accepted_at, claim_due_at=deadlines.claim_due_at, resolve_due_at=deadlines.resolve_due_at
+        )
         if scenario == "open_accepted":
             return case, scenario, None
         department = self._dispatch(case, d, clock)
         if scenario == "returned":
-            case.return_to_centre(actor=self.world.departments[department].actor, timestamp=clock.step(0.5, 6),
-                                  reason="不属于本部门职责，建议改派。")
+            case.return_to_centre(
+                actor=self.world.departments[department].actor,
+                timestamp=clock.step(0.5, 6),
+                reason="不属于本部门职责，建议改派。",
+            )
             department = self._dispatch(case, d, clock, exclude=department)
         if scenario == "open_dispatched":
             return case, scenario, None
@@ -256,8 +312,12 @@ class _Lifecycles:
         case.claim(actor=lead, timestamp=clock.step(0.2, 12))
         if scenario == "extended":
             base = case.due_at or clock.now
-            case.extend(actor=lead, timestamp=clock.step(1, 24), due_at=max(base, clock.now) + timedelta(days=3),
-                        reason="需协调多部门联合处置，申请延期。")
+            case.extend(
+                actor=lead,
+                timestamp=clock.step(1, 24),
+                due_at=max(base, clock.now) + timedelta(days=3),
+                reason="需协调多部门联合处置，申请延期。",
+            )
         for _ in range(rng.choice((0, 1, 1, 1, 2))):
             case.add_note(actor=lead, timestamp=clock.step(1, 48), text=rng.choice(NOTES))
         if scenario == "open_in_progress":
@@ -266,8 +326,13 @@ class _Lifecycles:
         if scenario == "open_resolved":
             return case, scenario, None
         if scenario == "unsatisfied":
-            case.follow_up(actor=d, timestamp=clock.step(2, 48), satisfaction=Satisfaction.UNSATISFIED,
-                           method="phone", comment="问题反复出现，要求彻底整改。")
+            case.follow_up(
+                actor=d,
+                timestamp=clock.step(2, 48),
+                satisfaction=Satisfaction.UNSATISFIED,
+                method="phone",
+                comment="问题反复出现，要求彻底整改。",
+            )
             case.add_note(actor=lead, timestamp=clock.step(2, 48), text="返工：已重新安排人员处理。")
             case.resolve(actor=lead, timestamp=clock.step(2, 72), result="返工完成，已彻底整改。")
         elif scenario == "reopened":
@@ -303,9 +368,15 @@ class _Lifecycles:
         held_on = self.meeting_for(town, month)
         scheduled_at = held_on - timedelta(days=20)
         local_day = held_on.astimezone(self.zone).date().isoformat()
-        meeting = Meeting(title=f"{'紫阳镇' if town == 'ziyang' else '清华镇'}问题交办会（{local_day[:7]}）",
-                          level="town", org=t.grid(town), scheduled_for=local_day, chair="吴书记",
-                          actor=secretary.as_record(), timestamp=scheduled_at)
+        meeting = Meeting(
+            title=f"{'紫阳镇' if town == 'ziyang' else '清华镇'}问题交办会（{local_day[:7]}）",
+            level="town",
+            org=t.grid(town),
+            scheduled_for=local_day,
+            chair="吴书记",
+            actor=secretary.as_record(),
+            timestamp=scheduled_at,
+        )
         # Reported after the meeting was scheduled, escalated before it sits (and before ``end``).
         limit = min(held_on, self.end)
         drawn = []
@@ -315,25 +386,44 @@ class _Lifecycles:
         cases: list[tuple[Case, str, _Clock, str]] = []
         for escalated_at, at, scenario, grid in sorted(drawn):
             category = str(rng.choice(self.categories))
-            case = Case(case_no=self.case_no(at), report=self.report(grid, at, category=category, track="general"),
-                        actor=self.world.grid_workers[grid].actor.as_record(), timestamp=at)
+            case = Case(
+                case_no=self.case_no(at),
+                report=self.report(grid, at, category=category, track="general"),
+                actor=self.world.grid_workers[grid].actor.as_record(),
+                timestamp=at,
+            )
             accepted_at = at + (escalated_at - at) * 0.1
             deadlines = self.ledger.time_limits.deadlines(track="general", category=category, accepted_at=accepted_at)
-            case.accept(actor=dispatcher, timestamp=accepted_at, claim_due_at=deadlines.claim_due_at,
-                        resolve_due_at=deadlines.resolve_due_at)
-            case.escalate(meeting, actor=dispatcher, timestamp=escalated_at,
-                          reason="涉及多个部门，社区协调不了，提请交办会研究。")
+            case.accept(
+                actor=dispatcher,
+                timestamp=accepted_at,
+                claim_due_at=deadlines.claim_due_at,
+                resolve_due_at=deadlines.resolve_due_at,
+            )
+            case.escalate(
+                meeting, actor=dispatcher, timestamp=escalated_at, reason="涉及多个部门，社区协调不了，提请交办会研究。"
+            )
             department = rng.choices(DEPARTMENTS, DEPARTMENT_WEIGHTS)[0]
             cases.append((case, scenario, _Clock(held_on + timedelta(hours=3), rng, self.end), department))
         if month == 0:  # the next meeting: its items wait for it
             return [meeting, *(case for case, _, _, _ in cases)]
-        meeting.hold(actor=secretary, timestamp=held_on, local_date=held_on.astimezone(self.zone).date(),
-                     attendees=["吴书记", "王敏", "城管", "住建"],
-                     minutes="逐项研究议题，明确牵头部门和办结时限。")
+        meeting.hold(
+            actor=secretary,
+            timestamp=held_on,
+            local_date=held_on.astimezone(self.zone).date(),
+            attendees=["吴书记", "王敏", "城管", "住建"],
+            minutes="逐项研究议题，明确牵头部门和办结时限。",
+        )
         for n, (case, _, _, department) in enumerate(cases):
-            case.assign(meeting, actor=secretary, timestamp=held_on + timedelta(minutes=5 + n),
-                        lead_department=t.department(department), co_departments=[],
-                        deadline=held_on + timedelta(days=15), instruction="限期办结，按时销号。")
+            case.assign(
+                meeting,
+                actor=secretary,
+                timestamp=held_on + timedelta(minutes=5 + n),
+                lead_department=t.department(department),
+                co_departments=[],
+                deadline=held_on + timedelta(days=15),
+                instruction="限期办结，按时销号。",
+            )
         meeting.close(actor=secretary, timestamp=held_on + timedelta(hours=3))
         closes: list[tuple[datetime, int, Case]] = []
         for n, (case, scenario, clock, department) in enumerate(cases):
@@ -350,20 +440,29 @@ class _Lifecycles:
         return [meeting, *(case for case, _, _, _ in cases)]
 
     def _dispatch(self, case: Case, dispatcher: Actor, clock: _Clock, exclude: str | None = None) -> str:
-        choices = [(dep, w) for dep, w in zip(DEPARTMENTS, DEPARTMENT_WEIGHTS) if dep != exclude]
+        choices = [(dep, w) for dep, w in zip(DEPARTMENTS, DEPARTMENT_WEIGHTS, strict=True) if dep != exclude]
         department = self.rng.choices([c for c, _ in choices], [w for _, w in choices])[0]
         co = []
         if self.rng.random() < 0.15:
             co = [self.world.territory.department(self.rng.choice([c for c, _ in choices if c != department]))]
-        case.dispatch(actor=dispatcher, timestamp=clock.step(0.1, 2),
-                      lead_department=self.world.territory.department(department), co_departments=co)
+        case.dispatch(
+            actor=dispatcher,
+            timestamp=clock.step(0.1, 2),
+            lead_department=self.world.territory.department(department),
+            co_departments=co,
+        )
         return department
 
     def _follow_up_and_close(self, case: Case, dispatcher: Actor, clock: _Clock, *, close: bool) -> None:
-        satisfaction = self.rng.choices([Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED,
-                                         Satisfaction.UNREACHABLE], [75, 20, 5])[0]
-        case.follow_up(actor=dispatcher, timestamp=clock.step(2, 48), satisfaction=satisfaction,
-                       method=self.rng.choice(("phone", "phone", "visit", "sms")))
+        satisfaction = self.rng.choices(
+            [Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED, Satisfaction.UNREACHABLE], [75, 20, 5]
+        )[0]
+        case.follow_up(
+            actor=dispatcher,
+            timestamp=clock.step(2, 48),
+            satisfaction=satisfaction,
+            method=self.rng.choice(("phone", "phone", "visit", "sms")),
+        )
         if close:
             case.close(actor=dispatcher, timestamp=clock.step(0.5, 24))
 
@@ -381,12 +480,19 @@ class _Clock:
         return self.now
 
 
-def generate(ledger: GridLedger, world: SyntheticTerritory, *, events: int, chunk: int = 200,
-             seed: int = 20260601, end: datetime | None = None,
-             progress: Callable[[SyntheticStats], None] | None = None) -> SyntheticStats:
+def generate(
+    ledger: GridLedger,
+    world: SyntheticTerritory,
+    *,
+    events: int,
+    chunk: int = 200,
+    seed: int = 20260601,
+    end: datetime | None = None,
+    progress: Callable[[SyntheticStats], None] | None = None,
+) -> SyntheticStats:
     """Append at least ``events`` events to the ledger, ``chunk`` aggregates per transaction."""
     rng = random.Random(seed)
-    end = end or datetime.now(timezone.utc) - timedelta(days=1)
+    end = end or datetime.now(UTC) - timedelta(days=1)
     lifecycles = _Lifecycles(ledger, world, rng, end)
     stats = SyntheticStats()
     started = time.perf_counter()
@@ -449,7 +555,8 @@ def _advance_day_counters(ledger: GridLedger, counters: Counter[str]) -> None:
     """Move each day's case-number counter past the numbers used, as the API would have."""
     statement = text(
         f"INSERT INTO {case_counters.name} (day, last_number) VALUES (:day, :n) "
-        f"ON CONFLICT (day) DO UPDATE SET last_number = GREATEST({case_counters.name}.last_number, :n)")
+        f"ON CONFLICT (day) DO UPDATE SET last_number = GREATEST({case_counters.name}.last_number, :n)"
+    )
     with ledger.datastore.engine.begin() as connection:
         connection.execute(statement, [{"day": day, "n": n} for day, n in counters.items()])
 

@@ -11,7 +11,6 @@ import io
 import json
 from pathlib import Path
 
-
 from tests.support.api import Api
 from tests.support.responses import PROBLEM, assert_problem
 from tests.support.served import served
@@ -27,10 +26,12 @@ def _report(api: Api, length: int, tail: bytes = b"") -> bytes:
 
 def _post_chunked(api: Api, raw: bytes):
     """As a server hands a chunked body to the app: a stream that ends, and no Content-Length."""
-    return api.client.post("/api/v1/cases", input_stream=io.BytesIO(raw),
-                           environ_overrides={"wsgi.input_terminated": True},
-                           headers={**api.territory.auth("worker"), "Content-Type": "application/json",
-                                    "Transfer-Encoding": "chunked"})
+    return api.client.post(
+        "/api/v1/cases",
+        input_stream=io.BytesIO(raw),
+        environ_overrides={"wsgi.input_terminated": True},
+        headers={**api.territory.auth("worker"), "Content-Type": "application/json", "Transfer-Encoding": "chunked"},
+    )
 
 
 def _case_no(api: Api) -> int:
@@ -42,8 +43,11 @@ def test_a_chunked_body_over_the_limit_is_a_413_and_writes_nothing(api: Api) -> 
     for raw in (_report(api, 1_100_000, b"GARBAGE"), _report(api, LIMIT + 1)):
         assert_problem(_post_chunked(api, raw), 413)
     # The same bytes with a Content-Length were refused already.
-    response = api.client.post("/api/v1/cases", data=_report(api, 1_100_000, b"GARBAGE"),
-                               headers={**api.territory.auth("worker"), "Content-Type": "application/json"})
+    response = api.client.post(
+        "/api/v1/cases",
+        data=_report(api, 1_100_000, b"GARBAGE"),
+        headers={**api.territory.auth("worker"), "Content-Type": "application/json"},
+    )
     assert_problem(response, 413)
     assert _case_no(api) == before + 1  # no case number was spent
 
@@ -61,7 +65,7 @@ def _post(port: int, api: Api, raw: bytes, *, chunked: bool) -> tuple[int, str, 
     headers = {**api.territory.auth("worker"), "Content-Type": "application/json"}
     try:
         if chunked:  # 64 KiB chunks, as a streaming client sends them
-            chunks = (raw[start:start + 65536] for start in range(0, len(raw), 65536))
+            chunks = (raw[start : start + 65536] for start in range(0, len(raw), 65536))
             connection.request("POST", "/api/v1/cases", body=chunks, headers=headers, encode_chunked=True)
         else:
             connection.request("POST", "/api/v1/cases", body=raw, headers=headers)
@@ -71,8 +75,7 @@ def _post(port: int, api: Api, raw: bytes, *, chunked: bool) -> tuple[int, str, 
         connection.close()
 
 
-def test_under_gunicorn_a_chunked_body_over_the_limit_is_a_413(api: Api, database_url: str,
-                                                                tmp_path: Path) -> None:
+def test_under_gunicorn_a_chunked_body_over_the_limit_is_a_413(api: Api, database_url: str, tmp_path: Path) -> None:
     with served(database_url, tmp_path / "serve.log", "--workers", "1", "--threads", "2") as port:
         status, _, first = _post(port, api, _report(api, 10_000), chunked=True)
         assert status == 201, first

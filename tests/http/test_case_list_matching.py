@@ -21,8 +21,7 @@ def _add_department(api: Api, ledger: GridLedger, key: str, code: str) -> str:
     return code
 
 
-def test_a_department_sees_only_cases_it_leads_or_co_handles_by_its_exact_code(api: Api,
-                                                                             ledger: GridLedger) -> None:
+def test_a_department_sees_only_cases_it_leads_or_co_handles_by_its_exact_code(api: Api, ledger: GridLedger) -> None:
     t = api.territory
     # 城市管理 (city_mgmt) and another office whose code differs in the one place `_` stands for any character.
     city_mgmt = _add_department(api, ledger, "city_mgmt", "city_mgmt")
@@ -31,8 +30,12 @@ def test_a_department_sees_only_cases_it_leads_or_co_handles_by_its_exact_code(a
     led = api.report("worker", title="违章搭建（cityXmgmt 牵头）")
     for case in (co_handled, led):
         api.command("dispatcher", case["id"], "accept")
-    api.command("dispatcher", co_handled["id"], "dispatch",
-                {"lead_department": t.department("chengguan"), "co_departments": [other]})
+    api.command(
+        "dispatcher",
+        co_handled["id"],
+        "dispatch",
+        {"lead_department": t.department("chengguan"), "co_departments": [other]},
+    )
     last = api.command("dispatcher", led["id"], "dispatch", {"lead_department": other})
 
     # city_mgmt's clerk sees neither, not even by title; cityXmgmt's sees both.
@@ -41,15 +44,22 @@ def test_a_department_sees_only_cases_it_leads_or_co_handles_by_its_exact_code(a
     assert _titles(api.read("cityXmgmt", "/cases", last["position"])) == {co_handled["title"], led["title"]}
     # The department filter is the same exact match.
     assert api.read("dispatcher", "/cases", last["position"], department=city_mgmt)["items"] == []
-    assert _titles(api.read("dispatcher", "/cases", last["position"], department=other)) == {co_handled["title"],
-                                                                                      led["title"]}
+    assert _titles(api.read("dispatcher", "/cases", last["position"], department=other)) == {
+        co_handled["title"],
+        led["title"],
+    }
     assert _titles(api.read("admin", "/cases", last["position"], department=t.department("chengguan"))) == {
-        co_handled["title"]}
+        co_handled["title"]
+    }
 
     # Sent back and dispatched again without it: the co-department no longer sees the case.
     api.command("chengguan", co_handled["id"], "return", {"reason": "不属于本单位职责"})
-    again = api.command("dispatcher", co_handled["id"], "dispatch",
-                        {"lead_department": t.department("zhujian"), "co_departments": [city_mgmt]})
+    again = api.command(
+        "dispatcher",
+        co_handled["id"],
+        "dispatch",
+        {"lead_department": t.department("zhujian"), "co_departments": [city_mgmt]},
+    )
     assert _titles(api.read("cityXmgmt", "/cases", again["position"])) == {led["title"]}
     assert _titles(api.read("city_mgmt", "/cases", again["position"])) == {co_handled["title"]}
     assert api.read("dispatcher", "/cases", again["position"], department=other)["total"] == 1
@@ -59,8 +69,12 @@ def test_the_department_filter_takes_no_wildcards(api: Api) -> None:
     t = api.territory
     case = api.report("worker")
     api.command("dispatcher", case["id"], "accept")
-    last = api.command("dispatcher", case["id"], "dispatch", {"lead_department": t.department("chengguan"),
-                                                              "co_departments": [t.department("zhujian")]})
+    last = api.command(
+        "dispatcher",
+        case["id"],
+        "dispatch",
+        {"lead_department": t.department("chengguan"), "co_departments": [t.department("zhujian")]},
+    )
     ours = t.grid("ziyang")
     for pattern in ("zhu%", "%", "_", t.department("zhujian")[:-1] + "_", t.department("chengguan")[:-1] + "_"):
         assert api.read("dispatcher", "/cases", last["position"], department=pattern, grid=ours)["items"] == [], pattern
@@ -93,26 +107,44 @@ def test_q_is_a_literal_substring_of_the_title_or_description(api: Api) -> None:
 
 
 def test_a_meeting_assignment_replaces_the_co_departments_a_department_is_matched_by(
-        api: Api, ledger: GridLedger, clock: MovableClock) -> None:
+    api: Api, ledger: GridLedger, clock: MovableClock
+) -> None:
     t = api.territory
     city_mgmt = _add_department(api, ledger, "city_mgmt", "city_mgmt")
     other = _add_department(api, ledger, "cityXmgmt", "cityXmgmt")
-    meeting = api.post("secretary", "/meetings", {
-        "title": "婺源县6月问题交办会", "level": "county", "org": t.grid("wuyuan"), "scheduled_for": "2026-06-10",
-        "chair": "县委常委 刘卫东"}).get_json()
+    meeting = api.post(
+        "secretary",
+        "/meetings",
+        {
+            "title": "婺源县6月问题交办会",
+            "level": "county",
+            "org": t.grid("wuyuan"),
+            "scheduled_for": "2026-06-10",
+            "chair": "县委常委 刘卫东",
+        },
+    ).get_json()
     case = api.report("worker", title="污水管网改造")
     api.command("dispatcher", case["id"], "accept")
-    api.command("dispatcher", case["id"], "dispatch", {"lead_department": t.department("chengguan"),
-                                                       "co_departments": [city_mgmt]})
+    api.command(
+        "dispatcher",
+        case["id"],
+        "dispatch",
+        {"lead_department": t.department("chengguan"), "co_departments": [city_mgmt]},
+    )
     api.command("chengguan", case["id"], "claim")
-    escalated = api.command("chengguan", case["id"], "escalate", {"meeting_id": meeting["id"],
-                                                                 "reason": "污水管网改造资金大，社区无力解决"})
+    escalated = api.command(
+        "chengguan", case["id"], "escalate", {"meeting_id": meeting["id"], "reason": "污水管网改造资金大，社区无力解决"}
+    )
     assert _titles(api.read("city_mgmt", "/cases", escalated["position"])) == {case["title"]}
     # At the meeting the item goes to 住建 with cityXmgmt co-handling: city_mgmt is no longer on it.
     clock.advance(days=9)
     api.post("secretary", f"/meetings/{meeting['id']}/hold", {"attendees": ["住建局"], "minutes": "逐项交办"})
-    assigned = api.command("secretary", case["id"], "assign", {
-        "lead_department": t.department("zhujian"), "co_departments": [other], "deadline": "2026-06-30"})
+    assigned = api.command(
+        "secretary",
+        case["id"],
+        "assign",
+        {"lead_department": t.department("zhujian"), "co_departments": [other], "deadline": "2026-06-30"},
+    )
     assert api.read("city_mgmt", "/cases", assigned["position"])["items"] == []
     assert _titles(api.read("cityXmgmt", "/cases", assigned["position"])) == {case["title"]}
     assert api.read("dispatcher", "/cases", assigned["position"], department=city_mgmt)["items"] == []

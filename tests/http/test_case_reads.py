@@ -6,8 +6,6 @@ from tests.support.api import Api
 from tests.support.clock import MovableClock
 
 
-
-
 def test_history_lists_every_event_in_order_with_labels_and_actors(api: Api, clock: MovableClock) -> None:
     # extend is the dispatcher's, not the department's: 城管 is refused.
     t = api.territory
@@ -26,8 +24,13 @@ def test_history_lists_every_event_in_order_with_labels_and_actors(api: Api, clo
     assert [e["version"] for e in events] == list(range(1, 9))
     assert [e["label"] for e in events] == ["上报", "受理", "派单", "接单", "延期", "办结", "回访", "结案"]
     assert [e["actor"]["name"] for e in events] == ["程晓燕", "王敏", "王敏", "李强", "王敏", "李强", "王敏", "王敏"]
-    assert events[3]["actor"] == {"id": t.staff["chengguan"].id, "name": "李强", "role": "department",
-                                  "role_label": "职能部门", "org": t.department("chengguan")}
+    assert events[3]["actor"] == {
+        "id": t.staff["chengguan"].id,
+        "name": "李强",
+        "role": "department",
+        "role_label": "职能部门",
+        "org": t.department("chengguan"),
+    }
     assert events[4]["data"]["due_at"] == "2026-06-20T23:59:59.999999+08:00"
     assert events[4]["data"]["reason"] == "需协调供电公司"
 
@@ -64,8 +67,12 @@ def test_reads_are_scoped_by_role(api: Api) -> None:
     for who in ("worker", "other_dispatcher", "chengguan"):
         assert api.get(who, path).status_code == 403, who
     api.command("dispatcher", case["id"], "accept")
-    api.command("dispatcher", case["id"], "dispatch", {"lead_department": t.department("chengguan"),
-                                                       "co_departments": [t.department("zhujian")]})
+    api.command(
+        "dispatcher",
+        case["id"],
+        "dispatch",
+        {"lead_department": t.department("chengguan"), "co_departments": [t.department("zhujian")]},
+    )
     assert api.get("chengguan", path).status_code == 200
     assert api.get("zhujian", path).status_code == 200
     assert api.get("paichusuo", path).status_code == 403
@@ -87,8 +94,20 @@ def test_me_and_role_history(api: Api) -> None:
 def test_openapi_document_describes_every_command(client) -> None:
     document = client.get("/api/v1/openapi.json").get_json()
     assert document["openapi"].startswith("3.")
-    for command in ("accept", "reject", "merge", "dispatch", "claim", "return", "note", "extend",
-                    "resolve", "follow-up", "reopen", "close"):
+    for command in (
+        "accept",
+        "reject",
+        "merge",
+        "dispatch",
+        "claim",
+        "return",
+        "note",
+        "extend",
+        "resolve",
+        "follow-up",
+        "reopen",
+        "close",
+    ):
         operation = document["paths"][f"/api/v1/cases/{{case_id}}/{command}"]["post"]
         assert "requestBody" in operation
     assert "CaseReport" in document["components"]["schemas"]

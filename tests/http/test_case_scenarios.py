@@ -17,8 +17,12 @@ def test_general_track_from_report_to_close(api: Api, clock: MovableClock) -> No
     case = api.command("dispatcher", case["id"], "accept", {"note": "属实，派住建"})
     assert case["status"] == "accepted"
     assert case["due_at"] == "2026-06-02T09:30:00+08:00"
-    case = api.command("dispatcher", case["id"], "dispatch",
-                       {"lead_department": t.department("zhujian"), "co_departments": [t.department("chengguan")]})
+    case = api.command(
+        "dispatcher",
+        case["id"],
+        "dispatch",
+        {"lead_department": t.department("zhujian"), "co_departments": [t.department("chengguan")]},
+    )
     assert case["lead_department"] == t.department("zhujian")
     # 住建 claims it, reports progress and resolves it.
     clock.advance(hours=2)
@@ -39,9 +43,15 @@ def test_general_track_from_report_to_close(api: Api, clock: MovableClock) -> No
 def test_instant_track_with_rework_after_an_unsatisfied_call(api: Api, clock: MovableClock) -> None:
     t = api.territory
     # A resident reports a smelly ditch through the E呼即办 mini-program.
-    case = api.report("intake", title="和平岗臭水沟", category="sanitation", track="instant",
-                      channel="mini_program", grid=t.grid("chayuan-02"),
-                      reporter={"name": "刘女士", "phone": "13812345678"})
+    case = api.report(
+        "intake",
+        title="和平岗臭水沟",
+        category="sanitation",
+        track="instant",
+        channel="mini_program",
+        grid=t.grid("chayuan-02"),
+        reporter={"name": "刘女士", "phone": "13812345678"},
+    )
     assert case["reporter"]["phone"] == "138****5678"
     case = api.command("dispatcher", case["id"], "accept")
     assert case["due_at"] == "2026-06-01T11:00:00+08:00"  # claim within 2 hours
@@ -53,10 +63,15 @@ def test_instant_track_with_rework_after_an_unsatisfied_call(api: Api, clock: Mo
     assert api.get("dispatcher", f"/cases/{case['id']}").get_json()["overdue"] is True
     api.command("chengguan", case["id"], "resolve", {"result": "已清淤"})
     # The resident is not satisfied: the case goes back to 城管 (返工).
-    api.command("worker", case["id"], "follow-up", {"satisfaction": "unsatisfied", "method": "visit"},
-                status=403)  # 程晓燕's grid is 第一网格, the ditch is in 第二网格
-    case = api.command("other_worker", case["id"], "follow-up",
-                       {"satisfaction": "unsatisfied", "method": "visit", "comment": "仍有异味"})
+    api.command(
+        "worker", case["id"], "follow-up", {"satisfaction": "unsatisfied", "method": "visit"}, status=403
+    )  # 程晓燕's grid is 第一网格, the ditch is in 第二网格
+    case = api.command(
+        "other_worker",
+        case["id"],
+        "follow-up",
+        {"satisfaction": "unsatisfied", "method": "visit", "comment": "仍有异味"},
+    )
     assert case["status"] == "in_progress" and case["reopen_count"] == 1
     api.command("chengguan", case["id"], "resolve", {"result": "铺设暗管，彻底解决"})
     api.command("dispatcher", case["id"], "follow-up", {"satisfaction": "basically_satisfied", "method": "phone"})

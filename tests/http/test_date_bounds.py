@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from marshmallow import Schema
@@ -18,9 +18,11 @@ from tests.support.clock import MovableClock
 
 LOWER_BOUNDS = {"from", "created_from", "start_date"}
 # In 紫阳镇 (UTC+8): late on 1 June, and just after midnight on 2 June.
-MORNING_1ST, LATE_1ST, EARLY_2ND = (datetime(2026, 6, 1, 1, 0, tzinfo=timezone.utc),
-                                    datetime(2026, 6, 1, 15, 30, tzinfo=timezone.utc),
-                                    datetime(2026, 6, 1, 16, 30, tzinfo=timezone.utc))
+MORNING_1ST, LATE_1ST, EARLY_2ND = (
+    datetime(2026, 6, 1, 1, 0, tzinfo=UTC),
+    datetime(2026, 6, 1, 15, 30, tzinfo=UTC),
+    datetime(2026, 6, 1, 16, 30, tzinfo=UTC),
+)
 
 
 @pytest.fixture
@@ -57,11 +59,13 @@ def test_audit_from_and_to_take_whole_days(api: Api, three_days_work: dict) -> N
     made = three_days_work
     for key, day in (("late", "2026-06-01"), ("early", "2026-06-02")):
         case_id = made[key]["id"]
-        page = api.read("auditor", "/audit", made["position"], per_page=200, aggregate_id=case_id,
-                        **{"from": day, "to": day})
+        page = api.read(
+            "auditor", "/audit", made["position"], per_page=200, aggregate_id=case_id, **{"from": day, "to": day}
+        )
         assert [item["type"] for item in page["items"]] == ["Reported"]
-        page = api.read("auditor", "/audit", made["position"], per_page=200, aggregate_id=case_id,
-                        **{"from": "2026-06-03"})
+        page = api.read(
+            "auditor", "/audit", made["position"], per_page=200, aggregate_id=case_id, **{"from": "2026-06-03"}
+        )
         assert page["items"] == []
 
 
@@ -70,8 +74,9 @@ def test_patrol_log_and_coverage_take_whole_days(api: Api, three_days_work: dict
     for key, day in (("late_patrol", "2026-06-01"), ("early_patrol", "2026-06-02")):
         page = api.read("leader", "/patrols", made["position"], per_page=200, grid=grid, **{"from": day, "to": day})
         assert [item["id"] for item in page["items"]] == [made[key]]
-        coverage = api.read("leader", "/patrols/coverage", made["position"], per_page=200, grid=grid,
-                            **{"from": day, "to": day})
+        coverage = api.read(
+            "leader", "/patrols/coverage", made["position"], per_page=200, grid=grid, **{"from": day, "to": day}
+        )
         assert coverage["totals"]["patrols"] == 1
 
 
@@ -106,11 +111,14 @@ def test_every_date_time_field_says_which_bound_it_is() -> None:
     assert checked >= 10
 
 
-@pytest.mark.parametrize(("kind", "value", "expected"), [
-    (LowerBound, "2026-12-01", "2026-12-01T00:00:00+08:00"),
-    (UpperBound, "2026-12-01", "2026-12-01T23:59:59.999999+08:00"),
-    (LowerBound, "2026-12-01T10:00:00", "2026-12-01T10:00:00+08:00"),
-    (UpperBound, "2026-12-01T10:00:00Z", "2026-12-01T10:00:00+00:00"),
-])
+@pytest.mark.parametrize(
+    ("kind", "value", "expected"),
+    [
+        (LowerBound, "2026-12-01", "2026-12-01T00:00:00+08:00"),
+        (UpperBound, "2026-12-01", "2026-12-01T23:59:59.999999+08:00"),
+        (LowerBound, "2026-12-01T10:00:00", "2026-12-01T10:00:00+08:00"),
+        (UpperBound, "2026-12-01T10:00:00Z", "2026-12-01T10:00:00+00:00"),
+    ],
+)
 def test_the_two_kinds_of_bound(kind: type, value: str, expected: str) -> None:
     assert kind()._deserialize(value, None, None).isoformat() == expected

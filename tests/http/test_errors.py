@@ -20,23 +20,30 @@ def test_401_without_or_with_a_wrong_token(api: Api) -> None:
 
 def test_400_for_malformed_json_writes_nothing(api: Api) -> None:
     case = api.report("worker")
-    response = api.client.post(f"/api/v1/cases/{case['id']}/accept", data="{not json",
-                               headers={**api.territory.auth("dispatcher"), "Content-Type": "application/json"})
+    response = api.client.post(
+        f"/api/v1/cases/{case['id']}/accept",
+        data="{not json",
+        headers={**api.territory.auth("dispatcher"), "Content-Type": "application/json"},
+    )
     assert_problem(response, 400)
     assert api.version(f"/cases/{case['id']}") == 1
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"category": "ufo"}, "category"),
-    ({"track": "fast"}, "track"),
-    ({"channel": "pigeon"}, "channel"),
-    ({"title": "   "}, "title"),
-    ({"colour": "red"}, "colour"),
-    ({"grid": "atlantis"}, "grid"),
-    ({"location": {"address": "x", "lat": 123.0}}, "location"),
-    ({"reporter": {"phone": "call me"}}, "reporter"),
-    ({"attachments": [{"sha256": "xyz", "filename": "a.jpg", "content_type": "image/jpeg"}]}, "attachments"),
-], ids=lambda v: v if isinstance(v, str) else None)
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"category": "ufo"}, "category"),
+        ({"track": "fast"}, "track"),
+        ({"channel": "pigeon"}, "channel"),
+        ({"title": "   "}, "title"),
+        ({"colour": "red"}, "colour"),
+        ({"grid": "atlantis"}, "grid"),
+        ({"location": {"address": "x", "lat": 123.0}}, "location"),
+        ({"reporter": {"phone": "call me"}}, "reporter"),
+        ({"attachments": [{"sha256": "xyz", "filename": "a.jpg", "content_type": "image/jpeg"}]}, "attachments"),
+    ],
+    ids=lambda v: v if isinstance(v, str) else None,
+)
 def test_422_names_the_field_and_reports_nothing(api: Api, body: dict, field: str) -> None:
     before = api.report("worker")["case_no"]
     problem = assert_problem(api.post("worker", "/cases", api.case_body(**body)), 422)
@@ -50,19 +57,27 @@ def test_422_for_unknown_department_and_bad_deadline(api: Api) -> None:
     t = api.territory
     case = api.report("worker")
     api.command("dispatcher", case["id"], "accept")
-    problem = assert_problem(api.post("dispatcher", f"/cases/{case['id']}/dispatch",
-                                      {"lead_department": "no-such-dept"}), 422)
+    problem = assert_problem(
+        api.post("dispatcher", f"/cases/{case['id']}/dispatch", {"lead_department": "no-such-dept"}), 422
+    )
     assert "lead_department" in problem["errors"]
-    problem = assert_problem(api.post("dispatcher", f"/cases/{case['id']}/dispatch",
-                                      {"lead_department": t.department("zhujian"),
-                                       "co_departments": [t.department("zhujian")]}), 422)
+    problem = assert_problem(
+        api.post(
+            "dispatcher",
+            f"/cases/{case['id']}/dispatch",
+            {"lead_department": t.department("zhujian"), "co_departments": [t.department("zhujian")]},
+        ),
+        422,
+    )
     assert "co_departments" in problem["errors"]
     api.command("dispatcher", case["id"], "dispatch", {"lead_department": t.department("zhujian")})
-    problem = assert_problem(api.post("dispatcher", f"/cases/{case['id']}/extend",
-                                      {"due_at": "2026-05-01", "reason": "x"}), 422)
+    problem = assert_problem(
+        api.post("dispatcher", f"/cases/{case['id']}/extend", {"due_at": "2026-05-01", "reason": "x"}), 422
+    )
     assert "due_at" in problem["errors"]
-    assert_problem(api.post("dispatcher", f"/cases/{case['id']}/extend",
-                            {"due_at": "next tuesday", "reason": "x"}), 422)
+    assert_problem(
+        api.post("dispatcher", f"/cases/{case['id']}/extend", {"due_at": "next tuesday", "reason": "x"}), 422
+    )
     assert api.version(f"/cases/{case['id']}") == 3
 
 
@@ -134,12 +149,15 @@ def test_idempotent_retry_returns_the_first_result_and_stores_nothing(api: Api) 
     assert len(api.get("auditor", f"/cases/{case_id}/history").get_json()["events"]) == 2
 
 
-@pytest.mark.parametrize("path, params", [
-    ("/cases", {"created_from": "0001-01-01"}),
-    ("/cases", {"created_to": "9999-12-31"}),
-    ("/audit", {"from": "0001-01-01T00:00:00"}),
-    ("/patrols", {"to": "9999-12-31"}),
-])
+@pytest.mark.parametrize(
+    "path, params",
+    [
+        ("/cases", {"created_from": "0001-01-01"}),
+        ("/cases", {"created_to": "9999-12-31"}),
+        ("/audit", {"from": "0001-01-01T00:00:00"}),
+        ("/patrols", {"to": "9999-12-31"}),
+    ],
+)
 def test_dates_that_overflow_in_utc_are_a_422(api: Api, path: str, params: dict) -> None:
     body = assert_problem(api.get("admin", path, **params), 422)
     assert set(body["errors"]) == set(params)

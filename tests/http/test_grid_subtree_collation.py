@@ -28,8 +28,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     drop_database(server, name)
 
 
-def test_a_dispatcher_of_grid_cy_never_sees_the_cases_of_grid_Cy(ledger: GridLedger, territory: Territory,
-                                                                  api: Api) -> None:
+def test_a_dispatcher_of_grid_cy_never_sees_the_cases_of_grid_Cy(
+    ledger: GridLedger, territory: Territory, api: Api
+) -> None:
     # 紫阳镇 has two communities whose codes differ only in case: 'cy-…' and 'Cy-…'.
     lower, upper = f"cy-{territory.suffix}", f"Cy-{territory.suffix}"
     for code, name in ((lower, "茶园社区"), (upper, "朝阳社区")):

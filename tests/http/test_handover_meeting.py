@@ -17,20 +17,39 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
 
 def _meeting(api: Api, scheduled_for: str, title: str) -> dict:
-    response = api.post("secretary", "/meetings", {
-        "title": title, "level": "county", "org": api.territory.grid("wuyuan"),
-        "scheduled_for": scheduled_for, "chair": "县委常委 刘卫东"})
+    response = api.post(
+        "secretary",
+        "/meetings",
+        {
+            "title": title,
+            "level": "county",
+            "org": api.territory.grid("wuyuan"),
+            "scheduled_for": scheduled_for,
+            "chair": "县委常委 刘卫东",
+        },
+    )
     assert response.status_code == 201, response.get_json()
     return response.get_json()
 
 
 def _escalated_case(api: Api, meeting: dict, title: str, address: str) -> dict:
     t = api.territory
-    case = api.report("intake", title=title, category="sanitation", track="general", channel="mini_program",
-                      grid=t.grid("chayuan-02"), location={"address": address})
+    case = api.report(
+        "intake",
+        title=title,
+        category="sanitation",
+        track="general",
+        channel="mini_program",
+        grid=t.grid("chayuan-02"),
+        location={"address": address},
+    )
     api.command("dispatcher", case["id"], "accept")
-    api.command("dispatcher", case["id"], "dispatch", {"lead_department": t.department("chengguan"),
-                                                       "co_departments": [t.department("zhujian")]})
+    api.command(
+        "dispatcher",
+        case["id"],
+        "dispatch",
+        {"lead_department": t.department("chengguan"), "co_departments": [t.department("zhujian")]},
+    )
     api.command("chengguan", case["id"], "claim")
     return case
 
@@ -43,23 +62,34 @@ def scenario(api: Api, clock: MovableClock) -> dict:
     ditch = _escalated_case(api, june, "和平岗42号水沟发臭", "和平岗42号")
     # The part the residents can fix themselves is done; the sewage main is beyond the community.
     api.command("chengguan", ditch["id"], "note", {"text": "已组织居民清理沟内垃圾，污水管网需改造"})
-    escalated = api.command("chengguan", ditch["id"], "escalate",
-                            {"meeting_id": june["id"], "reason": "污水管网改造资金大，社区无力解决"})
+    escalated = api.command(
+        "chengguan", ditch["id"], "escalate", {"meeting_id": june["id"], "reason": "污水管网改造资金大，社区无力解决"}
+    )
     assert escalated["status"] == "escalated" and escalated["meeting_id"] == june["id"]
     lamp = _escalated_case(api, june, "工业园路灯缺失", "工业园区")
     api.command("dispatcher", lamp["id"], "escalate", {"meeting_id": june["id"], "reason": "需县级统筹"})
-    queue = api.get("secretary", "/queues/meeting", min_position=api.get(
-        "auditor", f"/cases/{lamp['id']}").get_json()["position"]).get_json()
+    queue = api.get(
+        "secretary", "/queues/meeting", min_position=api.get("auditor", f"/cases/{lamp['id']}").get_json()["position"]
+    ).get_json()
     assert {ditch["id"], lamp["id"]} <= {item["id"] for item in queue["items"]}
     # At the meeting the secretary assigns each item a lead department and a deadline (交办).
     clock.advance(days=9)
     api.post("secretary", f"/meetings/{june['id']}/hold", {"attendees": ["城管局", "住建局"], "minutes": "逐项交办"})
-    assigned = api.command("secretary", ditch["id"], "assign", {
-        "lead_department": t.department("chengguan"), "co_departments": [t.department("zhujian")],
-        "deadline": "2026-06-30", "instruction": "月底前完成管网改造"})
+    assigned = api.command(
+        "secretary",
+        ditch["id"],
+        "assign",
+        {
+            "lead_department": t.department("chengguan"),
+            "co_departments": [t.department("zhujian")],
+            "deadline": "2026-06-30",
+            "instruction": "月底前完成管网改造",
+        },
+    )
     assert assigned["status"] == "assigned" and assigned["due_at"] == "2026-06-30T23:59:59.999999+08:00"
-    api.command("secretary", lamp["id"], "assign", {"lead_department": t.department("zhujian"),
-                                                     "deadline": "2026-08-31"})
+    api.command(
+        "secretary", lamp["id"], "assign", {"lead_department": t.department("zhujian"), "deadline": "2026-08-31"}
+    )
     # 城管 fixes the sewer; the resident is satisfied; the case is closed: the item is ticked off (销号).
     clock.advance(days=10)
     before_tick_off = clock.now.isoformat()
@@ -86,7 +116,8 @@ def test_items_are_assigned_ticked_off_and_carried_over(api: Api, scenario: dict
     # The open item comes back on July's list, carried over from June.
     july = api.get("leader", f"/meetings/{scenario['july']['id']}/handover-list").get_json()
     assert [(item["case_id"], item["carried_over_from"]) for item in july["items"]] == [
-        (scenario["lamp"]["id"], scenario["june"]["id"])]
+        (scenario["lamp"]["id"], scenario["june"]["id"])
+    ]
 
 
 def test_as_of_gives_the_list_as_it_stood_before_and_after_the_tick_off(api: Api, scenario: dict) -> None:
@@ -107,14 +138,16 @@ def test_csv_and_xlsx_hold_the_same_rows_as_the_json(api: Api, scenario: dict) -
     assert response.mimetype == "text/csv" and response.data.startswith("\ufeff".encode())  # BOM for Excel/WPS
     rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert [(row["序号"], row["案件编号"], row["问题"], row["状态"]) for row in rows] == [
-        (str(i["no"]), i["case_no"], i["title"], i["status_label"]) for i in items]
+        (str(i["no"]), i["case_no"], i["title"], i["status_label"]) for i in items
+    ]
     book = load_workbook(io.BytesIO(api.get("auditor", path, format="xlsx").data))
     sheet = book["交办清单"]
     header = [cell.value for cell in sheet[1]]
     assert header[:3] == ["序号", "案件编号", "问题"] and sheet.freeze_panes == "A2"
-    body = [dict(zip(header, (cell.value for cell in row))) for row in sheet.iter_rows(min_row=2)]
-    assert [(r["序号"], r["案件编号"], r["状态"]) for r in body] == [(i["no"], i["case_no"], i["status_label"])
-                                                                   for i in items]
+    body = [dict(zip(header, (cell.value for cell in row), strict=True)) for row in sheet.iter_rows(min_row=2)]
+    assert [(r["序号"], r["案件编号"], r["状态"]) for r in body] == [
+        (i["no"], i["case_no"], i["status_label"]) for i in items
+    ]
     assert body[1]["办结时限"].isoformat() == "2026-08-31T23:59:59"  # a real date, local time
     assert sheet.column_dimensions["C"].width >= 30
 
@@ -125,19 +158,54 @@ def test_printable_page_and_meeting_rules(api: Api, scenario: dict) -> None:
     assert page.mimetype == "text/html" and "A4 landscape" in html
     assert "广昌县6月问题交办会" in html and "县委常委 刘卫东" in html and "已销号" in html and "未销号" in html
     # Only the secretary (or an admin) runs meetings; a closed meeting takes no more items.
-    assert api.post("dispatcher", "/meetings", {"title": "x", "level": "county", "org": api.territory.grid("wuyuan"),
-                                                "scheduled_for": "2026-08-01", "chair": "x"}).status_code == 403
-    assert api.post("secretary", "/meetings", {"title": "x", "level": "town", "org": api.territory.grid("wuyuan"),
-                                               "scheduled_for": "2026-08-01", "chair": "x"}).status_code == 422
-    assert api.post("secretary", f"/meetings/{scenario['june']['id']}/hold",
-                    {"attendees": ["x"], "minutes": "x"}).status_code == 409
+    assert (
+        api.post(
+            "dispatcher",
+            "/meetings",
+            {
+                "title": "x",
+                "level": "county",
+                "org": api.territory.grid("wuyuan"),
+                "scheduled_for": "2026-08-01",
+                "chair": "x",
+            },
+        ).status_code
+        == 403
+    )
+    assert (
+        api.post(
+            "secretary",
+            "/meetings",
+            {
+                "title": "x",
+                "level": "town",
+                "org": api.territory.grid("wuyuan"),
+                "scheduled_for": "2026-08-01",
+                "chair": "x",
+            },
+        ).status_code
+        == 422
+    )
+    assert (
+        api.post(
+            "secretary", f"/meetings/{scenario['june']['id']}/hold", {"attendees": ["x"], "minutes": "x"}
+        ).status_code
+        == 409
+    )
     case = _escalated_case(api, scenario["june"], "新问题", "和平岗")
-    response = api.post("dispatcher", f"/cases/{case['id']}/escalate",
-                        {"meeting_id": scenario["june"]["id"], "reason": "x"})
+    response = api.post(
+        "dispatcher", f"/cases/{case['id']}/escalate", {"meeting_id": scenario["june"]["id"], "reason": "x"}
+    )
     assert response.status_code == 409 and "meeting" in response.get_json()["detail"]
     api.command("dispatcher", case["id"], "escalate", {"meeting_id": scenario["july"]["id"], "reason": "需统筹"})
-    assert api.post("dispatcher", f"/cases/{case['id']}/assign",
-                    {"lead_department": api.territory.department("zhujian"), "deadline": "2026-09-01"}).status_code == 403
+    assert (
+        api.post(
+            "dispatcher",
+            f"/cases/{case['id']}/assign",
+            {"lead_department": api.territory.department("zhujian"), "deadline": "2026-09-01"},
+        ).status_code
+        == 403
+    )
 
 
 def test_the_printable_page_renders_in_a_real_browser(api: Api, scenario: dict, request) -> None:

@@ -10,13 +10,24 @@ from tests.support.api import Api
 from tests.support.responses import assert_ok, assert_problem
 
 HEAD = {"name": "汪德福", "id_number": "11010519491231002X", "phone": "13812345678"}
-TENANT = {"name": "李春花", "id_number": "360222199001011222", "phone": "15907031234", "relation": "tenant",
-          "floating": True, "origin": "江西省上饶市"}
+TENANT = {
+    "name": "李春花",
+    "id_number": "360222199001011222",
+    "phone": "15907031234",
+    "relation": "tenant",
+    "floating": True,
+    "origin": "江西省上饶市",
+}
 
 
 def _register(api: Api, who: str = "worker", **overrides: Any) -> dict:
-    body = {"address": "紫阳镇文公北路12号3栋2单元501", "grid": api.territory.grid("chayuan-01"),
-            "kind": "rental", "head": HEAD, **overrides}
+    body = {
+        "address": "紫阳镇文公北路12号3栋2单元501",
+        "grid": api.territory.grid("chayuan-01"),
+        "kind": "rental",
+        "head": HEAD,
+        **overrides,
+    }
     response = api.post(who, "/households", body)
     assert response.status_code == 201, response.get_json()
     return response.get_json()
@@ -32,8 +43,11 @@ def _stored_events(app) -> int:
 
 def test_register_read_and_history(api: Api) -> None:
     # 1. A grid worker of 茶苑社区 registers a rental household (平安出租一点通).
-    response = api.post("worker", "/households", {"address": "紫阳镇文公北路12号", "kind": "rental",
-                                                  "grid": api.territory.grid("chayuan-01"), "head": HEAD})
+    response = api.post(
+        "worker",
+        "/households",
+        {"address": "紫阳镇文公北路12号", "kind": "rental", "grid": api.territory.grid("chayuan-01"), "head": HEAD},
+    )
     home = assert_ok(response, 201)
     assert response.headers["Location"] == f"/api/v1/households/{home['id']}"
     assert response.headers["ETag"] == '"1"' and home["version"] == 1 and home["position"] > 0
@@ -48,7 +62,9 @@ def test_register_read_and_history(api: Api) -> None:
     assert_ok(api.post("worker", f"/households/{home['id']}/members", TENANT))
     history = assert_ok(api.get("auditor", f"/households/{home['id']}/history"))
     assert [(e["version"], e["type"], e["label"]) for e in history["events"]] == [
-        (1, "Registered", "登记户"), (2, "MemberAdded", "登记成员")]
+        (1, "Registered", "登记户"),
+        (2, "MemberAdded", "登记成员"),
+    ]
     assert history["events"][0]["actor"]["name"] == "程晓燕"
     assert history["events"][1]["data"]["member"]["name"] == "李春花"
 
@@ -63,7 +79,9 @@ def test_tenants_check_in_and_out_of_a_rental(api: Api) -> None:
     tenant = next(m for m in home["members"] if m["name"] == "李春花")
     assert tenant["origin"] == "江西省上饶市" and tenant["floating"] is True and tenant["moved_out_at"] is None
     # The same ID number cannot live here twice.
-    assert "id_number" in assert_problem(api.post("worker", f"{path}/members", {**TENANT, "name": "重复"}), 422)["errors"]
+    assert (
+        "id_number" in assert_problem(api.post("worker", f"{path}/members", {**TENANT, "name": "重复"}), 422)["errors"]
+    )
     # She moves out (退租): still on record, no longer a resident.
     response = api.post("worker", f"{path}/members/{tenant['member_id']}/move-out", {"reason": "退租"})
     home = assert_ok(response)
@@ -82,8 +100,10 @@ def test_care_tags_liaison_and_pairing(api: Api) -> None:
     path = f"/households/{home['id']}"
     home = assert_ok(api.post("worker", f"{path}/tags", {"tag": "elderly_alone"}))
     home = assert_ok(api.post("dispatcher", f"{path}/tags", {"tag": "needy"}))
-    assert home["tags"] == [{"tag": "elderly_alone", "tag_label": "独居老人", "label": "独居老人"},
-                            {"tag": "needy", "tag_label": "困难群众", "label": "困难群众"}]
+    assert home["tags"] == [
+        {"tag": "elderly_alone", "tag_label": "独居老人", "label": "独居老人"},
+        {"tag": "needy", "tag_label": "困难群众", "label": "困难群众"},
+    ]
     problem = assert_problem(api.post("worker", f"{path}/tags", {"tag": "needy"}), 409)
     assert "add tag" in problem["detail"]
     assert "tag" in assert_problem(api.post("worker", f"{path}/tags", {"tag": "rich"}), 422)["errors"]
@@ -107,8 +127,13 @@ def test_a_visit_with_needs_raises_linked_cases_once(api: Api) -> None:
     t = api.territory
     home = _register(api, kind="owner", address="茶苑社区独居老人乔春梅家")
     path = f"/households/{home['id']}"
-    need = {"title": "储藏室灯不亮", "description": "独居老人家储藏室的灯坏了，需上门更换", "category": "livelihood",
-            "track": "instant", "reporter": {"name": "乔春梅", "phone": "13912345678"}}
+    need = {
+        "title": "储藏室灯不亮",
+        "description": "独居老人家储藏室的灯坏了，需上门更换",
+        "category": "livelihood",
+        "track": "instant",
+        "reporter": {"name": "乔春梅", "phone": "13912345678"},
+    }
     body = {"notes": "老人身体尚好，反映储藏室灯不亮", "needs": [need]}
     first = api.post("worker", f"{path}/visits", body, idempotency_key="visit-2026-06-01")
     retry = api.post("worker", f"{path}/visits", body, idempotency_key="visit-2026-06-01")
@@ -120,7 +145,11 @@ def test_a_visit_with_needs_raises_linked_cases_once(api: Api) -> None:
     # Linked both ways: the case names the household, with the household's grid and the visit channel.
     case = api.get("dispatcher", f"/cases/{raised['id']}").get_json()
     assert (case["household_id"], case["grid"], case["channel"], case["case_no"]) == (
-        home["id"], t.grid("chayuan-01"), "visit", raised["case_no"])
+        home["id"],
+        t.grid("chayuan-01"),
+        "visit",
+        raised["case_no"],
+    )
     assert case["location"] == {"address": "茶苑社区独居老人乔春梅家"}
     assert case["reporter"]["phone"] == "139****5678"
     # The retry stored nothing: one visit, and the next case number follows directly.
@@ -150,10 +179,22 @@ def test_malformed_unauthorised_forbidden_unknown_and_stale(api: Api, app) -> No
     assert_problem(api.get("chengguan", "/households/00000000-0000-0000-0000-000000000000"), 403)
     for who in ("chengguan", "intake", "leader", "auditor", "other_worker"):
         assert_problem(api.post(who, f"{path}/tags", {"tag": "needy"}), 403)
-    assert_problem(api.post("intake", "/households", {"address": "x", "grid": t.grid("chayuan-01"), "kind": "owner",
-                                                      "head": {"name": "x"}}), 403)
-    assert_problem(api.post("worker", "/households", {"address": "x", "grid": t.grid("qingshan"), "kind": "owner",
-                                                      "head": {"name": "x"}}), 403)
+    assert_problem(
+        api.post(
+            "intake",
+            "/households",
+            {"address": "x", "grid": t.grid("chayuan-01"), "kind": "owner", "head": {"name": "x"}},
+        ),
+        403,
+    )
+    assert_problem(
+        api.post(
+            "worker",
+            "/households",
+            {"address": "x", "grid": t.grid("qingshan"), "kind": "owner", "head": {"name": "x"}},
+        ),
+        403,
+    )
     # Unknown households (and a case id is not a household id).
     case = api.report("worker")
     for unknown in ("00000000-0000-0000-0000-000000000000", "not-a-uuid", case["id"]):
@@ -167,10 +208,21 @@ def test_malformed_unauthorised_forbidden_unknown_and_stale(api: Api, app) -> No
     assert api.post("worker", f"{path}/tags", {"tag": "needy"}, if_match='"1"').headers["ETag"] == '"2"'
     # Unknown fields, kinds and grids are 422.
     before = _stored_events(app)
-    for body, field in ((dict(colour="red"), "colour"), (dict(kind="villa"), "kind"), (dict(grid="atlantis"), "grid"),
-                        (dict(head={"phone": "13812345678"}), "head"), (dict(address=" "), "address")):
-        assert_problem(api.post("worker", "/households", {"address": "x", "grid": t.grid("chayuan-01"),
-                                                          "kind": "owner", "head": {"name": "x"}, **body}), 422)
+    for body, _field in (
+        (dict(colour="red"), "colour"),
+        (dict(kind="villa"), "kind"),
+        (dict(grid="atlantis"), "grid"),
+        (dict(head={"phone": "13812345678"}), "head"),
+        (dict(address=" "), "address"),
+    ):
+        assert_problem(
+            api.post(
+                "worker",
+                "/households",
+                {"address": "x", "grid": t.grid("chayuan-01"), "kind": "owner", "head": {"name": "x"}, **body},
+            ),
+            422,
+        )
     assert _stored_events(app) == before
 
 
@@ -182,23 +234,44 @@ BAD_ID_NUMBERS = {
     "full-width digits": "１１０１０５１９４９１２３１００２X",
     "trailing newline": "11010519491231002X\n",
 }
-BAD_PHONES = {"letters": "call me", "too short": "123", "full-width": "１３８１２３４５６７８",
-              # Hotlines and service numbers are nobody's phone; a landline needs its area code.
-              "hotline 12345": "12345", "police 110": "110", "bank 95588": "95588", "400 number": "400-800-1234",
-              "no area code": "7361234", "12x mobile": "12812345678", "10-digit mobile": "1381234567",
-              "+86 hotline": "+86 12345", "mobile with extension": "13812345678-1"}
+BAD_PHONES = {
+    "letters": "call me",
+    "too short": "123",
+    "full-width": "１３８１２３４５６７８",
+    # Hotlines and service numbers are nobody's phone; a landline needs its area code.
+    "hotline 12345": "12345",
+    "police 110": "110",
+    "bank 95588": "95588",
+    "400 number": "400-800-1234",
+    "no area code": "7361234",
+    "12x mobile": "12812345678",
+    "10-digit mobile": "1381234567",
+    "+86 hotline": "+86 12345",
+    "mobile with extension": "13812345678-1",
+}
 
 
 @pytest.mark.parametrize("number", BAD_ID_NUMBERS.values(), ids=BAD_ID_NUMBERS.keys())
 def test_422_for_a_bad_id_number_stores_nothing(api: Api, app, number: str) -> None:
     home = _register(api)
     before = _stored_events(app)
-    problem = assert_problem(api.post("worker", "/households", {
-        "address": "x", "grid": api.territory.grid("chayuan-01"), "kind": "owner",
-        "head": {**HEAD, "id_number": number}}), 422)
+    problem = assert_problem(
+        api.post(
+            "worker",
+            "/households",
+            {
+                "address": "x",
+                "grid": api.territory.grid("chayuan-01"),
+                "kind": "owner",
+                "head": {**HEAD, "id_number": number},
+            },
+        ),
+        422,
+    )
     assert "id_number" in problem["errors"]["head"]
-    problem = assert_problem(api.post("worker", f"/households/{home['id']}/members",
-                                      {**TENANT, "id_number": number}), 422)
+    problem = assert_problem(
+        api.post("worker", f"/households/{home['id']}/members", {**TENANT, "id_number": number}), 422
+    )
     assert "id_number" in problem["errors"]
     assert _stored_events(app) == before and api.version(f"/households/{home['id']}") == 1
 
@@ -207,9 +280,19 @@ def test_422_for_a_bad_id_number_stores_nothing(api: Api, app, number: str) -> N
 def test_422_for_a_bad_phone_stores_nothing(api: Api, app, phone: str) -> None:
     home = _register(api)
     before = _stored_events(app)
-    problem = assert_problem(api.post("worker", "/households", {
-        "address": "x", "grid": api.territory.grid("chayuan-01"), "kind": "owner",
-        "head": {**HEAD, "phone": phone}}), 422)
+    problem = assert_problem(
+        api.post(
+            "worker",
+            "/households",
+            {
+                "address": "x",
+                "grid": api.territory.grid("chayuan-01"),
+                "kind": "owner",
+                "head": {**HEAD, "phone": phone},
+            },
+        ),
+        422,
+    )
     assert "phone" in problem["errors"]["head"]
     member = api.post("worker", f"/households/{home['id']}/members", {**TENANT, "phone": phone})
     assert "phone" in assert_problem(member, 422)["errors"]
@@ -222,8 +305,18 @@ def test_422_for_a_bad_phone_stores_nothing(api: Api, app, phone: str) -> None:
 def test_id_numbers_and_phones_are_masked_for_everyone_but_an_admin(api: Api, who: str) -> None:
     home = _register(api)
     assert_ok(api.post("worker", f"/households/{home['id']}/members", TENANT))
-    visit = {"notes": "走访", "needs": [{"title": "求职", "description": "困难户希望找工作", "category": "livelihood",
-                                        "track": "general", "reporter": {"name": "汪德福", "phone": "13812345678"}}]}
+    visit = {
+        "notes": "走访",
+        "needs": [
+            {
+                "title": "求职",
+                "description": "困难户希望找工作",
+                "category": "livelihood",
+                "track": "general",
+                "reporter": {"name": "汪德福", "phone": "13812345678"},
+            }
+        ],
+    }
     case_id = assert_ok(api.post("worker", f"/households/{home['id']}/visits", visit))["raised_cases"][0]["id"]
     state = assert_ok(api.get(who, f"/households/{home['id']}"))
     history = assert_ok(api.get(who, f"/households/{home['id']}/history"))

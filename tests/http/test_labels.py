@@ -14,12 +14,15 @@ def _closed_case(api: Api) -> dict[str, Any]:
     t = api.territory
     case = api.report("intake", channel="mini_program", track="instant")
     api.command("dispatcher", case["id"], "accept", {"category": "sanitation", "track": "general"})
-    api.command("dispatcher", case["id"], "dispatch", {"lead_department": t.department("chengguan"),
-                                                       "co_departments": [t.department("zhujian")]})
+    api.command(
+        "dispatcher",
+        case["id"],
+        "dispatch",
+        {"lead_department": t.department("chengguan"), "co_departments": [t.department("zhujian")]},
+    )
     api.command("chengguan", case["id"], "claim")
     api.command("chengguan", case["id"], "resolve", {"result": "已修复"})
-    return api.command("dispatcher", case["id"], "follow-up", {"satisfaction": "basically_satisfied",
-                                                               "method": "sms"})
+    return api.command("dispatcher", case["id"], "follow-up", {"satisfaction": "basically_satisfied", "method": "sms"})
 
 
 def test_a_case_carries_labels_and_department_names(api: Api) -> None:
@@ -41,16 +44,27 @@ def test_the_history_labels_every_code_in_its_events(api: Api) -> None:
     events = {e["type"]: e for e in api.get("auditor", f"/cases/{case['id']}/history").get_json()["events"]}
     report = events["Reported"]["data"]["report"]
     assert (report["channel_label"], report["track_label"], report["category_label"]) == (
-        "小程序", "E呼即办", "市政设施")
+        "小程序",
+        "E呼即办",
+        "市政设施",
+    )
     assert (events["Accepted"]["data"]["category_label"], events["Accepted"]["data"]["track_label"]) == (
-        "环境卫生", "一般件")
+        "环境卫生",
+        "一般件",
+    )
     dispatched = events["Dispatched"]["data"]
     assert dispatched["lead_department_name"] == "城管" and dispatched["co_department_names"] == ["住建"]
     followed_up = events["FollowedUp"]["data"]
     assert (followed_up["satisfaction"], followed_up["satisfaction_label"]) == ("basically_satisfied", "基本满意")
     assert (followed_up["method"], followed_up["method_label"]) == ("sms", "短信回访")
     assert [e["actor"]["role_label"] for e in events.values()] == [
-        "受理渠道", "综治中心调度员", "综治中心调度员", "职能部门", "职能部门", "综治中心调度员"]
+        "受理渠道",
+        "综治中心调度员",
+        "综治中心调度员",
+        "职能部门",
+        "职能部门",
+        "综治中心调度员",
+    ]
 
 
 def test_the_case_list_the_queues_and_the_audit_log_label_too(api: Api) -> None:
@@ -67,9 +81,17 @@ def test_the_case_list_the_queues_and_the_audit_log_label_too(api: Api) -> None:
 
 def test_meetings_and_the_handover_list_label_their_codes(api: Api, clock: MovableClock) -> None:
     t = api.territory
-    meeting = api.post("secretary", "/meetings", {"title": "6月问题交办会", "level": "county",
-                                                   "org": t.grid("wuyuan"), "scheduled_for": "2026-06-10",
-                                                   "chair": "县委常委"}).get_json()
+    meeting = api.post(
+        "secretary",
+        "/meetings",
+        {
+            "title": "6月问题交办会",
+            "level": "county",
+            "org": t.grid("wuyuan"),
+            "scheduled_for": "2026-06-10",
+            "chair": "县委常委",
+        },
+    ).get_json()
     assert (meeting["status"], meeting["status_label"], meeting["level_label"]) == ("scheduled", "待召开", "县级")
     case = api.report("worker")
     api.command("dispatcher", case["id"], "accept")
@@ -77,9 +99,16 @@ def test_meetings_and_the_handover_list_label_their_codes(api: Api, clock: Movab
     clock.advance(days=9)
     held = api.post("secretary", f"/meetings/{meeting['id']}/hold", {"attendees": ["城管局"], "minutes": "交办"})
     assert held.get_json()["status_label"] == "已召开"
-    assigned = api.command("secretary", case["id"], "assign", {"lead_department": t.department("zhujian"),
-                                                                "co_departments": [t.department("chengguan")],
-                                                                "deadline": "2026-06-30"})
+    assigned = api.command(
+        "secretary",
+        case["id"],
+        "assign",
+        {
+            "lead_department": t.department("zhujian"),
+            "co_departments": [t.department("chengguan")],
+            "deadline": "2026-06-30",
+        },
+    )
 
     read = api.get("secretary", f"/meetings/{meeting['id']}").get_json()
     item = read["items"][0]
@@ -89,7 +118,8 @@ def test_meetings_and_the_handover_list_label_their_codes(api: Api, clock: Movab
     assert item["assignment"]["by"]["role_label"] == "交办会秘书"
     listed = api.get("secretary", "/meetings", org=t.grid("wuyuan"), min_position=assigned["position"])
     assert [(m["status"], m["status_label"], m["level_label"]) for m in listed.get_json()["items"]] == [
-        ("held", "已召开", "县级")]
+        ("held", "已召开", "县级")
+    ]
 
     handover = api.get("secretary", f"/meetings/{meeting['id']}/handover-list").get_json()
     assert handover["meeting"]["status_label"] == "已召开"
@@ -112,8 +142,9 @@ def test_me_and_a_staff_record_give_local_times_and_role_labels(api: Api) -> Non
 
 def test_fieldwork_answers_label_their_codes(api: Api) -> None:
     t = api.territory
-    patrol = api.post("worker", "/patrols", {"grid": t.grid("chayuan-01"), "kind": "night",
-                                             "members": [t.staff["worker"].id]}).get_json()
+    patrol = api.post(
+        "worker", "/patrols", {"grid": t.grid("chayuan-01"), "kind": "night", "members": [t.staff["worker"].id]}
+    ).get_json()
     assert (patrol["status_label"], patrol["kind_label"]) == ("巡查中", "夜间巡逻")
     assert patrol["members"][0]["role_label"] == "网格员"
     history = api.get("worker", f"/patrols/{patrol['id']}/history").get_json()["events"]

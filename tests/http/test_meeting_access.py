@@ -13,13 +13,18 @@ from tests.support.clock import MovableClock
 FORMATS = ["json", "csv", "xlsx", "html"]
 # who → (reads 紫阳镇's meeting, reads 婺源县's meeting); None: reads no meeting at all (lists too: 403)
 READERS = {
-    "admin": (True, True), "auditor": (True, True), "secretary": (True, True),
+    "admin": (True, True),
+    "auditor": (True, True),
+    "secretary": (True, True),
     "leader": (True, True),  # 紫阳镇: its own town's meeting, and its county's
     "dispatcher": (True, True),
     "other_dispatcher": (False, True),  # 清华镇: not 紫阳镇's meeting, but its county's
-    "chengguan": (True, False), "zhujian": (True, False),  # lead and co-department of the item
+    "chengguan": (True, False),
+    "zhujian": (True, False),  # lead and co-department of the item
     "paichusuo": (False, False),  # named on no item
-    "worker": None, "other_worker": None, "intake": None,
+    "worker": None,
+    "other_worker": None,
+    "intake": None,
 }
 
 
@@ -28,8 +33,11 @@ def meetings(api: Api, clock: MovableClock) -> dict:
     t = api.territory
 
     def schedule(level: str, org: str, title: str) -> str:
-        response = api.post("secretary", "/meetings", {"title": title, "level": level, "org": t.grid(org),
-                                                       "scheduled_for": "2026-06-10", "chair": "吴书记"})
+        response = api.post(
+            "secretary",
+            "/meetings",
+            {"title": title, "level": level, "org": t.grid(org), "scheduled_for": "2026-06-10", "chair": "吴书记"},
+        )
         assert response.status_code == 201, response.get_json()
         return response.get_json()["id"]
 
@@ -38,18 +46,28 @@ def meetings(api: Api, clock: MovableClock) -> dict:
     api.command("dispatcher", case["id"], "accept")
     api.command("dispatcher", case["id"], "escalate", {"meeting_id": town, "reason": "社区无力解决"})
     clock.advance(days=9)  # 10 June, the meeting's day
-    assert api.post("secretary", f"/meetings/{town}/hold", {"attendees": ["城管"], "minutes": "交办"}).status_code == 200
-    assigned = api.command("secretary", case["id"], "assign", {
-        "lead_department": t.department("chengguan"), "co_departments": [t.department("zhujian")],
-        "deadline": "2026-06-30"})
+    assert (
+        api.post("secretary", f"/meetings/{town}/hold", {"attendees": ["城管"], "minutes": "交办"}).status_code == 200
+    )
+    assigned = api.command(
+        "secretary",
+        case["id"],
+        "assign",
+        {
+            "lead_department": t.department("chengguan"),
+            "co_departments": [t.department("zhujian")],
+            "deadline": "2026-06-30",
+        },
+    )
     return {"town": town, "county": county, "case": case["id"], "position": assigned["position"]}
 
 
 @pytest.mark.parametrize("who", list(READERS))
-def test_a_meeting_and_its_list_in_every_format_are_read_by_its_people_only(api: Api, meetings: dict,
-                                                                           who: str) -> None:
-    for meeting, may in ((meetings["town"], READERS[who] and READERS[who][0]),
-                         (meetings["county"], READERS[who] and READERS[who][1])):
+def test_a_meeting_and_its_list_in_every_format_are_read_by_its_people_only(api: Api, meetings: dict, who: str) -> None:
+    for meeting, may in (
+        (meetings["town"], READERS[who] and READERS[who][0]),
+        (meetings["county"], READERS[who] and READERS[who][1]),
+    ):
         expected = 200 if may else 403
         assert api.get(who, f"/meetings/{meeting}").status_code == expected, (who, meeting)
         for fmt in FORMATS:
@@ -76,8 +94,9 @@ def test_the_meeting_list_shows_what_the_caller_may_read(api: Api, meetings: dic
 def test_the_meeting_queue_is_for_those_who_read_meetings(api: Api, meetings: dict) -> None:
     case = api.report("worker", title="学校周边交通拥堵")
     api.command("dispatcher", case["id"], "accept")
-    escalated = api.command("dispatcher", case["id"], "escalate",
-                            {"meeting_id": meetings["county"], "reason": "涉及多部门"})
+    escalated = api.command(
+        "dispatcher", case["id"], "escalate", {"meeting_id": meetings["county"], "reason": "涉及多部门"}
+    )
     for who in ("worker", "other_worker", "intake"):
         assert api.get(who, "/queues/meeting").status_code == 403, who
     for who, sees in (("secretary", True), ("dispatcher", True), ("leader", True), ("other_dispatcher", False)):

@@ -23,19 +23,38 @@ PARAMETER = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 def one_of_each(api: Api, clock: MovableClock) -> dict[str, str | int]:
     """A case on a meeting's list, a household and a patrol, all in 紫阳镇."""
     t = api.territory
-    meeting = api.post("secretary", "/meetings", {"title": "紫阳镇6月问题交办会", "level": "town",
-                                                  "org": t.grid("ziyang"), "scheduled_for": "2026-06-10",
-                                                  "chair": "吴书记"}).get_json()
+    meeting = api.post(
+        "secretary",
+        "/meetings",
+        {
+            "title": "紫阳镇6月问题交办会",
+            "level": "town",
+            "org": t.grid("ziyang"),
+            "scheduled_for": "2026-06-10",
+            "chair": "吴书记",
+        },
+    ).get_json()
     case = api.report("worker")
     api.command("dispatcher", case["id"], "accept")
     escalated = api.command("dispatcher", case["id"], "escalate", {"meeting_id": meeting["id"], "reason": "需统筹"})
-    household = api.post("worker", "/households", {"address": "茶苑社区3栋2单元501", "grid": t.grid("chayuan-01"),
-                                                   "kind": "owner", "head": {"name": "乔春梅"}}).get_json()
-    patrol = api.post("worker", "/patrols", {"grid": t.grid("chayuan-01"), "kind": "routine",
-                                             "members": [t.staff["worker"].id]}).get_json()
-    return {"case_id": case["id"], "meeting_id": meeting["id"], "household_id": household["id"],
-            "patrol_id": patrol["id"], "code": t.grid("ziyang"), "staff_id": t.staff["admin"].id,
-            "name": "meeting", "position": max(escalated["position"], household["position"], patrol["position"])}
+    household = api.post(
+        "worker",
+        "/households",
+        {"address": "茶苑社区3栋2单元501", "grid": t.grid("chayuan-01"), "kind": "owner", "head": {"name": "乔春梅"}},
+    ).get_json()
+    patrol = api.post(
+        "worker", "/patrols", {"grid": t.grid("chayuan-01"), "kind": "routine", "members": [t.staff["worker"].id]}
+    ).get_json()
+    return {
+        "case_id": case["id"],
+        "meeting_id": meeting["id"],
+        "household_id": household["id"],
+        "patrol_id": patrol["id"],
+        "code": t.grid("ziyang"),
+        "staff_id": t.staff["admin"].id,
+        "name": "meeting",
+        "position": max(escalated["position"], household["position"], patrol["position"]),
+    }
 
 
 def _get_routes(app: Flask, values: dict[str, str | int]) -> list[str]:

@@ -8,20 +8,30 @@ from tests.support.responses import assert_ok, assert_problem
 
 def _start(api: Api, who: str = "worker", kind: str = "night", members: list[str] | None = None) -> dict:
     t = api.territory
-    body = {"grid": t.grid("chayuan-01"), "kind": kind,
-            "members": members or [t.staff["worker"].id, t.staff["other_worker"].id]}
+    body = {
+        "grid": t.grid("chayuan-01"),
+        "kind": kind,
+        "members": members or [t.staff["worker"].id, t.staff["other_worker"].id],
+    }
     return assert_ok(api.post(who, "/patrols", body), 201)
 
 
 def test_a_night_patrol_from_start_to_end(api: Api) -> None:
     t = api.territory
     # 1. The 红袖套 night patrol starts in 茶苑社区第一网格.
-    response = api.post("worker", "/patrols", {"grid": t.grid("chayuan-01"), "kind": "night",
-                                               "members": [t.staff["worker"].id, t.staff["other_worker"].id]})
+    response = api.post(
+        "worker",
+        "/patrols",
+        {"grid": t.grid("chayuan-01"), "kind": "night", "members": [t.staff["worker"].id, t.staff["other_worker"].id]},
+    )
     patrol = assert_ok(response, 201)
     assert response.headers["Location"] == f"/api/v1/patrols/{patrol['id']}" and response.headers["ETag"] == '"1"'
     assert (patrol["kind"], patrol["kind_label"], patrol["status"], patrol["status_label"]) == (
-        "night", "夜间巡逻", "on_patrol", "巡查中")
+        "night",
+        "夜间巡逻",
+        "on_patrol",
+        "巡查中",
+    )
     assert [m["name"] for m in patrol["members"]] == ["程晓燕", "汪建国"]
     path = f"/patrols/{patrol['id']}"
     # 2. A member checks in at two places.
@@ -31,17 +41,37 @@ def test_a_night_patrol_from_start_to_end(api: Api) -> None:
     assert response.headers["ETag"] == '"3"' and patrol["position"] > 0
     assert [(c["place"], c["lat"]) for c in patrol["checkpoints"]] == [("茶苑社区东门", None), ("文公北路12号", 29.25)]
     # 3. A finding fixed on the spot raises nothing; one that is not becomes a linked case.
-    fixed = assert_ok(api.post("worker", f"{path}/findings", {"description": "楼道堆放杂物，已劝导清理",
-                                                              "category": "sanitation", "resolved_on_spot": True}))
+    fixed = assert_ok(
+        api.post(
+            "worker",
+            f"{path}/findings",
+            {"description": "楼道堆放杂物，已劝导清理", "category": "sanitation", "resolved_on_spot": True},
+        )
+    )
     assert fixed["raised_cases"] == [] and fixed["findings"][0]["case_id"] is None
-    found = assert_ok(api.post("worker", f"{path}/findings", {
-        "description": "车棚内电动车飞线充电，存在火灾隐患", "category": "safety_hazard", "resolved_on_spot": False,
-        "track": "instant", "location": {"address": "茶苑社区3栋车棚"}}))
+    found = assert_ok(
+        api.post(
+            "worker",
+            f"{path}/findings",
+            {
+                "description": "车棚内电动车飞线充电，存在火灾隐患",
+                "category": "safety_hazard",
+                "resolved_on_spot": False,
+                "track": "instant",
+                "location": {"address": "茶苑社区3栋车棚"},
+            },
+        )
+    )
     raised = found["raised_cases"][0]
     assert found["findings"][1]["case_id"] == raised["id"] and found["findings"][1]["category_label"] == "安全隐患"
     case = assert_ok(api.get("dispatcher", f"/cases/{raised['id']}"))
     assert (case["patrol_id"], case["channel"], case["grid"], case["case_no"], case["track"]) == (
-        patrol["id"], "patrol", t.grid("chayuan-01"), raised["case_no"], "instant")
+        patrol["id"],
+        "patrol",
+        t.grid("chayuan-01"),
+        raised["case_no"],
+        "instant",
+    )
     assert case["title"] == "车棚内电动车飞线充电，存在火灾隐患" and case["location"]["address"] == "茶苑社区3栋车棚"
     # 4. The dispatcher of the town may end it; the history tells the whole walk.
     ended = assert_ok(api.post("dispatcher", f"{path}/end", {"summary": "巡查两处，发现隐患一处已上报"}))
@@ -52,8 +82,11 @@ def test_a_night_patrol_from_start_to_end(api: Api) -> None:
     assert history["events"][4]["data"]["case_id"] == raised["id"]
     assert assert_ok(api.get("auditor", path)) == ended
     # 5. Nothing more after the end: 409, and the version stays.
-    for command, body in (("checkpoints", {"place": "x"}), ("end", {"summary": "again"}),
-                          ("findings", {"description": "x", "category": "other", "resolved_on_spot": True})):
+    for command, body in (
+        ("checkpoints", {"place": "x"}),
+        ("end", {"summary": "again"}),
+        ("findings", {"description": "x", "category": "other", "resolved_on_spot": True}),
+    ):
         problem = assert_problem(api.post("worker", f"{path}/{command}", body), 409)
         assert "'ended'" in problem["detail"]
     assert api.version(f"/patrols/{patrol['id']}") == 6
@@ -94,16 +127,30 @@ def test_who_may_patrol_and_the_errors(api: Api) -> None:
     stale = api.post("worker", f"{path}/checkpoints", {"place": "x"}, if_match='"1"')
     assert assert_problem(stale, 412) and stale.headers["ETag"] == '"2"'
     # 422: a 4必报 category may not be fixed on the spot; bad bodies; unknown members and grids.
-    problem = assert_problem(api.post("worker", f"{path}/findings", {
-        "description": "发现涉黑涉恶线索", "category": "crime_lead", "resolved_on_spot": True}), 422)
+    problem = assert_problem(
+        api.post(
+            "worker",
+            f"{path}/findings",
+            {"description": "发现涉黑涉恶线索", "category": "crime_lead", "resolved_on_spot": True},
+        ),
+        422,
+    )
     assert "resolved_on_spot" in problem["errors"]
-    for bad, field in (({"category": "ufo"}, "category"), ({"resolved_on_spot": "maybe"}, "resolved_on_spot"),
-                       ({"colour": "red"}, "colour"), ({"description": ""}, "description")):
+    for bad, field in (
+        ({"category": "ufo"}, "category"),
+        ({"resolved_on_spot": "maybe"}, "resolved_on_spot"),
+        ({"colour": "red"}, "colour"),
+        ({"description": ""}, "description"),
+    ):
         finding = {"description": "x", "category": "other", "resolved_on_spot": False, **bad}
         assert field in assert_problem(api.post("worker", f"{path}/findings", finding), 422)["errors"]
     assert "lat" in assert_problem(api.post("worker", f"{path}/checkpoints", {"place": "x", "lat": 91}), 422)["errors"]
-    for bad, field in (({"members": []}, "members"), ({"members": ["nobody"]}, "members.0"),
-                       ({"kind": "picnic"}, "kind"), ({"grid": "atlantis"}, "grid")):
+    for bad, field in (
+        ({"members": []}, "members"),
+        ({"members": ["nobody"]}, "members.0"),
+        ({"kind": "picnic"}, "kind"),
+        ({"grid": "atlantis"}, "grid"),
+    ):
         assert field in assert_problem(api.post("worker", "/patrols", {**body, **bad}), 422)["errors"]
     assert api.version(f"/patrols/{patrol['id']}") == 2
 
@@ -111,8 +158,12 @@ def test_who_may_patrol_and_the_errors(api: Api) -> None:
 def test_a_retried_finding_raises_its_case_once(api: Api) -> None:
     patrol = _start(api)
     path = f"/patrols/{patrol['id']}/findings"
-    body = {"description": "路灯不亮，夜间行人看不清路", "category": "municipal", "resolved_on_spot": False,
-            "title": "文公北路路灯不亮"}
+    body = {
+        "description": "路灯不亮，夜间行人看不清路",
+        "category": "municipal",
+        "resolved_on_spot": False,
+        "title": "文公北路路灯不亮",
+    }
     first = assert_ok(api.post("worker", path, body, idempotency_key="night-7"))
     retry = assert_ok(api.post("worker", path, body, idempotency_key="night-7"))
     assert retry == first and len(first["findings"]) == 1 and first["version"] == 2

@@ -9,8 +9,14 @@ from tests.support.responses import item_ids
 
 def test_a_dispatched_case_is_in_the_department_queue_at_once(api: Api) -> None:
     t = api.territory
-    case = api.report("intake", title="和平岗臭水沟", category="sanitation", track="instant",
-                      channel="mini_program", grid=t.grid("chayuan-02"))
+    case = api.report(
+        "intake",
+        title="和平岗臭水沟",
+        category="sanitation",
+        track="instant",
+        channel="mini_program",
+        grid=t.grid("chayuan-02"),
+    )
     # 8 a.m.: the dispatcher clears the triage queue ...
     triage = api.read("dispatcher", "/queues/triage", case["position"])
     assert case["id"] in item_ids(triage)
@@ -61,10 +67,16 @@ def test_queue_scoping(api: Api) -> None:
     last = api.command("dispatcher", case["id"], "dispatch", {"lead_department": t.department("chengguan")})
     assert api.get("zhujian", "/queues/department", department=t.department("chengguan")).status_code == 403
     assert api.read("zhujian", "/queues/department", last["position"])["total"] == 0
-    assert api.read("other_dispatcher", "/queues/department", last["position"],
-                    department=t.department("chengguan"))["total"] == 0  # 清华镇 sees none of 紫阳镇's
-    assert api.read("dispatcher", "/queues/department", last["position"],
-                    department=t.department("chengguan"))["total"] == 1
+    assert (
+        api.read("other_dispatcher", "/queues/department", last["position"], department=t.department("chengguan"))[
+            "total"
+        ]
+        == 0
+    )  # 清华镇 sees none of 紫阳镇's
+    assert (
+        api.read("dispatcher", "/queues/department", last["position"], department=t.department("chengguan"))["total"]
+        == 1
+    )
     assert api.get("dispatcher", "/queues/nonsense").status_code == 404
 
 
@@ -74,11 +86,20 @@ def test_case_list_filters_roll_up_the_grid_tree_and_respect_scope(api: Api, clo
     clock.advance(hours=1)
     ditch = api.report("other_worker", title="臭水沟", category="sanitation", grid=t.grid("chayuan-02"))
     clock.advance(hours=1)
-    wages = api.report("intake", title="拖欠工资", category="dispute", grid=t.grid("chayuan"),
-                       reporter={"name": "工人代表", "phone": "13700001234"})
+    wages = api.report(
+        "intake",
+        title="拖欠工资",
+        category="dispute",
+        grid=t.grid("chayuan"),
+        reporter={"name": "工人代表", "phone": "13700001234"},
+    )
     api.command("dispatcher", ditch["id"], "accept")
-    last = api.command("dispatcher", ditch["id"], "dispatch", {"lead_department": t.department("chengguan"),
-                                                               "co_departments": [t.department("zhujian")]})
+    last = api.command(
+        "dispatcher",
+        ditch["id"],
+        "dispatch",
+        {"lead_department": t.department("chengguan"), "co_departments": [t.department("zhujian")]},
+    )
     p = last["position"]
     everything = api.read("dispatcher", "/cases", p)
     assert [item["id"] for item in everything["items"]] == [wages["id"], ditch["id"], light["id"]]  # newest first
@@ -89,8 +110,18 @@ def test_case_list_filters_roll_up_the_grid_tree_and_respect_scope(api: Api, clo
     assert set(item_ids(api.read("auditor", "/cases", p, grid=county, category="dispute"))) == {wages["id"]}
     assert set(item_ids(api.read("auditor", "/cases", p, department=t.department("zhujian")))) == {ditch["id"]}
     assert set(item_ids(api.read("auditor", "/cases", p, grid=county, q="水沟"))) == {ditch["id"]}
-    assert set(item_ids(api.read("auditor", "/cases", p, grid=county, created_from="2026-06-01T09:30:00+08:00",
-                                 created_to="2026-06-01T10:30:00+08:00"))) == {ditch["id"]}
+    assert set(
+        item_ids(
+            api.read(
+                "auditor",
+                "/cases",
+                p,
+                grid=county,
+                created_from="2026-06-01T09:30:00+08:00",
+                created_to="2026-06-01T10:30:00+08:00",
+            )
+        )
+    ) == {ditch["id"]}
     # Scope: a grid worker sees her own grid; a department what it handles; intake what it reported.
     assert set(item_ids(api.read("worker", "/cases", p))) == {light["id"]}
     assert set(item_ids(api.read("zhujian", "/cases", p))) == {ditch["id"]}
@@ -120,8 +151,14 @@ def test_projection_status_readiness_and_a_read_model_that_cannot_catch_up(api: 
     case = api.report("worker")
     api.read("admin", "/cases", case["position"])
     status = api.get("admin", "/projections").get_json()
-    assert {item["name"] for item in status["items"]} == {"case_list", "work_queues", "audit_log", "meetings",
-                                                          "households", "patrols"}
+    assert {item["name"] for item in status["items"]} == {
+        "case_list",
+        "work_queues",
+        "audit_log",
+        "meetings",
+        "households",
+        "patrols",
+    }
     case_list = next(item for item in status["items"] if item["name"] == "case_list")
     assert case_list["position"] >= case["position"] and case_list["head"] >= case["position"]
     assert all(item["lag"] == item["head"] - item["position"] for item in status["items"])
@@ -140,8 +177,11 @@ def test_projection_status_readiness_and_a_read_model_that_cannot_catch_up(api: 
     finally:
         app.extensions["gridledger"] = original
         with running.db.begin() as connection:
-            connection.execute(tracking.tracking.update().where(tracking.tracking.c.name == "case_list")
-                               .values(status="running", error=None))
+            connection.execute(
+                tracking.tracking.update()
+                .where(tracking.tracking.c.name == "case_list")
+                .values(status="running", error=None)
+            )
     assert response.status_code == 503 and response.headers["Retry-After"] == "1"
     # A position beyond the newest event: 503 at once (the contract's answer when it cannot be read yet).
     ahead = api.get("admin", "/cases", min_position=later["position"] + 1000)
@@ -155,5 +195,8 @@ def test_projection_status_readiness_and_a_read_model_that_cannot_catch_up(api: 
         assert ready.status_code == 503 and "audit_log" in ready.get_json()["problem"]
     finally:  # other tests share the PostgreSQL database
         with running.db.begin() as connection:
-            connection.execute(tracking.tracking.update().where(tracking.tracking.c.name == "audit_log")
-                               .values(status="running", error=None))
+            connection.execute(
+                tracking.tracking.update()
+                .where(tracking.tracking.c.name == "audit_log")
+                .values(status="running", error=None)
+            )

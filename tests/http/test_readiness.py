@@ -36,8 +36,9 @@ def quiet_app(own_database_url: str, clock: MovableClock) -> Iterator[Flask]:
     ledger.datastore.engine.dispose()
 
 
-def test_events_waiting_with_no_worker_beating_is_not_ready(quiet_app: Flask, own_database_url: str,
-                                                            clock: MovableClock) -> None:
+def test_events_waiting_with_no_worker_beating_is_not_ready(
+    quiet_app: Flask, own_database_url: str, clock: MovableClock
+) -> None:
     ledger = quiet_app.extensions["gridledger"].ledger
     projections: Projections = quiet_app.extensions["gridledger"].projections
     api = Api(quiet_app.test_client(), build_territory(ledger.directory))
@@ -49,8 +50,11 @@ def test_events_waiting_with_no_worker_beating_is_not_ready(quiet_app: Flask, ow
     status, body = _readyz(api)
     assert status == 503 and "no projection worker has ever beaten" in body["problem"]
     assert body["projections"]["case_list"]["lag"] > 0
-    assert body["workers"] == {"newest_heartbeat_age_seconds": None, "newest_heartbeat_worker": None,
-                               "stale_after_seconds": 30.0}
+    assert body["workers"] == {
+        "newest_heartbeat_age_seconds": None,
+        "newest_heartbeat_worker": None,
+        "stale_after_seconds": 30.0,
+    }
     exit_code, last_line = _status_command(own_database_url)
     assert exit_code == 1 and last_line.startswith("NOT READY: 1") and "ever beaten" in last_line
 

@@ -18,7 +18,9 @@ def test_admin_builds_a_grid_tree_and_departments(api: Api) -> None:
     assert api.get("worker", f"/grids/{community['code']}").get_json()["path"].count("/") == 4
     # A duplicate code, an unknown parent or a level above its parent are refused.
     assert api.post("admin", "/grids", county).status_code == 422
-    assert "parent" in api.post("admin", "/grids", {**community, "code": "x1", "parent": "nowhere"}).get_json()["errors"]
+    assert (
+        "parent" in api.post("admin", "/grids", {**community, "code": "x1", "parent": "nowhere"}).get_json()["errors"]
+    )
     assert "level" in api.post("admin", "/grids", {**community, "code": "x2", "level": "county"}).get_json()["errors"]
     department = {"code": f"xinfang-{suffix}", "name": "信访局"}
     assert api.post("admin", "/departments", department).status_code == 201

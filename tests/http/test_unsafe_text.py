@@ -21,15 +21,26 @@ from tests.support.responses import assert_problem
 
 MESSAGE = "Must not contain NUL, control characters, lone surrogates or noncharacters."
 # Each was stored before: U+FFFE and U+FFFF made the handover list's XLSX not well-formed XML.
-UNSAFE = {"U+FFFE": "\ufffe", "U+FFFF": "\uffff", "DEL": "\x7f", "NEL": "\x85", "C1 CSI": "\x9b",
-          "U+FDD0": "\ufdd0", "U+1FFFE": "\U0001fffe", "U+10FFFF": "\U0010ffff"}
+UNSAFE = {
+    "U+FFFE": "\ufffe",
+    "U+FFFF": "\uffff",
+    "DEL": "\x7f",
+    "NEL": "\x85",
+    "C1 CSI": "\x9b",
+    "U+FDD0": "\ufdd0",
+    "U+1FFFE": "\U0001fffe",
+    "U+10FFFF": "\U0010ffff",
+}
 
 
 @pytest.mark.parametrize("char", UNSAFE.values(), ids=UNSAFE.keys())
 def test_a_report_holding_it_is_a_422_and_spends_no_case_number(api: Api, char: str) -> None:
     before = int(api.report("worker")["case_no"][-5:])
-    response = api.client.post("/api/v1/cases", data=json.dumps(api.case_body(title=f"路灯{char}不亮")),
-                               headers={**api.territory.auth("worker"), "Content-Type": "application/json"})
+    response = api.client.post(
+        "/api/v1/cases",
+        data=json.dumps(api.case_body(title=f"路灯{char}不亮")),
+        headers={**api.territory.auth("worker"), "Content-Type": "application/json"},
+    )
     assert assert_problem(response, 422)["errors"] == {"title": [MESSAGE]}
     assert int(api.report("worker")["case_no"][-5:]) == before + 1
 
@@ -44,21 +55,29 @@ def test_a_command_or_a_nested_field_holding_it_changes_nothing(api: Api, char: 
 
 
 @pytest.mark.parametrize("char", UNSAFE.values(), ids=UNSAFE.keys())
-@pytest.mark.parametrize("path, param", [("/cases", "q"), ("/audit", "actor"), ("/meetings", "org"),
-                                         ("/households", "grid"), ("/patrols", "grid")])
+@pytest.mark.parametrize(
+    "path, param",
+    [("/cases", "q"), ("/audit", "actor"), ("/meetings", "org"), ("/households", "grid"), ("/patrols", "grid")],
+)
 def test_a_query_parameter_holding_it_is_a_422(api: Api, char: str, path: str, param: str) -> None:
     problem = assert_problem(api.get("admin", path, **{param: f"a{char}b"}), 422)
     assert problem["errors"] == {param: [MESSAGE]}
 
 
-def test_an_export_strips_it_from_events_stored_before_it_was_refused(api: Api, ledger: GridLedger,
-                                                                       cases: CaseCommands) -> None:
+def test_an_export_strips_it_from_events_stored_before_it_was_refused(
+    api: Api, ledger: GridLedger, cases: CaseCommands
+) -> None:
     t = api.territory
     dirty = "".join(UNSAFE.values()) + "\x01\x1b"
     # Stored through the application layer, as requests could before: the schema is not asked.
-    meeting = MeetingCommands(ledger).schedule(t.staff["secretary"], title=f"紫阳镇{dirty}交办会", level="town",
-                                               org=t.grid("ziyang"), scheduled_for=dt.date(2099, 12, 1),
-                                               chair=f"吴{dirty}书记")
+    meeting = MeetingCommands(ledger).schedule(
+        t.staff["secretary"],
+        title=f"紫阳镇{dirty}交办会",
+        level="town",
+        org=t.grid("ziyang"),
+        scheduled_for=dt.date(2099, 12, 1),
+        chair=f"吴{dirty}书记",
+    )
     case = cases.report(t.staff["worker"], api.case_body(title=f"路灯{dirty}不亮"))
     api.command("dispatcher", str(case.id), "accept")
     api.command("dispatcher", str(case.id), "dispatch", {"lead_department": t.department("chengguan")})
@@ -83,4 +102,3 @@ def test_an_export_strips_it_from_events_stored_before_it_was_refused(api: Api, 
     html = api.get("secretary", path, format="html").get_data(as_text=True)
     assert "路灯不亮" in html and "紫阳镇交办会" in html and "吴书记" in html
     assert not any(char in html for char in dirty)
-

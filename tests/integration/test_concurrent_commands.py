@@ -18,21 +18,37 @@ ROUNDS = 30
 @pytest.fixture
 def two_servers(postgres_database_url: str) -> Iterator[tuple[FlaskClient, FlaskClient, Territory]]:
     """Two API instances; a second clerk of 城管 and a second town dispatcher."""
-    with races.two_servers(postgres_database_url, {
-        "chengguan_b": lambda t: {"name": "城管二号", "role": Role.DEPARTMENT, "department": t.department("chengguan")},
-        "dispatcher_b": lambda t: {"name": "调度二号", "role": Role.DISPATCHER, "grid": t.grid("ziyang")},
-    }) as servers:
+    with races.two_servers(
+        postgres_database_url,
+        {
+            "chengguan_b": lambda t: {
+                "name": "城管二号",
+                "role": Role.DEPARTMENT,
+                "department": t.department("chengguan"),
+            },
+            "dispatcher_b": lambda t: {"name": "调度二号", "role": Role.DISPATCHER, "grid": t.grid("ziyang")},
+        },
+    ) as servers:
         yield servers
 
 
 def _new_case(client: FlaskClient, t: Territory, *, dispatched: bool) -> str:
-    body = {"title": "商铺占道经营", "description": "步行街", "category": "parking", "channel": "snapshot",
-            "track": "general", "grid": t.grid("chayuan-01")}
+    body = {
+        "title": "商铺占道经营",
+        "description": "步行街",
+        "category": "parking",
+        "channel": "snapshot",
+        "track": "general",
+        "grid": t.grid("chayuan-01"),
+    }
     case_id = client.post("/api/v1/cases", json=body, headers=t.auth("worker")).get_json()["id"]
     if dispatched:
         client.post(f"/api/v1/cases/{case_id}/accept", json={}, headers=t.auth("dispatcher"))
-        client.post(f"/api/v1/cases/{case_id}/dispatch", json={"lead_department": t.department("chengguan")},
-                    headers=t.auth("dispatcher"))
+        client.post(
+            f"/api/v1/cases/{case_id}/dispatch",
+            json={"lead_department": t.department("chengguan")},
+            headers=t.auth("dispatcher"),
+        )
     return case_id
 
 
@@ -44,8 +60,10 @@ def test_claim_versus_return_by_two_clerks_of_the_lead_department(two_servers) -
         b.get(f"/api/v1/cases/{case_id}", headers=t.auth("chengguan_b"))
         statuses = race(
             lambda: a.post(f"/api/v1/cases/{case_id}/claim", json={}, headers=t.auth("chengguan")),
-            lambda: b.post(f"/api/v1/cases/{case_id}/return", json={"reason": "非本部门"},
-                           headers=t.auth("chengguan_b")))
+            lambda: b.post(
+                f"/api/v1/cases/{case_id}/return", json={"reason": "非本部门"}, headers=t.auth("chengguan_b")
+            ),
+        )
         assert sorted(statuses) == [200, 409], statuses
         history = history_types(a, t, f"/cases/{case_id}")
         assert len(history) == 4 and history[-1] in ("Claimed", "Returned")
@@ -56,10 +74,15 @@ def test_accept_versus_reject_by_two_dispatchers_with_if_match(two_servers) -> N
     for _ in range(ROUNDS):
         case_id = _new_case(a, t, dispatched=False)
         statuses = race(
-            lambda: a.post(f"/api/v1/cases/{case_id}/accept", json={},
-                           headers={**t.auth("dispatcher"), "If-Match": '"1"'}),
-            lambda: b.post(f"/api/v1/cases/{case_id}/reject", json={"reason": "重复"},
-                           headers={**t.auth("dispatcher_b"), "If-Match": '"1"'}))
+            lambda: a.post(
+                f"/api/v1/cases/{case_id}/accept", json={}, headers={**t.auth("dispatcher"), "If-Match": '"1"'}
+            ),
+            lambda: b.post(
+                f"/api/v1/cases/{case_id}/reject",
+                json={"reason": "重复"},
+                headers={**t.auth("dispatcher_b"), "If-Match": '"1"'},
+            ),
+        )
         assert sorted(statuses) in ([200, 409], [200, 412]), statuses
         history = history_types(b, t, f"/cases/{case_id}")
         assert history[:1] == ["Reported"] and len(history) == 2
@@ -71,6 +94,7 @@ def test_same_department_claims_twice_at_once(two_servers) -> None:
         case_id = _new_case(a, t, dispatched=True)
         statuses = race(
             lambda: a.post(f"/api/v1/cases/{case_id}/claim", json={}, headers=t.auth("chengguan")),
-            lambda: b.post(f"/api/v1/cases/{case_id}/claim", json={}, headers=t.auth("chengguan_b")))
+            lambda: b.post(f"/api/v1/cases/{case_id}/claim", json={}, headers=t.auth("chengguan_b")),
+        )
         assert sorted(statuses) == [200, 409], statuses
         assert history_types(a, t, f"/cases/{case_id}").count("Claimed") == 1

@@ -18,9 +18,16 @@ ROUNDS = 20
 @pytest.fixture
 def two_servers(postgres_database_url: str) -> Iterator[tuple[FlaskClient, FlaskClient, Territory]]:
     """Two API instances; a second (part-time) grid worker of 茶苑社区第一网格."""
-    with races.two_servers(postgres_database_url, {
-        "worker_b": lambda t: {"name": "第一网格兼职网格员", "role": Role.GRID_WORKER, "grid": t.grid("chayuan-01")},
-    }) as servers:
+    with races.two_servers(
+        postgres_database_url,
+        {
+            "worker_b": lambda t: {
+                "name": "第一网格兼职网格员",
+                "role": Role.GRID_WORKER,
+                "grid": t.grid("chayuan-01"),
+            },
+        },
+    ) as servers:
         yield servers
 
 
@@ -29,11 +36,22 @@ def _race(first, second) -> list[int]:
 
 
 def _rental_with_a_tenant(client: FlaskClient, t: Territory) -> tuple[str, str]:
-    home = client.post("/api/v1/households", headers=t.auth("worker"), json={
-        "address": "紫阳镇文公北路12号", "grid": t.grid("chayuan-01"), "kind": "rental", "head": {"name": "房东"}})
+    home = client.post(
+        "/api/v1/households",
+        headers=t.auth("worker"),
+        json={
+            "address": "紫阳镇文公北路12号",
+            "grid": t.grid("chayuan-01"),
+            "kind": "rental",
+            "head": {"name": "房东"},
+        },
+    )
     home_id = home.get_json()["id"]
-    tenant = client.post(f"/api/v1/households/{home_id}/members", headers=t.auth("worker"), json={
-        "name": "租客", "relation": "tenant", "floating": True}).get_json()
+    tenant = client.post(
+        f"/api/v1/households/{home_id}/members",
+        headers=t.auth("worker"),
+        json={"name": "租客", "relation": "tenant", "floating": True},
+    ).get_json()
     return home_id, next(m["member_id"] for m in tenant["members"] if m["name"] == "租客")
 
 
@@ -43,8 +61,10 @@ def test_two_move_outs_of_the_same_tenant_at_once(two_servers) -> None:
         home_id, tenant_id = _rental_with_a_tenant(a, t)
         path = f"/api/v1/households/{home_id}/members/{tenant_id}/move-out"
         b.get(f"/api/v1/households/{home_id}", headers=t.auth("worker_b"))  # warm the other cache at version 2
-        statuses = _race(lambda: a.post(path, json={"reason": "退租"}, headers=t.auth("worker")),
-                         lambda: b.post(path, json={"reason": "合同到期"}, headers=t.auth("worker_b")))
+        statuses = _race(
+            lambda: a.post(path, json={"reason": "退租"}, headers=t.auth("worker")),
+            lambda: b.post(path, json={"reason": "合同到期"}, headers=t.auth("worker_b")),
+        )
         assert statuses == [200, 409], statuses
         assert history_types(a, t, f"/households/{home_id}").count("MemberMovedOut") == 1
 
@@ -54,8 +74,10 @@ def test_the_same_care_tag_added_twice_at_once(two_servers) -> None:
     for _ in range(ROUNDS):
         home_id, _ = _rental_with_a_tenant(a, t)
         path = f"/api/v1/households/{home_id}/tags"
-        statuses = _race(lambda: a.post(path, json={"tag": "needy"}, headers=t.auth("worker")),
-                         lambda: b.post(path, json={"tag": "needy"}, headers=t.auth("worker_b")))
+        statuses = _race(
+            lambda: a.post(path, json={"tag": "needy"}, headers=t.auth("worker")),
+            lambda: b.post(path, json={"tag": "needy"}, headers=t.auth("worker_b")),
+        )
         assert statuses == [200, 409], statuses
         assert history_types(b, t, f"/households/{home_id}").count("TagAdded") == 1
 
@@ -63,11 +85,20 @@ def test_the_same_care_tag_added_twice_at_once(two_servers) -> None:
 def test_a_patrol_ended_by_two_members_at_once(two_servers) -> None:
     a, b, t = two_servers
     for _ in range(ROUNDS):
-        patrol = a.post("/api/v1/patrols", headers=t.auth("worker"), json={
-            "grid": t.grid("chayuan-01"), "kind": "night", "members": [t.staff["worker"].id, t.staff["worker_b"].id]})
+        patrol = a.post(
+            "/api/v1/patrols",
+            headers=t.auth("worker"),
+            json={
+                "grid": t.grid("chayuan-01"),
+                "kind": "night",
+                "members": [t.staff["worker"].id, t.staff["worker_b"].id],
+            },
+        )
         path = f"/api/v1/patrols/{patrol.get_json()['id']}"
-        statuses = _race(lambda: a.post(f"{path}/end", json={"summary": "夜巡结束"}, headers=t.auth("worker")),
-                         lambda: b.post(f"{path}/end", json={"summary": "收队"}, headers=t.auth("worker_b")))
+        statuses = _race(
+            lambda: a.post(f"{path}/end", json={"summary": "夜巡结束"}, headers=t.auth("worker")),
+            lambda: b.post(f"{path}/end", json={"summary": "收队"}, headers=t.auth("worker_b")),
+        )
         assert statuses == [200, 409], statuses
         history = a.get(f"{path}/history", headers=t.auth("auditor")).get_json()["events"]
         assert [event["type"] for event in history] == ["Started", "Ended"]

@@ -96,7 +96,8 @@ def outage_app(outage: Any) -> Iterator[Flask]:
 
 
 def test_commands_and_reads_answer_503_while_the_database_is_gone_and_succeed_as_soon_as_it_is_back(
-        outage: Any, outage_app: Flask) -> None:
+    outage: Any, outage_app: Flask
+) -> None:
     ledger = outage_app.extensions["gridledger"].ledger
     api = Api(outage_app.test_client(), build_territory(ledger.directory))
     # 1. 紫阳镇 works normally: cases reported, read back, listed; every pool holds open connections.
@@ -108,11 +109,17 @@ def test_commands_and_reads_answer_503_while_the_database_is_gone_and_succeed_as
     # 2. The database goes away.
     outage.begin()
     try:
-        refused = [api.post("intake", "/cases", api.case_body(title="停电期间上报"), idempotency_key="outage-1"),
-                   api.post("dispatcher", f"/cases/{before[1]['id']}/accept")]
+        refused = [
+            api.post("intake", "/cases", api.case_body(title="停电期间上报"), idempotency_key="outage-1"),
+            api.post("dispatcher", f"/cases/{before[1]['id']}/accept"),
+        ]
         if not outage.writes_only:
-            refused += [api.get("worker", f"/cases/{before[0]['id']}"), api.get("admin", "/cases"),
-                        api.get("admin", "/projections"), api.client.get("/readyz")]
+            refused += [
+                api.get("worker", f"/cases/{before[0]['id']}"),
+                api.get("admin", "/cases"),
+                api.get("admin", "/projections"),
+                api.client.get("/readyz"),
+            ]
         for response in refused:
             _assert_unavailable(response)
     finally:

@@ -19,34 +19,60 @@ def _june_meeting(ledger: GridLedger, territory: Territory, clock: MovableClock)
     """紫阳镇's June meeting: three items, 城管 leading two of them and co-handling the third."""
     t, cases, organiser = territory, CaseCommands(ledger), MeetingCommands(ledger)
     secretary, dispatcher = t.staff["secretary"], t.staff["dispatcher"]
-    meeting = str(organiser.schedule(secretary, title="紫阳镇6月问题交办会", level="town", org=t.grid("ziyang"),
-                                     scheduled_for=date(2026, 6, 10), chair="吴书记").id)
+    meeting = str(
+        organiser.schedule(
+            secretary,
+            title="紫阳镇6月问题交办会",
+            level="town",
+            org=t.grid("ziyang"),
+            scheduled_for=date(2026, 6, 10),
+            chair="吴书记",
+        ).id
+    )
     ids = []
     for title in ("污水管网改造", "停车位不足", "电梯加装"):
-        case = str(cases.report(t.staff["worker"], {"title": title, "description": "社区无力解决",
-                                                    "category": "municipal", "channel": "deliberation",
-                                                    "track": "general", "grid": t.grid("chayuan-01")}).id)
+        case = str(
+            cases.report(
+                t.staff["worker"],
+                {
+                    "title": title,
+                    "description": "社区无力解决",
+                    "category": "municipal",
+                    "channel": "deliberation",
+                    "track": "general",
+                    "grid": t.grid("chayuan-01"),
+                },
+            ).id
+        )
         cases.accept(dispatcher, case)
         cases.escalate(dispatcher, case, meeting_id=meeting, reason="需镇级统筹")
         ids.append(case)
     clock.advance(days=9)
     organiser.hold(secretary, meeting, attendees=["城管", "住建"], minutes="逐项交办")
-    for case, lead, co in zip(ids, ("chengguan", "chengguan", "zhujian"), ([], ["zhujian"], ["chengguan"]),
-                              strict=True):
-        cases.assign(secretary, case, lead_department=t.department(lead),
-                     co_departments=[t.department(name) for name in co], deadline=clock.now.replace(year=2027))
+    for case, lead, co in zip(
+        ids, ("chengguan", "chengguan", "zhujian"), ([], ["zhujian"], ["chengguan"]), strict=True
+    ):
+        cases.assign(
+            secretary,
+            case,
+            lead_department=t.department(lead),
+            co_departments=[t.department(name) for name in co],
+            deadline=clock.now.replace(year=2027),
+        )
     return meeting
 
 
-def test_a_rebuild_in_any_batch_size_gives_the_same_rows(ledger: GridLedger, territory: Territory,
-                                                         clock: MovableClock) -> None:
+def test_a_rebuild_in_any_batch_size_gives_the_same_rows(
+    ledger: GridLedger, territory: Territory, clock: MovableClock
+) -> None:
     meeting = _june_meeting(ledger, territory, clock)
     running = Projections(ledger, batch_size=2)
     try:
         running.engine.catch_up([MEETINGS])
         before = table_rows(running.db, meetings.metadata.sorted_tables)
-        named = sorted(department for meeting_id, department in before["rm_meeting_departments"]
-                       if meeting_id == meeting)
+        named = sorted(
+            department for meeting_id, department in before["rm_meeting_departments"] if meeting_id == meeting
+        )
         assert named == sorted([territory.department("chengguan"), territory.department("zhujian")])
         for batch_size in (1000, 1):
             running.engine.batch_size = batch_size

@@ -22,15 +22,22 @@ def test_groups_balance_the_heavy_projections_apart() -> None:
     assert len(groups) == 2
     assert not {"audit_log", "case_list"} <= set(groups[0]) and not {"audit_log", "case_list"} <= set(groups[1])
     assert sorted(name for group in groups for name in group) == sorted(
-        ["case_list", "work_queues", "audit_log", "meetings", "households", "patrols"])
+        ["case_list", "work_queues", "audit_log", "meetings", "households", "patrols"]
+    )
     assert groups_for(["audit_log"], 4) == [["audit_log"]]
 
 
-@pytest.mark.parametrize("jobs, other_thread", [(1, False), (2, False), (2, True)],
-                         ids=["one-process", "forked", "spawned"])
-def test_a_rebuild_in_several_processes_equals_the_worker(ledger: GridLedger, territory: Territory,
-                                                           clock: MovableClock, jobs: int, other_thread: bool,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "jobs, other_thread", [(1, False), (2, False), (2, True)], ids=["one-process", "forked", "spawned"]
+)
+def test_a_rebuild_in_several_processes_equals_the_worker(
+    ledger: GridLedger,
+    territory: Territory,
+    clock: MovableClock,
+    jobs: int,
+    other_thread: bool,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Children are forked where the rebuilding process has no other thread, spawned where it has."""
     if other_thread:
         monkeypatch.setattr(threading, "active_count", lambda: 2)
@@ -58,7 +65,8 @@ def test_a_rebuild_in_several_processes_equals_the_worker(ledger: GridLedger, te
 
 
 def test_the_command_rebuilds_one_read_model_and_refuses_an_unknown_one(
-        ledger: GridLedger, territory: Territory, clock: MovableClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    ledger: GridLedger, territory: Territory, clock: MovableClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     drive_cases(CaseCommands(ledger), territory, clock, 5)
     monkeypatch.setenv("GRIDLEDGER_DATABASE_URL", ledger.settings.database_url)
     runner = CliRunner()
@@ -70,7 +78,8 @@ def test_the_command_rebuilds_one_read_model_and_refuses_an_unknown_one(
 
 
 def test_the_work_queues_fold_alone_to_what_they_take_from_the_case_list(
-        ledger: GridLedger, territory: Territory, clock: MovableClock) -> None:
+    ledger: GridLedger, territory: Territory, clock: MovableClock
+) -> None:
     """In the worker the work queues take the case list's fold of each batch (BatchFolds); rebuilt on their
     own they fold from their own rows, which hold no finished case. Both give the same rows."""
     drive_cases(CaseCommands(ledger), territory, clock, 40)

@@ -63,8 +63,9 @@ def assert_same_as_a_rebuild(projections: Projections) -> dict[str, list[tuple[A
     engine = projections.engine
     by_worker = read_model_rows(engine.engine)
     with engine.engine.connect() as connection:
-        event_ids = [row[0] for row in connection.execute(
-            select(engine.events_table.c.id).order_by(engine.events_table.c.id))]
+        event_ids = [
+            row[0] for row in connection.execute(select(engine.events_table.c.id).order_by(engine.events_table.c.id))
+        ]
     audit_positions = [row[0] for row in by_worker["rm_audit_log"]]
     assert len(audit_positions) == len(event_ids) == event_count(engine)
     assert audit_positions == event_ids, "the audit log must hold every event once, nothing more"
@@ -80,8 +81,14 @@ def assert_same_as_a_rebuild(projections: Projections) -> dict[str, list[tuple[A
 
 # -- 1. exactly once under SIGKILL -------------------------------------------------------------------
 def test_workers_sigkilled_mid_batch_leave_read_models_equal_to_a_rebuild(
-        database_url: str, ledger: GridLedger, cases: CaseCommands, territory: Territory,
-        clock: MovableClock, projections: Projections, tmp_path: Path) -> None:
+    database_url: str,
+    ledger: GridLedger,
+    cases: CaseCommands,
+    territory: Territory,
+    clock: MovableClock,
+    projections: Projections,
+    tmp_path: Path,
+) -> None:
     """Each worker is killed at a point the test chooses (not after a delay it hopes is long enough): with
     a projection's transaction open, after it has locked its position, written its rows, or moved its
     position; earlier projections of the same batch have often committed it already."""
@@ -98,8 +105,9 @@ def test_workers_sigkilled_mid_batch_leave_read_models_equal_to_a_rebuild(
             # ...so a backlog of that many batches and more means the worker certainly gets there.
             while lag_behind(projections) < (halt_at.occurrence + 2) * batch_size:
                 drive_cases(cases, territory, clock, 10, seed=100 + round_no)
-            worker = WorkerProcess(database_url, tmp_path, batch_size=batch_size, label=f"killed-{round_no}",
-                                   halt_at=halt_at).start()
+            worker = WorkerProcess(
+                database_url, tmp_path, batch_size=batch_size, label=f"killed-{round_no}", halt_at=halt_at
+            ).start()
             workers.append(worker)
             halted = worker.wait_for_halt()
             assert halted.point == halt_at.point
@@ -107,7 +115,9 @@ def test_workers_sigkilled_mid_batch_leave_read_models_equal_to_a_rebuild(
             assert worker.returncode == -9
             # The open transaction died with the worker: that read model stands where it stood before it.
             assert projections.engine.positions([halted.projection]) == {halted.projection: halted.position}, (
-                halted, worker.log())
+                halted,
+                worker.log(),
+            )
             drive_cases(cases, territory, clock, 4, seed=200 + round_no)  # the store grows between workers
         last = WorkerProcess(database_url, tmp_path, label="survivor").start()
         workers.append(last)
@@ -127,8 +137,14 @@ def lag_behind(projections: Projections) -> int:
 
 # -- 2. two workers of the same projections ----------------------------------------------------------
 def test_two_workers_running_at_once_apply_every_event_exactly_once(
-        database_url: str, ledger: GridLedger, cases: CaseCommands, territory: Territory,
-        clock: MovableClock, projections: Projections, tmp_path: Path) -> None:
+    database_url: str,
+    ledger: GridLedger,
+    cases: CaseCommands,
+    territory: Territory,
+    clock: MovableClock,
+    projections: Projections,
+    tmp_path: Path,
+) -> None:
     drive_cases(cases, territory, clock, 150, seed=2)  # ~800 events the twins find waiting for them
     twins = [WorkerProcess(database_url, tmp_path, batch_size=20, label=f"twin-{i}") for i in range(2)]
     try:
@@ -144,7 +160,8 @@ def test_two_workers_running_at_once_apply_every_event_exactly_once(
         stop_all(twins)
     statuses = projections.engine.statuses()
     assert [(s.name, s.status, s.error, s.lag) for s in statuses] == [
-        (name, "running", None, 0) for name in projection_names()]
+        (name, "running", None, 0) for name in projection_names()
+    ]
     assert_same_as_a_rebuild(projections)
 
 
@@ -197,8 +214,7 @@ def finish(threads: list[threading.Thread], errors: list[BaseException]) -> None
     assert not errors, errors
 
 
-def test_on_sqlite_the_worker_that_loses_a_race_drops_its_copy_and_the_projection_keeps_running(
-        tmp_path: Path) -> None:
+def test_on_sqlite_the_worker_that_loses_a_race_drops_its_copy_and_the_projection_keeps_running(tmp_path: Path) -> None:
     """Two workers with different batch sizes, interleaved deterministically at the worst moments."""
     url = f"sqlite:///{tmp_path}/race.db"
     clock = MovableClock()
@@ -257,9 +273,13 @@ def test_on_sqlite_the_worker_that_loses_a_race_drops_its_copy_and_the_projectio
 def admin_session(database_url: str) -> Iterator[Any]:
     """A psycopg2 cursor of its own (autocommit) on the test database, outside every pool."""
     url = make_url(database_url)
-    connection = psycopg2.connect(host=url.host or "127.0.0.1", port=url.port or 5432,
-                                  user=url.username or "postgres", password=url.password,
-                                  dbname=url.database)
+    connection = psycopg2.connect(
+        host=url.host or "127.0.0.1",
+        port=url.port or 5432,
+        user=url.username or "postgres",
+        password=url.password,
+        dbname=url.database,
+    )
     try:
         connection.autocommit = True
         with connection.cursor() as cursor:
@@ -271,8 +291,9 @@ def admin_session(database_url: str) -> Iterator[Any]:
 def terminate_other_connections(database_url: str) -> set[int]:
     """What a failover or an administrator does: every other session of this database is cut (their pids)."""
     with admin_session(database_url) as cursor:
-        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                       "AND pid <> pg_backend_pid()")
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
         others = [row[0] for row in cursor.fetchall()]
         # Apart from the query above: the server evaluates a WHERE's conditions in any order it likes, and
         # other databases' sessions (other test runs) must not be cut.
@@ -284,15 +305,18 @@ def the_worker_listens(database_url: str, cut: set[int]) -> bool:
     """The worker's LISTEN session shows in pg_stat_activity (not one already cut, still on its way out):
     an outage now will certainly cut it."""
     with admin_session(database_url) as cursor:
-        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                       "AND pid <> pg_backend_pid() AND query ILIKE 'LISTEN %%' AND NOT pid = ANY(%s)",
-                       (sorted(cut) or [0],))
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND query ILIKE 'LISTEN %%' AND NOT pid = ANY(%s)",
+            (sorted(cut) or [0],),
+        )
         return cursor.fetchone()[0] > 0
 
 
 @pytest.mark.postgres_only
 def test_worker_resumes_by_itself_after_postgresql_terminates_its_connections(
-        postgres_database_url: str, tmp_path: Path) -> None:
+    postgres_database_url: str, tmp_path: Path
+) -> None:
     clock = MovableClock()
     ledger = GridLedger(Settings(database_url=postgres_database_url), clock=clock)
     territory = build_territory(ledger.directory)
@@ -313,12 +337,16 @@ def test_worker_resumes_by_itself_after_postgresql_terminates_its_connections(
 
     def commands_went_on(since: int) -> None:
         """Until a round of commands begun after ``since`` rounds has been written (or the writer failed)."""
-        wait_until(lambda: rounds_written[0] > since + 1 or bool(writer_errors),
-                   what="commands went on", describe=lambda: repr(writer_errors))
+        wait_until(
+            lambda: rounds_written[0] > since + 1 or bool(writer_errors),
+            what="commands went on",
+            describe=lambda: repr(writer_errors),
+        )
 
     def listening_again(cut: set[int]) -> None:
-        wait_until(lambda: the_worker_listens(postgres_database_url, cut), what="the worker listens again",
-                   describe=worker.log)
+        wait_until(
+            lambda: the_worker_listens(postgres_database_url, cut), what="the worker listens again", describe=worker.log
+        )
 
     writer = threading.Thread(target=keep_writing, name="commands-during-outage")
     try:
@@ -369,9 +397,12 @@ class FussyProjection:
     name = "fussy"
     metadata = MetaData()
     reads = Reads()
-    seen = Table("test_fussy_seen", metadata,
-                 Column("position", BigInteger, primary_key=True, autoincrement=False),
-                 Column("type", String(64), nullable=False))
+    seen = Table(
+        "test_fussy_seen",
+        metadata,
+        Column("position", BigInteger, primary_key=True, autoincrement=False),
+        Column("type", String(64), nullable=False),
+    )
 
     def __init__(self, refuses: str, failure: str) -> None:
         self.refuses, self.failure = refuses, failure
@@ -388,8 +419,8 @@ class FussyProjection:
 
 @pytest.mark.parametrize("failure", ["python-exception", "database-error"])
 def test_an_event_one_projection_cannot_apply_stops_only_that_projection(
-        failure: str, ledger: GridLedger, cases: CaseCommands, territory: Territory,
-        clock: MovableClock) -> None:
+    failure: str, ledger: GridLedger, cases: CaseCommands, territory: Territory, clock: MovableClock
+) -> None:
     drive_cases(cases, territory, clock, 40, seed=4)  # the second case is returned by a department
     db = read_model_engine(ledger.settings.database_url)
     events = ledger.recorder.events_record_cls.__table__
@@ -399,10 +430,12 @@ def test_an_event_one_projection_cannot_apply_stops_only_that_projection(
         engine.reset(["fussy"])  # its table is the test's own, not in the schema's migrations
         engine.prepare()
         with db.connect() as connection:
-            bad = connection.execute(select(events.c.id).where(events.c.topic.like("%:Case.Returned"))
-                                     .order_by(events.c.id).limit(1)).scalar_one()
-            before = connection.execute(select(events.c.id).where(events.c.id < bad)
-                                        .order_by(events.c.id.desc()).limit(1)).scalar_one()
+            bad = connection.execute(
+                select(events.c.id).where(events.c.topic.like("%:Case.Returned")).order_by(events.c.id).limit(1)
+            ).scalar_one()
+            before = connection.execute(
+                select(events.c.id).where(events.c.id < bad).order_by(events.c.id.desc()).limit(1)
+            ).scalar_one()
 
         engine.catch_up()
 
@@ -416,10 +449,16 @@ def test_an_event_one_projection_cannot_apply_stops_only_that_projection(
         for name in projection_names():
             assert (statuses[name].status, statuses[name].lag) == ("running", 0), statuses[name]
         with db.connect() as connection:
-            seen = [row[0] for row in connection.execute(
-                select(FussyProjection.seen.c.position).order_by(FussyProjection.seen.c.position))]
-            applied = [row[0] for row in connection.execute(
-                select(events.c.id).where(events.c.id <= before).order_by(events.c.id))]
+            seen = [
+                row[0]
+                for row in connection.execute(
+                    select(FussyProjection.seen.c.position).order_by(FussyProjection.seen.c.position)
+                )
+            ]
+            applied = [
+                row[0]
+                for row in connection.execute(select(events.c.id).where(events.c.id <= before).order_by(events.c.id))
+            ]
         assert seen == applied, "the failed batch was rolled back; every event up to the bad one applied once"
 
         # New events: the others keep going, the stopped one stays where it stopped.
@@ -438,7 +477,8 @@ def test_an_event_one_projection_cannot_apply_stops_only_that_projection(
 
 @pytest.mark.parametrize("state", [b"not json", b'{"title":"\xff\xfe not UTF-8"}'], ids=["not-json", "not-utf8"])
 def test_an_event_nobody_can_decode_stops_the_projections_with_its_position_and_the_worker_lives(
-        own_database_url: str, state: bytes) -> None:
+    own_database_url: str, state: bytes
+) -> None:
     """Corrupt state (or the wrong cipher key): say where, stop, keep the worker thread alive. (PostgreSQL
     reads plain JSON state as text; bytes that are not UTF-8 must still be reported for their event.)"""
     ledger = GridLedger(Settings(database_url=own_database_url), clock=MovableClock())
@@ -446,15 +486,20 @@ def test_an_event_nobody_can_decode_stops_the_projections_with_its_position_and_
     drive_cases(CaseCommands(ledger), territory, MovableClock(), 2)
     events = ledger.recorder.events_record_cls.__table__
     with ledger.datastore.engine.begin() as connection:
-        connection.execute(events.insert().values(originator_id=uuid.uuid4(), originator_version=1,
-                                                  topic="domain.case:Case.Reported", state=state))
+        connection.execute(
+            events.insert().values(
+                originator_id=uuid.uuid4(), originator_version=1, topic="domain.case:Case.Reported", state=state
+            )
+        )
         corrupt = connection.execute(select(func.max(events.c.id))).scalar_one()
     running = Projections(ledger, poll_interval=0.05)
     running.start()
     try:
-        wait_until(lambda: all(s.status == "stopped" for s in running.engine.statuses()),
-                   what="every projection stopped at the corrupt event",
-                   describe=lambda: repr(running.engine.statuses()))
+        wait_until(
+            lambda: all(s.status == "stopped" for s in running.engine.statuses()),
+            what="every projection stopped at the corrupt event",
+            describe=lambda: repr(running.engine.statuses()),
+        )
         statuses = running.engine.statuses()
         assert all(s.status == "stopped" for s in statuses)
         assert all(f"cannot decode event at position {corrupt} " in (s.error or "") for s in statuses)
@@ -468,7 +513,8 @@ def test_an_event_nobody_can_decode_stops_the_projections_with_its_position_and_
 
 # -- 5. batches and the projections' positions ---------------------------------------------------------
 def test_a_read_model_given_none_of_a_batch_moves_past_it_and_one_reset_meanwhile_does_not_take_it(
-        ledger: GridLedger, territory: Territory, clock: MovableClock) -> None:
+    ledger: GridLedger, territory: Territory, clock: MovableClock
+) -> None:
     drive_cases(CaseCommands(ledger), territory, clock, 6)  # case events only: no patrol in the store
     projections = Projections(ledger, batch_size=10)
     engine = projections.engine

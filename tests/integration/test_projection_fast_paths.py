@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -47,14 +47,34 @@ def store_events_with_personal_data(ledger: GridLedger, clock: MovableClock) -> 
     drive_cases(cases, territory, clock, 12, seed=3)
     worker = territory.staff["worker"]
     # A reporter's phone (nested in the report), a household head's and a member's ID number and phone.
-    cases.report(territory.staff["intake"], {
-        "title": "楼道堆物", "description": "3栋2单元", "category": "municipal", "channel": "hotline",
-        "track": "general", "grid": territory.grid("chayuan-01"),
-        "reporter": {"name": "刘女士", "phone": "13912345678"}})
-    home = households.register(worker, address="茶苑社区3栋2单元501", grid=territory.grid("chayuan-01"),
-                               kind="rental", head={"name": "汪德福", "id_number": ID_NUMBER, "phone": PHONE})
-    households.add_member(worker, str(home.id), name="汪小明", relation="tenant", floating=True,
-                          id_number="362330199001010016", phone="13700001234")
+    cases.report(
+        territory.staff["intake"],
+        {
+            "title": "楼道堆物",
+            "description": "3栋2单元",
+            "category": "municipal",
+            "channel": "hotline",
+            "track": "general",
+            "grid": territory.grid("chayuan-01"),
+            "reporter": {"name": "刘女士", "phone": "13912345678"},
+        },
+    )
+    home = households.register(
+        worker,
+        address="茶苑社区3栋2单元501",
+        grid=territory.grid("chayuan-01"),
+        kind="rental",
+        head={"name": "汪德福", "id_number": ID_NUMBER, "phone": PHONE},
+    )
+    households.add_member(
+        worker,
+        str(home.id),
+        name="汪小明",
+        relation="tenant",
+        floating=True,
+        id_number="362330199001010016",
+        phone="13700001234",
+    )
     return territory
 
 
@@ -72,7 +92,8 @@ def plain_state(ledger: GridLedger, state: Any) -> bytes:
 
 
 def test_decoding_gives_exactly_what_the_library_decodes_for_every_stored_event(
-        ledger: GridLedger, clock: MovableClock) -> None:
+    ledger: GridLedger, clock: MovableClock
+) -> None:
     store_events_with_personal_data(ledger, clock)
     transcoder = ledger.mapper.transcoder
     rows = stored_rows(ledger)
@@ -90,8 +111,11 @@ def test_decoding_gives_exactly_what_the_library_decodes_for_every_stored_event(
     with ledger.datastore.engine.connect() as connection:
         batch = read_batch(connection, events, ledger.mapper, after=0, limit=len(rows))
     with ledger.datastore.engine.connect() as connection:
-        stored = connection.execute(select(events.c.originator_id, events.c.originator_version, events.c.topic,
-                                           events.c.state).order_by(events.c.id)).all()
+        stored = connection.execute(
+            select(events.c.originator_id, events.c.originator_version, events.c.topic, events.c.state).order_by(
+                events.c.id
+            )
+        ).all()
     for projected, row in zip(batch, stored, strict=True):
         domain_event = ledger.mapper.to_domain_event(StoredEvent(row[0], row[1], row[2], bytes(row[3])))
         assert projected.aggregate_id == str(domain_event.originator_id)
@@ -107,17 +131,20 @@ def test_decoding_gives_exactly_what_the_library_decodes_for_every_stored_event(
     assert {event.aggregate_type for event in batch} > {"Household"}
 
 
-@pytest.mark.parametrize("text", [
-    '{"timestamp":{"_type_":"datetime_iso","_data_":"2026-03-04T12:51:43.587547+00:00"},"a":1}',
-    '{"deep":{"when":{"_type_":"datetime_iso","_data_":"2026-03-04T12:51:43+00:00"}},"x":[{"_type_":"uuid_hex",'
-    f'"_data_":"{uuid.uuid4().hex}"}}]}}',
-    '{"_type_":"decimal_str","_data_":"1.50"}',
-    '{"amount":{"_type_":"decimal_str","_data_":"1.50"},"odd":{"_type_":"x","_data_":1,"more":2}}',
-    '{"\\u0070hone":"13812345678","n":{"_type_":"uuid_hex","_data_":"%s"}}' % uuid.uuid4().hex,
-    ' {"padded": true} ',
-    '[1, 2]',
-    '{"nested":{"_type_":"datetime_iso","_data_":{"_type_":"datetime_iso","_data_":"2026-01-01T00:00:00"}}}',
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"timestamp":{"_type_":"datetime_iso","_data_":"2026-03-04T12:51:43.587547+00:00"},"a":1}',
+        '{"deep":{"when":{"_type_":"datetime_iso","_data_":"2026-03-04T12:51:43+00:00"}},"x":[{"_type_":"uuid_hex",'
+        f'"_data_":"{uuid.uuid4().hex}"}}]}}',
+        '{"_type_":"decimal_str","_data_":"1.50"}',
+        '{"amount":{"_type_":"decimal_str","_data_":"1.50"},"odd":{"_type_":"x","_data_":1,"more":2}}',
+        '{"\\u0070hone":"13812345678","n":{"_type_":"uuid_hex","_data_":"' + uuid.uuid4().hex + '"}}',
+        ' {"padded": true} ',
+        "[1, 2]",
+        '{"nested":{"_type_":"datetime_iso","_data_":{"_type_":"datetime_iso","_data_":"2026-01-01T00:00:00"}}}',
+    ],
+)
 def test_decoding_odd_json_still_equals_the_library(text: str) -> None:
     transcoder = GridLedger(Settings(database_url="sqlite://")).mapper.transcoder
     state = text.encode("utf8")
@@ -131,17 +158,20 @@ def test_decoding_odd_json_still_equals_the_library(text: str) -> None:
     assert decode_attributes(transcoder, text) == expected
 
 
-@pytest.mark.parametrize("text", [
-    '{"timestamp":{"_type_":"datetime_iso","_data_":"2026-03-04T12:51:43.587547+00:00"},"actor":{"id":"a"}}',
-    '{"timestamp":{"_type_":"datetime_iso","_data_":"2026-03-04T12:51:43+00:00"},"data":{"n":NaN}}',
-    '{"timestamp":{"_type_":"datetime_iso","_data_":"2026-03-04T12:51:43+00:00"},"big":123456789012345678901234}',
-    '{"timestamp":"2026-03-04T12:51:43+00:00","actor":null}',
-    '{"timestamp":{"_type_":"datetime_iso","_data_":"2026-03-04T12:51:43+00:00"},"actor":"someone"}',
-    '{"\\u0074imestamp":{"_type_":"datetime_iso","_data_":"2026-03-04T12:51:43+00:00"}}',
-    '{"actor":{"id":"a"}}',
-    '[1, 2]',
-    'not json',
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"timestamp":{"_type_":"datetime_iso","_data_":"2026-03-04T12:51:43.587547+00:00"},"actor":{"id":"a"}}',
+        '{"timestamp":{"_type_":"datetime_iso","_data_":"2026-03-04T12:51:43+00:00"},"data":{"n":NaN}}',
+        '{"timestamp":{"_type_":"datetime_iso","_data_":"2026-03-04T12:51:43+00:00"},"big":123456789012345678901234}',
+        '{"timestamp":"2026-03-04T12:51:43+00:00","actor":null}',
+        '{"timestamp":{"_type_":"datetime_iso","_data_":"2026-03-04T12:51:43+00:00"},"actor":"someone"}',
+        '{"\\u0074imestamp":{"_type_":"datetime_iso","_data_":"2026-03-04T12:51:43+00:00"}}',
+        '{"actor":{"id":"a"}}',
+        "[1, 2]",
+        "not json",
+    ],
+)
 def test_an_envelope_is_the_full_decoding_without_its_data(text: str) -> None:
     """The envelope's fast path takes only what it expects; everything else is decoded in full (and
     raises what full decoding raises)."""
@@ -164,7 +194,8 @@ def test_an_unknown_type_name_raises_the_library_error() -> None:
 
 
 def test_the_audit_log_masks_every_phone_and_id_number_and_keeps_the_rest_as_the_library_reads_it(
-        ledger: GridLedger, clock: MovableClock) -> None:
+    ledger: GridLedger, clock: MovableClock
+) -> None:
     store_events_with_personal_data(ledger, clock)
     projections = Projections(ledger)
     events_table = ledger.recorder.events_record_cls.__table__
@@ -173,9 +204,20 @@ def test_the_audit_log_masks_every_phone_and_id_number_and_keeps_the_rest_as_the
         projections.engine.catch_up()
         projections.engine.create_indexes(list(projections.engine.projections))
         with projections.db.connect() as connection:
-            entries, total = audit_page(connection, events_table, ledger.mapper, actor=None, aggregate_type=None,
-                                        aggregate_id=None, event_type=None, start=None, end=None, page=1,
-                                        per_page=1000, count_limit=1001)
+            entries, total = audit_page(
+                connection,
+                events_table,
+                ledger.mapper,
+                actor=None,
+                aggregate_type=None,
+                aggregate_id=None,
+                event_type=None,
+                start=None,
+                end=None,
+                page=1,
+                per_page=1000,
+                count_limit=1001,
+            )
             index_rows = [tuple(row) for row in connection.execute(select(audit))]
     finally:
         projections.close()
@@ -197,17 +239,35 @@ def test_the_audit_log_masks_every_phone_and_id_number_and_keeps_the_rest_as_the
 
 
 SHANGHAI = timezone(timedelta(hours=8))
-ODD_TEXTS = ["", "\\.", "\\N", "a\tb", "line\nbreak", "cr\rlf\r\n", 'quote " and ""', "back\\slash", ",", "NULL",
-             "紫阳镇 城管", " padded "]
+ODD_TEXTS = [
+    "",
+    "\\.",
+    "\\N",
+    "a\tb",
+    "line\nbreak",
+    "cr\rlf\r\n",
+    'quote " and ""',
+    "back\\slash",
+    ",",
+    "NULL",
+    "紫阳镇 城管",
+    " padded ",
+]
 
 
 @pytest.fixture
 def odd_table(database_url: str) -> Iterator[tuple[Any, Table]]:
     metadata = MetaData()
-    table = Table(f"t_copy_{uuid.uuid4().hex[:8]}", metadata,
-                  Column("id", BigInteger, primary_key=True, autoincrement=False), Column("text", Text),
-                  Column("flag", Boolean), Column("at", DateTime(timezone=True)), Column("day", Date),
-                  Column("n", Integer))
+    table = Table(
+        f"t_copy_{uuid.uuid4().hex[:8]}",
+        metadata,
+        Column("id", BigInteger, primary_key=True, autoincrement=False),
+        Column("text", Text),
+        Column("flag", Boolean),
+        Column("at", DateTime(timezone=True)),
+        Column("day", Date),
+        Column("n", Integer),
+    )
     db = read_model_engine(database_url)
     metadata.create_all(db)
     yield db, table
@@ -217,29 +277,55 @@ def odd_table(database_url: str) -> Iterator[tuple[Any, Table]]:
 
 def test_bulk_rows_come_back_exactly_as_an_insert_stores_them(odd_table: tuple[Any, Table]) -> None:
     db, table = odd_table
-    at = datetime(2026, 3, 4, 12, 51, 43, 587547, tzinfo=timezone.utc)
+    at = datetime(2026, 3, 4, 12, 51, 43, 587547, tzinfo=UTC)
     rows: list[dict[str, Any]] = [
-        {"id": i, "text": text, "flag": i % 2 == 0, "at": at.replace(microsecond=i), "day": date(2025, 12, i + 1),
-         "n": -i} for i, text in enumerate(ODD_TEXTS)]
-    rows += [{"id": 100, "text": None, "flag": None, "at": None, "day": None, "n": None},
-             {"id": 101, "text": "whole seconds", "at": at.replace(microsecond=0), "flag": False, "day": None,
-              "n": 0},
-             # Before PostgreSQL's epoch (2000-01-01: negative microseconds and days), another zone, extremes.
-             {"id": 102, "text": "1999", "at": datetime(1999, 12, 31, 23, 59, 59, 999999, tzinfo=timezone.utc),
-              "flag": True, "day": date(1999, 12, 31), "n": -(2 ** 31)},
-             {"id": 2 ** 62, "text": "北京时间", "at": datetime(2026, 3, 4, 20, 51, 43, 1, tzinfo=SHANGHAI),
-              "flag": False, "day": date(2000, 1, 1), "n": 2 ** 31 - 1}]
+        {
+            "id": i,
+            "text": text,
+            "flag": i % 2 == 0,
+            "at": at.replace(microsecond=i),
+            "day": date(2025, 12, i + 1),
+            "n": -i,
+        }
+        for i, text in enumerate(ODD_TEXTS)
+    ]
+    rows += [
+        {"id": 100, "text": None, "flag": None, "at": None, "day": None, "n": None},
+        {"id": 101, "text": "whole seconds", "at": at.replace(microsecond=0), "flag": False, "day": None, "n": 0},
+        # Before PostgreSQL's epoch (2000-01-01: negative microseconds and days), another zone, extremes.
+        {
+            "id": 102,
+            "text": "1999",
+            "at": datetime(1999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+            "flag": True,
+            "day": date(1999, 12, 31),
+            "n": -(2**31),
+        },
+        {
+            "id": 2**62,
+            "text": "北京时间",
+            "at": datetime(2026, 3, 4, 20, 51, 43, 1, tzinfo=SHANGHAI),
+            "flag": False,
+            "day": date(2000, 1, 1),
+            "n": 2**31 - 1,
+        },
+    ]
     with db.begin() as connection:
         insert_rows(connection, table, rows)
     with db.connect() as connection:
         copied = [dict(row._mapping) for row in connection.execute(select(table).order_by(table.c.id))]
         connection.execute(table.delete())
         # Read models store UTC: an insert of the same rows with their datetimes in UTC.
-        connection.execute(insert(table), [{c.name: utc(v) if isinstance(v := row.get(c.name), datetime) else v
-                                            for c in table.columns} for row in rows])
+        connection.execute(
+            insert(table),
+            [
+                {c.name: utc(v) if isinstance(v := row.get(c.name), datetime) else v for c in table.columns}
+                for row in rows
+            ],
+        )
         inserted = [dict(row._mapping) for row in connection.execute(select(table).order_by(table.c.id))]
         connection.commit()
     assert copied == inserted
-    assert utc(copied[-1]["at"]) == datetime(2026, 3, 4, 12, 51, 43, 1, tzinfo=timezone.utc)  # SQLite: naive UTC
-    assert [row["text"] for row in copied[:len(ODD_TEXTS)]] == ODD_TEXTS
+    assert utc(copied[-1]["at"]) == datetime(2026, 3, 4, 12, 51, 43, 1, tzinfo=UTC)  # SQLite: naive UTC
+    assert [row["text"] for row in copied[: len(ODD_TEXTS)]] == ODD_TEXTS
     assert copied[len(ODD_TEXTS)]["text"] is None

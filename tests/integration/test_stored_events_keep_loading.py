@@ -38,8 +38,14 @@ from application.settings import Settings
 from interface.app import create_app
 from projections.rebuild import rebuild
 from projections.registry import Projections
-from tests.support.recorded_store import (FixedClock, differences, read_model_rows, render_audit, render_store,
-                                          rows_differences)
+from tests.support.recorded_store import (
+    FixedClock,
+    differences,
+    read_model_rows,
+    render_audit,
+    render_store,
+    rows_differences,
+)
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "store-1e8a587"
 STORES = {"plain": FIXTURE, "encrypted": FIXTURE / "encrypted"}
@@ -73,8 +79,9 @@ def opened(request: pytest.FixtureRequest, own_database_url: str) -> Iterator[Op
     settings = Settings.from_env(environment)
     ledger = GridLedger(settings, clock=FixedClock(datetime.fromisoformat(meta["now"])))
     projections = Projections(ledger)
-    app = create_app({"TESTING": True, "GRIDLEDGER_PROJECTIONS_IN_PROCESS": False}, ledger=ledger,
-                     projections=projections)
+    app = create_app(
+        {"TESTING": True, "GRIDLEDGER_PROJECTIONS_IN_PROCESS": False}, ledger=ledger, projections=projections
+    )
     yield OpenedStore(recorded, meta, settings, ledger, projections, app)
     projections.close()
     ledger.datastore.engine.dispose()
@@ -115,8 +122,11 @@ def test_a_stored_case_takes_new_commands_after_its_old_events(opened: OpenedSto
     head = max(case["now"]["position"] for case in cases.values())
     client, token = opened.app.test_client(), opened.meta["admin_token"]
 
-    response = client.post(f"/api/v1/cases/{case_id}/accept", json={"note": "升级后受理"},
-                           headers={"Authorization": f"Bearer {token}", "Idempotency-Key": "after-upgrade"})
+    response = client.post(
+        f"/api/v1/cases/{case_id}/accept",
+        json={"note": "升级后受理"},
+        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": "after-upgrade"},
+    )
 
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["version"] == recorded["now"]["version"] + 1
@@ -165,25 +175,37 @@ def copy_into_postgresql(sqlite_file: Path, schema: Path, url: str) -> None:
         # Times in the SQLite file are UTC without a zone. The rows were consistent where they come from:
         # foreign keys are not re-checked row by row (tables go in by name, grids refer to grids).
         cursor.execute("SET search_path TO public; SET TIME ZONE 'UTC'; SET session_replication_role = replica")
-        cursor.execute("SELECT table_name, column_name, data_type FROM information_schema.columns "
-                       "WHERE table_schema = 'public'")
+        cursor.execute(
+            "SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'public'"
+        )
         types = {(table, column): data_type for table, column, data_type in cursor.fetchall()}
         with closing(sqlite3.connect(sqlite_file)) as source:
-            tables = [name for (name,) in source.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+            tables = [
+                name
+                for (name,) in source.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                )
+            ]
             for table in tables:
                 rows = source.execute(f'SELECT * FROM "{table}" ORDER BY rowid')
                 columns = [description[0] for description in rows.description]
                 converters = [_converter(types[(table, column)]) for column in columns]
                 names = ", ".join(f'"{column}"' for column in columns)
                 statement = f'INSERT INTO "{table}" ({names}) VALUES ({", ".join(["%s"] * len(columns))})'
-                cursor.executemany(statement, [tuple(convert(value) for convert, value in zip(converters, row))
-                                               for row in rows])
-        cursor.execute("SELECT table_name, column_name FROM information_schema.columns "
-                       "WHERE table_schema = 'public' AND column_default LIKE 'nextval(%'")
+                cursor.executemany(
+                    statement,
+                    [tuple(convert(value) for convert, value in zip(converters, row, strict=True)) for row in rows],
+                )
+        cursor.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = 'public' AND column_default LIKE 'nextval(%'"
+        )
         for table, column in cursor.fetchall():  # new events go on after the copied ones
-            cursor.execute(f'SELECT setval(pg_get_serial_sequence(%s, %s), coalesce(max("{column}"), 1), '
-                           f'max("{column}") IS NOT NULL) FROM "{table}"', (table, column))
+            cursor.execute(
+                f'SELECT setval(pg_get_serial_sequence(%s, %s), coalesce(max("{column}"), 1), '
+                f'max("{column}") IS NOT NULL) FROM "{table}"',
+                (table, column),
+            )
         target.commit()
     finally:
         target.close()

@@ -23,7 +23,13 @@ print("port", make_url(server).port)
 def test_a_throwaway_cluster_starts_and_is_removed() -> None:
     env = {**os.environ, "GRIDLEDGER_TEST_POSTGRES_THROWAWAY": "1"}
     env.pop("GRIDLEDGER_TEST_POSTGRES_URL", None)
-    result = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True,
-                            timeout=300, cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))),
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("port ") and "5432" not in result.stdout

@@ -56,9 +56,15 @@ def test_the_migrations_make_exactly_the_tables_the_code_defines(backend: str, t
         engine = create_engine(url)
         try:
             with engine.connect() as connection:
-                context = MigrationContext.configure(connection, opts={
-                    "include_name": lambda name, kind, _: kind != "table" or not name.startswith(
-                        ("gridledger_events", "gridledger_snapshots", "alembic_version"))})
+                context = MigrationContext.configure(
+                    connection,
+                    opts={
+                        "include_name": lambda name, kind, _: (
+                            kind != "table"
+                            or not name.startswith(("gridledger_events", "gridledger_snapshots", "alembic_version"))
+                        )
+                    },
+                )
                 assert compare_metadata(context, everything_the_code_defines()) == []
         finally:
             engine.dispose()
@@ -96,8 +102,9 @@ def test_eight_processes_starting_at_once_on_a_fresh_database_all_boot(backend: 
     for round_no in range(ROUNDS):
         with fresh_database(backend, tmp_path) as url:
             barrier = context.Barrier(PROCESSES_AT_ONCE)
-            workers = [context.Process(target=boot_like_a_worker, args=(url, barrier))
-                       for _ in range(PROCESSES_AT_ONCE)]
+            workers = [
+                context.Process(target=boot_like_a_worker, args=(url, barrier)) for _ in range(PROCESSES_AT_ONCE)
+            ]
             for worker in workers:
                 worker.start()
             for worker in workers:

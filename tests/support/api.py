@@ -16,8 +16,11 @@ class Api:
         self.territory = territory
 
     def post(self, who: str, path: str, body: Any = None, **headers: str) -> TestResponse:
-        return self.client.post(f"/api/v1{path}", json=body if body is not None else {},
-                                headers={**self.territory.auth(who), **_headers(headers)})
+        return self.client.post(
+            f"/api/v1{path}",
+            json=body if body is not None else {},
+            headers={**self.territory.auth(who), **_headers(headers)},
+        )
 
     def get(self, who: str, path: str, **params: Any) -> TestResponse:
         return self.client.get(f"/api/v1{path}", query_string=params, headers=self.territory.auth(who))
@@ -27,8 +30,9 @@ class Api:
         assert response.status_code == 201, response.get_json()
         return response.get_json()
 
-    def command(self, who: str, case_id: str, command: str, body: Any = None, status: int = 200,
-                **headers: str) -> dict[str, Any]:
+    def command(
+        self, who: str, case_id: str, command: str, body: Any = None, status: int = 200, **headers: str
+    ) -> dict[str, Any]:
         response = self.post(who, f"/cases/{case_id}/{command}", body, **headers)
         assert response.status_code == status, response.get_json()
         return response.get_json()

@@ -9,9 +9,18 @@ import tempfile
 from pathlib import Path
 
 PACKAGES = ["chromium", "fonts-noto-cjk"]
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--hide-scrollbars", "--force-device-scale-factor=1"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    "--force-device-scale-factor=1",
+]
 
 
 def ensure_chromium() -> str:
@@ -39,9 +48,19 @@ def screenshot(chromium: str, html: str, png: Path, *, width: int = 1600, height
     with tempfile.TemporaryDirectory() as scratch:
         page = Path(scratch) / "page.html"
         page.write_text(html, encoding="utf-8")
-        subprocess.run([chromium, *FLAGS, f"--user-data-dir={scratch}/profile", f"--screenshot={png}",
-                        f"--window-size={width},{height}", page.as_uri()],
-                       check=True, capture_output=True, timeout=300)
+        subprocess.run(
+            [
+                chromium,
+                *FLAGS,
+                f"--user-data-dir={scratch}/profile",
+                f"--screenshot={png}",
+                f"--window-size={width},{height}",
+                page.as_uri(),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
     return png.read_bytes()
 
 
@@ -50,6 +69,11 @@ def rendered_dom(chromium: str, html: str) -> str:
     with tempfile.TemporaryDirectory() as scratch:
         page = Path(scratch) / "page.html"
         page.write_text(html, encoding="utf-8")
-        result = subprocess.run([chromium, *FLAGS, f"--user-data-dir={scratch}/profile", "--dump-dom",
-                                 page.as_uri()], check=True, capture_output=True, text=True, timeout=300)
+        result = subprocess.run(
+            [chromium, *FLAGS, f"--user-data-dir={scratch}/profile", "--dump-dom", page.as_uri()],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
     return result.stdout

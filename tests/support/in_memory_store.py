@@ -27,5 +27,6 @@ class InMemoryStore(Application):
         notifications = self.recorder.select_notifications(start=self._read_up_to + 1, limit=10_000)
         if notifications:
             self._read_up_to = notifications[-1].id
-        return [decode(self.mapper, (n.id, n.originator_id, n.originator_version, n.topic, n.state))
-                for n in notifications]
+        return [
+            decode(self.mapper, (n.id, n.originator_id, n.originator_version, n.topic, n.state)) for n in notifications
+        ]

@@ -23,7 +23,6 @@ import socket
 import subprocess
 import tempfile
 import time
-from typing import Optional
 
 import psycopg2
 from psycopg2 import sql
@@ -34,10 +33,10 @@ THROWAWAY_ENV = "GRIDLEDGER_TEST_POSTGRES_THROWAWAY"
 LOCAL_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
 STARTUP_TIMEOUT = 120.0
 
-_server_url: Optional[str] = None
+_server_url: str | None = None
 
 
-def _connect(url: str | URL, timeout: int = 30) -> "psycopg2.extensions.connection":
+def _connect(url: str | URL, timeout: int = 30) -> psycopg2.extensions.connection:
     """Open a psycopg2 connection to the database named in ``url``."""
     u = make_url(url) if isinstance(url, str) else url
     params = {
@@ -61,16 +60,17 @@ def _can_connect(url: str) -> bool:
     return True
 
 
-def _find_bin_dir() -> Optional[str]:
+def _find_bin_dir() -> str | None:
     """Return the highest-version PostgreSQL bin dir containing initdb and pg_ctl."""
+
     def version(path: str) -> tuple[int, ...]:
         name = os.path.basename(os.path.dirname(path))
         return tuple(int(p) for p in name.split(".") if p.isdigit())
 
     candidates = [
-        d for d in glob.glob("/usr/lib/postgresql/*/bin")
-        if os.access(os.path.join(d, "initdb"), os.X_OK)
-        and os.access(os.path.join(d, "pg_ctl"), os.X_OK)
+        d
+        for d in glob.glob("/usr/lib/postgresql/*/bin")
+        if os.access(os.path.join(d, "initdb"), os.X_OK) and os.access(os.path.join(d, "pg_ctl"), os.X_OK)
     ]
     return max(candidates, key=version) if candidates else None
 
@@ -107,8 +107,19 @@ class ThrowawayCluster:
         self.pg_ctl = os.path.join(bin_dir, "pg_ctl")
         if os.geteuid() == 0:
             shutil.chown(self.base, user="postgres", group="postgres")
-        init = _run([os.path.join(bin_dir, "initdb"), "-D", self.data, "--auth=trust",
-                     "-U", "postgres", "-E", "UTF8", "--no-sync"])
+        init = _run(
+            [
+                os.path.join(bin_dir, "initdb"),
+                "-D",
+                self.data,
+                "--auth=trust",
+                "-U",
+                "postgres",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ]
+        )
         if init.returncode != 0:
             shutil.rmtree(self.base, ignore_errors=True)
             raise RuntimeError(f"initdb failed:\n{init.stdout}{init.stderr}")
@@ -118,17 +129,29 @@ class ThrowawayCluster:
 
     def start(self) -> str:
         """Start the server (again) and wait until it accepts connections; returns its URL."""
-        options = (f"-c listen_addresses=127.0.0.1 -c port={self.port} "
-                   f"-c unix_socket_directories={self.base} -c fsync=off")
-        start = _run([self.pg_ctl, "start", "-D", self.data, "-l", self.log_path, "-o", options,
-                      "-w", "-t", str(int(STARTUP_TIMEOUT))])
+        options = (
+            f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.base} -c fsync=off"
+        )
+        start = _run(
+            [
+                self.pg_ctl,
+                "start",
+                "-D",
+                self.data,
+                "-l",
+                self.log_path,
+                "-o",
+                options,
+                "-w",
+                "-t",
+                str(int(STARTUP_TIMEOUT)),
+            ]
+        )
         if start.returncode == 0 and _wait_until_ready(self.url):
             return self.url
         log = open(self.log_path).read() if os.path.exists(self.log_path) else ""
         self.remove()
-        raise RuntimeError(
-            f"Throwaway PostgreSQL cluster failed to start:\n{start.stdout}{start.stderr}\n{log}"
-        )
+        raise RuntimeError(f"Throwaway PostgreSQL cluster failed to start:\n{start.stdout}{start.stderr}\n{log}")
 
     def stop(self, mode: str = "immediate") -> None:
         """Stop the server; ``immediate`` drops every connection at once, without a clean shutdown."""
@@ -192,14 +215,19 @@ def create_database(server_url: str, name: str, *, icu_locale: str | None = None
     statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
     if icu_locale:
         statement = sql.SQL("{} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE {} LOCALE 'C.UTF-8'").format(
-            statement, sql.Literal(icu_locale))
+            statement, sql.Literal(icu_locale)
+        )
     _admin(server_url, statement)
     return make_url(server_url).set(database=name).render_as_string(hide_password=False)
 
 
 def drop_database(server_url: str, name: str) -> None:
     """Terminate connections to database ``name`` and drop it if it exists."""
-    _admin(server_url, sql.SQL(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-        "WHERE datname = %s AND pid <> pg_backend_pid()"), name)
+    _admin(
+        server_url,
+        sql.SQL(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()"
+        ),
+        name,
+    )
     _admin(server_url, sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))

@@ -55,8 +55,16 @@ def read_model_tables() -> dict[str, Table]:
 class WorkerProcess:
     """``gridledger projections run`` in its own process, with its output kept in a log file."""
 
-    def __init__(self, database_url: str, log_dir: Path, *, batch_size: int = 50,
-                 poll_interval: float = 0.05, label: str = "worker", halt_at: HaltAt | None = None) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        log_dir: Path,
+        *,
+        batch_size: int = 50,
+        poll_interval: float = 0.05,
+        label: str = "worker",
+        halt_at: HaltAt | None = None,
+    ) -> None:
         self.database_url = database_url
         self.log_path = log_dir / f"{label}-{time.monotonic_ns()}.log"
         self.batch_size = batch_size
@@ -76,10 +84,24 @@ class WorkerProcess:
         try:
             with open(self.log_path, "wb") as log:
                 self.process = subprocess.Popen(
-                    [sys.executable, "-c", entry, "projections", "run",
-                     "--batch-size", str(self.batch_size), "--poll-interval", str(self.poll_interval)],
-                    env=env, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT, pass_fds=pass_fds,
-                    preexec_fn=_die_with_parent)
+                    [
+                        sys.executable,
+                        "-c",
+                        entry,
+                        "projections",
+                        "run",
+                        "--batch-size",
+                        str(self.batch_size),
+                        "--poll-interval",
+                        str(self.poll_interval),
+                    ],
+                    env=env,
+                    cwd=PROJECT_ROOT,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    pass_fds=pass_fds,
+                    preexec_fn=_die_with_parent,
+                )
         finally:
             for fd in pass_fds:  # the worker's copy alone: when it exits, our end reads end-of-file
                 os.close(fd)
@@ -156,8 +178,9 @@ def stop_all(workers: Sequence[WorkerProcess]) -> None:
             pass
 
 
-def wait_until_caught_up(engine: ProjectionEngine, *, timeout: float,
-                         names: Sequence[str] | None = None) -> list[ProjectionStatus]:
+def wait_until_caught_up(
+    engine: ProjectionEngine, *, timeout: float, names: Sequence[str] | None = None
+) -> list[ProjectionStatus]:
     """Poll the tracking table until every named projection is at the store's head (lag 0)."""
     names = list(names or engine.projections)
     deadline = time.monotonic() + timeout
@@ -189,8 +212,10 @@ def read_model_rows(db: Engine) -> dict[str, list[tuple[Any, ...]]]:
 def table_rows(db: Engine, tables: list[Table]) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of ``tables`` as strings, sorted: equal whatever order or batch size wrote them."""
     with db.connect() as connection:
-        return {table.name: sorted(tuple(str(v) for v in row) for row in connection.execute(select(table)))
-                for table in tables}
+        return {
+            table.name: sorted(tuple(str(v) for v in row) for row in connection.execute(select(table)))
+            for table in tables
+        }
 
 
 def rebuilt_rows(engine: ProjectionEngine) -> dict[str, list[tuple[Any, ...]]]:
@@ -210,8 +235,10 @@ def first_difference(actual: list[tuple[Any, ...]], expected: list[tuple[Any, ..
     """A readable hint for an assertion message (the full lists are too long to print)."""
     actual_set, expected_set = set(actual), set(expected)
     missing, extra = expected_set - actual_set, actual_set - expected_set
-    return (f"{len(actual)} rows vs {len(expected)} expected; {len(missing)} missing, {len(extra)} unexpected; "
-            f"e.g. missing {sorted(missing, key=repr)[:1]}, unexpected {sorted(extra, key=repr)[:1]}")
+    return (
+        f"{len(actual)} rows vs {len(expected)} expected; {len(missing)} missing, {len(extra)} unexpected; "
+        f"e.g. missing {sorted(missing, key=repr)[:1]}, unexpected {sorted(extra, key=repr)[:1]}"
+    )
 
 
 # -- realistic case lifecycles ----------------------------------------------------------------------
@@ -221,9 +248,14 @@ class RetryingCommands:
     It retries until the database answers again, however long a busy machine takes (``give_up_after``
     is a hang guard), not a fixed number of times."""
 
-    RETRYABLE = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError,
-                 persistence.OperationalError, persistence.InterfaceError, psycopg2.OperationalError,
-                 psycopg2.InterfaceError)
+    RETRYABLE = (
+        sqlalchemy.exc.OperationalError,
+        sqlalchemy.exc.InterfaceError,
+        persistence.OperationalError,
+        persistence.InterfaceError,
+        psycopg2.OperationalError,
+        psycopg2.InterfaceError,
+    )
 
     def __init__(self, commands: CaseCommands, *, give_up_after: float = HANG_GUARD) -> None:
         self.commands = commands
@@ -249,18 +281,34 @@ class RetryingCommands:
         return call
 
 
-def _report(cases: CaseCommands | RetryingCommands, t: Territory, who: str, n: int, *, grid: str = "chayuan-01",
-            category: str = "municipal", track: str = "general", channel: str = "grid_app") -> str:
-    body = {"title": f"路灯不亮 #{n}", "description": f"文公北路{n}号门前路灯连续三晚不亮。",
-            "category": category, "track": track, "channel": channel, "grid": t.grid(grid),
-            "location": {"address": f"紫阳镇文公北路{n}号"}}
+def _report(
+    cases: CaseCommands | RetryingCommands,
+    t: Territory,
+    who: str,
+    n: int,
+    *,
+    grid: str = "chayuan-01",
+    category: str = "municipal",
+    track: str = "general",
+    channel: str = "grid_app",
+) -> str:
+    body = {
+        "title": f"路灯不亮 #{n}",
+        "description": f"文公北路{n}号门前路灯连续三晚不亮。",
+        "category": category,
+        "track": track,
+        "channel": channel,
+        "grid": t.grid(grid),
+        "location": {"address": f"紫阳镇文公北路{n}号"},
+    }
     if who == "intake":
         body["reporter"] = {"name": "刘女士", "phone": "13812345678"}
     return str(cases.report(t.staff[who], body).id)
 
 
-def drive_cases(cases: CaseCommands | RetryingCommands, t: Territory, clock: MovableClock, count: int, *,
-                seed: int = 7) -> dict[str, int]:
+def drive_cases(
+    cases: CaseCommands | RetryingCommands, t: Territory, clock: MovableClock, count: int, *, seed: int = 7
+) -> dict[str, int]:
     """Take ``count`` cases through varied lifecycles; returns how many cases took each path.
 
     Ten paths (closed, returned and reworked, rejected, on the spot, extended, awaiting follow-up,
@@ -347,11 +395,27 @@ def drive_cases(cases: CaseCommands | RetryingCommands, t: Territory, clock: Mov
         cases.note(s["zhujian"], case, text="重新评估中。")
 
     def in_triage(n: int) -> None:  # 1 event
-        _report(cases, t, rng.choice(["worker", "intake", "dispatcher"]), n, grid="chayuan-01",
-                category=rng.choice(["livelihood", "safety_hazard", "dispute"]))
+        _report(
+            cases,
+            t,
+            rng.choice(["worker", "intake", "dispatcher"]),
+            n,
+            grid="chayuan-01",
+            category=rng.choice(["livelihood", "safety_hazard", "dispute"]),
+        )
 
-    lifecycles = [closed, returned_then_reworked, rejected, on_the_spot, in_progress_extended,
-                  awaiting_follow_up, dispatched_waiting, merged, reopened_by_dispatcher, in_triage]
+    lifecycles = [
+        closed,
+        returned_then_reworked,
+        rejected,
+        on_the_spot,
+        in_progress_extended,
+        awaiting_follow_up,
+        dispatched_waiting,
+        merged,
+        reopened_by_dispatcher,
+        in_triage,
+    ]
     for n in range(count):
         path = lifecycles[n] if n < len(lifecycles) else rng.choice(lifecycles)
         path(n)

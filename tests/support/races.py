@@ -16,8 +16,9 @@ from tests.support.territory import Territory, build_territory
 
 
 @contextmanager
-def two_servers(database_url: str, extra_staff: dict[str, Callable[[Territory], dict[str, Any]]]
-                ) -> Iterator[tuple[FlaskClient, FlaskClient, Territory]]:
+def two_servers(
+    database_url: str, extra_staff: dict[str, Callable[[Territory], dict[str, Any]]]
+) -> Iterator[tuple[FlaskClient, FlaskClient, Territory]]:
     """Two independent API instances (own engine, own aggregate cache), like two gunicorn workers.
 
     ``extra_staff``: key → the ``Directory.add_staff`` arguments (given the territory), added to its staff
@@ -28,8 +29,9 @@ def two_servers(database_url: str, extra_staff: dict[str, Callable[[Territory], 
     for key, account in extra_staff.items():
         member, token = ledgers[0].directory.add_staff(**account(territory))
         territory.staff[key], territory.tokens[key] = member, token
-    apps = [create_app({"TESTING": True, "GRIDLEDGER_PROJECTIONS_IN_PROCESS": False}, ledger=ledger)
-            for ledger in ledgers]
+    apps = [
+        create_app({"TESTING": True, "GRIDLEDGER_PROJECTIONS_IN_PROCESS": False}, ledger=ledger) for ledger in ledgers
+    ]
     try:
         yield apps[0].test_client(), apps[1].test_client(), territory
     finally:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -26,8 +26,12 @@ from projections.registry import Projections
 
 API = "/api/v1"
 # Aggregate kind → its resource path, by the topic of its first event (module:Class.Event).
-KINDS = {"domain.case:Case": "cases", "domain.meeting:Meeting": "meetings",
-         "domain.household:Household": "households", "domain.patrol:Patrol": "patrols"}
+KINDS = {
+    "domain.case:Case": "cases",
+    "domain.meeting:Meeting": "meetings",
+    "domain.household:Household": "households",
+    "domain.patrol:Patrol": "patrols",
+}
 WITH_HISTORY = ("cases", "households", "patrols")  # meetings have no history endpoint
 AUDIT_PAGE = 200
 
@@ -48,9 +52,13 @@ def aggregates_in(ledger: GridLedger) -> dict[str, list[str]]:
     table = ledger.recorder.events_record_cls.__table__
     found: dict[str, list[str]] = {kind: [] for kind in KINDS.values()}
     with ledger.datastore.transaction(commit=False) as session:
-        rows = session.connection().execute(
-            select(table.c.originator_id, table.c.topic).where(table.c.originator_version == 1)
-            .order_by(table.c.id)).all()
+        rows = (
+            session.connection()
+            .execute(
+                select(table.c.originator_id, table.c.topic).where(table.c.originator_version == 1).order_by(table.c.id)
+            )
+            .all()
+        )
     for originator_id, topic in rows:
         found[KINDS[topic.rsplit(".", 1)[0]]].append(str(originator_id))
     return found
@@ -65,8 +73,10 @@ def render_store(app: Flask, ledger: GridLedger, token: str, aggregates: dict[st
         for aggregate_id in ids:
             current = ledger.repository.get(UUID(aggregate_id))
             entry: dict[str, Any] = {
-                "versions": [_state_at(app, ledger, get, kind, aggregate_id, version)
-                             for version in range(1, current.version + 1)],
+                "versions": [
+                    _state_at(app, ledger, get, kind, aggregate_id, version)
+                    for version in range(1, current.version + 1)
+                ],
                 "now": get(f"/{kind}/{aggregate_id}"),
             }
             if kind in WITH_HISTORY:
@@ -105,11 +115,11 @@ def _state_at(app: Flask, ledger: GridLedger, get: Any, kind: str, aggregate_id:
     aggregate = ledger.repository.get(UUID(aggregate_id), version=version)
     zone = ledger.local_zone
     if kind == "households":
-        return fieldwork_state.household_state(aggregate, position=ledger.position_of(aggregate), zone=zone,
-                                               reveal=True)
+        return fieldwork_state.household_state(
+            aggregate, position=ledger.position_of(aggregate), zone=zone, reveal=True
+        )
     if kind == "patrols":
-        return fieldwork_state.patrol_state(aggregate, position=ledger.position_of(aggregate), zone=zone,
-                                            reveal=True)
+        return fieldwork_state.patrol_state(aggregate, position=ledger.position_of(aggregate), zone=zone, reveal=True)
     from interface.views.meetings import _meeting_json
 
     with app.app_context():
@@ -119,13 +129,18 @@ def _state_at(app: Flask, ledger: GridLedger, get: Any, kind: str, aggregate_id:
 # -- read models ----------------------------------------------------------------------------------------
 def read_model_rows(projections: Projections) -> dict[str, list[dict[str, Any]]]:
     """Every row of every read-model table, JSON-safe and sorted, by table name."""
-    tables = {table.name: table for projection in projections.engine.projections.values()
-              for table in projection.metadata.sorted_tables}
+    tables = {
+        table.name: table
+        for projection in projections.engine.projections.values()
+        for table in projection.metadata.sorted_tables
+    }
     rows: dict[str, list[dict[str, Any]]] = {}
     with projections.db.connect() as connection:
         for name, table in sorted(tables.items()):
-            found = [{key: json_safe(value) for key, value in row._mapping.items()}
-                     for row in connection.execute(select(table))]
+            found = [
+                {key: json_safe(value) for key, value in row._mapping.items()}
+                for row in connection.execute(select(table))
+            ]
             rows[name] = sorted(found, key=canonical)
     return rows
 
@@ -133,8 +148,8 @@ def read_model_rows(projections: Projections) -> dict[str, list[dict[str, Any]]]
 def json_safe(value: Any) -> Any:
     """One JSON form on either database: date-times in UTC (SQLite hands them back without a zone)."""
     if isinstance(value, datetime):
-        moment = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-        return moment.astimezone(timezone.utc).isoformat()
+        moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return moment.astimezone(UTC).isoformat()
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -176,6 +191,7 @@ def differences(recorded: Any, current: Any, path: str = "$") -> Iterator[str]:
 
 def _same(was: Any, now: Any) -> bool:
     """Equal and of the same JSON type (an integer and a float of the same value count as one number)."""
+
     def number(value: Any) -> bool:
         return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -189,8 +205,9 @@ def _same(was: Any, now: Any) -> bool:
 OLD_PLUS_86_MASK = re.compile(r"\+86\*{7}\d{4}")
 
 
-def rows_differences(recorded: dict[str, list[dict[str, Any]]],
-                     current: dict[str, list[dict[str, Any]]]) -> Iterator[str]:
+def rows_differences(
+    recorded: dict[str, list[dict[str, Any]]], current: dict[str, list[dict[str, Any]]]
+) -> Iterator[str]:
     """Per recorded table: the same rows, compared on the recorded columns only (new columns are fine)."""
     for table, rows in recorded.items():
         if table not in current:
@@ -205,5 +222,5 @@ def rows_differences(recorded: dict[str, list[dict[str, Any]]],
         was = sorted(rows, key=canonical)
         if len(now) != len(was):
             yield f"{table}: {len(was)} rows recorded, {len(now)} now"
-        for index, (row_was, row_now) in enumerate(zip(was, now)):
+        for index, (row_was, row_now) in enumerate(zip(was, now, strict=False)):
             yield from differences(row_was, row_now, f"{table}[{index}]")

@@ -38,9 +38,14 @@ def served(database_url: str, log_path: Path, *options: str) -> Iterator[int]:
     port = free_port()
     environment = {**os.environ, "GRIDLEDGER_DATABASE_URL": database_url}
     with open(log_path, "wb") as log:
-        server = subprocess.Popen([str(CONSOLE_SCRIPT), "serve", "--host", "127.0.0.1", "--port", str(port), *options],
-                                  env=environment, cwd=log_path.parent, stdout=log, stderr=subprocess.STDOUT,
-                                  start_new_session=True)
+        server = subprocess.Popen(
+            [str(CONSOLE_SCRIPT), "serve", "--host", "127.0.0.1", "--port", str(port), *options],
+            env=environment,
+            cwd=log_path.parent,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         deadline = time.monotonic() + BOOT_TIMEOUT
         while not healthy(port):

@@ -55,14 +55,17 @@ STAFF = {
 def build_territory(directory: Directory) -> Territory:
     territory = Territory(suffix=uuid.uuid4().hex[:8])
     for name, label, level, parent in GRIDS:
-        directory.add_grid(code=territory.grid(name), name=label, level=level,
-                           parent=territory.grid(parent) if parent else None)
+        directory.add_grid(
+            code=territory.grid(name), name=label, level=level, parent=territory.grid(parent) if parent else None
+        )
     for name, label in DEPARTMENTS:
         directory.add_department(code=territory.department(name), name=label)
     for key, (name, role, department, grid) in STAFF.items():
         member, token = directory.add_staff(
-            name=name, role=role,
+            name=name,
+            role=role,
             department=territory.department(department) if department else None,
-            grid=territory.grid(grid) if grid else None)
+            grid=territory.grid(grid) if grid else None,
+        )
         territory.staff[key], territory.tokens[key] = member, token
     return territory

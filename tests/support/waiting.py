@@ -17,8 +17,9 @@ READ_MODEL_WAIT = 60.0
 HANG_GUARD = 120.0
 
 
-def wait_until(condition: Callable[[], bool], *, what: str, timeout: float = HANG_GUARD,
-               describe: Callable[[], str] = lambda: "") -> None:
+def wait_until(
+    condition: Callable[[], bool], *, what: str, timeout: float = HANG_GUARD, describe: Callable[[], str] = lambda: ""
+) -> None:
     """Poll ``condition`` until it holds; fail saying ``what`` did not happen (and ``describe()``)."""
     deadline = time.monotonic() + timeout
     while not condition():

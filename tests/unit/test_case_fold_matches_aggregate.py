@@ -66,10 +66,14 @@ def _departments(data: st.DataObject) -> tuple[str, list[str]]:
 
 def _accept(town: Town, case: Case, data: st.DataObject) -> tuple[Any, ...]:
     claim_due = town.now + timedelta(hours=data.draw(st.integers(1, 48), label="hours to claim"))
-    case.accept(actor=DISPATCHER, timestamp=town.now, claim_due_at=claim_due,
-                resolve_due_at=claim_due + timedelta(days=data.draw(st.integers(1, 30), label="days to resolve")),
-                category=data.draw(st.none() | st.sampled_from(Category), label="recategorised"),
-                track=data.draw(st.none() | st.sampled_from(Track), label="retracked"))
+    case.accept(
+        actor=DISPATCHER,
+        timestamp=town.now,
+        claim_due_at=claim_due,
+        resolve_due_at=claim_due + timedelta(days=data.draw(st.integers(1, 30), label="days to resolve")),
+        category=data.draw(st.none() | st.sampled_from(Category), label="recategorised"),
+        track=data.draw(st.none() | st.sampled_from(Track), label="retracked"),
+    )
     return (case,)
 
 
@@ -93,9 +97,15 @@ def _extend(town: Town, case: Case, data: st.DataObject) -> tuple[Any, ...]:
 
 
 def _escalate(town: Town, case: Case, data: st.DataObject) -> tuple[Any, ...]:
-    meeting = Meeting(title="紫阳镇问题交办会", level="town", org="ziyang", chair="吴书记",
-                      scheduled_for=town.now.astimezone(ZIYANG).date().isoformat(),
-                      actor=SECRETARY.as_record(), timestamp=town.now)
+    meeting = Meeting(
+        title="紫阳镇问题交办会",
+        level="town",
+        org="ziyang",
+        chair="吴书记",
+        scheduled_for=town.now.astimezone(ZIYANG).date().isoformat(),
+        actor=SECRETARY.as_record(),
+        timestamp=town.now,
+    )
     town.meetings[str(meeting.id)] = meeting
     case.escalate(meeting, actor=DISPATCHER, timestamp=town.now, reason="社区无力解决")
     return case, meeting
@@ -105,25 +115,43 @@ def _assign(town: Town, case: Case, data: st.DataObject) -> tuple[Any, ...]:
     assert case.meeting_id is not None
     meeting = town.meetings[case.meeting_id]
     if meeting.status == "scheduled":  # 交办 happens at the meeting: it sits first (time only moves forward)
-        meeting.hold(actor=SECRETARY, timestamp=town.now, local_date=town.now.astimezone(ZIYANG).date(),
-                     attendees=["城管", "住建"], minutes="逐项交办")
+        meeting.hold(
+            actor=SECRETARY,
+            timestamp=town.now,
+            local_date=town.now.astimezone(ZIYANG).date(),
+            attendees=["城管", "住建"],
+            minutes="逐项交办",
+        )
     lead, co = _departments(data)
-    case.assign(meeting, actor=SECRETARY, timestamp=town.now, lead_department=lead, co_departments=co,
-                deadline=town.now + timedelta(days=data.draw(st.integers(1, 30), label="days to deadline")))
+    case.assign(
+        meeting,
+        actor=SECRETARY,
+        timestamp=town.now,
+        lead_department=lead,
+        co_departments=co,
+        deadline=town.now + timedelta(days=data.draw(st.integers(1, 30), label="days to deadline")),
+    )
     return case, meeting
 
 
 def _resolve(town: Town, case: Case, data: st.DataObject) -> tuple[Any, ...]:
     # Still reported: somebody tries 见事管事 on the spot (only the reporting grid worker may, and not always).
-    actor = data.draw(st.sampled_from((WORKER, OTHER_WORKER, DISPATCHER)), label="on the spot by") \
-        if case.status == Status.REPORTED else CHENGGUAN
+    actor = (
+        data.draw(st.sampled_from((WORKER, OTHER_WORKER, DISPATCHER)), label="on the spot by")
+        if case.status == Status.REPORTED
+        else CHENGGUAN
+    )
     case.resolve(actor=actor, timestamp=town.now, result="已修复")
     return (case,)
 
 
 def _follow_up(town: Town, case: Case, data: st.DataObject) -> tuple[Any, ...]:
-    case.follow_up(actor=DISPATCHER, timestamp=town.now, method="phone",
-                   satisfaction=data.draw(st.sampled_from(Satisfaction), label="answer"))
+    case.follow_up(
+        actor=DISPATCHER,
+        timestamp=town.now,
+        method="phone",
+        satisfaction=data.draw(st.sampled_from(Satisfaction), label="answer"),
+    )
     return (case,)
 
 
@@ -131,6 +159,7 @@ def _simple(command: Callable[[Case, datetime], None]) -> Command:
     def run(town: Town, case: Case, data: st.DataObject) -> tuple[Any, ...]:
         command(case, town.now)
         return (case,)
+
     return run
 
 
@@ -159,12 +188,23 @@ def test_every_command_of_the_lifecycle_is_generated() -> None:
 # -- what the aggregate says the summary must be ----------------------------------------------------
 def expected_summary(case: Case) -> Summary:
     return {
-        "id": str(case.id), "case_no": case.case_no, "title": case.title, "description": case.description,
-        "category": case.category, "channel": case.channel, "track": case.track, "grid": case.grid,
-        "status": case.status, "lead_department": case.lead_department,
-        "co_departments": join_codes(case.co_departments), "reported_by": case.reported_by["id"],
-        "created_at": case.created_on, "updated_at": case.modified_on, "version": case.version,
-        "claim_due_at": case.claim_due_at, "resolve_due_at": case.resolve_due_at,
+        "id": str(case.id),
+        "case_no": case.case_no,
+        "title": case.title,
+        "description": case.description,
+        "category": case.category,
+        "channel": case.channel,
+        "track": case.track,
+        "grid": case.grid,
+        "status": case.status,
+        "lead_department": case.lead_department,
+        "co_departments": join_codes(case.co_departments),
+        "reported_by": case.reported_by["id"],
+        "created_at": case.created_on,
+        "updated_at": case.modified_on,
+        "version": case.version,
+        "claim_due_at": case.claim_due_at,
+        "resolve_due_at": case.resolve_due_at,
         "due_at": None if case.status in FINISHED else case.due_at,
         "resolved_at": case.resolution["at"] if case.resolution else None,
         "closed_at": case.modified_on if case.status == Status.CLOSED else None,  # closing is its last event
@@ -203,11 +243,17 @@ def test_case_summary_folded_from_the_events_equals_the_aggregate(data: st.DataO
     # 1. A few reports from 茶苑社区第一网格: by its grid worker or through the E呼即办 mini program.
     for number in range(1, data.draw(st.integers(1, 3), label="cases") + 1):
         reporter = data.draw(st.sampled_from((WORKER, INTAKE)), label="reporter")
-        report = {"title": "茶苑社区3栋路灯不亮", "description": "楼道口一片漆黑", "channel": "grid_app",
-                  "category": data.draw(st.sampled_from(Category), label="category"),
-                  "track": data.draw(st.sampled_from(Track), label="track"), "grid": "chayuan-01"}
-        town.cases.append(Case(case_no=f"AJ-20260601-{number:04d}", report=report, actor=reporter.as_record(),
-                               timestamp=town.now))
+        report = {
+            "title": "茶苑社区3栋路灯不亮",
+            "description": "楼道口一片漆黑",
+            "channel": "grid_app",
+            "category": data.draw(st.sampled_from(Category), label="category"),
+            "track": data.draw(st.sampled_from(Track), label="track"),
+            "grid": "chayuan-01",
+        }
+        town.cases.append(
+            Case(case_no=f"AJ-20260601-{number:04d}", report=report, actor=reporter.as_record(), timestamp=town.now)
+        )
     town.record(*town.cases)
     assert_summaries_match(town)
     # 2. Commands the lifecycle allows, on any of them; the domain may still refuse one (a guard on the data,

@@ -45,13 +45,24 @@ FOLLOWED_UP_AT = at(days=2)
 CLOSED_AT = at(days=2, hours=1)
 
 
-def report_case(*, category: Category = Category.MUNICIPAL, track: Track = Track.GENERAL,
-                by: Actor = WORKER, case_no: str = "AJ-20260601-0001",
-                title: str = "茶苑社区3栋路灯不亮") -> Case:
+def report_case(
+    *,
+    category: Category = Category.MUNICIPAL,
+    track: Track = Track.GENERAL,
+    by: Actor = WORKER,
+    case_no: str = "AJ-20260601-0001",
+    title: str = "茶苑社区3栋路灯不亮",
+) -> Case:
     """程晓燕 (or ``by``) reports a problem in 茶苑社区第一网格 at T0."""
-    report = {"title": title, "description": "晚上路过发现，楼道口一片漆黑", "category": str(category),
-              "channel": "grid_app", "track": str(track), "grid": "chayuan-01",
-              "location": "茶苑社区3栋楼道口"}
+    report = {
+        "title": title,
+        "description": "晚上路过发现，楼道口一片漆黑",
+        "category": str(category),
+        "channel": "grid_app",
+        "track": str(track),
+        "grid": "chayuan-01",
+        "location": "茶苑社区3栋楼道口",
+    }
     return Case(case_no=case_no, report=report, actor=by.as_record(), timestamp=T0)
 
 
@@ -77,14 +88,24 @@ def case_in(status: str, *, followed_up: bool = False, **report: Any) -> Case:
 
 
 _USUAL_PATH: list[tuple[str, Callable[[Case], None]]] = [
-    ("accepted", lambda c: c.accept(actor=DISPATCHER, timestamp=ACCEPTED_AT,
-                                    claim_due_at=CLAIM_DUE, resolve_due_at=RESOLVE_DUE)),
-    ("dispatched", lambda c: c.dispatch(actor=DISPATCHER, timestamp=DISPATCHED_AT,
-                                        lead_department="zhujian", co_departments=["chengguan"])),
+    (
+        "accepted",
+        lambda c: c.accept(actor=DISPATCHER, timestamp=ACCEPTED_AT, claim_due_at=CLAIM_DUE, resolve_due_at=RESOLVE_DUE),
+    ),
+    (
+        "dispatched",
+        lambda c: c.dispatch(
+            actor=DISPATCHER, timestamp=DISPATCHED_AT, lead_department="zhujian", co_departments=["chengguan"]
+        ),
+    ),
     ("in_progress", lambda c: c.claim(actor=ZHUJIAN, timestamp=CLAIMED_AT)),
     ("resolved", lambda c: c.resolve(actor=ZHUJIAN, timestamp=RESOLVED_AT, result="更换灯具两套")),
-    ("followed_up", lambda c: c.follow_up(actor=DISPATCHER, timestamp=FOLLOWED_UP_AT,
-                                          satisfaction=Satisfaction.SATISFIED, method="phone")),
+    (
+        "followed_up",
+        lambda c: c.follow_up(
+            actor=DISPATCHER, timestamp=FOLLOWED_UP_AT, satisfaction=Satisfaction.SATISFIED, method="phone"
+        ),
+    ),
     ("closed", lambda c: c.close(actor=DISPATCHER, timestamp=CLOSED_AT)),
 ]
 
@@ -107,8 +128,9 @@ def test_centre_accepts_a_report_and_sets_both_deadlines() -> None:
     case = report_case()
     assert case.status == Status.REPORTED and case.version == 1
     # 王敏 at 紫阳镇综治中心 accepts it half an hour later.
-    case.accept(actor=DISPATCHER, timestamp=ACCEPTED_AT, claim_due_at=CLAIM_DUE,
-                resolve_due_at=RESOLVE_DUE, note="属实，派住建")
+    case.accept(
+        actor=DISPATCHER, timestamp=ACCEPTED_AT, claim_due_at=CLAIM_DUE, resolve_due_at=RESOLVE_DUE, note="属实，派住建"
+    )
     assert case.status == Status.ACCEPTED and case.version == 2
     assert (case.claim_due_at, case.resolve_due_at) == (CLAIM_DUE, RESOLVE_DUE)
 
@@ -116,8 +138,14 @@ def test_centre_accepts_a_report_and_sets_both_deadlines() -> None:
 def test_centre_may_correct_category_and_track_on_accepting() -> None:
     case = report_case(category=Category.OTHER, track=Track.GENERAL)
     # The report said "其他"; the dispatcher sees an urgent sanitation problem (E呼即办).
-    case.accept(actor=DISPATCHER, timestamp=ACCEPTED_AT, claim_due_at=at(hours=2),
-                resolve_due_at=at(days=1), category=Category.SANITATION, track=Track.INSTANT)
+    case.accept(
+        actor=DISPATCHER,
+        timestamp=ACCEPTED_AT,
+        claim_due_at=at(hours=2),
+        resolve_due_at=at(days=1),
+        category=Category.SANITATION,
+        track=Track.INSTANT,
+    )
     assert (case.category, case.track) == (Category.SANITATION, Track.INSTANT)
 
 
@@ -151,8 +179,13 @@ def test_merging_a_duplicate_is_recorded_on_both_cases() -> None:
 def test_centre_dispatches_to_a_lead_and_co_departments() -> None:
     case = case_in("accepted")
     # 住建 leads, 城管 co-handles (named twice by mistake: recorded once).
-    case.dispatch(actor=DISPATCHER, timestamp=DISPATCHED_AT, lead_department="zhujian",
-                  co_departments=["chengguan", "chengguan"], note="住建牵头，城管配合")
+    case.dispatch(
+        actor=DISPATCHER,
+        timestamp=DISPATCHED_AT,
+        lead_department="zhujian",
+        co_departments=["chengguan", "chengguan"],
+        note="住建牵头，城管配合",
+    )
     assert case.status == Status.DISPATCHED
     assert (case.lead_department, case.co_departments) == ("zhujian", ["chengguan"])
 
@@ -160,8 +193,12 @@ def test_centre_dispatches_to_a_lead_and_co_departments() -> None:
 def test_lead_department_cannot_also_co_handle() -> None:
     case = case_in("accepted")
     with pytest.raises(InvalidCommand) as refused:
-        case.dispatch(actor=DISPATCHER, timestamp=DISPATCHED_AT, lead_department="zhujian",
-                      co_departments=["chengguan", "zhujian"])
+        case.dispatch(
+            actor=DISPATCHER,
+            timestamp=DISPATCHED_AT,
+            lead_department="zhujian",
+            co_departments=["chengguan", "zhujian"],
+        )
     assert refused.value.field == "co_departments"
     assert case.status == Status.ACCEPTED and case.version == 2
 
@@ -188,8 +225,9 @@ def test_department_returns_a_case_to_the_centre() -> None:
 def test_progress_note_while_in_progress_only_adds_to_the_history() -> None:
     case = case_in("in_progress")
     # 城管 co-handles: a progress note (处置进展) with a photo.
-    case.add_note(actor=CHENGGUAN, timestamp=at(hours=5), text="城管配合封闭施工区域",
-                  attachments=[{"name": "现场.jpg"}])
+    case.add_note(
+        actor=CHENGGUAN, timestamp=at(hours=5), text="城管配合封闭施工区域", attachments=[{"name": "现场.jpg"}]
+    )
     assert case.status == Status.IN_PROGRESS and case.version == 5
     assert (case.lead_department, case.due_at) == ("zhujian", RESOLVE_DUE)
     note = case.pending_events[-1]
@@ -199,30 +237,48 @@ def test_progress_note_while_in_progress_only_adds_to_the_history() -> None:
 # -- resolution, follow-up, rework and close -----------------------------------------------------
 def test_department_resolves_a_case_in_progress() -> None:
     case = case_in("in_progress")
-    case.resolve(actor=ZHUJIAN, timestamp=RESOLVED_AT, result="更换灯具两套",
-                 attachments=[{"name": "修复后.jpg"}])
+    case.resolve(actor=ZHUJIAN, timestamp=RESOLVED_AT, result="更换灯具两套", attachments=[{"name": "修复后.jpg"}])
     assert case.status == Status.RESOLVED
     assert case.resolution == {"result": "更换灯具两套", "at": RESOLVED_AT, "by": ZHUJIAN.as_record()}
     assert case.pending_events[-1].on_the_spot is False
 
 
-@pytest.mark.parametrize("satisfaction", [
-    Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED, Satisfaction.UNREACHABLE,
-], ids=str)
+@pytest.mark.parametrize(
+    "satisfaction",
+    [
+        Satisfaction.SATISFIED,
+        Satisfaction.BASICALLY_SATISFIED,
+        Satisfaction.UNREACHABLE,
+    ],
+    ids=str,
+)
 def test_follow_up_that_is_not_unsatisfied_keeps_the_case_resolved(satisfaction: Satisfaction) -> None:
     case = case_in("resolved")
-    case.follow_up(actor=DISPATCHER, timestamp=FOLLOWED_UP_AT, satisfaction=satisfaction,
-                   method="phone", comment="灯已经亮了")
+    case.follow_up(
+        actor=DISPATCHER, timestamp=FOLLOWED_UP_AT, satisfaction=satisfaction, method="phone", comment="灯已经亮了"
+    )
     assert case.status == Status.RESOLVED and case.reopen_count == 0
-    assert case.follow_ups == [{"satisfaction": str(satisfaction), "method": "phone", "comment": "灯已经亮了",
-                                "at": FOLLOWED_UP_AT, "by": DISPATCHER.as_record()}]
+    assert case.follow_ups == [
+        {
+            "satisfaction": str(satisfaction),
+            "method": "phone",
+            "comment": "灯已经亮了",
+            "at": FOLLOWED_UP_AT,
+            "by": DISPATCHER.as_record(),
+        }
+    ]
 
 
 def test_unsatisfied_follow_up_sends_the_case_back_to_work() -> None:
     case = case_in("resolved")
     # 回访: the resident says the light flickers again (返工).
-    case.follow_up(actor=DISPATCHER, timestamp=FOLLOWED_UP_AT, satisfaction=Satisfaction.UNSATISFIED,
-                   method="visit", comment="灯还是一闪一闪")
+    case.follow_up(
+        actor=DISPATCHER,
+        timestamp=FOLLOWED_UP_AT,
+        satisfaction=Satisfaction.UNSATISFIED,
+        method="visit",
+        comment="灯还是一闪一闪",
+    )
     assert case.status == Status.IN_PROGRESS and case.reopen_count == 1
     assert case.lead_department == "zhujian" and case.due_at == RESOLVE_DUE
     assert [f["satisfaction"] for f in case.follow_ups] == ["unsatisfied"]
@@ -245,31 +301,77 @@ def test_centre_closes_a_followed_up_case() -> None:
 # -- events: actor, time, version, replay --------------------------------------------------------
 # A journey with rework: (event expected, who, when, command).
 JOURNEY: list[tuple[str, Actor, datetime, Callable[[Case, Actor, datetime], None]]] = [
-    ("Accepted", DISPATCHER, ACCEPTED_AT, lambda c, who, when: c.accept(
-        actor=who, timestamp=when, claim_due_at=CLAIM_DUE, resolve_due_at=RESOLVE_DUE)),
-    ("Dispatched", DISPATCHER, DISPATCHED_AT, lambda c, who, when: c.dispatch(
-        actor=who, timestamp=when, lead_department="zhujian", co_departments=["chengguan"])),
-    ("Extended", DISPATCHER, at(hours=1), lambda c, who, when: c.extend(
-        actor=who, timestamp=when, due_at=at(days=2), reason="端午假期")),
+    (
+        "Accepted",
+        DISPATCHER,
+        ACCEPTED_AT,
+        lambda c, who, when: c.accept(actor=who, timestamp=when, claim_due_at=CLAIM_DUE, resolve_due_at=RESOLVE_DUE),
+    ),
+    (
+        "Dispatched",
+        DISPATCHER,
+        DISPATCHED_AT,
+        lambda c, who, when: c.dispatch(
+            actor=who, timestamp=when, lead_department="zhujian", co_departments=["chengguan"]
+        ),
+    ),
+    (
+        "Extended",
+        DISPATCHER,
+        at(hours=1),
+        lambda c, who, when: c.extend(actor=who, timestamp=when, due_at=at(days=2), reason="端午假期"),
+    ),
     ("Claimed", ZHUJIAN, CLAIMED_AT, lambda c, who, when: c.claim(actor=who, timestamp=when)),
-    ("NoteAdded", CHENGGUAN, at(hours=5), lambda c, who, when: c.add_note(
-        actor=who, timestamp=when, text="城管配合封闭施工区域")),
-    ("Resolved", ZHUJIAN, RESOLVED_AT, lambda c, who, when: c.resolve(
-        actor=who, timestamp=when, result="更换灯具")),
-    ("FollowedUp", DISPATCHER, FOLLOWED_UP_AT, lambda c, who, when: c.follow_up(
-        actor=who, timestamp=when, satisfaction=Satisfaction.UNSATISFIED, method="phone")),
-    ("Extended", DISPATCHER, at(days=2, hours=2), lambda c, who, when: c.extend(
-        actor=who, timestamp=when, due_at=at(days=10), reason="返工需更换线路")),
-    ("Resolved", ZHUJIAN, at(days=4), lambda c, who, when: c.resolve(
-        actor=who, timestamp=when, result="更换线路和灯具")),
-    ("FollowedUp", OTHER_WORKER, at(days=5), lambda c, who, when: c.follow_up(
-        actor=who, timestamp=when, satisfaction=Satisfaction.SATISFIED, method="visit")),
-    ("Reopened", DISPATCHER, at(days=6), lambda c, who, when: c.reopen(
-        actor=who, timestamp=when, reason="督查抽查不合格")),
-    ("Resolved", ZHUJIAN, at(days=7), lambda c, who, when: c.resolve(
-        actor=who, timestamp=when, result="整改到位")),
-    ("FollowedUp", DISPATCHER, at(days=8), lambda c, who, when: c.follow_up(
-        actor=who, timestamp=when, satisfaction=Satisfaction.SATISFIED, method="phone")),
+    (
+        "NoteAdded",
+        CHENGGUAN,
+        at(hours=5),
+        lambda c, who, when: c.add_note(actor=who, timestamp=when, text="城管配合封闭施工区域"),
+    ),
+    ("Resolved", ZHUJIAN, RESOLVED_AT, lambda c, who, when: c.resolve(actor=who, timestamp=when, result="更换灯具")),
+    (
+        "FollowedUp",
+        DISPATCHER,
+        FOLLOWED_UP_AT,
+        lambda c, who, when: c.follow_up(
+            actor=who, timestamp=when, satisfaction=Satisfaction.UNSATISFIED, method="phone"
+        ),
+    ),
+    (
+        "Extended",
+        DISPATCHER,
+        at(days=2, hours=2),
+        lambda c, who, when: c.extend(actor=who, timestamp=when, due_at=at(days=10), reason="返工需更换线路"),
+    ),
+    (
+        "Resolved",
+        ZHUJIAN,
+        at(days=4),
+        lambda c, who, when: c.resolve(actor=who, timestamp=when, result="更换线路和灯具"),
+    ),
+    (
+        "FollowedUp",
+        OTHER_WORKER,
+        at(days=5),
+        lambda c, who, when: c.follow_up(
+            actor=who, timestamp=when, satisfaction=Satisfaction.SATISFIED, method="visit"
+        ),
+    ),
+    (
+        "Reopened",
+        DISPATCHER,
+        at(days=6),
+        lambda c, who, when: c.reopen(actor=who, timestamp=when, reason="督查抽查不合格"),
+    ),
+    ("Resolved", ZHUJIAN, at(days=7), lambda c, who, when: c.resolve(actor=who, timestamp=when, result="整改到位")),
+    (
+        "FollowedUp",
+        DISPATCHER,
+        at(days=8),
+        lambda c, who, when: c.follow_up(
+            actor=who, timestamp=when, satisfaction=Satisfaction.SATISFIED, method="phone"
+        ),
+    ),
     ("Closed", DISPATCHER, at(days=8, hours=1), lambda c, who, when: c.close(actor=who, timestamp=when)),
 ]
 
@@ -283,21 +385,24 @@ def test_every_command_is_one_event_with_its_actor_time_and_next_version() -> No
     events = case.collect_events()
     assert [type(e).__name__ for e in events] == ["Reported"] + [name for name, *_ in JOURNEY]
     assert [e.originator_version for e in events] == list(range(1, len(JOURNEY) + 2))
-    assert [(e.actor, e.timestamp) for e in events] == \
-        [(WORKER.as_record(), T0)] + [(who.as_record(), when) for _, who, when, _ in JOURNEY]
+    assert [(e.actor, e.timestamp) for e in events] == [(WORKER.as_record(), T0)] + [
+        (who.as_record(), when) for _, who, when, _ in JOURNEY
+    ]
     assert (case.created_on, case.modified_on) == (T0, at(days=8, hours=1))
 
 
-@pytest.mark.parametrize(("status", "followed_up"), [
-    pytest.param(status, False, id=status)
-    for status in ("reported", "accepted", "dispatched", "in_progress", "resolved", "closed",
-                   "rejected", "merged")
-] + [pytest.param("resolved", True, id="resolved-followed_up")])
+@pytest.mark.parametrize(
+    ("status", "followed_up"),
+    [
+        pytest.param(status, False, id=status)
+        for status in ("reported", "accepted", "dispatched", "in_progress", "resolved", "closed", "rejected", "merged")
+    ]
+    + [pytest.param("resolved", True, id="resolved-followed_up")],
+)
 def test_replaying_the_events_rebuilds_the_same_case(status: str, followed_up: bool) -> None:
     case = case_in(status, followed_up=followed_up)
     rebuilt = replay(case.collect_events())
-    assert (rebuilt.status, rebuilt.version, rebuilt.follow_ups) == \
-        (case.status, case.version, case.follow_ups)
+    assert (rebuilt.status, rebuilt.version, rebuilt.follow_ups) == (case.status, case.version, case.follow_ups)
     assert state(rebuilt) == state(case)
 
 

@@ -33,23 +33,25 @@ LATER = at(days=3)  # after every step of the usual journey
 
 # Every command, issued with data that would be valid if the status allowed it.
 COMMANDS: dict[str, Callable[[Case], None]] = {
-    "accept": lambda case: case.accept(actor=DISPATCHER, timestamp=LATER, claim_due_at=at(days=4),
-                                       resolve_due_at=at(days=10)),
+    "accept": lambda case: case.accept(
+        actor=DISPATCHER, timestamp=LATER, claim_due_at=at(days=4), resolve_due_at=at(days=10)
+    ),
     "reject": lambda case: case.reject(actor=DISPATCHER, timestamp=LATER, reason="不属于受理范围"),
-    "merge": lambda case: case.merge_into(report_case(case_no="AJ-20260604-0001"),
-                                          actor=DISPATCHER, timestamp=LATER),
-    "dispatch": lambda case: case.dispatch(actor=DISPATCHER, timestamp=LATER,
-                                           lead_department="chengguan", co_departments=[]),
+    "merge": lambda case: case.merge_into(report_case(case_no="AJ-20260604-0001"), actor=DISPATCHER, timestamp=LATER),
+    "dispatch": lambda case: case.dispatch(
+        actor=DISPATCHER, timestamp=LATER, lead_department="chengguan", co_departments=[]
+    ),
     "claim": lambda case: case.claim(actor=CHENGGUAN, timestamp=LATER),
     "return": lambda case: case.return_to_centre(actor=CHENGGUAN, timestamp=LATER, reason="非本部门职责"),
     "note": lambda case: case.add_note(actor=CHENGGUAN, timestamp=LATER, text="已到现场查看"),
-    "extend": lambda case: case.extend(actor=DISPATCHER, timestamp=LATER, due_at=at(days=60),
-                                       reason="需采购配件"),
+    "extend": lambda case: case.extend(actor=DISPATCHER, timestamp=LATER, due_at=at(days=60), reason="需采购配件"),
     # 见事管事 when still reported: the reporting grid worker; otherwise the department.
-    "resolve": lambda case: case.resolve(actor=WORKER if case.status == Status.REPORTED else CHENGGUAN,
-                                         timestamp=LATER, result="已修复"),
-    "follow-up": lambda case: case.follow_up(actor=DISPATCHER, timestamp=LATER,
-                                             satisfaction=Satisfaction.SATISFIED, method="phone"),
+    "resolve": lambda case: case.resolve(
+        actor=WORKER if case.status == Status.REPORTED else CHENGGUAN, timestamp=LATER, result="已修复"
+    ),
+    "follow-up": lambda case: case.follow_up(
+        actor=DISPATCHER, timestamp=LATER, satisfaction=Satisfaction.SATISFIED, method="phone"
+    ),
     "reopen": lambda case: case.reopen(actor=DISPATCHER, timestamp=LATER, reason="问题复发"),
     "close": lambda case: case.close(actor=DISPATCHER, timestamp=LATER),
 }
@@ -69,10 +71,15 @@ ALLOWED: dict[str, set[str]] = {
 
 
 # -- the (status × command) matrix -------------------------------------------------------------
-@pytest.mark.parametrize(("status", "command"), [
-    pytest.param(status, command, id=f"{status}-{command}")
-    for status, allowed in ALLOWED.items() for command in COMMANDS if command not in allowed
-])
+@pytest.mark.parametrize(
+    ("status", "command"),
+    [
+        pytest.param(status, command, id=f"{status}-{command}")
+        for status, allowed in ALLOWED.items()
+        for command in COMMANDS
+        if command not in allowed
+    ],
+)
 def test_command_not_allowed_in_status_is_refused_without_an_event(status: str, command: str) -> None:
     case = case_in(status, track=Track.INSTANT, followed_up=True)
     before = list(case.pending_events)
@@ -83,10 +90,14 @@ def test_command_not_allowed_in_status_is_refused_without_an_event(status: str, 
     assert case.pending_events == before and case.status == status
 
 
-@pytest.mark.parametrize(("status", "command"), [
-    pytest.param(status, command, id=f"{status}-{command}")
-    for status, allowed in ALLOWED.items() for command in sorted(allowed)
-])
+@pytest.mark.parametrize(
+    ("status", "command"),
+    [
+        pytest.param(status, command, id=f"{status}-{command}")
+        for status, allowed in ALLOWED.items()
+        for command in sorted(allowed)
+    ],
+)
 def test_command_allowed_in_status_records_one_event(status: str, command: str) -> None:
     # An instant-track case, followed up once resolved: the conditional commands may run too.
     case = case_in(status, track=Track.INSTANT, followed_up=True)
@@ -127,12 +138,15 @@ def test_general_track_case_is_not_resolved_on_the_spot() -> None:
     assert case.status == Status.REPORTED and len(case.pending_events) == 1
 
 
-@pytest.mark.parametrize(("reported_by", "resolver"), [
-    pytest.param(WORKER, OTHER_WORKER, id="grid-worker-of-another-grid"),
-    pytest.param(WORKER, DISPATCHER, id="dispatcher-of-the-centre"),
-    pytest.param(WORKER, CHENGGUAN, id="chengguan-department"),
-    pytest.param(INTAKE, WORKER, id="resident-report-via-mini-program"),
-])
+@pytest.mark.parametrize(
+    ("reported_by", "resolver"),
+    [
+        pytest.param(WORKER, OTHER_WORKER, id="grid-worker-of-another-grid"),
+        pytest.param(WORKER, DISPATCHER, id="dispatcher-of-the-centre"),
+        pytest.param(WORKER, CHENGGUAN, id="chengguan-department"),
+        pytest.param(INTAKE, WORKER, id="resident-report-via-mini-program"),
+    ],
+)
 def test_only_the_reporting_grid_worker_resolves_on_the_spot(reported_by: Actor, resolver: Actor) -> None:
     case = report_case(category=Category.SANITATION, track=Track.INSTANT, by=reported_by)
     with pytest.raises(TransitionNotAllowed, match="grid worker who reported") as refused:
@@ -158,16 +172,14 @@ def test_follow_up_before_a_reopen_does_not_count_for_the_next_close() -> None:
     with pytest.raises(TransitionNotAllowed, match="follow-up"):
         case.close(actor=DISPATCHER, timestamp=at(days=4, hours=1))
     # Once the resident is called back again, the case closes.
-    case.follow_up(actor=DISPATCHER, timestamp=at(days=5), satisfaction=Satisfaction.SATISFIED,
-                   method="phone")
+    case.follow_up(actor=DISPATCHER, timestamp=at(days=5), satisfaction=Satisfaction.SATISFIED, method="phone")
     case.close(actor=DISPATCHER, timestamp=at(days=5, hours=1))
     assert case.status == Status.CLOSED and len(case.follow_ups) == 2
 
 
 def test_unsatisfied_follow_up_does_not_count_after_the_rework() -> None:
     case = case_in("resolved")
-    case.follow_up(actor=DISPATCHER, timestamp=FOLLOWED_UP_AT, satisfaction=Satisfaction.UNSATISFIED,
-                   method="phone")
+    case.follow_up(actor=DISPATCHER, timestamp=FOLLOWED_UP_AT, satisfaction=Satisfaction.UNSATISFIED, method="phone")
     case.resolve(actor=ZHUJIAN, timestamp=at(days=3), result="返工完成")
     with pytest.raises(TransitionNotAllowed, match="follow-up"):
         case.close(actor=DISPATCHER, timestamp=at(days=3, hours=1))
@@ -196,21 +208,27 @@ def test_case_cannot_be_merged_into_a_rejected_or_merged_case(target_status: str
 
 
 # -- deadlines (办理时限) and overdue (超期) -------------------------------------------------------
-@pytest.mark.parametrize(("status", "due"), [
-    pytest.param("reported", None, id="reported-none-yet"),
-    pytest.param("accepted", CLAIM_DUE, id="accepted-claim"),
-    pytest.param("dispatched", CLAIM_DUE, id="dispatched-claim"),
-    pytest.param("in_progress", RESOLVE_DUE, id="in_progress-resolve"),
-])
+@pytest.mark.parametrize(
+    ("status", "due"),
+    [
+        pytest.param("reported", None, id="reported-none-yet"),
+        pytest.param("accepted", CLAIM_DUE, id="accepted-claim"),
+        pytest.param("dispatched", CLAIM_DUE, id="dispatched-claim"),
+        pytest.param("in_progress", RESOLVE_DUE, id="in_progress-resolve"),
+    ],
+)
 def test_due_at_is_the_deadline_that_runs_now(status: str, due: object) -> None:
     assert case_in(status).due_at == due
 
 
-@pytest.mark.parametrize(("status", "due"), [
-    pytest.param("accepted", CLAIM_DUE, id="accepted-unclaimed"),
-    pytest.param("dispatched", CLAIM_DUE, id="dispatched-unclaimed"),
-    pytest.param("in_progress", RESOLVE_DUE, id="in_progress-unresolved"),
-])
+@pytest.mark.parametrize(
+    ("status", "due"),
+    [
+        pytest.param("accepted", CLAIM_DUE, id="accepted-unclaimed"),
+        pytest.param("dispatched", CLAIM_DUE, id="dispatched-unclaimed"),
+        pytest.param("in_progress", RESOLVE_DUE, id="in_progress-unresolved"),
+    ],
+)
 def test_case_is_overdue_only_after_its_deadline(status: str, due: object) -> None:
     case = case_in(status)
     assert not case.is_overdue(due - timedelta(minutes=1))
@@ -231,16 +249,18 @@ def test_reported_case_is_never_overdue() -> None:
     assert not case_in("reported").is_overdue(at(days=365))
 
 
-@pytest.mark.parametrize(("status", "moved", "kept"), [
-    pytest.param("dispatched", "claim_due_at", "resolve_due_at", id="dispatched-moves-claim-deadline"),
-    pytest.param("in_progress", "resolve_due_at", "claim_due_at", id="in_progress-moves-resolve-deadline"),
-])
+@pytest.mark.parametrize(
+    ("status", "moved", "kept"),
+    [
+        pytest.param("dispatched", "claim_due_at", "resolve_due_at", id="dispatched-moves-claim-deadline"),
+        pytest.param("in_progress", "resolve_due_at", "claim_due_at", id="in_progress-moves-resolve-deadline"),
+    ],
+)
 def test_extension_moves_the_running_deadline(status: str, moved: str, kept: str) -> None:
     case = case_in(status)
     old_due, untouched = getattr(case, moved), getattr(case, kept)
     # 延期: two more weeks, the lamp has to be ordered.
-    case.extend(actor=DISPATCHER, timestamp=at(hours=6), due_at=old_due + timedelta(days=14),
-                reason="需采购灯具")
+    case.extend(actor=DISPATCHER, timestamp=at(hours=6), due_at=old_due + timedelta(days=14), reason="需采购灯具")
     assert getattr(case, moved) == old_due + timedelta(days=14) == case.due_at
     assert getattr(case, kept) == untouched
     extended = case.pending_events[-1]
@@ -248,10 +268,13 @@ def test_extension_moves_the_running_deadline(status: str, moved: str, kept: str
 
 
 @pytest.mark.parametrize("status", ["dispatched", "in_progress"])
-@pytest.mark.parametrize("shift", [
-    pytest.param(timedelta(hours=-1), id="earlier"),
-    pytest.param(timedelta(0), id="same-time"),
-])
+@pytest.mark.parametrize(
+    "shift",
+    [
+        pytest.param(timedelta(hours=-1), id="earlier"),
+        pytest.param(timedelta(0), id="same-time"),
+    ],
+)
 def test_extension_must_be_later_than_the_current_deadline(status: str, shift: timedelta) -> None:
     case = case_in(status)
     version, due = case.version, case.due_at
@@ -269,16 +292,14 @@ def test_extension_of_an_overdue_case_must_still_lie_in_the_future() -> None:
     assert case.resolve_due_at == RESOLVE_DUE
 
 
-
-
 def test_an_unsatisfied_call_after_an_on_the_spot_fix_sends_the_case_back_to_the_centre() -> None:
-    from tests.unit.test_case_lifecycle import WORKER as worker, report_case
+    from tests.unit.test_case_lifecycle import WORKER as worker
+    from tests.unit.test_case_lifecycle import report_case
 
     # 程晓燕 clears a blocked corridor on the spot; the resident says it is not done.
     case = report_case(track=Track.INSTANT, category=Category.SANITATION)
     case.resolve(actor=worker, timestamp=case.modified_on, result="现场清理")
-    case.follow_up(actor=worker, timestamp=case.modified_on, satisfaction=Satisfaction.UNSATISFIED,
-                   method="visit")
+    case.follow_up(actor=worker, timestamp=case.modified_on, satisfaction=Satisfaction.UNSATISFIED, method="visit")
     # It is back in the governance centre's triage, and cannot be "fixed on the spot" a second time.
     assert case.status == "reported" and case.reopen_count == 1
     with pytest.raises(TransitionNotAllowed):

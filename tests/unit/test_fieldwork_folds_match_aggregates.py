@@ -28,12 +28,12 @@ from domain.household import Household
 from domain.household_types import CareTag, HouseholdKind
 from domain.patrol import ENDED, Patrol
 from domain.patrol_types import PatrolKind
+from domain.personal_data import mask_phone
 from projections.bulk import utc
 from projections.case_rows import GridPaths
 from projections.events import ProjectedEvent
 from projections.households import HouseholdRegistryProjection, HouseholdState
 from projections.households import _fold as household_event_fold
-from domain.personal_data import mask_phone
 from projections.patrols import PatrolLogProjection
 from projections.patrols import _fold as patrol_event_fold
 from tests.support.in_memory_store import InMemoryStore
@@ -41,8 +41,10 @@ from tests.support.properties import bounded
 from tests.unit.test_case_lifecycle import T0
 
 WORKER = Actor("staff-chengxy", "程晓燕", Role.GRID_WORKER, "chayuan-01")  # 茶苑社区第一网格
-CADRES = ({"id": "staff-wangjg", "name": "汪建国", "role": "grid_worker"},  # 联户长 / 结对帮扶 candidates
-          {"id": "staff-wumin", "name": "吴敏", "role": "leader"})
+CADRES = (
+    {"id": "staff-wangjg", "name": "汪建国", "role": "grid_worker"},  # 联户长 / 结对帮扶 candidates
+    {"id": "staff-wumin", "name": "吴敏", "role": "leader"},
+)
 ID_NUMBERS = ("11010519491231002X", "362330199001010016")  # valid check digits; the same one twice is refused
 PHONES = ("13812345678", "13700001234")
 PAUSES = tuple(timedelta(minutes=m) for m in (5, 40, 60 * 7, 60 * 24 * 3))
@@ -56,8 +58,12 @@ class KnownGrids(GridPaths):
 
 
 # -- the read models' folds, driven without a database ---------------------------------------------
-def fold_household(projection: HouseholdRegistryProjection, state: HouseholdState | None, event: ProjectedEvent,
-                   new_visits: list[dict[str, Any]]) -> HouseholdState:
+def fold_household(
+    projection: HouseholdRegistryProjection,
+    state: HouseholdState | None,
+    event: ProjectedEvent,
+    new_visits: list[dict[str, Any]],
+) -> HouseholdState:
     """One event into a household's rows, as ``HouseholdRegistryProjection.apply`` folds it."""
     if event.type == "Registered":
         state = projection._registered(None, event)  # type: ignore[arg-type]  # KnownGrids asks no database
@@ -90,20 +96,27 @@ class Registry:
 
     def record(self, household: Household) -> None:
         for event in self.store.save_and_read(household):
-            self.states[event.aggregate_id] = fold_household(self.projection, self.states.get(event.aggregate_id),
-                                                             event, self.visits)
+            self.states[event.aggregate_id] = fold_household(
+                self.projection, self.states.get(event.aggregate_id), event, self.visits
+            )
             self.positions[event.aggregate_id] = event.position
 
 
 def household_command(household: Household, data: st.DataObject, now: Any) -> None:
-    command = data.draw(st.sampled_from(("add member", "move out", "add tag", "remove tag", "liaison", "pairing",
-                                         "visit")), label="command")
+    command = data.draw(
+        st.sampled_from(("add member", "move out", "add tag", "remove tag", "liaison", "pairing", "visit")),
+        label="command",
+    )
     if command == "add member":
-        household.add_member(actor=WORKER, timestamp=now, name="汪小明",
-                             relation=data.draw(st.sampled_from(("spouse", "child", "tenant")), label="relation"),
-                             floating=data.draw(st.booleans(), label="floating"),
-                             id_number=data.draw(st.none() | st.sampled_from(ID_NUMBERS), label="id number"),
-                             phone=data.draw(st.none() | st.sampled_from(PHONES), label="phone"))
+        household.add_member(
+            actor=WORKER,
+            timestamp=now,
+            name="汪小明",
+            relation=data.draw(st.sampled_from(("spouse", "child", "tenant")), label="relation"),
+            floating=data.draw(st.booleans(), label="floating"),
+            id_number=data.draw(st.none() | st.sampled_from(ID_NUMBERS), label="id number"),
+            phone=data.draw(st.none() | st.sampled_from(PHONES), label="phone"),
+        )
     elif command == "move out":  # anyone, the head too; twice is refused
         # By place in the list, not by id: ids are random, the examples must not be.
         member_id = list(household.members)[data.draw(st.integers(0, len(household.members) - 1), label="member")]
@@ -114,7 +127,8 @@ def household_command(household: Household, data: st.DataObject, now: Any) -> No
     elif command in ("liaison", "pairing"):
         staff = data.draw(st.sampled_from(CADRES), label="cadre")
         (household.assign_liaison if command == "liaison" else household.assign_pairing)(
-            actor=WORKER, timestamp=now, staff=staff)
+            actor=WORKER, timestamp=now, staff=staff
+        )
     else:
         cases = data.draw(st.lists(st.builds(lambda: str(uuid4())), max_size=2), label="cases raised")
         household.record_visit(actor=WORKER, timestamp=now, notes="入户走访，了解近况", case_ids=cases)
@@ -124,25 +138,39 @@ def assert_household_rows_match(registry: Registry, household: Household) -> Non
     state = registry.states[str(household.id)]
     head = household.head
     assert state.row == {
-        "id": str(household.id), "address": household.address, "grid": household.grid,
-        "grid_path": "/ziyang/chayuan/chayuan-01/", "kind": household.kind, "head_name": head["name"],
+        "id": str(household.id),
+        "address": household.address,
+        "grid": household.grid,
+        "grid_path": "/ziyang/chayuan/chayuan-01/",
+        "kind": household.kind,
+        "head_name": head["name"],
         "head_phone": mask_phone(head["phone"]) if head["phone"] else None,
         "tags": "," + "".join(f"{tag}," for tag in household.tags),
-        "residents": len(household.residents), "floating": household.floating_count,
-        "liaison_id": (household.liaison or {}).get("id"), "liaison_name": (household.liaison or {}).get("name"),
-        "pairing_id": (household.pairing or {}).get("id"), "pairing_name": (household.pairing or {}).get("name"),
-        "visits": len(household.visits), "last_visit_at": household.visits[-1]["at"] if household.visits else None,
-        "registered_at": household.created_on, "updated_at": household.modified_on, "version": household.version,
+        "residents": len(household.residents),
+        "floating": household.floating_count,
+        "liaison_id": (household.liaison or {}).get("id"),
+        "liaison_name": (household.liaison or {}).get("name"),
+        "pairing_id": (household.pairing or {}).get("id"),
+        "pairing_name": (household.pairing or {}).get("name"),
+        "visits": len(household.visits),
+        "last_visit_at": household.visits[-1]["at"] if household.visits else None,
+        "registered_at": household.created_on,
+        "updated_at": household.modified_on,
+        "version": household.version,
         "position": registry.positions[str(household.id)],
     }
-    assert {member_id: (m["relation"], m["floating"], m["moved_in_at"], m["moved_out_at"])
-            for member_id, m in state.members.items()} == \
-        {member_id: (m["relation"], m["floating"], m["added_at"], m["moved_out_at"])
-         for member_id, m in household.members.items()}
+    assert {
+        member_id: (m["relation"], m["floating"], m["moved_in_at"], m["moved_out_at"])
+        for member_id, m in state.members.items()
+    } == {
+        member_id: (m["relation"], m["floating"], m["added_at"], m["moved_out_at"])
+        for member_id, m in household.members.items()
+    }
     assert [period["tag"] for period in state.tags if period["removed_at"] is None] == household.tags
     mine = [visit for visit in registry.visits if visit["household_id"] == str(household.id)]
-    assert [(v["visit_id"], v["at"], v["visitor_id"], v["visitor_name"], v["cases_raised"]) for v in mine] == \
-        [(v["visit_id"], v["at"], v["by"]["id"], v["by"]["name"], len(v["case_ids"])) for v in household.visits]
+    assert [(v["visit_id"], v["at"], v["visitor_id"], v["visitor_name"], v["cases_raised"]) for v in mine] == [
+        (v["visit_id"], v["at"], v["by"]["id"], v["by"]["name"], len(v["case_ids"])) for v in household.visits
+    ]
 
 
 @bounded
@@ -151,9 +179,13 @@ def test_household_rows_folded_from_the_events_equal_the_aggregate(data: st.Data
     registry, now = Registry(), T0
     # 1. 程晓燕 registers a rental flat in 茶苑社区 (its head's phone given or not).
     household = Household.register(
-        address="茶苑社区3栋2单元501", grid="chayuan-01", actor=WORKER, timestamp=now,
+        address="茶苑社区3栋2单元501",
+        grid="chayuan-01",
+        actor=WORKER,
+        timestamp=now,
         kind=data.draw(st.sampled_from(HouseholdKind), label="kind"),
-        head={"name": "汪德福", "id_number": ID_NUMBERS[0], "phone": data.draw(st.none() | st.just(PHONES[0]))})
+        head={"name": "汪德福", "id_number": ID_NUMBERS[0], "phone": data.draw(st.none() | st.just(PHONES[0]))},
+    )
     registry.record(household)
     assert_household_rows_match(registry, household)
     # 2. Members come and go, tags change, cadres are named, visits are made; a refused command records nothing.
@@ -177,9 +209,14 @@ def patrol_command(patrol: Patrol, data: st.DataObject, now: Any) -> None:
         patrol.record_checkpoint(actor=WORKER, timestamp=now, place=place, lat=29.3, lon=117.86)
     elif command == "finding":  # a 4必报 fixed on the spot is refused
         fixed = data.draw(st.booleans(), label="fixed on the spot")
-        patrol.record_finding(actor=WORKER, timestamp=now, description="消防通道堆放杂物",
-                              category=data.draw(st.sampled_from(Category), label="category"),
-                              resolved_on_spot=fixed, case_id=None if fixed else str(uuid4()))
+        patrol.record_finding(
+            actor=WORKER,
+            timestamp=now,
+            description="消防通道堆放杂物",
+            category=data.draw(st.sampled_from(Category), label="category"),
+            resolved_on_spot=fixed,
+            case_id=None if fixed else str(uuid4()),
+        )
     else:  # ending twice, or anything after the end, is refused
         patrol.end(actor=WORKER, timestamp=now, summary="巡查完毕，发现问题已处置或上报")
 
@@ -187,16 +224,24 @@ def patrol_command(patrol: Patrol, data: st.DataObject, now: Any) -> None:
 def expected_patrol_row(patrol: Patrol, position: int) -> dict[str, Any]:
     ended = patrol.status == ENDED
     return {
-        "id": str(patrol.id), "grid": patrol.grid, "grid_path": "/ziyang/chayuan/chayuan-01/", "kind": patrol.kind,
-        "status": patrol.status, "started_by_id": patrol.started_by["id"],
-        "started_by_name": patrol.started_by["name"], "started_at": patrol.started_at, "ended_at": patrol.ended_at,
+        "id": str(patrol.id),
+        "grid": patrol.grid,
+        "grid_path": "/ziyang/chayuan/chayuan-01/",
+        "kind": patrol.kind,
+        "status": patrol.status,
+        "started_by_id": patrol.started_by["id"],
+        "started_by_name": patrol.started_by["name"],
+        "started_at": patrol.started_at,
+        "ended_at": patrol.ended_at,
         "duration_seconds": round((patrol.ended_at - patrol.started_at).total_seconds()) if ended else None,
         "checkpoints": len(patrol.checkpoints),
         "last_checkpoint": patrol.checkpoints[-1]["place"] if patrol.checkpoints else None,
         "findings": len(patrol.findings),
         "fixed_on_spot": sum(1 for finding in patrol.findings if finding["resolved_on_spot"]),
         "cases_raised": sum(1 for finding in patrol.findings if finding["case_id"] is not None),
-        "summary": patrol.summary, "version": patrol.version, "position": position,
+        "summary": patrol.summary,
+        "version": patrol.version,
+        "position": position,
     }
 
 
@@ -214,10 +259,12 @@ class PatrolLog:
 
     def assert_row_matches(self, patrol: Patrol) -> None:
         assert self.row is not None
-        assert json.loads(self.row["members"]) == [{"id": m["id"], "name": m["name"], "role": m.get("role")}
-                                                   for m in patrol.members]
-        assert {key: value for key, value in self.row.items() if key != "members"} == \
-            expected_patrol_row(patrol, self.position)
+        assert json.loads(self.row["members"]) == [
+            {"id": m["id"], "name": m["name"], "role": m.get("role")} for m in patrol.members
+        ]
+        assert {key: value for key, value in self.row.items() if key != "members"} == expected_patrol_row(
+            patrol, self.position
+        )
 
 
 @bounded
@@ -226,8 +273,13 @@ def test_patrol_row_folded_from_the_events_equals_the_aggregate(data: st.DataObj
     log, now = PatrolLog(), T0
     # 1. A patrol of 茶苑社区第一网格 sets off: 程晓燕 and one or two others.
     crew = data.draw(st.lists(st.sampled_from(CADRES), min_size=1, max_size=2, unique_by=lambda m: m["id"]))
-    patrol = Patrol.start(grid="chayuan-01", kind=data.draw(st.sampled_from(PatrolKind), label="kind"),
-                          members=crew, actor=WORKER, timestamp=now)
+    patrol = Patrol.start(
+        grid="chayuan-01",
+        kind=data.draw(st.sampled_from(PatrolKind), label="kind"),
+        members=crew,
+        actor=WORKER,
+        timestamp=now,
+    )
     log.record(patrol)
     log.assert_row_matches(patrol)
     # 2. Check-ins and findings on the way, then the end; a refused command records nothing.

@@ -26,14 +26,27 @@ def at(**delta: float) -> datetime:
 
 def rental_flat() -> Household:
     """程晓燕 registers a rental flat in 茶苑社区, 汪德福 its head."""
-    return Household.register(address="茶苑社区3栋2单元501", grid="chayuan-01", kind=HouseholdKind.RENTAL,
-                              head={"name": "汪德福", "id_number": HEAD_ID, "phone": "13812345678"},
-                              actor=WORKER, timestamp=REGISTERED_AT)
+    return Household.register(
+        address="茶苑社区3栋2单元501",
+        grid="chayuan-01",
+        kind=HouseholdKind.RENTAL,
+        head={"name": "汪德福", "id_number": HEAD_ID, "phone": "13812345678"},
+        actor=WORKER,
+        timestamp=REGISTERED_AT,
+    )
 
 
 def add_tenant(household: Household, *, id_number: str | None = TENANT_ID, moment: datetime = at(days=1)) -> str:
-    return household.add_member(actor=WORKER, timestamp=moment, name="汪小明", relation="tenant", floating=True,
-                                id_number=id_number, phone="13700001234", origin="江西省景德镇市")
+    return household.add_member(
+        actor=WORKER,
+        timestamp=moment,
+        name="汪小明",
+        relation="tenant",
+        floating=True,
+        id_number=id_number,
+        phone="13700001234",
+        origin="江西省景德镇市",
+    )
 
 
 def event_names(household: Household) -> list[str]:
@@ -53,8 +66,14 @@ def test_registering_names_the_head_as_its_first_resident() -> None:
 def test_malformed_personal_data_of_the_head_is_refused_before_anything_is_recorded(field: str, value: str) -> None:
     head = {"name": "汪德福", "id_number": HEAD_ID, "phone": "13812345678", field: value}
     with pytest.raises(InvalidCommand) as refused:
-        Household.register(address="茶苑社区3栋2单元501", grid="chayuan-01", kind=HouseholdKind.OWNER, head=head,
-                           actor=WORKER, timestamp=REGISTERED_AT)
+        Household.register(
+            address="茶苑社区3栋2单元501",
+            grid="chayuan-01",
+            kind=HouseholdKind.OWNER,
+            head=head,
+            actor=WORKER,
+            timestamp=REGISTERED_AT,
+        )
     assert refused.value.field == f"head.{field}"
 
 
@@ -91,8 +110,9 @@ def test_two_residents_with_one_id_number_are_refused_but_a_former_one_may_retur
 def test_a_member_with_a_malformed_phone_is_refused() -> None:
     household = rental_flat()
     with pytest.raises(InvalidCommand) as refused:
-        household.add_member(actor=WORKER, timestamp=at(days=1), name="汪小明", relation="tenant", floating=True,
-                             phone="12345")
+        household.add_member(
+            actor=WORKER, timestamp=at(days=1), name="汪小明", relation="tenant", floating=True, phone="12345"
+        )
     assert refused.value.field == "phone" and household.version == 1
 
 
@@ -134,8 +154,16 @@ def test_liaison_and_pairing_cadre_are_named_and_replaced() -> None:
 # -- visits (走访) -------------------------------------------------------------------------------------
 def test_a_visit_records_who_came_and_the_cases_raised_for_it() -> None:
     household = rental_flat()
-    visit_id = household.record_visit(actor=WORKER, timestamp=at(days=7), notes="独居老人，反映楼道灯坏",
-                                      case_ids=["case-1"])
-    assert household.visits == [{"visit_id": visit_id, "at": at(days=7), "by": WORKER.as_record(),
-                                 "notes": "独居老人，反映楼道灯坏", "case_ids": ["case-1"]}]
+    visit_id = household.record_visit(
+        actor=WORKER, timestamp=at(days=7), notes="独居老人，反映楼道灯坏", case_ids=["case-1"]
+    )
+    assert household.visits == [
+        {
+            "visit_id": visit_id,
+            "at": at(days=7),
+            "by": WORKER.as_record(),
+            "notes": "独居老人，反映楼道灯坏",
+            "case_ids": ["case-1"],
+        }
+    ]
     assert event_names(household)[-1] == "Visited"

@@ -21,17 +21,35 @@ ON_THE_DAY = datetime(2026, 6, 10, 1, 30, tzinfo=UTC)  # 09:30 local
 
 
 def june_meeting() -> Meeting:
-    return Meeting(title="紫阳镇6月问题交办会", level="town", org="ziyang", scheduled_for=MEETING_DAY.isoformat(),
-                   chair="吴书记", actor=SECRETARY.as_record(), timestamp=SCHEDULED_AT)
+    return Meeting(
+        title="紫阳镇6月问题交办会",
+        level="town",
+        org="ziyang",
+        scheduled_for=MEETING_DAY.isoformat(),
+        chair="吴书记",
+        actor=SECRETARY.as_record(),
+        timestamp=SCHEDULED_AT,
+    )
 
 
 def escalated_case(meeting: Meeting) -> Case:
-    case = Case(case_no="AJ-20260520-0001", actor=WORKER.as_record(), timestamp=SCHEDULED_AT + timedelta(hours=1),
-                report={"title": "和平岗水沟发臭", "description": "污水管网需改造", "category": "sanitation",
-                        "channel": "deliberation", "track": "general", "grid": "chayuan-01"})
+    case = Case(
+        case_no="AJ-20260520-0001",
+        actor=WORKER.as_record(),
+        timestamp=SCHEDULED_AT + timedelta(hours=1),
+        report={
+            "title": "和平岗水沟发臭",
+            "description": "污水管网需改造",
+            "category": "sanitation",
+            "channel": "deliberation",
+            "track": "general",
+            "grid": "chayuan-01",
+        },
+    )
     at = SCHEDULED_AT + timedelta(hours=2)
-    case.accept(actor=DISPATCHER, timestamp=at, claim_due_at=at + timedelta(days=1),
-                resolve_due_at=at + timedelta(days=7))
+    case.accept(
+        actor=DISPATCHER, timestamp=at, claim_due_at=at + timedelta(days=1), resolve_due_at=at + timedelta(days=7)
+    )
     case.escalate(meeting, actor=DISPATCHER, timestamp=at, reason="社区无力解决")
     return case
 
@@ -41,8 +59,14 @@ def hold(meeting: Meeting, moment: datetime, local_date: date) -> None:
 
 
 def assign(case: Case, meeting: Meeting, moment: datetime) -> None:
-    case.assign(meeting, actor=SECRETARY, timestamp=moment, lead_department="chengguan", co_departments=[],
-                deadline=moment + timedelta(days=20))
+    case.assign(
+        meeting,
+        actor=SECRETARY,
+        timestamp=moment,
+        lead_department="chengguan",
+        co_departments=[],
+        deadline=moment + timedelta(days=20),
+    )
 
 
 def test_a_meeting_cannot_be_held_before_its_day() -> None:
@@ -78,12 +102,21 @@ def test_escalating_puts_the_case_on_the_list_once_and_only_before_it_sits() -> 
     meeting = june_meeting()
     case = escalated_case(meeting)
     item = meeting.items[str(case.id)]
-    assert (item["case_no"], item["reason"], item["assignment"], item["ticked_off_at"]) == \
-        ("AJ-20260520-0001", "社区无力解决", None, None)
+    assert (item["case_no"], item["reason"], item["assignment"], item["ticked_off_at"]) == (
+        "AJ-20260520-0001",
+        "社区无力解决",
+        None,
+        None,
+    )
     assert [type(e).__name__ for e in meeting.pending_events] == ["Scheduled", "ItemSubmitted"]
     with pytest.raises(InvalidCommand, match="already on this meeting's list"):
-        meeting.submit(case_id=str(case.id), case_no=case.case_no, reason="再次提交", actor=DISPATCHER,
-                       timestamp=SCHEDULED_AT + timedelta(days=1))
+        meeting.submit(
+            case_id=str(case.id),
+            case_no=case.case_no,
+            reason="再次提交",
+            actor=DISPATCHER,
+            timestamp=SCHEDULED_AT + timedelta(days=1),
+        )
     hold(meeting, ON_THE_DAY, MEETING_DAY)
     with pytest.raises(TransitionNotAllowed, match="'escalate to' is not allowed when the meeting is 'held'"):
         escalated_case(meeting)
@@ -93,11 +126,21 @@ def test_an_assignment_names_the_departments_and_the_deadline() -> None:
     meeting = june_meeting()
     case = escalated_case(meeting)
     hold(meeting, ON_THE_DAY, MEETING_DAY)
-    case.assign(meeting, actor=SECRETARY, timestamp=ON_THE_DAY, lead_department="zhujian",
-                co_departments=["chengguan"], deadline=ON_THE_DAY + timedelta(days=30), instruction="月底前完成管网改造")
+    case.assign(
+        meeting,
+        actor=SECRETARY,
+        timestamp=ON_THE_DAY,
+        lead_department="zhujian",
+        co_departments=["chengguan"],
+        deadline=ON_THE_DAY + timedelta(days=30),
+        instruction="月底前完成管网改造",
+    )
     assignment = meeting.items[str(case.id)]["assignment"]
-    assert (assignment["lead_department"], assignment["co_departments"], assignment["deadline"]) == \
-        ("zhujian", ["chengguan"], ON_THE_DAY + timedelta(days=30))
+    assert (assignment["lead_department"], assignment["co_departments"], assignment["deadline"]) == (
+        "zhujian",
+        ["chengguan"],
+        ON_THE_DAY + timedelta(days=30),
+    )
     assert meeting.departments() == {"zhujian", "chengguan"}
     assert (case.lead_department, case.resolve_due_at) == ("zhujian", ON_THE_DAY + timedelta(days=30))
 
@@ -106,9 +149,15 @@ def test_only_the_cases_on_its_list_are_assigned_or_ticked_off() -> None:
     meeting = june_meeting()
     hold(meeting, ON_THE_DAY, MEETING_DAY)
     with pytest.raises(InvalidCommand, match="not on this meeting's list"):
-        meeting.record_assignment(case_id="case-elsewhere", lead_department="chengguan", co_departments=[],
-                                  deadline=ON_THE_DAY + timedelta(days=7), instruction=None, actor=SECRETARY,
-                                  timestamp=ON_THE_DAY)
+        meeting.record_assignment(
+            case_id="case-elsewhere",
+            lead_department="chengguan",
+            co_departments=[],
+            deadline=ON_THE_DAY + timedelta(days=7),
+            instruction=None,
+            actor=SECRETARY,
+            timestamp=ON_THE_DAY,
+        )
     with pytest.raises(InvalidCommand, match="not on this meeting's list"):
         meeting.tick_off(case_id="case-elsewhere", actor=SECRETARY, timestamp=ON_THE_DAY)
     assert meeting.version == 2

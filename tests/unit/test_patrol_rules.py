@@ -24,13 +24,18 @@ def at(**delta: float) -> datetime:
 
 def night_patrol() -> Patrol:
     """程晓燕 and 汪建国 set off on a night patrol of 茶苑社区第一网格."""
-    return Patrol.start(grid="chayuan-01", kind=PatrolKind.NIGHT, members=[VOLUNTEER], actor=WORKER,
-                        timestamp=SET_OFF)
+    return Patrol.start(grid="chayuan-01", kind=PatrolKind.NIGHT, members=[VOLUNTEER], actor=WORKER, timestamp=SET_OFF)
 
 
 def find(patrol: Patrol, category: Category, *, fixed: bool, case_id: str | None = None) -> int:
-    return patrol.record_finding(actor=WORKER, timestamp=at(minutes=30), description="消防通道堆放杂物",
-                                 category=category, resolved_on_spot=fixed, case_id=case_id)
+    return patrol.record_finding(
+        actor=WORKER,
+        timestamp=at(minutes=30),
+        description="消防通道堆放杂物",
+        category=category,
+        resolved_on_spot=fixed,
+        case_id=case_id,
+    )
 
 
 def event_names(patrol: Patrol) -> list[str]:

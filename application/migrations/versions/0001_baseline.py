@@ -90,7 +90,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         if_not_exists=True,
     )
-    op.create_index("gridledger_staff_roles_staff_idx", "gridledger_staff_roles", ["staff_id", "valid_from"], unique=False, if_not_exists=True)
+    op.create_index(
+        "gridledger_staff_roles_staff_idx",
+        "gridledger_staff_roles",
+        ["staff_id", "valid_from"],
+        unique=False,
+        if_not_exists=True,
+    )
     op.create_table(
         "gridledger_projection_tracking",
         sa.Column("name", sa.String(length=64), nullable=False),
@@ -133,14 +139,34 @@ def upgrade() -> None:
         sa.UniqueConstraint("case_no"),
         if_not_exists=True,
     )
-    op.create_index("rm_case_list_category_created", "rm_case_list", ["category", "created_at"], unique=False, if_not_exists=True)
+    op.create_index(
+        "rm_case_list_category_created", "rm_case_list", ["category", "created_at"], unique=False, if_not_exists=True
+    )
     op.create_index("rm_case_list_created", "rm_case_list", ["created_at"], unique=False, if_not_exists=True)
     op.create_index("rm_case_list_due", "rm_case_list", ["due_at"], unique=False, if_not_exists=True)
-    op.create_index("rm_case_list_grid_created", "rm_case_list", ["grid_path", "created_at"], unique=False, if_not_exists=True)
-    op.create_index("rm_case_list_lead_status", "rm_case_list", ["lead_department", "status", "created_at"], unique=False, if_not_exists=True)
-    op.create_index("rm_case_list_reported_by", "rm_case_list", ["reported_by", "created_at"], unique=False, if_not_exists=True)
-    op.create_index("rm_case_list_status_created", "rm_case_list", ["status", "created_at"], unique=False, if_not_exists=True)
-    op.create_index("rm_case_list_status_grid", "rm_case_list", ["status", "grid_path", "created_at"], unique=False, if_not_exists=True)
+    op.create_index(
+        "rm_case_list_grid_created", "rm_case_list", ["grid_path", "created_at"], unique=False, if_not_exists=True
+    )
+    op.create_index(
+        "rm_case_list_lead_status",
+        "rm_case_list",
+        ["lead_department", "status", "created_at"],
+        unique=False,
+        if_not_exists=True,
+    )
+    op.create_index(
+        "rm_case_list_reported_by", "rm_case_list", ["reported_by", "created_at"], unique=False, if_not_exists=True
+    )
+    op.create_index(
+        "rm_case_list_status_created", "rm_case_list", ["status", "created_at"], unique=False, if_not_exists=True
+    )
+    op.create_index(
+        "rm_case_list_status_grid",
+        "rm_case_list",
+        ["status", "grid_path", "created_at"],
+        unique=False,
+        if_not_exists=True,
+    )
     op.create_table(
         "rm_work_queue",
         sa.Column("id", sa.String(length=36), nullable=False),
@@ -173,10 +199,20 @@ def upgrade() -> None:
         sa.UniqueConstraint("case_no"),
         if_not_exists=True,
     )
-    op.create_index("rm_work_queue_department_page", "rm_work_queue", ["queue", "lead_department", "due_at", "created_at", "id"], unique=False, if_not_exists=True)
+    op.create_index(
+        "rm_work_queue_department_page",
+        "rm_work_queue",
+        ["queue", "lead_department", "due_at", "created_at", "id"],
+        unique=False,
+        if_not_exists=True,
+    )
     op.create_index("rm_work_queue_due", "rm_work_queue", ["due_at"], unique=False, if_not_exists=True)
-    op.create_index("rm_work_queue_grid", "rm_work_queue", ["queue", "grid_path", "due_at"], unique=False, if_not_exists=True)
-    op.create_index("rm_work_queue_page", "rm_work_queue", ["queue", "due_at", "created_at", "id"], unique=False, if_not_exists=True)
+    op.create_index(
+        "rm_work_queue_grid", "rm_work_queue", ["queue", "grid_path", "due_at"], unique=False, if_not_exists=True
+    )
+    op.create_index(
+        "rm_work_queue_page", "rm_work_queue", ["queue", "due_at", "created_at", "id"], unique=False, if_not_exists=True
+    )
     op.create_table(
         "rm_audit_log",
         sa.Column("position", sa.BigInteger(), autoincrement=False, nullable=False),
@@ -190,9 +226,17 @@ def upgrade() -> None:
         if_not_exists=True,
     )
     op.create_index("rm_audit_log_actor", "rm_audit_log", ["actor_id", "position"], unique=False, if_not_exists=True)
-    op.create_index("rm_audit_log_aggregate", "rm_audit_log", ["aggregate_id", "position"], unique=False, if_not_exists=True)
+    op.create_index(
+        "rm_audit_log_aggregate", "rm_audit_log", ["aggregate_id", "position"], unique=False, if_not_exists=True
+    )
     op.create_index("rm_audit_log_at", "rm_audit_log", ["at"], unique=False, if_not_exists=True)
-    op.create_index("rm_audit_log_type", "rm_audit_log", ["aggregate_type", "event_type", "position"], unique=False, if_not_exists=True)
+    op.create_index(
+        "rm_audit_log_type",
+        "rm_audit_log",
+        ["aggregate_type", "event_type", "position"],
+        unique=False,
+        if_not_exists=True,
+    )
     op.create_table(
         "rm_meetings",
         sa.Column("id", sa.String(length=36), nullable=False),
@@ -207,7 +251,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         if_not_exists=True,
     )
-    op.create_index("rm_meetings_org_level_date", "rm_meetings", ["org", "level", "scheduled_for"], unique=False, if_not_exists=True)
+    op.create_index(
+        "rm_meetings_org_level_date", "rm_meetings", ["org", "level", "scheduled_for"], unique=False, if_not_exists=True
+    )
     op.create_table(
         "rm_household_members",
         sa.Column("household_id", sa.String(length=36), nullable=False),
@@ -242,8 +288,16 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("visit_id"),
         if_not_exists=True,
     )
-    op.create_index("rm_household_visits_grid_at", "rm_household_visits", ["grid_path", "at"], unique=False, if_not_exists=True)
-    op.create_index("rm_household_visits_household_at", "rm_household_visits", ["household_id", "at"], unique=False, if_not_exists=True)
+    op.create_index(
+        "rm_household_visits_grid_at", "rm_household_visits", ["grid_path", "at"], unique=False, if_not_exists=True
+    )
+    op.create_index(
+        "rm_household_visits_household_at",
+        "rm_household_visits",
+        ["household_id", "at"],
+        unique=False,
+        if_not_exists=True,
+    )
     op.create_table(
         "rm_households",
         sa.Column("id", sa.String(length=36), nullable=False),
@@ -269,7 +323,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         if_not_exists=True,
     )
-    op.create_index("rm_households_grid_address", "rm_households", ["grid_path", "address"], unique=False, if_not_exists=True)
+    op.create_index(
+        "rm_households_grid_address", "rm_households", ["grid_path", "address"], unique=False, if_not_exists=True
+    )
     op.create_index("rm_households_kind_grid", "rm_households", ["kind", "grid_path"], unique=False, if_not_exists=True)
     op.create_table(
         "rm_patrols",
@@ -295,7 +351,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         if_not_exists=True,
     )
-    op.create_index("rm_patrols_grid_started", "rm_patrols", ["grid_path", "started_at"], unique=False, if_not_exists=True)
+    op.create_index(
+        "rm_patrols_grid_started", "rm_patrols", ["grid_path", "started_at"], unique=False, if_not_exists=True
+    )
     op.create_index("rm_patrols_started", "rm_patrols", ["started_at"], unique=False, if_not_exists=True)
 
 

@@ -28,8 +28,9 @@ def upgrade() -> None:
         sa.Column("department", sa.String(length=64), nullable=False),
         sa.PrimaryKeyConstraint("case_id", "department", name="rm_case_list_co_department_pkey"),
     )
-    op.create_index("rm_case_list_co_department_department", "rm_case_list_co_department",
-                    ["department", "case_id"], unique=False)
+    op.create_index(
+        "rm_case_list_co_department_department", "rm_case_list_co_department", ["department", "case_id"], unique=False
+    )
     reset_read_model("case_list", ["rm_case_list_co_department", "rm_case_list"])
 
 

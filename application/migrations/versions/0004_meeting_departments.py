@@ -27,8 +27,9 @@ def upgrade() -> None:
         sa.Column("department", sa.String(length=64), nullable=False),
         sa.PrimaryKeyConstraint("meeting_id", "department"),
     )
-    op.create_index("rm_meeting_departments_department", "rm_meeting_departments",
-                    ["department", "meeting_id"], unique=False)
+    op.create_index(
+        "rm_meeting_departments_department", "rm_meeting_departments", ["department", "meeting_id"], unique=False
+    )
     reset_read_model("meetings", ["rm_meeting_departments", "rm_meetings"])
 
 
