@@ -112,17 +112,9 @@ def test_a_meeting_assignment_replaces_the_co_departments_a_department_is_matche
     t = api.territory
     city_mgmt = _add_department(api, ledger, "city_mgmt", "city_mgmt")
     other = _add_department(api, ledger, "cityXmgmt", "cityXmgmt")
-    meeting = api.post(
-        "secretary",
-        "/meetings",
-        {
-            "title": "婺源县6月问题交办会",
-            "level": "county",
-            "org": t.grid("wuyuan"),
-            "scheduled_for": "2026-06-10",
-            "chair": "县委常委 刘卫东",
-        },
-    ).get_json()
+    meeting = api.schedule_meeting(
+        title="婺源县6月问题交办会", level="county", org="wuyuan", scheduled_for="2026-06-10", chair="县委常委 刘卫东"
+    )
     case = api.report("worker", title="污水管网改造")
     api.command("dispatcher", case["id"], "accept")
     api.command(

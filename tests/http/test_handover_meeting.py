@@ -17,19 +17,9 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
 
 def _meeting(api: Api, scheduled_for: str, title: str) -> dict:
-    response = api.post(
-        "secretary",
-        "/meetings",
-        {
-            "title": title,
-            "level": "county",
-            "org": api.territory.grid("wuyuan"),
-            "scheduled_for": scheduled_for,
-            "chair": "县委常委 刘卫东",
-        },
+    return api.schedule_meeting(
+        title=title, level="county", org="wuyuan", scheduled_for=scheduled_for, chair="县委常委 刘卫东"
     )
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
 
 
 def _escalated_case(api: Api, meeting: dict, title: str, address: str) -> dict:

@@ -81,17 +81,9 @@ def test_the_case_list_the_queues_and_the_audit_log_label_too(api: Api) -> None:
 
 def test_meetings_and_the_handover_list_label_their_codes(api: Api, clock: MovableClock) -> None:
     t = api.territory
-    meeting = api.post(
-        "secretary",
-        "/meetings",
-        {
-            "title": "6月问题交办会",
-            "level": "county",
-            "org": t.grid("wuyuan"),
-            "scheduled_for": "2026-06-10",
-            "chair": "县委常委",
-        },
-    ).get_json()
+    meeting = api.schedule_meeting(
+        title="6月问题交办会", level="county", org="wuyuan", scheduled_for="2026-06-10", chair="县委常委"
+    )
     assert (meeting["status"], meeting["status_label"], meeting["level_label"]) == ("scheduled", "待召开", "县级")
     case = api.report("worker")
     api.command("dispatcher", case["id"], "accept")

@@ -33,13 +33,7 @@ def meetings(api: Api, clock: MovableClock) -> dict:
     t = api.territory
 
     def schedule(level: str, org: str, title: str) -> str:
-        response = api.post(
-            "secretary",
-            "/meetings",
-            {"title": title, "level": level, "org": t.grid(org), "scheduled_for": "2026-06-10", "chair": "吴书记"},
-        )
-        assert response.status_code == 201, response.get_json()
-        return response.get_json()["id"]
+        return api.schedule_meeting(title=title, level=level, org=org, scheduled_for="2026-06-10")["id"]
 
     town, county = schedule("town", "ziyang", "紫阳镇6月问题交办会"), schedule("county", "wuyuan", "婺源县交办会")
     case = api.report("worker", title="和平岗污水管网改造")

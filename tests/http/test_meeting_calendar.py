@@ -11,17 +11,7 @@ from tests.support.clock import MovableClock
 def test_hold_before_the_day_and_assign_before_the_meeting_are_refused(api: Api, clock: MovableClock) -> None:
     t = api.territory
     # 1 June: the secretary schedules 紫阳镇's meeting for 21 June; a case is escalated to it
-    meeting = api.post(
-        "secretary",
-        "/meetings",
-        {
-            "title": "紫阳镇6月问题交办会",
-            "level": "town",
-            "org": t.grid("ziyang"),
-            "scheduled_for": "2026-06-21",
-            "chair": "吴书记",
-        },
-    ).get_json()
+    meeting = api.schedule_meeting(title="紫阳镇6月问题交办会", level="town", org="ziyang", scheduled_for="2026-06-21")
     case = api.report("worker", title="安置小区停车位不足")
     api.command("dispatcher", case["id"], "accept")
     escalated = api.command("dispatcher", case["id"], "escalate", {"meeting_id": meeting["id"], "reason": "需统筹"})

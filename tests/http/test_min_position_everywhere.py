@@ -23,17 +23,7 @@ PARAMETER = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 def one_of_each(api: Api, clock: MovableClock) -> dict[str, str | int]:
     """A case on a meeting's list, a household and a patrol, all in 紫阳镇."""
     t = api.territory
-    meeting = api.post(
-        "secretary",
-        "/meetings",
-        {
-            "title": "紫阳镇6月问题交办会",
-            "level": "town",
-            "org": t.grid("ziyang"),
-            "scheduled_for": "2026-06-10",
-            "chair": "吴书记",
-        },
-    ).get_json()
+    meeting = api.schedule_meeting(title="紫阳镇6月问题交办会", level="town", org="ziyang", scheduled_for="2026-06-10")
     case = api.report("worker")
     api.command("dispatcher", case["id"], "accept")
     escalated = api.command("dispatcher", case["id"], "escalate", {"meeting_id": meeting["id"], "reason": "需统筹"})

@@ -37,6 +37,21 @@ class Api:
         assert response.status_code == status, response.get_json()
         return response.get_json()
 
+    def schedule_meeting(
+        self, *, title: str, level: str, org: str, scheduled_for: str, chair: str = "吴书记"
+    ) -> dict[str, Any]:
+        """The secretary schedules a handover meeting (交办会) of ``org`` (a grid name of the territory)."""
+        body = {
+            "title": title,
+            "level": level,
+            "org": self.territory.grid(org),
+            "scheduled_for": scheduled_for,
+            "chair": chair,
+        }
+        response = self.post("secretary", "/meetings", body)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
     def read(self, who: str, path: str, position: int, **params: Any) -> dict[str, Any]:
         """A read's body once the read models hold ``position`` (the position a command answered)."""
         response = self.get(who, path, min_position=position, **params)
