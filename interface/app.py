@@ -16,10 +16,10 @@ from application.patrol_commands import PatrolCommands
 from application.settings import Settings
 from interface.auth import authenticate
 from interface.context import Services
+from interface.endpoint import API_PREFIX
 from interface.problems import register_problem_handlers
 from interface.views import (
     cases,
-    fieldwork_reads,
     health,
     households,
     meetings,
@@ -29,8 +29,6 @@ from interface.views import (
     reference,
 )
 from projections.registry import Projections
-
-API_PREFIX = "/api/v1"
 
 
 class PathSegment(BaseConverter):
@@ -77,7 +75,6 @@ def create_app(
         meetings.blueprint,
         households.blueprint,
         patrols.blueprint,
-        fieldwork_reads.blueprint,
         openapi.blueprint,
     ):
         api.register_blueprint(child)

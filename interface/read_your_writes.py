@@ -8,14 +8,8 @@ that passes a position from another deployment, or from the future, hears the sa
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from typing import Any
-
 from interface.context import services
 from interface.problems import Problem
-from interface.requests import with_query
-from interface.schemas.base import ReadSchema
 
 
 def wait_for_position(position: int | None, *read_models: str) -> None:
@@ -31,19 +25,6 @@ def wait_for_position(position: int | None, *read_models: str) -> None:
         raise _behind(f"no event has position {position} yet (the latest is {head}); retry shortly")
     if read_models and not running.wait_for(position, read_models, timeout=services().min_position_wait):
         raise _behind(f"the {', '.join(read_models)} read model has not yet reached position {position}; retry shortly")
-
-
-def direct_read(view: Callable[..., Any]) -> Callable[..., Any]:
-    """For a view with no query of its own that reads the event store or the reference tables:
-    it accepts ``min_position`` (and nothing else) and answers once the store has that position."""
-
-    @with_query(ReadSchema)
-    @functools.wraps(view)
-    def wrapper(*args: Any, query: dict[str, Any], **kwargs: Any) -> Any:
-        wait_for_position(query.get("min_position"))
-        return view(*args, **kwargs)
-
-    return wrapper
 
 
 def _behind(detail: str) -> Problem:

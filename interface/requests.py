@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import re
-from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -67,35 +65,12 @@ def load(schema: Schema, data: Any) -> dict[str, Any]:
         ) from error
 
 
-def with_body(schema_class: type[Schema]) -> Callable[..., Any]:
-    """Validate the JSON body with ``schema_class`` and pass it to the view as ``body``."""
-
-    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
-        @functools.wraps(view)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            return view(*args, body=load(_schema(schema_class), json_body()), **kwargs)
-
-        wrapper.request_body = schema_class  # type: ignore[attr-defined]
-        return wrapper
-
-    return decorate
+def query_args() -> dict[str, str]:
+    """The query string, one value per name."""
+    return request.args.to_dict()
 
 
-def with_query(schema_class: type[Schema]) -> Callable[..., Any]:
-    """Validate the query string with ``schema_class`` and pass it to the view as ``query``."""
-
-    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
-        @functools.wraps(view)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            return view(*args, query=load(_schema(schema_class), request.args.to_dict()), **kwargs)
-
-        wrapper.query_schema = schema_class  # type: ignore[attr-defined]
-        return wrapper
-
-    return decorate
-
-
-def _schema(schema_class: type[Schema]) -> Schema:
+def loaded_schema(schema_class: type[Schema]) -> Schema:
     """Schemas are built once per app (date fields need the configured time zone)."""
     cache = current_app.extensions.setdefault("gridledger.schemas", {})
     if schema_class not in cache:

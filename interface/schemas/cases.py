@@ -1,4 +1,4 @@
-"""Schemas for reporting a case, its commands and its read options."""
+"""Schemas for reporting a case, its commands and its read options; the case and its history as answered."""
 
 from __future__ import annotations
 
@@ -6,8 +6,24 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from domain.case_types import Category, Channel, FollowUpMethod, Satisfaction, Track
+from domain.case_types import Category, Channel, FollowUpMethod, Satisfaction, Status, Track
 from interface.schemas import personal
+from interface.schemas.answers import (
+    ActorSchema,
+    AnswerSchema,
+    HistorySchema,
+    boolean,
+    coded,
+    identifier,
+    integer,
+    label,
+    moment,
+    nested,
+    record,
+    records,
+    string,
+    strings,
+)
 from interface.schemas.base import ReadSchema, RequestSchema, UpperBound, attachments, one_of, text
 
 
@@ -96,3 +112,54 @@ class CaseReadQuerySchema(ReadSchema):
     def one_moment(self, data: dict[str, Any], **_: Any) -> None:
         if "version" in data and "as_of" in data:
             raise ValidationError("Give either version or as_of, not both.", "as_of")
+
+
+class CaseCodesSchema(AnswerSchema):
+    """What a case and a row of the case list share: identity, codes (labelled), departments (named), times."""
+
+    id = identifier()
+    case_no = string()
+    title = string()
+    category = coded(Category)
+    category_label = label()
+    channel = coded(Channel)
+    channel_label = label()
+    track = coded(Track)
+    track_label = label()
+    grid = string()
+    status = coded(Status)
+    status_label = label()
+    lead_department = string(nullable=True)
+    lead_department_name = string(nullable=True)
+    co_departments = strings()
+    co_department_names = strings()
+    due_at = moment()
+    overdue = boolean()
+    version = integer()
+    position = integer()
+    created_at = moment(nullable=False)
+    updated_at = moment(nullable=False)
+
+
+class CaseStateSchema(CaseCodesSchema):
+    """A case: its state now (or as it was), its ETag the version."""
+
+    description = string()
+    claim_due_at = moment()
+    resolve_due_at = moment()
+    meeting_id = string(nullable=True)
+    follow_ups = records()
+    resolution = record(nullable=True)
+    reopen_count = integer()
+    merged_into = string(nullable=True)
+    merged_cases = strings()
+    location = record(nullable=True)
+    reporter = record(nullable=True)
+    household_id = string(nullable=True)
+    patrol_id = string(nullable=True)
+    attachments = records()
+    reported_by = nested(ActorSchema)
+
+
+class CaseHistorySchema(HistorySchema):
+    case_no = string()

@@ -1,4 +1,5 @@
-"""Schemas for registering a household and its commands (members, tags, liaison, pairing, visits)."""
+"""Schemas for registering a household and its commands (members, tags, liaison, pairing, visits);
+the household as answered."""
 
 from __future__ import annotations
 
@@ -7,6 +8,21 @@ from marshmallow import fields, validate
 from domain.case_types import Channel
 from domain.household_types import CareTag, HouseholdKind
 from interface.schemas import personal
+from interface.schemas.answers import (
+    ActorSchema,
+    AnswerSchema,
+    RaisedCaseSchema,
+    boolean,
+    coded,
+    identifier,
+    integer,
+    label,
+    moment,
+    nested,
+    record,
+    records,
+    string,
+)
 from interface.schemas.base import RequestSchema, one_of, text
 from interface.schemas.cases import CaseReportSchema
 
@@ -61,3 +77,47 @@ class NeedSchema(CaseReportSchema):
 class VisitSchema(RequestSchema):
     notes = text(5000, required=True)
     needs = fields.List(fields.Nested(NeedSchema), load_default=list, validate=validate.Length(max=20))
+
+
+class MemberStateSchema(AnswerSchema):
+    """A member; ID number and phone masked for everyone but an admin."""
+
+    member_id = string()
+    name = string()
+    relation = string(nullable=True)
+    floating = boolean()
+    origin = string(nullable=True)
+    added_at = moment(nullable=False)
+    moved_out_at = moment()
+    id_number = string(nullable=True)
+    phone = string(nullable=True)
+
+
+class TagStateSchema(AnswerSchema):
+    tag = coded(CareTag)
+    tag_label = label()
+    label = string()
+
+
+class HouseholdStateSchema(AnswerSchema):
+    """A household now (its ETag the version); a visit's answer also names the cases it raised."""
+
+    id = identifier()
+    address = string()
+    grid = string()
+    kind = coded(HouseholdKind)
+    kind_label = label()
+    head = nested(MemberStateSchema)
+    members = nested(MemberStateSchema, many=True)
+    residents = integer()
+    floating = integer()
+    tags = nested(TagStateSchema, many=True)
+    liaison = record(nullable=True)
+    pairing = record(nullable=True)
+    visits = records()
+    registered_by = nested(ActorSchema)
+    version = integer()
+    position = integer()
+    created_at = moment(nullable=False)
+    updated_at = moment(nullable=False)
+    raised_cases = fields.List(fields.Nested(RaisedCaseSchema))

@@ -1,13 +1,29 @@
-"""Schemas for starting a patrol and its commands (checkpoints, findings, end)."""
+"""Schemas for starting a patrol and its commands (checkpoints, findings, end); the patrol as answered."""
 
 from __future__ import annotations
 
 from marshmallow import fields, validate
 
 from domain.case_types import Category, Track
+from domain.patrol import ENDED, ON_PATROL
 from domain.patrol_types import PatrolKind
+from interface.schemas.answers import (
+    ActorSchema,
+    AnswerSchema,
+    RaisedCaseSchema,
+    coded,
+    identifier,
+    integer,
+    label,
+    moment,
+    nested,
+    records,
+    string,
+)
 from interface.schemas.base import RequestSchema, one_of, text
 from interface.schemas.cases import LocationSchema
+
+PATROL_STATUSES = (ON_PATROL, ENDED)
 
 
 class PatrolStartSchema(RequestSchema):
@@ -40,3 +56,26 @@ class FindingSchema(RequestSchema):
 
 class EndSchema(RequestSchema):
     summary = text(5000, required=True)
+
+
+class PatrolStateSchema(AnswerSchema):
+    """A patrol now (its ETag the version); a finding's answer also names the case it raised."""
+
+    id = identifier()
+    grid = string()
+    kind = coded(PatrolKind)
+    kind_label = label()
+    status = coded(PATROL_STATUSES)
+    status_label = label()
+    members = records()
+    started_by = nested(ActorSchema)
+    started_at = moment(nullable=False)
+    checkpoints = records()
+    findings = records()
+    ended_at = moment()
+    summary = string(nullable=True)
+    version = integer()
+    position = integer()
+    created_at = moment(nullable=False)
+    updated_at = moment(nullable=False)
+    raised_cases = fields.List(fields.Nested(RaisedCaseSchema))

@@ -1,4 +1,4 @@
-"""Schemas for grids, departments and staff accounts."""
+"""Schemas for grids, departments and staff accounts, as given and as answered."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from marshmallow import fields, validate
 
 from application.directory import GRID_LEVELS
 from domain.actor import Role
+from interface.schemas.answers import AnswerSchema, coded, integer, label, moment, nested, string
 from interface.schemas.base import RequestSchema, one_of, text
 
 CODE = validate.Regexp(r"^[A-Za-z0-9_.-]{1,64}$", error="Use 1-64 letters, digits, '_', '-' or '.'.")
@@ -38,3 +39,62 @@ class StaffCreateSchema(RequestSchema):
         validate=CODE,
         metadata={"description": "grid code: the root of the staff member's scope"},
     )
+
+
+class GridSchema(AnswerSchema):
+    code = string()
+    name = string()
+    level = coded(GRID_LEVELS)
+    level_label = label()
+    parent = string(nullable=True)
+    path = string()
+
+
+class GridNodeSchema(GridSchema):
+    children = fields.List(fields.Nested(lambda: GridNodeSchema()), required=True)
+
+
+class GridTreeSchema(AnswerSchema):
+    items = nested(GridNodeSchema, many=True)
+    total = integer()
+
+
+class DepartmentSchema(AnswerSchema):
+    code = string()
+    name = string()
+
+
+class DepartmentsSchema(AnswerSchema):
+    items = nested(DepartmentSchema, many=True)
+    total = integer()
+
+
+class StaffSchema(AnswerSchema):
+    id = string()
+    name = string()
+    role = coded(Role)
+    role_label = label()
+    org = string(nullable=True)
+    grid = string(nullable=True)
+
+
+class NewStaffSchema(StaffSchema):
+    """The token is shown once, here only."""
+
+    token = string()
+
+
+class RoleHeldSchema(AnswerSchema):
+    role = coded(Role)
+    role_label = label()
+    org = string(nullable=True)
+    grid = string(nullable=True)
+    granted_by = string(nullable=True)
+    valid_from = moment(nullable=False)
+    valid_to = moment()
+
+
+class StaffRecordSchema(StaffSchema):
+    """A staff account with every role and scope it has held."""
+
+    roles = nested(RoleHeldSchema, many=True)

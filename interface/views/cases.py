@@ -1,74 +1,110 @@
-"""Cases: report, the command sub-resources, current and past state, history."""
+"""Cases: report, the command sub-resources, current and past state, history, the case list.
+
+A case command endpoint is one row of ``COMMANDS``: its path, the ``CaseCommands`` method it calls, its body
+schema and its summary. The method is called with the staff member, the case id, the body's fields and the
+command options (``expected_version``, ``idempotency``); its answer is the case's state after the command.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from flask import Blueprint, Response, jsonify
+from marshmallow import Schema
 
 from application.commands import CommandResult
 from domain.case import Case
 from interface import presenters
 from interface.auth import current_staff
 from interface.context import services
-from interface.read_your_writes import direct_read, wait_for_position
-from interface.requests import expected_version, idempotency_key, json_body, with_body, with_query
+from interface.endpoint import endpoint, state_response
+from interface.read_presenters import case_row
+from interface.read_your_writes import wait_for_position
 from interface.schemas import cases as schemas
 from interface.schemas import meetings as meeting_schemas
+from interface.schemas import read_models as list_schemas
+from interface.views.paging import COUNT_LIMIT, page_of, page_response, subtree
+from projections import case_list
+from projections.registry import CASE_LIST
 
 blueprint = Blueprint("cases", __name__, url_prefix="/cases")
 
-# command path → (method on CaseCommands, body schema)
-COMMANDS = {
-    "accept": ("accept", schemas.AcceptSchema),
-    "reject": ("reject", schemas.ReasonSchema),
-    "merge": ("merge", schemas.MergeSchema),
-    "dispatch": ("dispatch", schemas.DispatchSchema),
-    "claim": ("claim", schemas.EmptySchema),
-    "return": ("return_to_centre", schemas.ReasonSchema),
-    "note": ("note", schemas.NoteSchema),
-    "extend": ("extend", schemas.ExtendSchema),
-    "resolve": ("resolve", schemas.ResolveSchema),
-    "follow-up": ("follow_up", schemas.FollowUpSchema),
-    "reopen": ("reopen", schemas.ReasonSchema),
-    "close": ("close", schemas.EmptySchema),
-    "escalate": ("escalate", meeting_schemas.EscalateSchema),
-    "assign": ("assign", meeting_schemas.AssignSchema),
-}
+
+class CaseCommand(NamedTuple):
+    path: str  # POST /cases/<case_id>/<path>; also the command's name in its idempotency key
+    method: str  # of CaseCommands
+    body: type[Schema]
+    summary: str
+
+
+COMMANDS = (
+    CaseCommand("accept", "accept", schemas.AcceptSchema, "Accept a reported case (受理), maybe re-classified."),
+    CaseCommand("reject", "reject", schemas.ReasonSchema, "Reject a reported case (不予受理) with a reason."),
+    CaseCommand("merge", "merge", schemas.MergeSchema, "Merge a case into another one (合并)."),
+    CaseCommand("dispatch", "dispatch", schemas.DispatchSchema, "Dispatch to a lead department (派遣)."),
+    CaseCommand("claim", "claim", schemas.EmptySchema, "The lead department claims the case (签收)."),
+    CaseCommand("return", "return_to_centre", schemas.ReasonSchema, "Return the case to the centre (退回)."),
+    CaseCommand("note", "note", schemas.NoteSchema, "Add a progress note (处置进展)."),
+    CaseCommand("extend", "extend", schemas.ExtendSchema, "Extend the deadline (延期)."),
+    CaseCommand("resolve", "resolve", schemas.ResolveSchema, "Resolve the case (办结)."),
+    CaseCommand("follow-up", "follow_up", schemas.FollowUpSchema, "Record the follow-up with the reporter (回访)."),
+    CaseCommand("reopen", "reopen", schemas.ReasonSchema, "Reopen a resolved case (重新办理)."),
+    CaseCommand("close", "close", schemas.EmptySchema, "Close the case (结案)."),
+    CaseCommand("escalate", "escalate", meeting_schemas.EscalateSchema, "Submit the case to a handover meeting."),
+    CaseCommand("assign", "assign", meeting_schemas.AssignSchema, "Assign the case at its handover meeting (交办)."),
+)
 
 
 @blueprint.post("")
-@with_body(schemas.CaseReportSchema)
-def report(body: dict[str, Any]) -> Response:
+@endpoint(body=schemas.CaseReportSchema, command="report", response=schemas.CaseStateSchema, status=201)
+def report(body: dict[str, Any], options: dict[str, Any]) -> Response:
     """Report a new case (上报)."""
-    body = _plain(body)
-    key = idempotency_key("report", None, json_body())
-    result = services().cases.report(current_staff(), body, idempotency=key)
+    result = services().cases.report(current_staff(), _plain(body), **options)
     return _command_response(result, status=201)
 
 
-def _command_view(command: str, method: str, schema: type) -> Any:
-    @with_body(schema)
-    def view(case_id: str, body: dict[str, Any]) -> Response:
-        key = idempotency_key(command, case_id, json_body())
-        run = getattr(services().cases, method)
-        result = run(current_staff(), case_id, **_plain(body), expected_version=expected_version(), idempotency=key)
-        return _command_response(result)
+def _command_view(command: CaseCommand) -> Any:
+    @endpoint(body=command.body, command=command.path, conditional=True, response=schemas.CaseStateSchema)
+    def view(case_id: str, body: dict[str, Any], options: dict[str, Any]) -> Response:
+        run = getattr(services().cases, command.method)
+        return _command_response(run(current_staff(), case_id, **_plain(body), **options))
 
-    view.__name__ = f"command_{method}"
-    view.__doc__ = f"Issue the '{command}' command on a case."
+    view.__name__, view.__doc__ = f"command_{command.method}", command.summary
     return view
 
 
-for _command, (_method, _schema) in COMMANDS.items():
-    blueprint.add_url_rule(
-        f"/<case_id>/{_command}", view_func=_command_view(_command, _method, _schema), methods=["POST"]
+for _command in COMMANDS:
+    blueprint.add_url_rule(f"/<case_id>/{_command.path}", view_func=_command_view(_command), methods=["POST"])
+
+
+@blueprint.get("")
+@endpoint(query=list_schemas.CaseListQuerySchema, response=list_schemas.CaseListSchema, problems=(403,))
+def list_cases(query: dict[str, Any]) -> Response:
+    """Cases, newest first: filtered, rolled up by grid subtree, scoped by role."""
+    scope, page = services().ledger.case_policy.read_scope(current_staff()), page_of(query, CASE_LIST)
+    filters = case_list.CaseFilters(
+        status=query.get("status"),
+        grid_path=subtree(query.get("grid")),
+        category=query.get("category"),
+        track=query.get("track"),
+        channel=query.get("channel"),
+        department=query.get("department"),
+        overdue=query.get("overdue"),
+        q=query.get("q"),
+        created_from=query.get("created_from"),
+        created_to=query.get("created_to"),
     )
+    ledger = services().ledger
+    now = ledger.clock()
+    with services().projections.db.connect() as connection:
+        rows, total = case_list.search(connection, filters, scope, now=now, count_limit=COUNT_LIMIT + 1, **page)
+    department_name = ledger.directory.department_name
+    return page_response([case_row(row, now, ledger.local_zone, department_name) for row in rows], total, page)
 
 
 @blueprint.get("/<case_id>")
-@with_query(schemas.CaseReadQuerySchema)
+@endpoint(query=schemas.CaseReadQuerySchema, response=schemas.CaseStateSchema)
 def read(case_id: str, query: dict[str, Any]) -> Response:
     """The case now, or as it was at ``version`` or ``as_of``."""
     wait_for_position(query.pop("min_position", None))
@@ -77,7 +113,7 @@ def read(case_id: str, query: dict[str, Any]) -> Response:
 
 
 @blueprint.get("/<case_id>/history")
-@direct_read
+@endpoint(direct=True, response=schemas.CaseHistorySchema)
 def history(case_id: str) -> Response:
     """Every event of the case in order, with Chinese labels and the actor of each."""
     ledger = services().ledger
@@ -101,12 +137,7 @@ def _case_response(case: Case, position: int, status: int = 200) -> Response:
         viewer_role=current_staff().role,
         department_name=ledger.directory.department_name,
     )
-    response = jsonify(state)
-    response.status_code = status
-    response.headers["ETag"] = f'"{case.version}"'
-    if status == 201:
-        response.headers["Location"] = f"/api/v1/cases/{case.id}"
-    return response
+    return state_response(state, version=case.version, location=f"/cases/{case.id}", status=status)
 
 
 def _plain(value: Any) -> Any:

@@ -1,16 +1,14 @@
-"""What the household and patrol views share: whether the caller sees personal data whole,
-the options every command takes from its request, and the response carrying the state a command left."""
+"""What the household and patrol views share: whether the caller sees personal data whole, the state a
+command left, and the grid subtree a list covers."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, jsonify
-
 from application.commands import CommandResult
 from interface.auth import current_staff
 from interface.context import services
-from interface.requests import expected_version, idempotency_key, json_body
+from interface.views.paging import subtree
 
 
 def after(result: CommandResult) -> tuple[Any, int]:
@@ -23,16 +21,17 @@ def reveal() -> bool:
     return services().ledger.fieldwork_policy.sees_personal_data(current_staff())
 
 
-def command_options(command: str, target: str) -> dict[str, Any]:
-    """``If-Match`` and ``Idempotency-Key`` of the request, as the command methods take them."""
-    return {"expected_version": expected_version(), "idempotency": idempotency_key(command, target, json_body())}
+def root_path(grid: str | None) -> str | None:
+    """The subtree to list: the asked-for grid (403 outside the caller's scope) or the caller's scope.
 
-
-def state_response(state: dict[str, Any], *, version: int, location: str, status: int = 200) -> Response:
-    """The state with its ``ETag``; a 201 also says where the new resource lives."""
-    response = jsonify(state)
-    response.status_code = status
-    response.headers["ETag"] = f'"{version}"'
-    if status == 201:
-        response.headers["Location"] = location
-    return response
+    Department staff, channels and meeting secretaries do not see field work (403); an unknown grid is a 422.
+    """
+    staff, ledger = current_staff(), services().ledger
+    scope = ledger.fieldwork_policy.read_scope(staff)  # 403 for roles that do not see field work
+    code = grid if grid is not None else scope
+    if code is None:
+        return None
+    path = subtree(code)
+    if grid is not None:
+        ledger.fieldwork_policy.check_read(staff, grid)
+    return path

@@ -6,17 +6,21 @@ from flask import Blueprint, Response, jsonify
 from sqlalchemy import text
 
 from interface.context import services
+from interface.endpoint import endpoint
+from interface.schemas.health import LivenessSchema, ReadinessSchema
 
 blueprint = Blueprint("health", __name__)
 
 
 @blueprint.get("/healthz")
+@endpoint(response=LivenessSchema)
 def healthz() -> Response:
     """The process is alive."""
     return jsonify({"status": "ok"})
 
 
 @blueprint.get("/readyz")
+@endpoint(response=ReadinessSchema, unavailable=ReadinessSchema)
 def readyz() -> tuple[Response, int]:
     """The database answers, no projection has stopped, the in-process worker (if any) lives, and events do
     not wait without a worker that has beaten recently (GRIDLEDGER_WORKER_STALE_SECONDS); else 503."""

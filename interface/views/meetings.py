@@ -11,29 +11,29 @@ from domain.meeting import Meeting
 from interface import handover_formats as formats
 from interface.auth import current_staff
 from interface.context import services
+from interface.endpoint import endpoint, state_response
 from interface.labels import MEETING, labelled
 from interface.presenters import local_time
-from interface.read_your_writes import direct_read, wait_for_position
-from interface.requests import expected_version, idempotency_key, json_body, with_body, with_query
+from interface.read_your_writes import wait_for_position
 from interface.schemas import meetings as schemas
 from interface.schemas.cases import EmptySchema
 from projections import meetings as register
 from projections.registry import MEETINGS
 
 blueprint = Blueprint("meetings", __name__, url_prefix="/meetings")
+STATE = schemas.MeetingStateSchema
 
 
 @blueprint.post("")
-@with_body(schemas.MeetingCreateSchema)
-def schedule(body: dict[str, Any]) -> Response:
+@endpoint(body=schemas.MeetingCreateSchema, command="schedule", response=STATE, status=201)
+def schedule(body: dict[str, Any], options: dict[str, Any]) -> Response:
     """Schedule a handover meeting (meeting secretary, admin)."""
-    key = idempotency_key("schedule", None, json_body())
-    result = services().meetings.schedule(current_staff(), idempotency=key, **body)
+    result = services().meetings.schedule(current_staff(), **options, **body)
     return _meeting_response(services().ledger.state_after(result), result.position, status=201)
 
 
 @blueprint.get("")
-@with_query(schemas.MeetingListQuerySchema)
+@endpoint(query=schemas.MeetingListQuerySchema, response=schemas.MeetingListSchema, problems=(403,))
 def list_meetings(query: dict[str, Any]) -> Response:
     """The meetings the caller may read, latest first."""
     scope = services().ledger.meeting_policy.list_scope(current_staff())
@@ -57,7 +57,7 @@ def list_meetings(query: dict[str, Any]) -> Response:
 
 
 @blueprint.get("/<meeting_id>")
-@direct_read
+@endpoint(direct=True, response=STATE, problems=(403,))
 def read(meeting_id: str) -> Response:
     """A meeting with the items submitted to it."""
     meeting = services().ledger.read_meeting(current_staff(), meeting_id)
@@ -65,34 +65,33 @@ def read(meeting_id: str) -> Response:
 
 
 @blueprint.post("/<meeting_id>/hold")
-@with_body(schemas.HoldSchema)
-def hold(meeting_id: str, body: dict[str, Any]) -> Response:
+@endpoint(body=schemas.HoldSchema, command="hold", conditional=True, response=STATE)
+def hold(meeting_id: str, body: dict[str, Any], options: dict[str, Any]) -> Response:
     """Record that the meeting was held: attendees and minutes."""
-    result = services().meetings.hold(
-        current_staff(),
-        meeting_id,
-        **body,
-        expected_version=expected_version(),
-        idempotency=idempotency_key("hold", meeting_id, json_body()),
-    )
+    result = services().meetings.hold(current_staff(), meeting_id, **body, **options)
     return _meeting_response(services().ledger.state_after(result), result.position)
 
 
 @blueprint.post("/<meeting_id>/close")
-@with_body(EmptySchema)
-def close(meeting_id: str, body: dict[str, Any]) -> Response:
+@endpoint(body=EmptySchema, command="close-meeting", conditional=True, response=STATE)
+def close(meeting_id: str, body: dict[str, Any], options: dict[str, Any]) -> Response:
     """Close the meeting."""
-    result = services().meetings.close(
-        current_staff(),
-        meeting_id,
-        expected_version=expected_version(),
-        idempotency=idempotency_key("close-meeting", meeting_id, json_body()),
-    )
+    result = services().meetings.close(current_staff(), meeting_id, **options)
     return _meeting_response(services().ledger.state_after(result), result.position)
 
 
 @blueprint.get("/<meeting_id>/handover-list")
-@with_query(schemas.HandoverListQuerySchema)
+@endpoint(
+    query=schemas.HandoverListQuerySchema,
+    response=schemas.HandoverListSchema,
+    media_types=(
+        "application/json",
+        "text/csv",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "text/html",
+    ),
+    problems=(403,),
+)
 def handover(meeting_id: str, query: dict[str, Any]) -> Response:
     """The handover list (交办清单): JSON, or ``format=csv|xlsx|html``; ``as_of`` for the list as it stood then."""
     ledger = services().ledger
@@ -133,10 +132,8 @@ def _download(content: bytes, mimetype: str, filename: str) -> Response:
 
 
 def _meeting_response(meeting: Meeting, position: int | None, status: int = 200) -> Response:
-    response = jsonify(_meeting_json(meeting, position))
-    response.status_code = status
-    response.headers["ETag"] = f'"{meeting.version}"'
-    return response
+    state = _meeting_json(meeting, position)
+    return state_response(state, version=meeting.version, location=f"/meetings/{meeting.id}", status=status)
 
 
 def _meeting_json(meeting: Meeting, position: int | None) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""``GET /api/v1/openapi.json``: the OpenAPI document, generated from the request schemas."""
+"""``GET /api/v1/openapi.json``: the OpenAPI document, generated from each view's declaration (``endpoint``):
+the schemas that validate requests, the schemas of success bodies, the problems each endpoint can answer."""
 
 from __future__ import annotations
 
@@ -9,20 +10,42 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, Flask, Response, current_app, jsonify
 
+from domain.household_types import CareTag
+from interface.endpoint import API_PREFIX, Declaration, endpoint
+from interface.schemas.answers import ProblemSchema
+from interface.schemas.base import LocalDateTime
+from projections.work_queues import QUEUES
+
 blueprint = Blueprint("openapi", __name__)
 PARAM = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
-# What a successful answer is, where it is not JSON (``?format=`` chooses).
-MEDIA_TYPES = {
-    "api.meetings.handover": [
-        "application/json",
-        "text/csv",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "text/html",
-    ]
+UUID = {"type": "string", "format": "uuid"}
+# Path parameters by name; any other is a string.
+PATH_PARAMETERS = {
+    "case_id": UUID,
+    "meeting_id": UUID,
+    "household_id": UUID,
+    "patrol_id": UUID,
+    "member_id": UUID,
+    "staff_id": UUID,
+    "tag": {"type": "string", "enum": [str(tag) for tag in CareTag]},
+    "name": {"type": "string", "enum": list(QUEUES)},
+}
+PROBLEM_TITLES = {
+    400: "Malformed request (JSON, If-Match or Idempotency-Key)",
+    401: "No or unknown bearer token",
+    403: "Not allowed for the caller's role or scope",
+    404: "No such resource",
+    405: "Method not allowed",
+    409: "Not allowed in the current state, or a concurrent update",
+    412: "If-Match names another version (ETag: the current one)",
+    413: "Request body too large",
+    422: "Validation failed (errors: field → messages), or an idempotency key reused with another body",
+    503: "Database unavailable, or a read model behind min_position (Retry-After)",
 }
 
 
 @blueprint.get("/openapi.json")
+@endpoint()
 def document() -> Response:
     """The OpenAPI 3 document of this API."""
     spec = current_app.extensions.get("gridledger.openapi")
@@ -32,49 +55,103 @@ def document() -> Response:
 
 
 def build_spec(app: Flask) -> dict[str, Any]:
+    plugin = MarshmallowPlugin()
     spec = APISpec(
         title="gridledger",
         version="1",
         openapi_version="3.0.3",
-        plugins=[MarshmallowPlugin()],
+        plugins=[plugin],
         info={"description": "Event-sourced case ledger for grid governance (网格化管理)."},
     )
+    plugin.map_to_openapi_type(LocalDateTime, "string", "date-time")
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    spec.components.schema("Problem", schema=ProblemSchema)
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         if rule.endpoint == "static":
             continue
         view = app.view_functions[rule.endpoint]
-        media_types = MEDIA_TYPES.get(rule.endpoint, ["application/json"])
         operations = {
-            method.lower(): _operation(
-                view, rule.rule, media_types=media_types, created=method == "POST" and not PARAM.search(rule.rule)
-            )
-            for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
+            method.lower(): _operation(view, rule.rule) for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
         }
         spec.path(path=PARAM.sub(r"{\1}", rule.rule), operations=operations)
     return spec.to_dict()
 
 
-def _operation(view: Any, path: str, *, created: bool, media_types: list[str]) -> dict[str, Any]:
-    # A POST to a collection (no path parameter) creates and answers 201; everything else answers 200.
-    success = {"description": "Created" if created else "OK", "content": {media: {} for media in media_types}}
+def _operation(view: Any, path: str) -> dict[str, Any]:
+    declaration: Declaration = view.endpoint
+    parameters = [
+        {"in": "path", "name": name, "required": True, "schema": PATH_PARAMETERS.get(name, {"type": "string"})}
+        for name in PARAM.findall(path)
+    ]
+    authenticated = path.startswith(API_PREFIX)
+    problems = declaration.implied_problems(has_path_parameters=bool(parameters), authenticated=authenticated)
+    responses: dict[str, Any] = {str(status): _problem(status) for status in sorted(problems)}
+    responses[str(declaration.status)] = _success(declaration)
+    if declaration.unavailable is not None:
+        responses["503"] = {
+            "description": "Not ready",
+            "content": {"application/json": {"schema": declaration.unavailable}},
+        }
     operation: dict[str, Any] = {
         "summary": (view.__doc__ or "").strip().splitlines()[0] if view.__doc__ else "",
-        "responses": {
-            "default": {
-                "description": "application/problem+json on error",
-                "content": {"application/problem+json": {}},
-            },
-            "201" if created else "200": success,
-        },
-        "parameters": [
-            {"in": "path", "name": name, "required": True, "schema": {"type": "string"}} for name in PARAM.findall(path)
-        ],
+        "responses": responses,
+        "parameters": parameters,
     }
-    if path.startswith("/api/v1"):
+    if authenticated:
         operation["security"] = [{"bearer": []}]
-    if getattr(view, "request_body", None) is not None:
-        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": view.request_body}}}
-    if getattr(view, "query_schema", None) is not None:
-        operation["parameters"].append({"in": "query", "schema": view.query_schema})
+    if declaration.command:
+        operation["parameters"] += _command_headers(declaration)
+    if declaration.body is not None:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": declaration.body}},
+        }
+    if declaration.query_schema() is not None:
+        operation["parameters"].append({"in": "query", "schema": declaration.query_schema()})
     return operation
+
+
+def _success(declaration: Declaration) -> dict[str, Any]:
+    created = declaration.status == 201
+    schema = {"schema": declaration.response} if declaration.response is not None else {"schema": {"type": "object"}}
+    content = {media: (schema if media == "application/json" else {}) for media in declaration.media_types}
+    headers: dict[str, Any] = {}
+    if declaration.command:
+        headers["ETag"] = {"description": 'The version after the command, e.g. "7"', "schema": {"type": "string"}}
+    if created and declaration.command:
+        headers["Location"] = {"description": "Where the new resource lives", "schema": {"type": "string"}}
+    return {
+        "description": "Created" if created else "OK",
+        "content": content,
+        **({"headers": headers} if headers else {}),
+    }
+
+
+def _problem(status: int) -> dict[str, Any]:
+    return {
+        "description": PROBLEM_TITLES[status],
+        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+
+
+def _command_headers(declaration: Declaration) -> list[dict[str, Any]]:
+    headers = [
+        {
+            "in": "header",
+            "name": "Idempotency-Key",
+            "required": False,
+            "description": "A retry with the same key and body answers the first result and stores nothing new",
+            "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+        }
+    ]
+    if declaration.conditional:
+        headers.append(
+            {
+                "in": "header",
+                "name": "If-Match",
+                "required": False,
+                "description": 'The version the command expects, e.g. "7" (412 if it is another)',
+                "schema": {"type": "string", "pattern": r'^(W/)?"?\d{1,18}"?$'},
+            }
+        )
+    return headers

@@ -9,17 +9,16 @@ from flask import Blueprint, Response, jsonify
 from domain.actor import Role
 from interface.auth import current_staff
 from interface.context import services
+from interface.endpoint import endpoint
 from interface.fieldwork_presenters import iso
 from interface.labels import GRID, STAFF, labelled
-from interface.read_your_writes import direct_read
-from interface.requests import with_body
 from interface.schemas import reference as schemas
 
 blueprint = Blueprint("reference", __name__)
 
 
 @blueprint.post("/grids")
-@with_body(schemas.GridCreateSchema)
+@endpoint(body=schemas.GridCreateSchema, response=schemas.GridSchema, status=201, problems=(403,))
 def create_grid(body: dict[str, Any]) -> tuple[Response, int]:
     """Add a grid under its parent (admin)."""
     services().ledger.read_policy.check_administers(current_staff())
@@ -27,7 +26,7 @@ def create_grid(body: dict[str, Any]) -> tuple[Response, int]:
 
 
 @blueprint.get("/grids")
-@direct_read
+@endpoint(direct=True, response=schemas.GridTreeSchema)
 def grid_tree() -> Response:
     """The whole grid tree, nested by parent."""
     rows = services().directory.list_grids()
@@ -40,14 +39,14 @@ def grid_tree() -> Response:
 
 
 @blueprint.get("/grids/<code>")
-@direct_read
+@endpoint(direct=True, response=schemas.GridSchema)
 def grid(code: str) -> Response:
     """One grid."""
     return jsonify(_grid(services().directory.get_grid(code)))
 
 
 @blueprint.post("/departments")
-@with_body(schemas.DepartmentCreateSchema)
+@endpoint(body=schemas.DepartmentCreateSchema, response=schemas.DepartmentSchema, status=201, problems=(403,))
 def create_department(body: dict[str, Any]) -> tuple[Response, int]:
     """Add a department (admin)."""
     services().ledger.read_policy.check_administers(current_staff())
@@ -55,7 +54,7 @@ def create_department(body: dict[str, Any]) -> tuple[Response, int]:
 
 
 @blueprint.get("/departments")
-@direct_read
+@endpoint(direct=True, response=schemas.DepartmentsSchema)
 def departments() -> Response:
     """All departments."""
     rows = services().directory.list_departments()
@@ -63,7 +62,7 @@ def departments() -> Response:
 
 
 @blueprint.post("/staff")
-@with_body(schemas.StaffCreateSchema)
+@endpoint(body=schemas.StaffCreateSchema, response=schemas.NewStaffSchema, status=201, problems=(403,))
 def create_staff(body: dict[str, Any]) -> tuple[Response, int]:
     """Create a staff account (admin); the token is shown once, in this response only."""
     admin = current_staff()
@@ -75,7 +74,7 @@ def create_staff(body: dict[str, Any]) -> tuple[Response, int]:
 
 
 @blueprint.get("/staff/<staff_id>")
-@direct_read
+@endpoint(direct=True, response=schemas.StaffRecordSchema, problems=(403,))
 def staff_record(staff_id: str) -> Response:
     """A staff account with every role and scope it has held (admin, auditor, or oneself)."""
     services().ledger.read_policy.check_reads_staff(current_staff(), staff_id)
@@ -85,7 +84,7 @@ def staff_record(staff_id: str) -> Response:
 
 
 @blueprint.get("/me")
-@direct_read
+@endpoint(direct=True, response=schemas.StaffRecordSchema)
 def me() -> Response:
     """The caller's own staff record, role and role history."""
     staff = current_staff()
