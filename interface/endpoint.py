@@ -52,8 +52,9 @@ class Declaration:
         return ReadSchema if self.direct else self.query
 
     def implied_problems(self, *, has_path_parameters: bool, authenticated: bool) -> set[int]:
-        """Every API call can be unauthenticated (401) or meet an unreachable database (503)."""
-        statuses = {401, 503, *self.problems} if authenticated else set(self.problems)
+        """Every API call can be unauthenticated (401), refused to the caller's role or scope (403) or meet an
+        unreachable database (503)."""
+        statuses = {401, 403, 503, *self.problems} if authenticated else set(self.problems)
         if self.body or self.command:
             statuses |= {400, 413, 422}  # malformed JSON or header, a body too large, invalid fields
         if self.query_schema():
@@ -63,7 +64,7 @@ class Declaration:
         if has_path_parameters:
             statuses |= {404}
         if self.command:
-            statuses |= {403, 409}  # a role that may not, a state that does not allow it or a concurrent update
+            statuses |= {409}  # a state that does not allow it, or a concurrent update
         if self.conditional:
             statuses |= {412}
         return statuses

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from flask import Flask, Response, json
@@ -17,6 +18,7 @@ PROBLEM_BASE = "https://gridledger.example/problems/"
 # How long a client should wait before retrying while the database cannot be reached: about the projection
 # worker's longest back-off, so a retry finds the read models moving again too.
 DATABASE_RETRY_AFTER_SECONDS = 5
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 logger = logging.getLogger(__name__)
 
 
@@ -47,11 +49,9 @@ def problem_response(problem: Problem) -> Response:
     }
     if problem.errors is not None:
         body["errors"] = problem.errors
-    text = json.dumps(body, ensure_ascii=False)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate echoed from the request (say, an unknown field's name)
-        text = json.dumps(body, ensure_ascii=True)
+    # A lone surrogate echoed from the request (say, an unknown field's name) is no character JSON may carry
+    # (RFC 8259): it is shown as the replacement character.
+    text = LONE_SURROGATE.sub("\ufffd", json.dumps(body, ensure_ascii=False))
     response = Response(text, status=problem.status, mimetype="application/problem+json")
     response.headers.update(problem.headers)
     return response

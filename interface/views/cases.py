@@ -79,7 +79,7 @@ for _command in COMMANDS:
 
 
 @blueprint.get("")
-@endpoint(query=list_schemas.CaseListQuerySchema, response=list_schemas.CaseListSchema, problems=(403,))
+@endpoint(query=list_schemas.CaseListQuerySchema, response=list_schemas.CaseListSchema)
 def list_cases(query: dict[str, Any]) -> Response:
     """Cases, newest first: filtered, rolled up by grid subtree, scoped by role."""
     scope, page = services().ledger.case_policy.read_scope(current_staff()), page_of(query, CASE_LIST)

@@ -36,7 +36,7 @@ def register(body: dict[str, Any], options: dict[str, Any]) -> Response:
 
 
 @blueprint.get("")
-@endpoint(query=list_schemas.HouseholdListQuerySchema, response=list_schemas.HouseholdListSchema, problems=(403,))
+@endpoint(query=list_schemas.HouseholdListQuerySchema, response=list_schemas.HouseholdListSchema)
 def list_households(query: dict[str, Any]) -> Response:
     """Households in grid order: filtered by grid subtree, care tag and kind; scoped by role."""
     root, page = root_path(query.get("grid")), page_of(query, HOUSEHOLDS)
@@ -47,7 +47,7 @@ def list_households(query: dict[str, Any]) -> Response:
 
 
 @blueprint.get("/visits-due")
-@endpoint(query=list_schemas.VisitsDueQuerySchema, response=list_schemas.VisitsDueSchema, problems=(403,))
+@endpoint(query=list_schemas.VisitsDueQuerySchema, response=list_schemas.VisitsDueSchema)
 def visits_due(query: dict[str, Any]) -> Response:
     """ "8必访": households that carried a care tag in the month (local time) and were not visited in it."""
     root, page = root_path(query.get("grid")), page_of(query, HOUSEHOLDS)
@@ -63,7 +63,7 @@ def visits_due(query: dict[str, Any]) -> Response:
 
 
 @blueprint.get("/floating-population")
-@endpoint(query=list_schemas.GridFiguresQuerySchema, response=list_schemas.FloatingPopulationSchema, problems=(403,))
+@endpoint(query=list_schemas.GridFiguresQuerySchema, response=list_schemas.FloatingPopulationSchema)
 def floating_population(query: dict[str, Any]) -> Response:
     """Per grid of the subtree (each counting the grids beneath it): households, rentals, residents, floating."""
     root, page = root_path(query.get("grid")), page_of(query, HOUSEHOLDS)
@@ -76,7 +76,7 @@ def floating_population(query: dict[str, Any]) -> Response:
 
 
 @blueprint.get("/<household_id>")
-@endpoint(direct=True, response=STATE, problems=(403,))
+@endpoint(direct=True, response=STATE)
 def read(household_id: str) -> Response:
     """The household now: members, care tags, liaison, pairing cadre, visits."""
     household = services().ledger.read_household(current_staff(), household_id)
@@ -84,7 +84,7 @@ def read(household_id: str) -> Response:
 
 
 @blueprint.get("/<household_id>/history")
-@endpoint(direct=True, response=HistorySchema, problems=(403,))
+@endpoint(direct=True, response=HistorySchema)
 def history(household_id: str) -> Response:
     """Every event of the household in order, with Chinese labels and the actor of each."""
     household = services().ledger.read_household(current_staff(), household_id)

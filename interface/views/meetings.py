@@ -33,7 +33,7 @@ def schedule(body: dict[str, Any], options: dict[str, Any]) -> Response:
 
 
 @blueprint.get("")
-@endpoint(query=schemas.MeetingListQuerySchema, response=schemas.MeetingListSchema, problems=(403,))
+@endpoint(query=schemas.MeetingListQuerySchema, response=schemas.MeetingListSchema)
 def list_meetings(query: dict[str, Any]) -> Response:
     """The meetings the caller may read, latest first."""
     scope = services().ledger.meeting_policy.list_scope(current_staff())
@@ -57,7 +57,7 @@ def list_meetings(query: dict[str, Any]) -> Response:
 
 
 @blueprint.get("/<meeting_id>")
-@endpoint(direct=True, response=STATE, problems=(403,))
+@endpoint(direct=True, response=STATE)
 def read(meeting_id: str) -> Response:
     """A meeting with the items submitted to it."""
     meeting = services().ledger.read_meeting(current_staff(), meeting_id)
@@ -90,7 +90,6 @@ def close(meeting_id: str, body: dict[str, Any], options: dict[str, Any]) -> Res
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "text/html",
     ),
-    problems=(403,),
 )
 def handover(meeting_id: str, query: dict[str, Any]) -> Response:
     """The handover list (交办清单): JSON, or ``format=csv|xlsx|html``; ``as_of`` for the list as it stood then."""

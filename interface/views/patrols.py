@@ -35,7 +35,7 @@ def start(body: dict[str, Any], options: dict[str, Any]) -> Response:
 
 
 @blueprint.get("")
-@endpoint(query=list_schemas.PatrolListQuerySchema, response=list_schemas.PatrolListSchema, problems=(403,))
+@endpoint(query=list_schemas.PatrolListQuerySchema, response=list_schemas.PatrolListSchema)
 def list_patrols(query: dict[str, Any]) -> Response:
     """Patrols, latest first: filtered by grid subtree, kind, status and start time."""
     root, page = root_path(query.get("grid")), page_of(query, PATROLS)
@@ -54,7 +54,7 @@ def list_patrols(query: dict[str, Any]) -> Response:
 
 
 @blueprint.get("/coverage")
-@endpoint(query=list_schemas.CoverageQuerySchema, response=list_schemas.CoverageSchema, problems=(403,))
+@endpoint(query=list_schemas.CoverageQuerySchema, response=list_schemas.CoverageSchema)
 def coverage(query: dict[str, Any]) -> Response:
     """Per grid of the subtree (rolled up): patrols started in the period, hours, findings, fixed, cases."""
     root, page = root_path(query.get("grid")), page_of(query, PATROLS)
@@ -71,7 +71,7 @@ def coverage(query: dict[str, Any]) -> Response:
 
 
 @blueprint.get("/<patrol_id>")
-@endpoint(direct=True, response=STATE, problems=(403,))
+@endpoint(direct=True, response=STATE)
 def read(patrol_id: str) -> Response:
     """The patrol now: members, checkpoints, findings."""
     patrol = services().ledger.read_patrol(current_staff(), patrol_id)
@@ -79,7 +79,7 @@ def read(patrol_id: str) -> Response:
 
 
 @blueprint.get("/<patrol_id>/history")
-@endpoint(direct=True, response=HistorySchema, problems=(403,))
+@endpoint(direct=True, response=HistorySchema)
 def history(patrol_id: str) -> Response:
     """Every event of the patrol in order, with Chinese labels and the actor of each."""
     patrol = services().ledger.read_patrol(current_staff(), patrol_id)

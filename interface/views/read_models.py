@@ -19,7 +19,7 @@ blueprint = Blueprint("read_models", __name__)
 
 
 @blueprint.get("/queues/<name>")
-@endpoint(query=schemas.QueueQuerySchema, response=schemas.QueueSchema, problems=(403,))
+@endpoint(query=schemas.QueueQuerySchema, response=schemas.QueueSchema)
 def queue(name: str, query: dict[str, Any]) -> Response:
     """A work queue sorted by due time, with overdue computed against now."""
     if name not in work_queues.QUEUES:
@@ -42,7 +42,7 @@ def queue(name: str, query: dict[str, Any]) -> Response:
 
 
 @blueprint.get("/audit")
-@endpoint(query=schemas.AuditQuerySchema, response=schemas.AuditSchema, problems=(403,))
+@endpoint(query=schemas.AuditQuerySchema, response=schemas.AuditSchema)
 def audit(query: dict[str, Any]) -> Response:
     """Every event of every aggregate, oldest first (auditors and admins)."""
     services().ledger.read_policy.check_operates(current_staff())
@@ -62,7 +62,7 @@ def audit(query: dict[str, Any]) -> Response:
 
 
 @blueprint.get("/projections")
-@endpoint(direct=True, response=schemas.ProjectionsSchema, problems=(403,))
+@endpoint(direct=True, response=schemas.ProjectionsSchema)
 def projections_status() -> Response:
     """Each projection's position, the store's head and the lag (admins and auditors)."""
     services().ledger.read_policy.check_operates(current_staff())

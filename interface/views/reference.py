@@ -18,7 +18,7 @@ blueprint = Blueprint("reference", __name__)
 
 
 @blueprint.post("/grids")
-@endpoint(body=schemas.GridCreateSchema, response=schemas.GridSchema, status=201, problems=(403,))
+@endpoint(body=schemas.GridCreateSchema, response=schemas.GridSchema, status=201)
 def create_grid(body: dict[str, Any]) -> tuple[Response, int]:
     """Add a grid under its parent (admin)."""
     services().ledger.read_policy.check_administers(current_staff())
@@ -46,7 +46,7 @@ def grid(code: str) -> Response:
 
 
 @blueprint.post("/departments")
-@endpoint(body=schemas.DepartmentCreateSchema, response=schemas.DepartmentSchema, status=201, problems=(403,))
+@endpoint(body=schemas.DepartmentCreateSchema, response=schemas.DepartmentSchema, status=201)
 def create_department(body: dict[str, Any]) -> tuple[Response, int]:
     """Add a department (admin)."""
     services().ledger.read_policy.check_administers(current_staff())
@@ -62,7 +62,7 @@ def departments() -> Response:
 
 
 @blueprint.post("/staff")
-@endpoint(body=schemas.StaffCreateSchema, response=schemas.NewStaffSchema, status=201, problems=(403,))
+@endpoint(body=schemas.StaffCreateSchema, response=schemas.NewStaffSchema, status=201)
 def create_staff(body: dict[str, Any]) -> tuple[Response, int]:
     """Create a staff account (admin); the token is shown once, in this response only."""
     admin = current_staff()
@@ -74,7 +74,7 @@ def create_staff(body: dict[str, Any]) -> tuple[Response, int]:
 
 
 @blueprint.get("/staff/<staff_id>")
-@endpoint(direct=True, response=schemas.StaffRecordSchema, problems=(403,))
+@endpoint(direct=True, response=schemas.StaffRecordSchema)
 def staff_record(staff_id: str) -> Response:
     """A staff account with every role and scope it has held (admin, auditor, or oneself)."""
     services().ledger.read_policy.check_reads_staff(current_staff(), staff_id)

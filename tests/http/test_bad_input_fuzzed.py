@@ -220,9 +220,15 @@ def test_staff_with_an_unknown_department_is_refused_for_every_role(api: Api, le
     assert stored == 0
 
 
-def test_openapi_documents_what_success_looks_like(client: FlaskClient) -> None:
+def test_openapi_documents_what_success_and_each_problem_look_like(client: FlaskClient) -> None:
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
-    assert paths["/api/v1/cases"]["post"]["responses"]["201"]["content"] == {"application/json": {}}
-    assert paths["/api/v1/cases/{case_id}/accept"]["post"]["responses"]["200"]["content"] == {"application/json": {}}
+    state = {"application/json": {"schema": {"$ref": "#/components/schemas/CaseState"}}}
+    problem = {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    assert paths["/api/v1/cases"]["post"]["responses"]["201"]["content"] == state
+    accept = paths["/api/v1/cases/{case_id}/accept"]["post"]["responses"]
+    assert accept["200"]["content"] == state
+    assert {status: accept[status]["content"] for status in ("400", "404", "409", "412", "422")} == dict.fromkeys(
+        ("400", "404", "409", "412", "422"), problem
+    )
     assert "text/csv" in paths["/api/v1/meetings/{meeting_id}/handover-list"]["get"]["responses"]["200"]["content"]
-    assert paths["/api/v1/cases"]["get"]["responses"]["default"]["content"] == {PROBLEM: {}}
+    assert paths["/api/v1/cases"]["get"]["responses"]["422"]["content"] == problem
