@@ -11,6 +11,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, Flask, Response, current_app, jsonify
 
 from domain.household_types import CareTag
+from interface.auth import PUBLIC_ENDPOINTS
 from interface.endpoint import API_PREFIX, Declaration, endpoint
 from interface.schemas.answers import ProblemSchema
 from interface.schemas.base import LocalDateTime
@@ -71,19 +72,23 @@ def build_spec(app: Flask) -> dict[str, Any]:
             continue
         view = app.view_functions[rule.endpoint]
         operations = {
-            method.lower(): _operation(view, rule.rule) for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
+            method.lower(): _operation(
+                view,
+                rule.rule,
+                authenticated=rule.rule.startswith(API_PREFIX) and rule.endpoint not in PUBLIC_ENDPOINTS,
+            )
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
         }
         spec.path(path=PARAM.sub(r"{\1}", rule.rule), operations=operations)
     return spec.to_dict()
 
 
-def _operation(view: Any, path: str) -> dict[str, Any]:
+def _operation(view: Any, path: str, *, authenticated: bool) -> dict[str, Any]:
     declaration: Declaration = view.endpoint
     parameters = [
         {"in": "path", "name": name, "required": True, "schema": PATH_PARAMETERS.get(name, {"type": "string"})}
         for name in PARAM.findall(path)
     ]
-    authenticated = path.startswith(API_PREFIX)
     problems = declaration.implied_problems(has_path_parameters=bool(parameters), authenticated=authenticated)
     responses: dict[str, Any] = {str(status): _problem(status) for status in sorted(problems)}
     responses[str(declaration.status)] = _success(declaration)
