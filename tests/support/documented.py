@@ -8,7 +8,6 @@ not, having nothing to be checked against.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import schemathesis
@@ -17,9 +16,7 @@ from flask.testing import FlaskClient
 from werkzeug.exceptions import HTTPException
 from werkzeug.test import TestResponse
 
-from interface.views.openapi import build_spec
-
-PARAM = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+from interface.views.openapi import PARAM, build_spec
 
 
 def document_of(app: Flask) -> Any:
