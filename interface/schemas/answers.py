@@ -2,7 +2,7 @@
 
 Answer schemas describe bodies for the OpenAPI document (and the tests check every answer against it); the
 presenters build the bodies. Every declared field is always present (``required``); ``None`` where nullable.
-A coded field ``x`` has ``x_label`` beside it (``interface/labels.py``), declared with ``label()``.
+A coded field ``x`` has ``x_label`` beside it, a department its name: ``AnswerMeta`` declares them.
 """
 
 from __future__ import annotations
@@ -10,12 +10,35 @@ from __future__ import annotations
 from typing import Any
 
 from marshmallow import Schema, fields, validate
+from marshmallow.schema import SchemaMeta
 
 from domain.actor import Role
+from interface.labels import DEPARTMENT_FIELDS
 
 
-class AnswerSchema(Schema):
+class AnswerMeta(SchemaMeta):
+    """Declares what ``labelled`` (``interface/labels.py``) adds: ``x_label`` beside a coded field ``x``, and the
+    name(s) beside a department field (``lead_department_name``, ``co_department_names``)."""
+
+    @classmethod
+    def get_declared_fields(mcs, klass: Any, cls_fields: Any, inherited_fields: Any, dict_cls: Any = dict) -> Any:  # noqa: N804
+        declared = super().get_declared_fields(klass, cls_fields, inherited_fields, dict_cls)
+        for name, field in list(declared.items()):
+            if field.metadata.get("labelled"):
+                declared.setdefault(f"{name}_label", fields.String(required=not field.allow_none))
+            if name in DEPARTMENT_FIELDS:
+                declared.setdefault(DEPARTMENT_FIELDS[name], _named_like(field))
+        return declared
+
+
+class AnswerSchema(Schema, metaclass=AnswerMeta):
     """A success body."""
+
+
+def _named_like(field: fields.Field) -> fields.Field:
+    if isinstance(field, fields.List):
+        return strings()
+    return string(nullable=field.allow_none)
 
 
 def string(*, nullable: bool = False, **kwargs: Any) -> fields.String:
@@ -43,19 +66,15 @@ def identifier(*, nullable: bool = False) -> fields.UUID:
     return fields.UUID(required=True, allow_none=nullable)
 
 
-def coded(values: Any, *, nullable: bool = False) -> fields.String:
+def coded(values: Any, *, nullable: bool = False, labelled: bool = True) -> fields.String:
+    """One of ``values``; ``labelled``: with ``x_label`` (Chinese) beside it, as ``interface/labels.py`` adds."""
     choices = [str(value) for value in values]
     return fields.String(
         required=True,
         allow_none=nullable,
         validate=validate.OneOf(choices),
-        metadata={"enum": [*choices, None] if nullable else choices},
+        metadata={"enum": [*choices, None] if nullable else choices, "labelled": labelled},
     )
-
-
-def label(*, required: bool = True) -> fields.String:
-    """The Chinese label of the coded field beside it (the code itself when it has none)."""
-    return fields.String(required=required)
 
 
 def strings() -> fields.List:
@@ -76,11 +95,17 @@ def nested(schema: type[Schema], *, nullable: bool = False, many: bool = False) 
     return fields.List(field, required=True) if many else field
 
 
+class VersionedSchema(AnswerSchema):
+    """An aggregate's version (its ETag) and the position of the event that made it so."""
+
+    version = integer()
+    position = integer()
+
+
 class ActorSchema(AnswerSchema):
     id = string()
     name = string(nullable=True)
     role = coded(Role, nullable=True)
-    role_label = label(required=False)
     org = string(nullable=True)
 
 

@@ -7,23 +7,7 @@ from typing import Any
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from domain.case_types import Category, Channel, FollowUpMethod, Satisfaction, Status, Track
-from interface.schemas import personal
-from interface.schemas.answers import (
-    ActorSchema,
-    AnswerSchema,
-    HistorySchema,
-    boolean,
-    coded,
-    identifier,
-    integer,
-    label,
-    moment,
-    nested,
-    record,
-    records,
-    string,
-    strings,
-)
+from interface.schemas import answers, personal
 from interface.schemas.base import ReadSchema, RequestSchema, UpperBound, attachments, one_of, text
 
 
@@ -114,52 +98,44 @@ class CaseReadQuerySchema(ReadSchema):
             raise ValidationError("Give either version or as_of, not both.", "as_of")
 
 
-class CaseCodesSchema(AnswerSchema):
+class CaseCodesSchema(answers.VersionedSchema):
     """What a case and a row of the case list share: identity, codes (labelled), departments (named), times."""
 
-    id = identifier()
-    case_no = string()
-    title = string()
-    category = coded(Category)
-    category_label = label()
-    channel = coded(Channel)
-    channel_label = label()
-    track = coded(Track)
-    track_label = label()
-    grid = string()
-    status = coded(Status)
-    status_label = label()
-    lead_department = string(nullable=True)
-    lead_department_name = string(nullable=True)
-    co_departments = strings()
-    co_department_names = strings()
-    due_at = moment()
-    overdue = boolean()
-    version = integer()
-    position = integer()
-    created_at = moment(nullable=False)
-    updated_at = moment(nullable=False)
+    id = answers.identifier()
+    case_no = answers.string()
+    title = answers.string()
+    category = answers.coded(Category)
+    channel = answers.coded(Channel)
+    track = answers.coded(Track)
+    grid = answers.string()
+    status = answers.coded(Status)
+    lead_department = answers.string(nullable=True)
+    co_departments = answers.strings()
+    due_at = answers.moment()
+    overdue = answers.boolean()
+    created_at = answers.moment(nullable=False)
+    updated_at = answers.moment(nullable=False)
 
 
 class CaseStateSchema(CaseCodesSchema):
     """A case: its state now (or as it was), its ETag the version."""
 
-    description = string()
-    claim_due_at = moment()
-    resolve_due_at = moment()
-    meeting_id = string(nullable=True)
-    follow_ups = records()
-    resolution = record(nullable=True)
-    reopen_count = integer()
-    merged_into = string(nullable=True)
-    merged_cases = strings()
-    location = record(nullable=True)
-    reporter = record(nullable=True)
-    household_id = string(nullable=True)
-    patrol_id = string(nullable=True)
-    attachments = records()
-    reported_by = nested(ActorSchema)
+    description = answers.string()
+    claim_due_at = answers.moment()
+    resolve_due_at = answers.moment()
+    meeting_id = answers.string(nullable=True)
+    follow_ups = answers.records()
+    resolution = answers.record(nullable=True)
+    reopen_count = answers.integer()
+    merged_into = answers.string(nullable=True)
+    merged_cases = answers.strings()
+    location = answers.record(nullable=True)
+    reporter = answers.record(nullable=True)
+    household_id = answers.string(nullable=True)
+    patrol_id = answers.string(nullable=True)
+    attachments = answers.records()
+    reported_by = answers.nested(answers.ActorSchema)
 
 
-class CaseHistorySchema(HistorySchema):
-    case_no = string()
+class CaseHistorySchema(answers.HistorySchema):
+    case_no = answers.string()

@@ -1,4 +1,4 @@
-"""The household and patrol read models' query strings and pages."""
+"""The household and patrol read models' query answers.strings and pages."""
 
 from __future__ import annotations
 
@@ -9,25 +9,10 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from application.directory import GRID_LEVELS
 from domain.household_types import CareTag, HouseholdKind
 from domain.patrol_types import PatrolKind
-from interface.schemas.answers import (
-    AnswerSchema,
-    CountedPageSchema,
-    NamedStaffSchema,
-    PageFieldsSchema,
-    coded,
-    identifier,
-    integer,
-    label,
-    moment,
-    nested,
-    number,
-    page_of,
-    records,
-    string,
-    strings,
-)
+from interface.schemas import answers
 from interface.schemas.base import LowerBound, UpperBound, one_of
-from interface.schemas.patrols import PATROL_STATUSES
+from interface.schemas.households import HouseholdSchema
+from interface.schemas.patrols import PATROL_STATUSES, PatrolSchema
 from interface.schemas.read_models import PageSchema
 from projections.household_queries import FLOATING_FIGURES
 from projections.patrols import COVERAGE_FIGURES
@@ -82,84 +67,69 @@ class CoverageQuerySchema(GridFiguresQuerySchema, PeriodSchema):
     """Coverage of the patrols started from ``from`` (default: the 1st of this month) to ``to`` (default: now)."""
 
 
-class HeadRowSchema(AnswerSchema):
-    name = string()
-    phone = string(nullable=True)
+class HeadRowSchema(answers.AnswerSchema):
+    name = answers.string()
+    phone = answers.string(nullable=True)
 
 
-class HouseholdRowSchema(AnswerSchema):
-    id = identifier()
-    address = string()
-    grid = string()
-    kind = coded(HouseholdKind)
-    kind_label = label()
-    head = nested(HeadRowSchema)
-    tags = fields.List(coded(CareTag), required=True)
-    tag_labels = strings()
-    liaison = nested(NamedStaffSchema, nullable=True)
-    pairing = nested(NamedStaffSchema, nullable=True)
-    last_visit_at = moment()
+class HouseholdRowSchema(HouseholdSchema):
+    head = answers.nested(HeadRowSchema)
+    tags = fields.List(answers.coded(CareTag, labelled=False), required=True)
+    tag_labels = answers.strings()
+    liaison = answers.nested(answers.NamedStaffSchema, nullable=True)
+    pairing = answers.nested(answers.NamedStaffSchema, nullable=True)
+    last_visit_at = answers.moment()
 
 
-class HouseholdListRowSchema(HouseholdRowSchema):
-    residents = integer()
-    floating = integer()
-    visits = integer()
-    registered_at = moment(nullable=False)
-    updated_at = moment(nullable=False)
-    version = integer()
-    position = integer()
+class HouseholdListRowSchema(HouseholdRowSchema, answers.VersionedSchema):
+    residents = answers.integer()
+    floating = answers.integer()
+    visits = answers.integer()
+    registered_at = answers.moment(nullable=False)
+    updated_at = answers.moment(nullable=False)
 
 
-class PatrolRowSchema(AnswerSchema):
-    id = identifier()
-    grid = string()
-    kind = coded(PatrolKind)
-    kind_label = label()
-    status = coded(PATROL_STATUSES)
-    status_label = label()
-    members = records()
-    started_by = nested(NamedStaffSchema)
-    started_at = moment(nullable=False)
-    ended_at = moment()
-    hours = number(nullable=True)
-    checkpoints = integer()
-    last_checkpoint = string(nullable=True)
-    findings = integer()
-    fixed_on_spot = integer()
-    cases_raised = integer()
-    summary = string(nullable=True)
-    version = integer()
-    position = integer()
+class PatrolRowSchema(PatrolSchema):
+    started_by = answers.nested(answers.NamedStaffSchema)
+    hours = answers.number(nullable=True)
+    checkpoints = answers.integer()
+    last_checkpoint = answers.string(nullable=True)
+    findings = answers.integer()
+    fixed_on_spot = answers.integer()
+    cases_raised = answers.integer()
 
 
-class FiguresSchema(AnswerSchema):
+class FiguresSchema(answers.AnswerSchema):
     """A grid's figures, each counting the grids beneath it too (which figures: the endpoint's)."""
 
-    grid = string()
-    name = string()
-    level = coded(GRID_LEVELS)
-    path = string()
+    grid = answers.string()
+    name = answers.string()
+    level = answers.coded(GRID_LEVELS, labelled=False)
+    path = answers.string()
 
 
 def figures_page(name: str, figures: tuple[str, ...], **extra: fields.Field) -> type[Schema]:
     """A page of grids with ``figures``, and their ``totals`` over the whole subtree."""
-    numbers = {figure: number() if figure == "hours" else integer() for figure in figures}
+    numbers = {figure: answers.number() if figure == "hours" else answers.integer() for figure in figures}
     row = type(f"{name}RowSchema", (FiguresSchema,), dict(numbers))
-    totals = type(f"{name}TotalsSchema", (AnswerSchema,), dict(numbers))
+    totals = type(f"{name}TotalsSchema", (answers.AnswerSchema,), dict(numbers))
     return type(
-        f"{name}Schema", (PageFieldsSchema,), {"items": nested(row, many=True), "totals": nested(totals), **extra}
+        f"{name}Schema",
+        (answers.PageFieldsSchema,),
+        {"items": answers.nested(row, many=True), "totals": answers.nested(totals), **extra},
     )
 
 
-class VisitsDuePageSchema(CountedPageSchema):
-    month = string()
-    start = moment(nullable=False)
-    end = moment(nullable=False)
+class VisitsDuePageSchema(answers.CountedPageSchema):
+    month = answers.string()
+    start = answers.moment(nullable=False)
+    end = answers.moment(nullable=False)
 
 
-HouseholdListSchema = page_of(HouseholdListRowSchema, "HouseholdListSchema")
-VisitsDueSchema = page_of(HouseholdRowSchema, "VisitsDueSchema", VisitsDuePageSchema)
-PatrolListSchema = page_of(PatrolRowSchema, "PatrolListSchema")
+HouseholdListSchema = answers.page_of(HouseholdListRowSchema, "HouseholdListSchema")
+VisitsDueSchema = answers.page_of(HouseholdRowSchema, "VisitsDueSchema", VisitsDuePageSchema)
+PatrolListSchema = answers.page_of(PatrolRowSchema, "PatrolListSchema")
 FloatingPopulationSchema = figures_page("FloatingPopulation", FLOATING_FIGURES)
-CoverageSchema = figures_page("Coverage", COVERAGE_FIGURES, start=moment(nullable=False), end=moment(nullable=False))
+CoverageSchema = figures_page(
+    "Coverage", COVERAGE_FIGURES, start=answers.moment(nullable=False), end=answers.moment(nullable=False)
+)

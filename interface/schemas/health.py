@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from marshmallow import fields
 
-from interface.schemas.answers import AnswerSchema, string
+from interface.schemas import answers
 
 
-class LivenessSchema(AnswerSchema):
-    status = string(metadata={"enum": ["ok"]})
+class LivenessSchema(answers.AnswerSchema):
+    status = answers.string(metadata={"enum": ["ok"]})
 
 
-class ReadinessSchema(AnswerSchema):
+class ReadinessSchema(answers.AnswerSchema):
     """Ready, or (503) unavailable with what is wrong: the database, a stopped projection, a dead worker."""
 
-    status = string(metadata={"enum": ["ready", "unavailable"]})
-    database = string()
+    status = answers.string(metadata={"enum": ["ready", "unavailable"]})
+    database = answers.string()
     problem = fields.String()
     projections = fields.Dict()
     workers = fields.Dict()

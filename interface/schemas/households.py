@@ -7,22 +7,7 @@ from marshmallow import fields, validate
 
 from domain.case_types import Channel
 from domain.household_types import CareTag, HouseholdKind
-from interface.schemas import personal
-from interface.schemas.answers import (
-    ActorSchema,
-    AnswerSchema,
-    RaisedCaseSchema,
-    boolean,
-    coded,
-    identifier,
-    integer,
-    label,
-    moment,
-    nested,
-    record,
-    records,
-    string,
-)
+from interface.schemas import answers, personal
 from interface.schemas.base import RequestSchema, one_of, text
 from interface.schemas.cases import CaseReportSchema
 
@@ -79,45 +64,46 @@ class VisitSchema(RequestSchema):
     needs = fields.List(fields.Nested(NeedSchema), load_default=list, validate=validate.Length(max=20))
 
 
-class MemberStateSchema(AnswerSchema):
+class MemberStateSchema(answers.AnswerSchema):
     """A member; ID number and phone masked for everyone but an admin."""
 
-    member_id = string()
-    name = string()
-    relation = string(nullable=True)
-    floating = boolean()
-    origin = string(nullable=True)
-    added_at = moment(nullable=False)
-    moved_out_at = moment()
-    id_number = string(nullable=True)
-    phone = string(nullable=True)
+    member_id = answers.string()
+    name = answers.string()
+    relation = answers.string(nullable=True)
+    floating = answers.boolean()
+    origin = answers.string(nullable=True)
+    added_at = answers.moment(nullable=False)
+    moved_out_at = answers.moment()
+    id_number = answers.string(nullable=True)
+    phone = answers.string(nullable=True)
 
 
-class TagStateSchema(AnswerSchema):
-    tag = coded(CareTag)
-    tag_label = label()
-    label = string()
+class TagStateSchema(answers.AnswerSchema):
+    tag = answers.coded(CareTag)
+    label = answers.string()
 
 
-class HouseholdStateSchema(AnswerSchema):
+class HouseholdSchema(answers.AnswerSchema):
+    """What a household's state and the rows of the household lists share."""
+
+    id = answers.identifier()
+    address = answers.string()
+    grid = answers.string()
+    kind = answers.coded(HouseholdKind)
+
+
+class HouseholdStateSchema(HouseholdSchema, answers.VersionedSchema):
     """A household now (its ETag the version); a visit's answer also names the cases it raised."""
 
-    id = identifier()
-    address = string()
-    grid = string()
-    kind = coded(HouseholdKind)
-    kind_label = label()
-    head = nested(MemberStateSchema)
-    members = nested(MemberStateSchema, many=True)
-    residents = integer()
-    floating = integer()
-    tags = nested(TagStateSchema, many=True)
-    liaison = record(nullable=True)
-    pairing = record(nullable=True)
-    visits = records()
-    registered_by = nested(ActorSchema)
-    version = integer()
-    position = integer()
-    created_at = moment(nullable=False)
-    updated_at = moment(nullable=False)
-    raised_cases = fields.List(fields.Nested(RaisedCaseSchema))
+    head = answers.nested(MemberStateSchema)
+    members = answers.nested(MemberStateSchema, many=True)
+    residents = answers.integer()
+    floating = answers.integer()
+    tags = answers.nested(TagStateSchema, many=True)
+    liaison = answers.record(nullable=True)
+    pairing = answers.record(nullable=True)
+    visits = answers.records()
+    registered_by = answers.nested(answers.ActorSchema)
+    created_at = answers.moment(nullable=False)
+    updated_at = answers.moment(nullable=False)
+    raised_cases = fields.List(fields.Nested(answers.RaisedCaseSchema))

@@ -7,21 +7,7 @@ from marshmallow import fields, validate
 from application.handover_list import STATUS_WORDS as HANDOVER_STATUS_WORDS
 from domain.meeting import LEVELS
 from domain.meeting import STATUS_LABELS as MEETING_STATUSES
-from interface.schemas.answers import (
-    ActorSchema,
-    AnswerSchema,
-    PageFieldsSchema,
-    coded,
-    identifier,
-    integer,
-    label,
-    moment,
-    nested,
-    page_of,
-    record,
-    string,
-    strings,
-)
+from interface.schemas import answers
 from interface.schemas.base import ReadSchema, RequestSchema, UpperBound, one_of, text
 from interface.schemas.read_models import PageSchema
 
@@ -66,72 +52,67 @@ class MeetingListQuerySchema(PageSchema):
     org = fields.String(validate=validate.Length(min=1, max=64))
 
 
-class MeetingRowSchema(AnswerSchema):
-    id = identifier()
-    title = string()
-    level = coded(LEVELS)
-    level_label = label()
-    org = string()
+class MeetingRowSchema(answers.AnswerSchema):
+    id = answers.identifier()
+    title = answers.string()
+    level = answers.coded(LEVELS)
+    org = answers.string()
     scheduled_for = fields.Date(required=True)
-    chair = string()
-    status = coded(MEETING_STATUSES)
-    status_label = label()
-    created_at = moment(nullable=False)
+    chair = answers.string()
+    status = answers.coded(MEETING_STATUSES)
+    created_at = answers.moment(nullable=False)
 
 
 class MeetingListRowSchema(MeetingRowSchema):
-    items = integer()
+    items = answers.integer()
 
 
-class MeetingItemSchema(AnswerSchema):
-    case_id = string()
-    case_no = string()
-    reason = string()
-    submitted_by = nested(ActorSchema)
-    submitted_at = moment(nullable=False)
-    assignment = record(nullable=True)
-    ticked_off_at = moment()
+class MeetingItemSchema(answers.AnswerSchema):
+    case_id = answers.string()
+    case_no = answers.string()
+    reason = answers.string()
+    submitted_by = answers.nested(answers.ActorSchema)
+    submitted_at = answers.moment(nullable=False)
+    assignment = answers.record(nullable=True)
+    ticked_off_at = answers.moment()
 
 
 class MeetingStateSchema(MeetingRowSchema):
     """A meeting with the items submitted to it (its ETag the version; ``position`` only in a command's answer)."""
 
-    attendees = strings()
-    minutes = string(nullable=True)
-    items = nested(MeetingItemSchema, many=True)
-    version = integer()
-    position = integer(nullable=True)
-    updated_at = moment(nullable=False)
+    attendees = answers.strings()
+    minutes = answers.string(nullable=True)
+    items = answers.nested(MeetingItemSchema, many=True)
+    version = answers.integer()
+    position = answers.integer(nullable=True)
+    updated_at = answers.moment(nullable=False)
 
 
-class HandoverItemSchema(AnswerSchema):
-    no = integer()
-    case_id = string()
-    case_no = string()
-    title = string()
-    grid = string()
-    grid_name = string()
-    community = string(nullable=True)
-    submitted_by = string(nullable=True)
-    lead_department = string(nullable=True)
-    lead_department_name = string(nullable=True)
-    co_departments = strings()
-    co_department_names = strings()
-    deadline = moment()
-    progress = string()
-    status = coded(HANDOVER_STATUS_WORDS)
-    status_label = label()
-    ticked_off_at = moment()
-    carried_over_from = string(nullable=True)
-    carried_over_from_title = string(nullable=True)
+class HandoverItemSchema(answers.AnswerSchema):
+    no = answers.integer()
+    case_id = answers.string()
+    case_no = answers.string()
+    title = answers.string()
+    grid = answers.string()
+    grid_name = answers.string()
+    community = answers.string(nullable=True)
+    submitted_by = answers.string(nullable=True)
+    lead_department = answers.string(nullable=True)
+    co_departments = answers.strings()
+    deadline = answers.moment()
+    progress = answers.string()
+    status = answers.coded(HANDOVER_STATUS_WORDS)
+    ticked_off_at = answers.moment()
+    carried_over_from = answers.string(nullable=True)
+    carried_over_from_title = answers.string(nullable=True)
 
 
-class HandoverListSchema(AnswerSchema):
+class HandoverListSchema(answers.AnswerSchema):
     """The handover list as JSON (``format=csv|xlsx|html`` answer those media types instead)."""
 
-    meeting = nested(MeetingStateSchema)
-    as_of = moment()
-    items = nested(HandoverItemSchema, many=True)
+    meeting = answers.nested(MeetingStateSchema)
+    as_of = answers.moment()
+    items = answers.nested(HandoverItemSchema, many=True)
 
 
-MeetingListSchema = page_of(MeetingListRowSchema, "MeetingListSchema", PageFieldsSchema)
+MeetingListSchema = answers.page_of(MeetingListRowSchema, "MeetingListSchema", answers.PageFieldsSchema)

@@ -7,19 +7,7 @@ from marshmallow import fields, validate
 from domain.case_types import Category, Track
 from domain.patrol import ENDED, ON_PATROL
 from domain.patrol_types import PatrolKind
-from interface.schemas.answers import (
-    ActorSchema,
-    AnswerSchema,
-    RaisedCaseSchema,
-    coded,
-    identifier,
-    integer,
-    label,
-    moment,
-    nested,
-    records,
-    string,
-)
+from interface.schemas import answers
 from interface.schemas.base import RequestSchema, one_of, text
 from interface.schemas.cases import LocationSchema
 
@@ -58,24 +46,25 @@ class EndSchema(RequestSchema):
     summary = text(5000, required=True)
 
 
-class PatrolStateSchema(AnswerSchema):
+class PatrolSchema(answers.VersionedSchema):
+    """What a patrol's state and a row of the patrol log share."""
+
+    id = answers.identifier()
+    grid = answers.string()
+    kind = answers.coded(PatrolKind)
+    status = answers.coded(PATROL_STATUSES)
+    members = answers.records()
+    started_at = answers.moment(nullable=False)
+    ended_at = answers.moment()
+    summary = answers.string(nullable=True)
+
+
+class PatrolStateSchema(PatrolSchema):
     """A patrol now (its ETag the version); a finding's answer also names the case it raised."""
 
-    id = identifier()
-    grid = string()
-    kind = coded(PatrolKind)
-    kind_label = label()
-    status = coded(PATROL_STATUSES)
-    status_label = label()
-    members = records()
-    started_by = nested(ActorSchema)
-    started_at = moment(nullable=False)
-    checkpoints = records()
-    findings = records()
-    ended_at = moment()
-    summary = string(nullable=True)
-    version = integer()
-    position = integer()
-    created_at = moment(nullable=False)
-    updated_at = moment(nullable=False)
-    raised_cases = fields.List(fields.Nested(RaisedCaseSchema))
+    started_by = answers.nested(answers.ActorSchema)
+    checkpoints = answers.records()
+    findings = answers.records()
+    created_at = answers.moment(nullable=False)
+    updated_at = answers.moment(nullable=False)
+    raised_cases = fields.List(fields.Nested(answers.RaisedCaseSchema))

@@ -5,18 +5,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from domain.case_types import Category, Channel, Status, Track
-from interface.schemas.answers import (
-    ActorSchema,
-    AnswerSchema,
-    boolean,
-    coded,
-    integer,
-    moment,
-    nested,
-    page_of,
-    record,
-    string,
-)
+from interface.schemas import answers
 from interface.schemas.base import LowerBound, ReadSchema, UpperBound, one_of
 from interface.schemas.cases import CaseCodesSchema
 from projections.work_queues import QUEUES
@@ -57,40 +46,40 @@ class AuditQuerySchema(PageSchema):
 
 
 class QueueRowSchema(CaseCodesSchema):
-    queue = coded(QUEUES)
+    queue = answers.coded(QUEUES, labelled=False)
 
 
-class AuditRowSchema(AnswerSchema):
-    position = integer()
-    at = moment(nullable=False)
-    aggregate_type = string()
-    aggregate_id = string()
-    version = integer()
-    type = string()
-    label = string()
-    actor = nested(ActorSchema)
-    data = record()
+class AuditRowSchema(answers.AnswerSchema):
+    position = answers.integer()
+    at = answers.moment(nullable=False)
+    aggregate_type = answers.string()
+    aggregate_id = answers.string()
+    version = answers.integer()
+    type = answers.string()
+    label = answers.string()
+    actor = answers.nested(answers.ActorSchema)
+    data = answers.record()
 
 
-class ProjectionStatusSchema(AnswerSchema):
-    name = string()
-    position = integer()
-    head = integer()
-    lag = integer()
-    status = string()
-    error = string(nullable=True)
+class ProjectionStatusSchema(answers.AnswerSchema):
+    name = answers.string()
+    position = answers.integer()
+    head = answers.integer()
+    lag = answers.integer()
+    status = answers.string()
+    error = answers.string(nullable=True)
 
 
-class WorkerSchema(AnswerSchema):
-    in_process = boolean()
-    last_error = string(nullable=True)
+class WorkerSchema(answers.AnswerSchema):
+    in_process = answers.boolean()
+    last_error = answers.string(nullable=True)
 
 
-class ProjectionsSchema(AnswerSchema):
-    items = nested(ProjectionStatusSchema, many=True)
-    worker = nested(WorkerSchema)
+class ProjectionsSchema(answers.AnswerSchema):
+    items = answers.nested(ProjectionStatusSchema, many=True)
+    worker = answers.nested(WorkerSchema)
 
 
-CaseListSchema = page_of(CaseCodesSchema, "CaseListSchema")
-QueueSchema = page_of(QueueRowSchema, "QueueSchema")
-AuditSchema = page_of(AuditRowSchema, "AuditSchema")
+CaseListSchema = answers.page_of(CaseCodesSchema, "CaseListSchema")
+QueueSchema = answers.page_of(QueueRowSchema, "QueueSchema")
+AuditSchema = answers.page_of(AuditRowSchema, "AuditSchema")

@@ -6,7 +6,7 @@ from marshmallow import fields, validate
 
 from application.directory import GRID_LEVELS
 from domain.actor import Role
-from interface.schemas.answers import AnswerSchema, coded, integer, label, moment, nested, string
+from interface.schemas import answers
 from interface.schemas.base import RequestSchema, one_of, text
 
 CODE = validate.Regexp(r"^[A-Za-z0-9_.-]{1,64}$", error="Use 1-64 letters, digits, '_', '-' or '.'.")
@@ -41,60 +41,57 @@ class StaffCreateSchema(RequestSchema):
     )
 
 
-class GridSchema(AnswerSchema):
-    code = string()
-    name = string()
-    level = coded(GRID_LEVELS)
-    level_label = label()
-    parent = string(nullable=True)
-    path = string()
+class GridSchema(answers.AnswerSchema):
+    code = answers.string()
+    name = answers.string()
+    level = answers.coded(GRID_LEVELS)
+    parent = answers.string(nullable=True)
+    path = answers.string()
 
 
 class GridNodeSchema(GridSchema):
     children = fields.List(fields.Nested(lambda: GridNodeSchema()), required=True)
 
 
-class GridTreeSchema(AnswerSchema):
-    items = nested(GridNodeSchema, many=True)
-    total = integer()
+class GridTreeSchema(answers.AnswerSchema):
+    items = answers.nested(GridNodeSchema, many=True)
+    total = answers.integer()
 
 
-class DepartmentSchema(AnswerSchema):
-    code = string()
-    name = string()
+class DepartmentSchema(answers.AnswerSchema):
+    code = answers.string()
+    name = answers.string()
 
 
-class DepartmentsSchema(AnswerSchema):
-    items = nested(DepartmentSchema, many=True)
-    total = integer()
+class DepartmentsSchema(answers.AnswerSchema):
+    items = answers.nested(DepartmentSchema, many=True)
+    total = answers.integer()
 
 
-class StaffSchema(AnswerSchema):
-    id = string()
-    name = string()
-    role = coded(Role)
-    role_label = label()
-    org = string(nullable=True)
-    grid = string(nullable=True)
+class StaffSchema(answers.AnswerSchema):
+    id = answers.string()
+    name = answers.string()
+    role = answers.coded(Role)
+    org = answers.string(nullable=True)
+    grid = answers.string(nullable=True)
 
 
 class NewStaffSchema(StaffSchema):
     """The token is shown once, here only."""
 
-    token = string()
+    token = answers.string()
 
 
-class RoleHeldSchema(AnswerSchema):
-    role = coded(Role)
-    role_label = label()
-    org = string(nullable=True)
-    grid = string(nullable=True)
-    granted_by = string(nullable=True)
-    valid_from = moment(nullable=False)
-    valid_to = moment()
+class RoleHeldSchema(answers.AnswerSchema):
+    role = answers.coded(Role)
+    org = answers.string(nullable=True)
+    grid = answers.string(nullable=True)
+    granted_by = answers.string(nullable=True)
+    valid_from = answers.moment(nullable=False)
+    valid_to = answers.moment()
 
 
 class StaffRecordSchema(StaffSchema):
     """A staff account with every role and scope it has held."""
 
-    roles = nested(RoleHeldSchema, many=True)
+    roles = answers.nested(RoleHeldSchema, many=True)
