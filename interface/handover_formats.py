@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Font
 from application.handover_list import STATUS_WORDS, HandoverItem
 from domain.meeting import Meeting
 from interface.labels import HANDOVER_ITEM, labelled
+from interface.presenters.times import local_iso
 from interface.unsafe_text import without_unsafe_text
 
 # (API field, column heading, width in characters)
@@ -48,10 +49,10 @@ def item_json(item: HandoverItem, zone: tzinfo, names: dict[str, str]) -> dict[s
             "submitted_by": item.submitted_by,
             "lead_department": item.lead_department,
             "co_departments": item.co_departments,
-            "deadline": _iso(item.deadline, zone),
+            "deadline": local_iso(item.deadline, zone),
             "progress": item.progress,
             "status": item.status,
-            "ticked_off_at": _iso(item.ticked_off_at, zone),
+            "ticked_off_at": local_iso(item.ticked_off_at, zone),
             "carried_over_from": item.carried_over_from,
             "carried_over_from_title": item.carried_over_label,
         },
@@ -139,10 +140,6 @@ def _cell_text(item: HandoverItem, field: str, zone: tzinfo, names: dict[str, st
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     return "" if value is None else str(value)
-
-
-def _iso(moment: datetime | None, zone: tzinfo) -> str | None:
-    return None if moment is None else moment.astimezone(zone).isoformat()
 
 
 def _local(moment: datetime, zone: tzinfo) -> str:

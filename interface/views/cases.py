@@ -15,11 +15,11 @@ from marshmallow import Schema
 
 from application.commands import CommandResult
 from domain.case import Case
-from interface import presenters
 from interface.auth import current_staff
 from interface.context import services
 from interface.endpoint import endpoint, state_response
-from interface.read_presenters import case_row
+from interface.presenters import cases as presenters
+from interface.presenters.case_rows import case_row
 from interface.read_your_writes import wait_for_position
 from interface.schemas import cases as schemas
 from interface.schemas import meetings as meeting_schemas

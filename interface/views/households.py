@@ -9,10 +9,10 @@ from typing import Any
 from flask import Blueprint, Response, jsonify
 
 from domain.household import Household
-from interface import fieldwork_presenters, fieldwork_state
 from interface.auth import current_staff
 from interface.context import services
 from interface.endpoint import endpoint, state_response
+from interface.presenters import fieldwork, fieldwork_rows
 from interface.schemas import fieldwork_reads as list_schemas
 from interface.schemas import households as schemas
 from interface.schemas.answers import HistorySchema
@@ -43,7 +43,7 @@ def list_households(query: dict[str, Any]) -> Response:
     filters = HouseholdFilters(grid_path=root, tag=query.get("tag"), kind=query.get("kind"))
     with services().projections.db.connect() as connection:
         rows, total = household_queries.list_households(connection, filters, count_limit=COUNT_LIMIT + 1, **page)
-    return page_response([fieldwork_presenters.household_row(row, _zone()) for row in rows], total, page)
+    return page_response([fieldwork_rows.household_row(row, _zone()) for row in rows], total, page)
 
 
 @blueprint.get("/visits-due")
@@ -58,7 +58,7 @@ def visits_due(query: dict[str, Any]) -> Response:
         rows, total = household_queries.visits_due(
             connection, filters, start=start, end=end, count_limit=COUNT_LIMIT + 1, **page
         )
-    rows = [fieldwork_presenters.visit_due_row(row, _zone()) for row in rows]
+    rows = [fieldwork_rows.visit_due_row(row, _zone()) for row in rows]
     return page_response(rows, total, page, month=month, start=start.isoformat(), end=end.isoformat())
 
 
@@ -90,7 +90,7 @@ def history(household_id: str) -> Response:
     household = services().ledger.read_household(current_staff(), household_id)
     ledger = services().ledger
     entries = ledger.history_of(household)
-    return jsonify(fieldwork_state.history(household, entries, zone=ledger.local_zone, reveal=reveal()))
+    return jsonify(fieldwork.history(household, entries, zone=ledger.local_zone, reveal=reveal()))
 
 
 @blueprint.post("/<household_id>/members")
@@ -146,12 +146,12 @@ def assign_pairing(household_id: str, body: dict[str, Any], options: dict[str, A
 def visit(household_id: str, body: dict[str, Any], options: dict[str, Any]) -> Response:
     """Record a visit (走访); each need found becomes a case linked to the household."""
     result = services().households.visit(current_staff(), household_id, **body, **options)
-    cases = fieldwork_state.raised_cases(services().ledger, result.linked_ids)
+    cases = fieldwork.raised_cases(services().ledger, result.linked_ids)
     return household_response(*after(result), raised_cases=cases)
 
 
 def household_response(household: Household, position: int, status: int = 200, **extra: Any) -> Response:
-    state = fieldwork_state.household_state(household, position=position, zone=_zone(), reveal=reveal())
+    state = fieldwork.household_state(household, position=position, zone=_zone(), reveal=reveal())
     return state_response(
         {**state, **extra}, version=household.version, location=f"/households/{household.id}", status=status
     )

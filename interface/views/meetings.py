@@ -12,8 +12,8 @@ from interface import handover_formats as formats
 from interface.auth import current_staff
 from interface.context import services
 from interface.endpoint import endpoint, state_response
-from interface.labels import MEETING, labelled
-from interface.presenters import local_time
+from interface.presenters import meetings as present
+from interface.presenters.times import local_iso
 from interface.read_your_writes import wait_for_position
 from interface.schemas import meetings as schemas
 from interface.schemas.cases import EmptySchema
@@ -42,17 +42,7 @@ def list_meetings(query: dict[str, Any]) -> Response:
         rows, total = register.list_meetings(
             connection, org=query.get("org"), scope=scope, page=query["page"], per_page=query["per_page"]
         )
-    items = [
-        labelled(
-            {
-                **row,
-                "scheduled_for": row["scheduled_for"].isoformat(),
-                "created_at": local_time(row["created_at"], services().ledger.local_zone),
-            },
-            MEETING,
-        )
-        for row in rows
-    ]
+    items = [present.meeting_row(row, services().ledger.local_zone) for row in rows]
     return jsonify({"items": items, "total": total, "page": query["page"], "per_page": query["per_page"]})
 
 
@@ -117,8 +107,8 @@ def handover(meeting_id: str, query: dict[str, Any]) -> Response:
         return Response(formats.to_html(meeting, items, zone, as_of or ledger.clock(), names), mimetype="text/html")
     return jsonify(
         {
-            "meeting": _meeting_json(meeting, None),
-            "as_of": local_time(as_of, zone),
+            "meeting": present.meeting_state(meeting, None, ledger.local_zone, ledger.directory.department_name),
+            "as_of": local_iso(as_of, zone),
             "items": [formats.item_json(item, zone, names) for item in items],
         }
     )
@@ -131,47 +121,6 @@ def _download(content: bytes, mimetype: str, filename: str) -> Response:
 
 
 def _meeting_response(meeting: Meeting, position: int | None, status: int = 200) -> Response:
-    state = _meeting_json(meeting, position)
-    return state_response(state, version=meeting.version, location=f"/meetings/{meeting.id}", status=status)
-
-
-def _meeting_json(meeting: Meeting, position: int | None) -> dict[str, Any]:
     ledger = services().ledger
-    zone = ledger.local_zone
-    return labelled(
-        {
-            "id": str(meeting.id),
-            "title": meeting.title,
-            "level": meeting.level,
-            "org": meeting.org,
-            "scheduled_for": meeting.scheduled_for,
-            "chair": meeting.chair,
-            "status": meeting.status,
-            "attendees": list(meeting.attendees),
-            "minutes": meeting.minutes,
-            "items": [
-                {
-                    "case_id": item["case_id"],
-                    "case_no": item["case_no"],
-                    "reason": item["reason"],
-                    "submitted_by": item["submitted_by"],
-                    "submitted_at": local_time(item["submitted_at"], zone),
-                    "assignment": None
-                    if item["assignment"] is None
-                    else {
-                        **{k: v for k, v in item["assignment"].items() if k not in ("deadline", "at")},
-                        "deadline": local_time(item["assignment"]["deadline"], zone),
-                        "at": local_time(item["assignment"]["at"], zone),
-                    },
-                    "ticked_off_at": local_time(item["ticked_off_at"], zone),
-                }
-                for item in meeting.items.values()
-            ],
-            "version": meeting.version,
-            "position": position,
-            "created_at": local_time(meeting.created_on, zone),
-            "updated_at": local_time(meeting.modified_on, zone),
-        },
-        MEETING,
-        ledger.directory.department_name,
-    )
+    state = present.meeting_state(meeting, position, ledger.local_zone, ledger.directory.department_name)
+    return state_response(state, version=meeting.version, location=f"/meetings/{meeting.id}", status=status)

@@ -7,8 +7,8 @@ from typing import Any
 from flask import Response, jsonify
 
 from application.errors import InvalidReference
-from interface import fieldwork_presenters
 from interface.context import services
+from interface.presenters import fieldwork_rows
 from interface.read_your_writes import wait_for_position
 
 # Totals are exact up to here ("1,000+" beyond): counting every match of a broad filter over a million
@@ -36,9 +36,9 @@ def figures_response(
     return jsonify(
         {
             **extra,
-            "items": [fieldwork_presenters.figures_row(row) for row in rows],
+            "items": [fieldwork_rows.figures_row(row) for row in rows],
             "total": total,
-            "totals": fieldwork_presenters.figures_row(totals),
+            "totals": fieldwork_rows.figures_row(totals),
             **page,
         }
     )

@@ -8,10 +8,10 @@ from typing import Any
 from flask import Blueprint, Response, jsonify
 
 from domain.patrol import Patrol
-from interface import fieldwork_presenters, fieldwork_state
 from interface.auth import current_staff
 from interface.context import services
 from interface.endpoint import endpoint, state_response
+from interface.presenters import fieldwork, fieldwork_rows
 from interface.schemas import fieldwork_reads as list_schemas
 from interface.schemas import patrols as schemas
 from interface.schemas.answers import HistorySchema
@@ -50,7 +50,7 @@ def list_patrols(query: dict[str, Any]) -> Response:
             count_limit=COUNT_LIMIT + 1,
             **page,
         )
-    return page_response([fieldwork_presenters.patrol_row(row, _zone()) for row in rows], total, page)
+    return page_response([fieldwork_rows.patrol_row(row, _zone()) for row in rows], total, page)
 
 
 @blueprint.get("/coverage")
@@ -84,7 +84,7 @@ def history(patrol_id: str) -> Response:
     """Every event of the patrol in order, with Chinese labels and the actor of each."""
     patrol = services().ledger.read_patrol(current_staff(), patrol_id)
     ledger = services().ledger
-    return jsonify(fieldwork_state.history(patrol, ledger.history_of(patrol), zone=ledger.local_zone, reveal=reveal()))
+    return jsonify(fieldwork.history(patrol, ledger.history_of(patrol), zone=ledger.local_zone, reveal=reveal()))
 
 
 @blueprint.post("/<patrol_id>/checkpoints")
@@ -100,7 +100,7 @@ def checkpoint(patrol_id: str, body: dict[str, Any], options: dict[str, Any]) ->
 def finding(patrol_id: str, body: dict[str, Any], options: dict[str, Any]) -> Response:
     """Record a finding; one not fixed on the spot becomes a case linked to the patrol."""
     result = services().patrols.finding(current_staff(), patrol_id, **body, **options)
-    cases = fieldwork_state.raised_cases(services().ledger, result.linked_ids)
+    cases = fieldwork.raised_cases(services().ledger, result.linked_ids)
     return patrol_response(*after(result), raised_cases=cases)
 
 
@@ -113,7 +113,7 @@ def end(patrol_id: str, body: dict[str, Any], options: dict[str, Any]) -> Respon
 
 
 def patrol_response(patrol: Patrol, position: int, status: int = 200, **extra: Any) -> Response:
-    state = fieldwork_state.patrol_state(patrol, position=position, zone=_zone(), reveal=reveal())
+    state = fieldwork.patrol_state(patrol, position=position, zone=_zone(), reveal=reveal())
     return state_response({**state, **extra}, version=patrol.version, location=f"/patrols/{patrol.id}", status=status)
 
 

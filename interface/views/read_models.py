@@ -6,10 +6,10 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify
 
-from interface import read_presenters as present
 from interface.auth import current_staff
 from interface.context import services
 from interface.endpoint import endpoint
+from interface.presenters import case_rows as present
 from interface.schemas import read_models as schemas
 from interface.views.paging import COUNT_LIMIT, page_of, page_response, subtree
 from projections import audit_log, work_queues

@@ -10,8 +10,8 @@ from domain.actor import Role
 from interface.auth import current_staff
 from interface.context import services
 from interface.endpoint import endpoint
-from interface.fieldwork_presenters import iso
 from interface.labels import GRID, STAFF, labelled
+from interface.presenters.times import local_iso
 from interface.schemas import reference as schemas
 
 blueprint = Blueprint("reference", __name__)
@@ -125,8 +125,8 @@ def _roles(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "org": r["department"],
                 "grid": r["grid"],
                 "granted_by": r["granted_by"],
-                "valid_from": iso(r["valid_from"], zone),
-                "valid_to": iso(r["valid_to"], zone),
+                "valid_from": local_iso(r["valid_from"], zone),
+                "valid_to": local_iso(r["valid_to"], zone),
             }
             for r in rows
         ],

@@ -21,7 +21,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from application.ledger import GridLedger
-from interface import fieldwork_state
+from interface.presenters import fieldwork, meetings
 from projections.registry import Projections
 
 API = "/api/v1"
@@ -115,15 +115,10 @@ def _state_at(app: Flask, ledger: GridLedger, get: Any, kind: str, aggregate_id:
     aggregate = ledger.repository.get(UUID(aggregate_id), version=version)
     zone = ledger.local_zone
     if kind == "households":
-        return fieldwork_state.household_state(
-            aggregate, position=ledger.position_of(aggregate), zone=zone, reveal=True
-        )
+        return fieldwork.household_state(aggregate, position=ledger.position_of(aggregate), zone=zone, reveal=True)
     if kind == "patrols":
-        return fieldwork_state.patrol_state(aggregate, position=ledger.position_of(aggregate), zone=zone, reveal=True)
-    from interface.views.meetings import _meeting_json
-
-    with app.app_context():
-        return _meeting_json(aggregate, None)
+        return fieldwork.patrol_state(aggregate, position=ledger.position_of(aggregate), zone=zone, reveal=True)
+    return meetings.meeting_state(aggregate, None, zone, ledger.directory.department_name)
 
 
 # -- read models ----------------------------------------------------------------------------------------

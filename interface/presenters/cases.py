@@ -1,4 +1,4 @@
-"""Turning cases and their events into the JSON shapes of API.md."""
+"""A case and its history, from the event store."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from domain.case import Case
 from domain.case_types import EVENT_LABELS
 from domain.personal_data import mask_phone, masked
 from interface.labels import CASE, DepartmentNames, labelled
+from interface.presenters.times import jsonable, local_iso
 
 
 def case_state(
@@ -36,9 +37,9 @@ def case_state(
             "status": str(case.status),
             "lead_department": case.lead_department,
             "co_departments": list(case.co_departments),
-            "due_at": local_time(case.due_at, zone),
-            "claim_due_at": local_time(case.claim_due_at, zone),
-            "resolve_due_at": local_time(case.resolve_due_at, zone),
+            "due_at": local_iso(case.due_at, zone),
+            "claim_due_at": local_iso(case.claim_due_at, zone),
+            "resolve_due_at": local_iso(case.resolve_due_at, zone),
             "overdue": case.is_overdue(now),
             "meeting_id": case.meeting_id,
             "follow_ups": [_follow_up(f, zone) for f in case.follow_ups],
@@ -54,8 +55,8 @@ def case_state(
             "reported_by": case.reported_by,
             "version": case.version,
             "position": position,
-            "created_at": local_time(case.created_on, zone),
-            "updated_at": local_time(case.modified_on, zone),
+            "created_at": local_iso(case.created_on, zone),
+            "updated_at": local_iso(case.modified_on, zone),
         },
         CASE,
         department_name,
@@ -80,7 +81,7 @@ def history(
                     "version": entry.version,
                     "type": entry.type,
                     "label": _label(entry),
-                    "at": local_time(entry.at, zone),
+                    "at": local_iso(entry.at, zone),
                     "actor": entry.actor,
                     "data": jsonable(entry.data if reveal else masked(entry.data), zone),
                 }
@@ -90,10 +91,6 @@ def history(
         CASE,
         department_name,
     )
-
-
-def local_time(moment: datetime | None, zone: tzinfo) -> str | None:
-    return None if moment is None else moment.astimezone(zone).isoformat()
 
 
 def _label(entry: HistoryEntry) -> str:
@@ -109,19 +106,8 @@ def _reporter(reporter: dict[str, Any] | None, viewer_role: Role) -> dict[str, A
 
 
 def _follow_up(follow_up: dict[str, Any], zone: tzinfo) -> dict[str, Any]:
-    return {**follow_up, "at": local_time(follow_up["at"], zone)}
+    return {**follow_up, "at": local_iso(follow_up["at"], zone)}
 
 
 def _stamped(record: dict[str, Any] | None, zone: tzinfo) -> dict[str, Any] | None:
-    return None if record is None else {**record, "at": local_time(record["at"], zone)}
-
-
-def jsonable(value: Any, zone: tzinfo) -> Any:
-    """Event data made JSON-ready: date-times in local time, however deeply nested."""
-    if isinstance(value, datetime):
-        return local_time(value, zone)
-    if isinstance(value, dict):
-        return {key: jsonable(item, zone) for key, item in value.items()}
-    if isinstance(value, list):
-        return [jsonable(item, zone) for item in value]
-    return value
+    return None if record is None else {**record, "at": local_iso(record["at"], zone)}

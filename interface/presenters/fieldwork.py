@@ -1,7 +1,7 @@
 """Households and patrols as JSON, from the aggregates themselves (command answers, reads by id, history).
 
 ID numbers and phones are masked for everyone but an admin (PIPL); the events carry them whole, so the
-history is masked too. The list endpoints present read-model rows instead (``fieldwork_presenters``).
+history is masked too. The list endpoints present read-model rows instead (``fieldwork_rows``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from domain.patrol import Patrol
 from domain.patrol_types import EVENT_LABELS as PATROL_EVENT_LABELS
 from domain.personal_data import mask_id_number, mask_phone, masked
 from interface.labels import HOUSEHOLD, PATROL, labelled
-from interface.presenters import jsonable, local_time
+from interface.presenters.times import jsonable, local_iso
 
 
 def household_state(household: Household, *, position: int, zone: tzinfo, reveal: bool) -> dict[str, Any]:
@@ -37,14 +37,14 @@ def household_state(household: Household, *, position: int, zone: tzinfo, reveal
             "liaison": _since(household.liaison, zone),
             "pairing": _since(household.pairing, zone),
             "visits": [
-                {**visit, "at": local_time(visit["at"], zone), "case_ids": list(visit["case_ids"])}
+                {**visit, "at": local_iso(visit["at"], zone), "case_ids": list(visit["case_ids"])}
                 for visit in household.visits
             ],
             "registered_by": household.registered_by,
             "version": household.version,
             "position": position,
-            "created_at": local_time(household.created_on, zone),
-            "updated_at": local_time(household.modified_on, zone),
+            "created_at": local_iso(household.created_on, zone),
+            "updated_at": local_iso(household.modified_on, zone),
         },
         HOUSEHOLD,
     )
@@ -58,15 +58,15 @@ def patrol_state(patrol: Patrol, *, position: int, zone: tzinfo, reveal: bool) -
         "status": patrol.status,
         "members": list(patrol.members),
         "started_by": patrol.started_by,
-        "started_at": local_time(patrol.started_at, zone),
-        "checkpoints": [{**checkpoint, "at": local_time(checkpoint["at"], zone)} for checkpoint in patrol.checkpoints],
+        "started_at": local_iso(patrol.started_at, zone),
+        "checkpoints": [{**checkpoint, "at": local_iso(checkpoint["at"], zone)} for checkpoint in patrol.checkpoints],
         "findings": [_finding(finding, zone) for finding in patrol.findings],
-        "ended_at": local_time(patrol.ended_at, zone),
+        "ended_at": local_iso(patrol.ended_at, zone),
         "summary": patrol.summary,
         "version": patrol.version,
         "position": position,
-        "created_at": local_time(patrol.created_on, zone),
-        "updated_at": local_time(patrol.modified_on, zone),
+        "created_at": local_iso(patrol.created_on, zone),
+        "updated_at": local_iso(patrol.modified_on, zone),
     }
     return labelled(state if reveal else masked(state), PATROL)
 
@@ -82,7 +82,7 @@ def history(
             "version": entry.version,
             "type": entry.type,
             "label": labels.get(entry.type, entry.type),
-            "at": local_time(entry.at, zone),
+            "at": local_iso(entry.at, zone),
             "actor": entry.actor,
             "data": jsonable(entry.data if reveal else masked(entry.data), zone),
         }
@@ -104,16 +104,16 @@ def _member(member: dict[str, Any], zone: tzinfo, reveal: bool) -> dict[str, Any
         "relation": member["relation"],
         "floating": member["floating"],
         "origin": member.get("origin"),
-        "added_at": local_time(member["added_at"], zone),
-        "moved_out_at": local_time(member["moved_out_at"], zone),
+        "added_at": local_iso(member["added_at"], zone),
+        "moved_out_at": local_iso(member["moved_out_at"], zone),
         "id_number": id_number if reveal or not id_number else mask_id_number(id_number),
         "phone": phone if reveal or not phone else mask_phone(phone),
     }
 
 
 def _since(record: dict[str, Any] | None, zone: tzinfo) -> dict[str, Any] | None:
-    return None if record is None else {**record, "since": local_time(record["since"], zone)}
+    return None if record is None else {**record, "since": local_iso(record["since"], zone)}
 
 
 def _finding(finding: dict[str, Any], zone: tzinfo) -> dict[str, Any]:
-    return {**finding, "at": local_time(finding["at"], zone)}
+    return {**finding, "at": local_iso(finding["at"], zone)}

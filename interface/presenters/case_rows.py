@@ -1,19 +1,20 @@
-"""Rows of the read models as JSON, in the shapes of API.md."""
+"""Rows of the case list, the work queues and the audit log; the projections' state."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
 
 from domain.case_types import FINISHED
 from interface.labels import BY_AGGREGATE, CASE, STAFF, DepartmentNames, labelled
+from interface.presenters.times import aware, local_iso
 from projections.engine import ProjectionStatus
 
 
 def case_row(
     row: dict[str, Any], now: datetime, zone: tzinfo, department_name: DepartmentNames | None = None
 ) -> dict[str, Any]:
-    due_at = _aware(row["due_at"])
+    due_at = aware(row["due_at"])
     return labelled(
         {
             "id": row["id"],
@@ -26,10 +27,10 @@ def case_row(
             "status": row["status"],
             "lead_department": row["lead_department"],
             "co_departments": [code for code in row["co_departments"].split(",") if code],
-            "due_at": _iso(due_at, zone),
+            "due_at": local_iso(due_at, zone),
             "overdue": due_at is not None and row["status"] not in FINISHED and now > due_at,
-            "created_at": _iso(_aware(row["created_at"]), zone),
-            "updated_at": _iso(_aware(row["updated_at"]), zone),
+            "created_at": local_iso(row["created_at"], zone),
+            "updated_at": local_iso(row["updated_at"], zone),
             "version": row["version"],
             "position": row["position"],
         },
@@ -49,7 +50,7 @@ def audit_row(row: dict[str, Any], zone: tzinfo, department_name: DepartmentName
     return labelled(
         {
             "position": row["position"],
-            "at": _iso(_aware(row["at"]), zone),
+            "at": local_iso(row["at"], zone),
             "aggregate_type": row["aggregate_type"],
             "aggregate_id": row["aggregate_id"],
             "version": row["version"],
@@ -77,13 +78,3 @@ def projection_status(status: ProjectionStatus) -> dict[str, Any]:
         "status": status.status,
         "error": status.error,
     }
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment
-
-
-def _iso(moment: datetime | None, zone: tzinfo) -> str | None:
-    return None if moment is None else moment.astimezone(zone).isoformat()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, tzinfo
+from datetime import tzinfo
 from typing import Any
 
 from domain.household_types import TAG_LABELS
 from interface.labels import HOUSEHOLD, PATROL, labelled
+from interface.presenters.times import local_iso
 
 HOURS_DECIMALS = 2
 
@@ -27,9 +28,9 @@ def household_row(row: dict[str, Any], zone: tzinfo) -> dict[str, Any]:
             "liaison": _staff(row["liaison_id"], row["liaison_name"]),
             "pairing": _staff(row["pairing_id"], row["pairing_name"]),
             "visits": row["visits"],
-            "last_visit_at": iso(row["last_visit_at"], zone),
-            "registered_at": iso(row["registered_at"], zone),
-            "updated_at": iso(row["updated_at"], zone),
+            "last_visit_at": local_iso(row["last_visit_at"], zone),
+            "registered_at": local_iso(row["registered_at"], zone),
+            "updated_at": local_iso(row["updated_at"], zone),
             "version": row["version"],
             "position": row["position"],
         },
@@ -47,7 +48,7 @@ def visit_due_row(row: dict[str, Any], zone: tzinfo) -> dict[str, Any]:
             "head": {"name": row["head_name"], "phone": row["head_phone"]},
             "tags": row["due_tags"],
             "tag_labels": [TAG_LABELS.get(tag, tag) for tag in row["due_tags"]],
-            "last_visit_at": iso(row["last_visit_before"], zone),
+            "last_visit_at": local_iso(row["last_visit_before"], zone),
             "liaison": _staff(row["liaison_id"], row["liaison_name"]),
             "pairing": _staff(row["pairing_id"], row["pairing_name"]),
         },
@@ -65,8 +66,8 @@ def patrol_row(row: dict[str, Any], zone: tzinfo) -> dict[str, Any]:
             "status": row["status"],
             "members": row["members"],
             "started_by": _staff(row["started_by_id"], row["started_by_name"]),
-            "started_at": iso(row["started_at"], zone),
-            "ended_at": iso(row["ended_at"], zone),
+            "started_at": local_iso(row["started_at"], zone),
+            "ended_at": local_iso(row["ended_at"], zone),
             "hours": None if seconds is None else round(seconds / 3600, HOURS_DECIMALS),
             "checkpoints": row["checkpoints"],
             "last_checkpoint": row["last_checkpoint"],
@@ -94,12 +95,3 @@ def _figure(key: str, value: Any) -> Any:
 
 def _staff(staff_id: str | None, name: str | None) -> dict[str, Any] | None:
     return None if staff_id is None else {"id": staff_id, "name": name}
-
-
-def iso(moment: datetime | None, zone: tzinfo) -> str | None:
-    """SQLite hands back naive datetimes; the read models store UTC."""
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(zone).isoformat()
