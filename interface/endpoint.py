@@ -53,14 +53,12 @@ class Declaration:
 
     def implied_problems(self, *, has_path_parameters: bool, authenticated: bool) -> set[int]:
         """Every API call can be unauthenticated (401), refused to the caller's role or scope (403) or meet an
-        unreachable database (503)."""
+        unreachable database or a read model behind its ``min_position`` (503)."""
         statuses = {401, 403, 503, *self.problems} if authenticated else set(self.problems)
         if self.body or self.command:
             statuses |= {400, 413, 422}  # malformed JSON or header, a body too large, invalid fields
         if self.query_schema():
             statuses |= {422}
-        if self.query_schema() and "min_position" in self.query_schema()._declared_fields:
-            statuses |= {503}  # a read model behind the position asked for
         if has_path_parameters:
             statuses |= {404}
         if self.command:
