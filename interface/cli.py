@@ -68,7 +68,7 @@ def staff_add(name: str, role: str, org: str | None, grid: str | None) -> None:
 
     ledger = GridLedger(Settings.from_env())
     try:
-        member, token = ledger.directory.add_staff(name=name, role=Role(role), department=org, grid=grid)
+        member, token = ledger.staff_accounts.add(name=name, role=Role(role), department=org, grid=grid)
     except ApplicationError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"created {member.role.value} {member.name} ({member.id})")

@@ -68,8 +68,8 @@ def create_staff(body: dict[str, Any]) -> tuple[Response, int]:
     """Create a staff account (admin); the token is shown once, in this response only."""
     admin = current_staff()
     services().ledger.read_policy.check_administers(admin)
-    member, token = services().directory.add_staff(
-        name=body["name"], role=Role(body["role"]), department=body["org"], grid=body["grid"], granted_by=admin.id
+    member, token = services().ledger.staff_accounts.add(
+        name=body["name"], role=Role(body["role"]), department=body["org"], grid=body["grid"], by=admin
     )
     return jsonify({**_staff(member), "token": token}), 201
 
