@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, or_, select
 
 from application import tables
 from application.errors import AlreadyExists, InvalidReference, NotFound
@@ -184,6 +184,40 @@ class Directory:
         if not person.active:
             raise InvalidReference(field, f"staff member '{staff_id}' has left (account revoked)")
         return {"id": person.id, "name": person.name, "role": person.role.value}
+
+    def list_staff(
+        self,
+        *,
+        within: str | None,
+        grid: str | None,
+        role: str | None,
+        org: str | None,
+        active: bool | None,
+        page: int,
+        per_page: int,
+    ) -> tuple[list[StaffMember], int]:
+        """A page of accounts ordered by name, and how many match. ``within`` and ``grid`` are grid codes whose
+        subtree holds the accounts' grid scope; ``org`` is a department or grid code as events record it."""
+        staff, grids = tables.staff, tables.grids
+        conditions = []
+        for root in (within, grid):
+            if root is not None:
+                path = self.grid_path(root) or "/-unknown-/"
+                conditions.append(grids.c.path.startswith(path, autoescape=True))
+        if role is not None:
+            conditions.append(staff.c.role == role)
+        if org is not None:
+            conditions.append(or_(staff.c.department == org, staff.c.grid == org))
+        if active is not None:
+            conditions.append(staff.c.revoked_at.is_(None) if active else staff.c.revoked_at.is_not(None))
+        source = staff.outerjoin(grids, grids.c.code == staff.c.grid)
+        query = select(staff).select_from(source).where(*conditions)
+        with self._transaction(commit=False) as session:
+            total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+            rows = session.execute(
+                query.order_by(staff.c.name, staff.c.id).limit(per_page).offset((page - 1) * per_page)
+            ).all()
+        return [_staff_member(row._mapping) for row in rows], total
 
     def role_history(self, staff_id: str) -> list[dict[str, Any]]:
         query = (

@@ -61,7 +61,7 @@ class GridLedger(Application):
         self.case_policy = CasePolicy(self.directory)
         self.fieldwork_policy = FieldworkPolicy(self.directory)
         self.meeting_policy = MeetingPolicy(self.directory)
-        self.read_policy = ReadPolicy(self.case_policy, self.meeting_policy)
+        self.read_policy = ReadPolicy(self.case_policy, self.meeting_policy, self.directory)
         self.time_limits = TimeLimitPolicy.from_file(self.settings.time_limits_file)
         self.after_save: list[Callable[[], None]] = []  # e.g. wake an in-process projection worker
         self.recent_states = RecentStates()

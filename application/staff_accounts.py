@@ -67,12 +67,13 @@ class StaffAccounts:
         grid: str | None = None,
         by: StaffMember | None = None,
         idempotency: IdempotencyKey | None = None,
-    ) -> tuple[StaffMember, str]:
-        """A new account and its bearer token (shown once, stored hashed). ``by`` None: the console."""
+    ) -> tuple[StaffMember, str | None]:
+        """A new account and its bearer token (shown once, stored hashed; None when this is a retry of an
+        earlier request with the same idempotency key). ``by`` None: the console."""
         if by is not None:
             StaffPolicy().check_role(by, "add")
         self.directory.check_staff_scope(role, department, grid)
-        token = new_token()
+        token, issued = new_token(), []
 
         def make(context: Context) -> StaffAccount:
             account = StaffAccount.register(
@@ -85,10 +86,11 @@ class StaffAccounts:
                 timestamp=context.now,
             )
             _insert_account(context.session, account, hash_token(token))
+            issued.append(token)
             return account
 
-        result = self.handler.create(by or _console_staff(), Create(make), idempotency=idempotency)
-        return StaffMember(id=result.id, name=name, role=role, department=department, grid=grid), token
+        result = self.handler.create(by or console_staff(), Create(make), idempotency=idempotency)
+        return self.directory.get_staff(result.id), _last(issued)
 
     def change_role(
         self,
@@ -118,18 +120,25 @@ class StaffAccounts:
 
         return self.handler.handle(staff, account_id, Change("revoke", act), **options)
 
-    def rotate_token(self, staff: StaffMember, account_id: str, **options: Any) -> tuple[CommandResult, str]:
-        """A new token for the account; the old one stops working in the same transaction."""
-        token = new_token()
+    def rotate_token(self, staff: StaffMember, account_id: str, **options: Any) -> tuple[CommandResult, str | None]:
+        """A new token for the account; the old one stops working in the same transaction. The token is None
+        when this is a retry of an earlier request with the same idempotency key: it was shown then, once."""
+        token, issued = new_token(), []
 
         def act(account: StaffAccount, context: Context) -> None:
             account.rotate_token(actor=context.actor, timestamp=context.now)
             _update_account(context.session, account, token_hash=hash_token(token))
+            issued.append(token)
 
-        return self.handler.handle(staff, account_id, Change("rotate-token", act), **options), token
+        result = self.handler.handle(staff, account_id, Change("rotate-token", act), **options)
+        return result, _last(issued)
 
 
-def _console_staff() -> StaffMember:
+def _last(issued: list[str]) -> str | None:
+    return issued[-1] if issued else None
+
+
+def console_staff() -> StaffMember:
     return StaffMember(id=CONSOLE.id, name=CONSOLE.name, role=CONSOLE.role)
 
 

@@ -27,6 +27,7 @@ from interface.views import (
     patrols,
     read_models,
     reference,
+    staff,
 )
 from projections.registry import Projections
 
@@ -72,6 +73,7 @@ def create_app(
     api.before_request(authenticate)
     for child in (
         reference.blueprint,
+        staff.blueprint,
         read_models.blueprint,
         cases.blueprint,
         meetings.blueprint,

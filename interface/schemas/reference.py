@@ -5,7 +5,6 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from application.directory import GRID_LEVELS
-from domain.actor import Role
 from interface.schemas.base import RequestSchema, one_of, text
 
 CODE = validate.Regexp(r"^[A-Za-z0-9_.-]{1,64}$", error="Use 1-64 letters, digits, '_', '-' or '.'.")
@@ -21,20 +20,3 @@ class GridCreateSchema(RequestSchema):
 class DepartmentCreateSchema(RequestSchema):
     code = fields.String(required=True, validate=CODE)
     name = text(200, required=True)
-
-
-class StaffCreateSchema(RequestSchema):
-    name = text(100, required=True)
-    role = one_of([r.value for r in Role], required=True)
-    org = fields.String(
-        load_default=None,
-        allow_none=True,
-        validate=CODE,
-        metadata={"description": "department code, for department staff"},
-    )
-    grid = fields.String(
-        load_default=None,
-        allow_none=True,
-        validate=CODE,
-        metadata={"description": "grid code: the root of the staff member's scope"},
-    )

@@ -1,4 +1,4 @@
-"""Reference data: the grid tree, departments, staff accounts and the caller's own record."""
+"""Reference data: the grid tree, departments and the caller's own record."""
 
 from __future__ import annotations
 
@@ -6,11 +6,10 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify
 
-from domain.actor import Role
+from interface import staff_presenters
 from interface.auth import current_staff
 from interface.context import services
-from interface.fieldwork_presenters import iso
-from interface.labels import GRID, STAFF, labelled
+from interface.labels import GRID, labelled
 from interface.read_your_writes import direct_read
 from interface.requests import with_body
 from interface.schemas import reference as schemas
@@ -62,34 +61,13 @@ def departments() -> Response:
     return jsonify({"items": [_department(row) for row in rows], "total": len(rows)})
 
 
-@blueprint.post("/staff")
-@with_body(schemas.StaffCreateSchema)
-def create_staff(body: dict[str, Any]) -> tuple[Response, int]:
-    """Create a staff account (admin); the token is shown once, in this response only."""
-    admin = current_staff()
-    services().ledger.read_policy.check_administers(admin)
-    member, token = services().ledger.staff_accounts.add(
-        name=body["name"], role=Role(body["role"]), department=body["org"], grid=body["grid"], by=admin
-    )
-    return jsonify({**_staff(member), "token": token}), 201
-
-
-@blueprint.get("/staff/<staff_id>")
-@direct_read
-def staff_record(staff_id: str) -> Response:
-    """A staff account with every role and scope it has held (admin, auditor, or oneself)."""
-    services().ledger.read_policy.check_reads_staff(current_staff(), staff_id)
-    directory = services().directory
-    member = directory.get_staff(staff_id)
-    return jsonify({**_staff(member), "roles": _roles(directory.role_history(staff_id))})
-
-
 @blueprint.get("/me")
 @direct_read
 def me() -> Response:
     """The caller's own staff record, role and role history."""
     staff = current_staff()
-    return jsonify({**_staff(staff), "roles": _roles(services().directory.role_history(staff.id))})
+    roles = staff_presenters.role_history(services().directory.role_history(staff.id), services().ledger.local_zone)
+    return jsonify({**staff_presenters.staff_member(staff), "roles": roles})
 
 
 def _grid(row: dict[str, Any]) -> dict[str, Any]:
@@ -101,35 +79,3 @@ def _grid(row: dict[str, Any]) -> dict[str, Any]:
 
 def _department(row: dict[str, Any]) -> dict[str, Any]:
     return {"code": row["code"], "name": row["name"]}
-
-
-def _staff(member: Any) -> dict[str, Any]:
-    return labelled(
-        {
-            "id": member.id,
-            "name": member.name,
-            "role": member.role.value,
-            "org": member.department,
-            "grid": member.grid,
-        },
-        STAFF,
-    )
-
-
-def _roles(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each role held and when, in local time like every other answer (the table stores UTC)."""
-    zone = services().ledger.local_zone
-    return labelled(
-        [
-            {
-                "role": r["role"],
-                "org": r["department"],
-                "grid": r["grid"],
-                "granted_by": r["granted_by"],
-                "valid_from": iso(r["valid_from"], zone),
-                "valid_to": iso(r["valid_to"], zone),
-            }
-            for r in rows
-        ],
-        STAFF,
-    )
