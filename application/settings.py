@@ -20,6 +20,8 @@ class Settings:
     projections_in_process: bool = True
     min_position_wait: float = 3.0
     worker_stale_seconds: float = 30.0
+    auth_failures_per_address: int = 100
+    auth_failures_per_token_prefix: int = 30
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -36,6 +38,8 @@ class Settings:
             ),
             min_position_wait=float(environ.get("GRIDLEDGER_MIN_POSITION_WAIT") or 3),
             worker_stale_seconds=float(environ.get("GRIDLEDGER_WORKER_STALE_SECONDS") or 30),
+            auth_failures_per_address=int(environ.get("GRIDLEDGER_AUTH_FAILURES_PER_ADDRESS") or 100),
+            auth_failures_per_token_prefix=int(environ.get("GRIDLEDGER_AUTH_FAILURES_PER_TOKEN_PREFIX") or 30),
         )
 
     def event_store_env(self) -> dict[str, str]:
