@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 from uuid import UUID
 
 import sqlalchemy.exc
@@ -18,9 +18,11 @@ from eventsourcing.persistence import IntegrityError
 
 from application.errors import ConcurrentUpdate, VersionMismatch
 from application.idempotency import IdempotencyKey, StoredOutcome, find_outcome, record_outcome
-from application.ledger import GridLedger
 from application.staff import StaffMember
 from domain.actor import Actor
+
+if TYPE_CHECKING:
+    from application.ledger import GridLedger
 
 A = TypeVar("A")
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
-from uuid import uuid4
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, or_, select
 
 from application import tables
 from application.errors import AlreadyExists, InvalidReference, NotFound
-from application.staff import GRID_SCOPED_ROLES, StaffMember, TokenCache, hash_token, new_token
+from application.staff import GRID_SCOPED_ROLES, StaffMember, hash_token
 from domain.actor import Role
 
 GRID_LEVELS = ("county", "town", "community", "grid_large", "grid_medium", "grid_small", "building")
@@ -29,15 +28,12 @@ GRID_LEVEL_LABELS = {
 class Directory:
     """Reads and writes the reference tables inside the event store's transactions."""
 
-    def __init__(
-        self, transaction: Callable[..., Any], clock: Callable[[], datetime], token_cache_seconds: float = 60.0
-    ) -> None:
+    def __init__(self, transaction: Callable[..., Any], clock: Callable[[], datetime]) -> None:
         self._transaction = transaction
         self._clock = clock
         self._grid_paths: dict[str, str] = {}
         self._community_rows: dict[str, dict[str, Any]] = {}
         self._department_names: dict[str, str] = {}
-        self._tokens = TokenCache(token_cache_seconds)
 
     # -- grids -----------------------------------------------------------------------------
     def add_grid(self, *, code: str, name: str, level: str, parent: str | None) -> dict[str, Any]:
@@ -151,44 +147,7 @@ class Directory:
         return name
 
     # -- staff -----------------------------------------------------------------------------
-    def add_staff(
-        self,
-        *,
-        name: str,
-        role: Role,
-        department: str | None = None,
-        grid: str | None = None,
-        granted_by: str | None = None,
-    ) -> tuple[StaffMember, str]:
-        """Create a staff account; returns it with its bearer token (shown once, stored hashed)."""
-        self._check_scope(role, department, grid)
-        member = StaffMember(id=str(uuid4()), name=name, role=role, department=department, grid=grid)
-        token, now = new_token(), self._clock()
-        with self._transaction(commit=True) as session:
-            session.execute(
-                insert(tables.staff).values(
-                    id=member.id,
-                    name=name,
-                    role=role.value,
-                    department=department,
-                    grid=grid,
-                    token_hash=hash_token(token),
-                    created_at=now,
-                )
-            )
-            session.execute(
-                insert(tables.staff_roles).values(
-                    staff_id=member.id,
-                    role=role.value,
-                    department=department,
-                    grid=grid,
-                    granted_by=granted_by,
-                    valid_from=now,
-                )
-            )
-        return member, token
-
-    def _check_scope(self, role: Role, department: str | None, grid: str | None) -> None:
+    def check_staff_scope(self, role: Role, department: str | None, grid: str | None) -> None:
         if role == Role.DEPARTMENT and department is None:
             raise InvalidReference("org", "department staff need a department")
         # Checked for every role: the column is a foreign key (PostgreSQL refuses the insert; SQLite would store it).
@@ -201,16 +160,13 @@ class Directory:
             raise InvalidReference("grid", f"unknown grid '{grid}'")
 
     def staff_by_token(self, token: str) -> StaffMember | None:
-        token_hash = hash_token(token)
-        member = self._tokens.get(token_hash)
-        if member is None:
-            query = select(tables.staff).where(tables.staff.c.token_hash == token_hash)
-            with self._transaction(commit=False) as session:
-                row = session.execute(query).first()
-            if row is None:
-                return None
-            member = self._tokens.put(token_hash, _staff_member(row._mapping))
-        return member
+        """The active account the token belongs to. Looked up on every request (one indexed read): a revoked or
+        rotated token fails on the very next request, in every process."""
+        staff = tables.staff
+        query = select(staff).where(staff.c.token_hash == hash_token(token), staff.c.revoked_at.is_(None))
+        with self._transaction(commit=False) as session:
+            row = session.execute(query).first()
+        return None if row is None else _staff_member(row._mapping)
 
     def get_staff(self, staff_id: str) -> StaffMember:
         with self._transaction(commit=False) as session:
@@ -225,7 +181,43 @@ class Directory:
             person = self.get_staff(staff_id)
         except NotFound:
             raise InvalidReference(field, f"unknown staff member '{staff_id}'") from None
+        if not person.active:
+            raise InvalidReference(field, f"staff member '{staff_id}' has left (account revoked)")
         return {"id": person.id, "name": person.name, "role": person.role.value}
+
+    def list_staff(
+        self,
+        *,
+        within: str | None,
+        grid: str | None,
+        role: str | None,
+        org: str | None,
+        active: bool | None,
+        page: int,
+        per_page: int,
+    ) -> tuple[list[StaffMember], int]:
+        """A page of accounts ordered by name, and how many match. ``within`` and ``grid`` are grid codes whose
+        subtree holds the accounts' grid scope; ``org`` is a department or grid code as events record it."""
+        staff, grids = tables.staff, tables.grids
+        conditions = []
+        for root in (within, grid):
+            if root is not None:
+                path = self.grid_path(root) or "/-unknown-/"
+                conditions.append(grids.c.path.startswith(path, autoescape=True))
+        if role is not None:
+            conditions.append(staff.c.role == role)
+        if org is not None:
+            conditions.append(or_(staff.c.department == org, staff.c.grid == org))
+        if active is not None:
+            conditions.append(staff.c.revoked_at.is_(None) if active else staff.c.revoked_at.is_not(None))
+        source = staff.outerjoin(grids, grids.c.code == staff.c.grid)
+        query = select(staff).select_from(source).where(*conditions)
+        with self._transaction(commit=False) as session:
+            total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+            rows = session.execute(
+                query.order_by(staff.c.name, staff.c.id).limit(per_page).offset((page - 1) * per_page)
+            ).all()
+        return [_staff_member(row._mapping) for row in rows], total
 
     def role_history(self, staff_id: str) -> list[dict[str, Any]]:
         query = (
@@ -249,5 +241,10 @@ def _aware(moment: datetime | None) -> datetime | None:
 
 def _staff_member(row: Any) -> StaffMember:
     return StaffMember(
-        id=row["id"], name=row["name"], role=Role(row["role"]), department=row["department"], grid=row["grid"]
+        id=row["id"],
+        name=row["name"],
+        role=Role(row["role"]),
+        department=row["department"],
+        grid=row["grid"],
+        active=row["revoked_at"] is None,
     )

@@ -15,6 +15,7 @@ from application.authorization import CasePolicy
 from application.case_history import HistoryEntry, history_entries, state_as_of
 from application.case_numbers import next_case_no
 from application.directory import Directory
+from application.earlier_accounts import register_earlier_accounts
 from application.errors import Forbidden, NotFound
 from application.fieldwork_policy import FieldworkPolicy
 from application.meeting_policy import MeetingPolicy
@@ -22,11 +23,13 @@ from application.read_policy import ReadPolicy
 from application.recent_states import RecentStates
 from application.settings import Settings
 from application.staff import StaffMember
+from application.staff_accounts import StaffAccounts
 from application.time_limits import TimeLimitPolicy
 from domain.case import Case
 from domain.household import Household
 from domain.meeting import Meeting
 from domain.patrol import Patrol
+from domain.staff_account import StaffAccount
 
 if TYPE_CHECKING:
     from application.commands import CommandResult
@@ -54,14 +57,16 @@ class GridLedger(Application):
         # On a database that is not yet current this upgrades it (under a lock): the first run of any command.
         self.schema_report = schema.ensure_current(self.datastore.engine, self.event_store_tables)
         self.datastore.init_sqlite_wal_mode()  # already WAL (the upgrade saw to it): only tells the datastore
-        self.directory = Directory(self.datastore.transaction, clock, self.settings.token_cache_seconds)
+        self.directory = Directory(self.datastore.transaction, clock)
         self.case_policy = CasePolicy(self.directory)
         self.fieldwork_policy = FieldworkPolicy(self.directory)
         self.meeting_policy = MeetingPolicy(self.directory)
-        self.read_policy = ReadPolicy(self.case_policy, self.meeting_policy)
+        self.read_policy = ReadPolicy(self.case_policy, self.meeting_policy, self.directory)
         self.time_limits = TimeLimitPolicy.from_file(self.settings.time_limits_file)
         self.after_save: list[Callable[[], None]] = []  # e.g. wake an in-process projection worker
         self.recent_states = RecentStates()
+        self.staff_accounts = StaffAccounts(self)
+        register_earlier_accounts(self)
 
     @property
     def event_store_tables(self) -> list[Any]:
@@ -89,6 +94,9 @@ class GridLedger(Application):
 
     def load_patrol(self, patrol_id: str | UUID) -> Patrol:
         return self._load(patrol_id, Patrol, "patrol")
+
+    def load_staff_account(self, account_id: str | UUID) -> StaffAccount:
+        return self._load(account_id, StaffAccount, "staff member")
 
     def _load(self, aggregate_id: str | UUID, kind: type, noun: str) -> Any:
         try:

@@ -5,6 +5,7 @@ its policy (``CasePolicy``, ``FieldworkPolicy``, ``MeetingPolicy``); this is the
 from __future__ import annotations
 
 from application.authorization import CasePolicy
+from application.directory import Directory
 from application.errors import Forbidden
 from application.meeting_policy import MeetingPolicy
 from application.staff import StaffMember
@@ -12,11 +13,13 @@ from domain.actor import Role
 from domain.read_scope import ReadScope
 
 OPERATORS = (Role.AUDITOR, Role.ADMIN)  # the audit log and the projections' state
+STAFF_SUPERVISORS = (Role.DISPATCHER, Role.LEADER)  # see the accounts of their grid subtree
 
 
 class ReadPolicy:
-    def __init__(self, cases: CasePolicy, meetings: MeetingPolicy) -> None:
+    def __init__(self, cases: CasePolicy, meetings: MeetingPolicy, directory: Directory) -> None:
         self._cases = cases
+        self._directory = directory
         self._meetings = meetings
 
     def queue_scope(self, staff: StaffMember, queue: str, department: str | None) -> tuple[str | None, ReadScope]:
@@ -41,11 +44,22 @@ class ReadPolicy:
         """Adding grids, departments and staff accounts."""
         _check_role(staff, (Role.ADMIN,))
 
-    @staticmethod
-    def check_reads_staff(staff: StaffMember, staff_id: str) -> None:
-        """A staff account with its role history: one's own, or anyone's for admins and auditors."""
-        if staff.id != staff_id and staff.role not in OPERATORS:
-            raise Forbidden("only admins and auditors may look up other staff")
+    def staff_scope(self, staff: StaffMember) -> str | None:
+        """Whose accounts a caller may list and read: everyone's (None) for admins and auditors; the accounts
+        scoped inside their grid subtree (its code) for dispatchers and leaders; 403 for everyone else."""
+        if staff.role in OPERATORS:
+            return None
+        if staff.role in STAFF_SUPERVISORS and staff.grid is not None:
+            return staff.grid
+        raise Forbidden("only admins, auditors, dispatchers and leaders may look up other staff")
+
+    def check_reads_staff(self, staff: StaffMember, account: StaffMember) -> None:
+        """A staff account with its role history: one's own, or one within the caller's staff scope."""
+        if staff.id == account.id:
+            return
+        scope = self.staff_scope(staff)
+        if scope is not None and not (account.grid and self._directory.is_within(account.grid, scope)):
+            raise Forbidden(f"staff member '{account.id}' is outside your grid")
 
 
 def _check_role(staff: StaffMember, roles: tuple[Role, ...]) -> None:

@@ -17,10 +17,11 @@ class Settings:
     timezone: str = "Asia/Shanghai"
     aggregate_cache_size: int = 10_000
     snapshot_interval: int = 50
-    token_cache_seconds: float = 60.0
     projections_in_process: bool = True
     min_position_wait: float = 3.0
     worker_stale_seconds: float = 30.0
+    auth_failures_per_address: int = 100
+    auth_failures_per_token_prefix: int = 30
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -32,12 +33,13 @@ class Settings:
             timezone=environ.get("GRIDLEDGER_TIMEZONE") or "Asia/Shanghai",
             aggregate_cache_size=int(environ.get("GRIDLEDGER_AGGREGATE_CACHE_SIZE") or 10_000),
             snapshot_interval=int(environ.get("GRIDLEDGER_SNAPSHOT_INTERVAL") or 50),
-            token_cache_seconds=float(environ.get("GRIDLEDGER_TOKEN_CACHE_SECONDS") or 60),
             projections_in_process=_flag(
                 environ.get("GRIDLEDGER_PROJECTIONS_IN_PROCESS"), default=database_url.startswith("sqlite")
             ),
             min_position_wait=float(environ.get("GRIDLEDGER_MIN_POSITION_WAIT") or 3),
             worker_stale_seconds=float(environ.get("GRIDLEDGER_WORKER_STALE_SECONDS") or 30),
+            auth_failures_per_address=int(environ.get("GRIDLEDGER_AUTH_FAILURES_PER_ADDRESS") or 100),
+            auth_failures_per_token_prefix=int(environ.get("GRIDLEDGER_AUTH_FAILURES_PER_TOKEN_PREFIX") or 30),
         )
 
     def event_store_env(self) -> dict[str, str]:

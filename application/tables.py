@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     DateTime,
     ForeignKey,
@@ -13,6 +14,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 from sqlalchemy.dialects import postgresql
 
@@ -54,6 +56,9 @@ staff = Table(
     Column("grid", String(64), ForeignKey("gridledger_grids.code"), nullable=True),
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+    # False for an account made before accounts were event-sourced, until it is registered in the store.
+    Column("in_store", Boolean, nullable=False, server_default=false()),
 )
 
 # Append-only: who held which role and scope from when (to when), for auditors.

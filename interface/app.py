@@ -14,7 +14,9 @@ from application.ledger import GridLedger
 from application.meeting_commands import MeetingCommands
 from application.patrol_commands import PatrolCommands
 from application.settings import Settings
+from interface import security_headers
 from interface.auth import authenticate
+from interface.auth_throttle import FailureThrottle
 from interface.context import Services
 from interface.endpoint import API_PREFIX
 from interface.problems import register_problem_handlers
@@ -27,6 +29,7 @@ from interface.views import (
     patrols,
     read_models,
     reference,
+    staff,
 )
 from projections.registry import Projections
 
@@ -65,11 +68,17 @@ def create_app(
         patrols=PatrolCommands(ledger),
         min_position_wait=ledger.settings.min_position_wait,
     )
+    app.extensions["gridledger.auth_throttle"] = FailureThrottle(
+        per_address=ledger.settings.auth_failures_per_address,
+        per_prefix=ledger.settings.auth_failures_per_token_prefix,
+    )
+    security_headers.install(app)
 
     api = Blueprint("api", __name__, url_prefix=API_PREFIX)
     api.before_request(authenticate)
     for child in (
         reference.blueprint,
+        staff.blueprint,
         read_models.blueprint,
         cases.blueprint,
         meetings.blueprint,

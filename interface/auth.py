@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 from flask import current_app, g, request
 
 from application.directory import Directory
 from application.staff import StaffMember
+from interface.auth_throttle import FailureThrottle
 from interface.problems import Problem
 
 PUBLIC_ENDPOINTS = {"api.openapi.document"}
@@ -19,15 +22,30 @@ def authenticate() -> None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise _unauthorised("Send 'Authorization: Bearer <token>'.")
+    token, address = token.strip(), request.remote_addr or "-"
+    throttle: FailureThrottle = current_app.extensions["gridledger.auth_throttle"]
+    if wait := throttle.wait_needed(address, token):
+        raise _too_many_failures(wait)
     directory: Directory = current_app.extensions["gridledger"].directory
-    staff = directory.staff_by_token(token.strip())
+    staff = directory.staff_by_token(token)
     if staff is None:
+        throttle.failed(address, token)
         raise _unauthorised("The token is not valid.")
     g.staff = staff
 
 
 def current_staff() -> StaffMember:
     return g.staff
+
+
+def _too_many_failures(wait: float) -> Problem:
+    return Problem(
+        429,
+        "Too many failed attempts",
+        "Too many requests with tokens that are not valid; wait before trying again.",
+        kind="too-many-failed-authentications",
+        headers={"Retry-After": str(max(1, math.ceil(wait)))},
+    )
 
 
 def _unauthorised(detail: str) -> Problem:

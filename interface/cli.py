@@ -1,12 +1,11 @@
-"""The ``gridledger`` command line: serve, staff add, demo."""
+"""The ``gridledger`` command line: serve, db, staff, demo, projections."""
 
 from __future__ import annotations
 
 import click
 
-from application.ledger import GridLedger
 from application.settings import Settings
-from domain.actor import Role
+from interface.staff_commands import staff
 from projections.registry import all_projections
 
 # Checked before anything runs: an unknown name must fail without touching a read model.
@@ -50,29 +49,6 @@ def db_upgrade() -> None:
     from interface.database_commands import upgrade_database
 
     upgrade_database(Settings.from_env(), echo=click.echo)
-
-
-@main.group()
-def staff() -> None:
-    """Staff accounts."""
-
-
-@staff.command("add")
-@click.option("--name", required=True)
-@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
-@click.option("--org", default=None, help="Department code (department staff).")
-@click.option("--grid", default=None, help="Grid code: the root of the staff member's scope.")
-def staff_add(name: str, role: str, org: str | None, grid: str | None) -> None:
-    """Create a staff account; the token is printed alone on the last line."""
-    from application.errors import ApplicationError
-
-    ledger = GridLedger(Settings.from_env())
-    try:
-        member, token = ledger.directory.add_staff(name=name, role=Role(role), department=org, grid=grid)
-    except ApplicationError as error:
-        raise click.ClickException(str(error)) from error
-    click.echo(f"created {member.role.value} {member.name} ({member.id})")
-    click.echo(token)
 
 
 @main.command()
@@ -126,3 +102,6 @@ def projections_status() -> None:
 
     if not show_status(Settings.from_env(), echo=click.echo):
         raise SystemExit(1)
+
+
+main.add_command(staff)

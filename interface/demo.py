@@ -76,8 +76,8 @@ def load_demo(settings: Settings, *, echo: Callable[[str], None] = print) -> dic
     staff: dict[str, StaffMember] = {}
     tokens: dict[str, str] = {}
     for key, name, role, department, grid in STAFF:
-        staff[key], tokens[key] = directory.add_staff(name=name, role=role, department=department, grid=grid)
-    staff.update(demo_fieldwork.add_fieldwork_staff(directory))
+        staff[key], tokens[key] = ledger.staff_accounts.add(name=name, role=role, department=department, grid=grid)
+    staff.update(demo_fieldwork.add_fieldwork_staff(ledger))
     households, patrols = HouseholdCommands(ledger), PatrolCommands(ledger)
     homes = demo_fieldwork.last_month(households, clock, staff)
     clock.now = max(clock.now, now - timedelta(days=14))

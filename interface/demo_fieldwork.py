@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from application.directory import Directory
 from application.household_commands import HouseholdCommands
+from application.ledger import GridLedger
 from application.patrol_commands import PatrolCommands
 from application.staff import StaffMember
 from domain.actor import Role
@@ -65,10 +65,10 @@ TENANTS = [  # (household, name, id_number, phone, origin)
 ]
 
 
-def add_fieldwork_staff(directory: Directory) -> dict[str, StaffMember]:
+def add_fieldwork_staff(ledger: GridLedger) -> dict[str, StaffMember]:
     """A liaison (联户长) and a pairing cadre; they need no login, so their tokens are not printed."""
-    liaison, _ = directory.add_staff(name="俞春来（联户长）", role=Role.GRID_WORKER, grid="chayuan-01-01")
-    cadre, _ = directory.add_staff(name="程桂开（镇党委，结对帮扶）", role=Role.LEADER, grid="ziyang")
+    liaison, _ = ledger.staff_accounts.add(name="俞春来（联户长）", role=Role.GRID_WORKER, grid="chayuan-01-01")
+    cadre, _ = ledger.staff_accounts.add(name="程桂开（镇党委，结对帮扶）", role=Role.LEADER, grid="ziyang")
     return {"liaison": liaison, "cadre": cadre}
 
 

@@ -52,9 +52,10 @@ class Declaration:
         return ReadSchema if self.direct else self.query
 
     def implied_problems(self, *, has_path_parameters: bool, authenticated: bool) -> set[int]:
-        """Every API call can be unauthenticated (401), refused to the caller's role or scope (403) or meet an
-        unreachable database or a read model behind its ``min_position`` (503)."""
-        statuses = {401, 403, 503, *self.problems} if authenticated else set(self.problems)
+        """Every API call can be unauthenticated (401), held back after too many failed authentications (429),
+        refused to the caller's role or scope (403) or meet an unreachable database or a read model behind its
+        ``min_position`` (503)."""
+        statuses = {401, 403, 429, 503, *self.problems} if authenticated else set(self.problems)
         if self.body or self.command:
             statuses |= {400, 413, 422}  # malformed JSON or header, a body too large, invalid fields
         if self.query_schema():

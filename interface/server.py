@@ -36,6 +36,11 @@ def default_concurrency(database_url: str) -> tuple[int, int]:
     return multiprocessing.cpu_count() * 2, 2
 
 
+# The path without its query string (a search may hold a name or a phone number), never a header (tokens).
+ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+REQUEST_TIMEOUT_SECONDS = 30  # a worker busy longer than this on one request is restarted
+
+
 def run_server(settings: Settings, *, host: str, port: int, workers: int | None, threads: int | None) -> None:
     default_workers, default_threads = default_concurrency(settings.database_url)
     workers, threads = workers or default_workers, threads or default_threads
@@ -46,6 +51,8 @@ def run_server(settings: Settings, *, host: str, port: int, workers: int | None,
             "threads": threads,
             "worker_class": "gthread",
             "accesslog": "-",
+            "access_log_format": ACCESS_LOG_FORMAT,
+            "timeout": REQUEST_TIMEOUT_SECONDS,
             "preload_app": False,
         }
     ).run()

@@ -72,7 +72,7 @@ def cases(ledger: GridLedger) -> CaseCommands:
 @pytest.fixture
 def territory(ledger: GridLedger) -> Territory:
     """婺源县 → 紫阳镇 → 茶苑社区 with grids, departments and one staff member per role."""
-    return build_territory(ledger.directory)
+    return build_territory(ledger)
 
 
 @pytest.fixture

@@ -18,7 +18,8 @@ from domain.patrol import Patrol
 from domain.patrol_types import EVENT_LABELS as PATROL_EVENT_LABELS
 from domain.personal_data import mask_id_number, mask_phone, masked
 from interface.labels import HOUSEHOLD, PATROL, labelled
-from interface.presenters.times import jsonable, local_iso
+from interface.presenters.history import history_answer
+from interface.presenters.times import local_iso
 
 
 def household_state(household: Household, *, position: int, zone: tzinfo, reveal: bool) -> dict[str, Any]:
@@ -77,18 +78,14 @@ def history(
     """Every event of a household or patrol in order, with Chinese labels."""
     labels = HOUSEHOLD_EVENT_LABELS if isinstance(aggregate, Household) else PATROL_EVENT_LABELS
     vocabulary = HOUSEHOLD if isinstance(aggregate, Household) else PATROL
-    events = [
-        {
-            "version": entry.version,
-            "type": entry.type,
-            "label": labels.get(entry.type, entry.type),
-            "at": local_iso(entry.at, zone),
-            "actor": entry.actor,
-            "data": jsonable(entry.data if reveal else masked(entry.data), zone),
-        }
-        for entry in entries
-    ]
-    return {"id": str(aggregate.id), "events": labelled(events, vocabulary)}
+    return history_answer(
+        str(aggregate.id),
+        entries,
+        labels=labels,
+        vocabulary=vocabulary,
+        zone=zone,
+        shown=dict if reveal else masked,
+    )
 
 
 def raised_cases(ledger: GridLedger, case_ids: list[str]) -> list[dict[str, Any]]:

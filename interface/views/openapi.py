@@ -41,6 +41,7 @@ PROBLEM_TITLES = {
     412: "If-Match names another version (ETag: the current one)",
     413: "Request body too large",
     422: "Validation failed (errors: field → messages), or an idempotency key reused with another body",
+    429: "Too many failed authentications from this address or with this token prefix (Retry-After)",
     503: "Database unavailable, or a read model behind min_position (Retry-After)",
 }
 

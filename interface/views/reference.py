@@ -1,4 +1,4 @@
-"""Reference data: the grid tree, departments, staff accounts and the caller's own record."""
+"""Reference data: the grid tree, departments and the caller's own record."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify
 
-from domain.actor import Role
 from interface.auth import current_staff
 from interface.context import services
 from interface.endpoint import endpoint
-from interface.labels import GRID, STAFF, labelled
-from interface.presenters.times import local_iso
+from interface.labels import GRID, labelled
+from interface.presenters import staff as staff_presenters
 from interface.schemas import reference as schemas
+from interface.schemas import staff as staff_schemas
 
 blueprint = Blueprint("reference", __name__)
 
@@ -61,34 +61,14 @@ def departments() -> Response:
     return jsonify({"items": [_department(row) for row in rows], "total": len(rows)})
 
 
-@blueprint.post("/staff")
-@endpoint(body=schemas.StaffCreateSchema, response=schemas.NewStaffSchema, status=201)
-def create_staff(body: dict[str, Any]) -> tuple[Response, int]:
-    """Create a staff account (admin); the token is shown once, in this response only."""
-    admin = current_staff()
-    services().ledger.read_policy.check_administers(admin)
-    member, token = services().directory.add_staff(
-        name=body["name"], role=Role(body["role"]), department=body["org"], grid=body["grid"], granted_by=admin.id
-    )
-    return jsonify({**_staff(member), "token": token}), 201
-
-
-@blueprint.get("/staff/<staff_id>")
-@endpoint(direct=True, response=schemas.StaffRecordSchema)
-def staff_record(staff_id: str) -> Response:
-    """A staff account with every role and scope it has held (admin, auditor, or oneself)."""
-    services().ledger.read_policy.check_reads_staff(current_staff(), staff_id)
-    directory = services().directory
-    member = directory.get_staff(staff_id)
-    return jsonify({**_staff(member), "roles": _roles(directory.role_history(staff_id))})
-
-
 @blueprint.get("/me")
-@endpoint(direct=True, response=schemas.StaffRecordSchema)
+@endpoint(direct=True, response=staff_schemas.StaffRecordSchema)
 def me() -> Response:
     """The caller's own staff record, role and role history."""
     staff = current_staff()
-    return jsonify({**_staff(staff), "roles": _roles(services().directory.role_history(staff.id))})
+    return jsonify(
+        staff_presenters.record(staff, services().directory.role_history(staff.id), services().ledger.local_zone)
+    )
 
 
 def _grid(row: dict[str, Any]) -> dict[str, Any]:
@@ -100,35 +80,3 @@ def _grid(row: dict[str, Any]) -> dict[str, Any]:
 
 def _department(row: dict[str, Any]) -> dict[str, Any]:
     return {"code": row["code"], "name": row["name"]}
-
-
-def _staff(member: Any) -> dict[str, Any]:
-    return labelled(
-        {
-            "id": member.id,
-            "name": member.name,
-            "role": member.role.value,
-            "org": member.department,
-            "grid": member.grid,
-        },
-        STAFF,
-    )
-
-
-def _roles(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each role held and when, in local time like every other answer (the table stores UTC)."""
-    zone = services().ledger.local_zone
-    return labelled(
-        [
-            {
-                "role": r["role"],
-                "org": r["department"],
-                "grid": r["grid"],
-                "granted_by": r["granted_by"],
-                "valid_from": local_iso(r["valid_from"], zone),
-                "valid_to": local_iso(r["valid_to"], zone),
-            }
-            for r in rows
-        ],
-        STAFF,
-    )

@@ -36,7 +36,7 @@ def _full_life(cases: CaseCommands, t) -> str:
 def test_snapshots_and_a_cold_cache_rebuild_the_same_case(database_url: str, clock: MovableClock) -> None:
     settings = Settings(database_url=database_url, snapshot_interval=3)
     ledger = GridLedger(settings, clock=clock)
-    territory = build_territory(ledger.directory)
+    territory = build_territory(ledger)
     case_id = _full_life(CaseCommands(ledger), territory)
     warm = ledger.load_case(case_id)
     cold_ledger = GridLedger(settings, clock=clock)  # another process: empty cache, reads snapshots
@@ -58,7 +58,7 @@ def test_events_are_encrypted_at_rest_with_a_cipher_key(tmp_path, clock: Movable
 
     url = f"sqlite:///{tmp_path}/secret.db"
     ledger = GridLedger(Settings(database_url=url, cipher_key=AESCipher.create_key(16)), clock=clock)
-    territory = build_territory(ledger.directory)
+    territory = build_territory(ledger)
     case_id = _full_life(CaseCommands(ledger), territory)
     assert ledger.load_case(case_id).title == "电梯频繁故障"
     with ledger.datastore.transaction(commit=False) as session:

@@ -34,7 +34,7 @@ def encrypted(own_database_url: str, clock: MovableClock) -> Iterator[tuple[Flas
     settings = Settings(database_url=own_database_url, cipher_key=AESCipher.create_key(16), snapshot_interval=2)
     ledger = GridLedger(settings, clock=clock)
     app = create_app({"TESTING": True, "GRIDLEDGER_PROJECTIONS_IN_PROCESS": False}, ledger=ledger)
-    yield app.test_client(), build_territory(ledger.directory), ledger
+    yield app.test_client(), build_territory(ledger), ledger
     app.extensions["gridledger"].projections.close()
     ledger.datastore.engine.dispose()
 

@@ -40,9 +40,9 @@ def test_the_audit_log_staff_records_and_reference_data(ledger: GridLedger, terr
     policy.check_operates(staff["auditor"])
     with pytest.raises(Forbidden):
         policy.check_operates(staff["dispatcher"])
-    policy.check_reads_staff(staff["worker"], staff["worker"].id)  # one's own record
+    policy.check_reads_staff(staff["worker"], staff["worker"])  # one's own record
     with pytest.raises(Forbidden):
-        policy.check_reads_staff(staff["worker"], staff["dispatcher"].id)
+        policy.check_reads_staff(staff["worker"], staff["dispatcher"])
     policy.check_administers(staff["admin"])
     with pytest.raises(Forbidden):
         policy.check_administers(staff["auditor"])

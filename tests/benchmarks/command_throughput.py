@@ -252,7 +252,7 @@ def report_body(territory: Territory, n: int) -> dict[str, Any]:
 def prepare_ledger(url: str, k: int) -> tuple[GridLedger, Territory, list[str]]:
     """A territory and K cases driven to in_progress through the commands, as the staff would."""
     ledger = GridLedger(Settings(database_url=url))
-    territory = build_territory(ledger.directory)
+    territory = build_territory(ledger)
     commands, staff = CaseCommands(ledger), territory.staff
     case_ids = []
     for n in range(k):

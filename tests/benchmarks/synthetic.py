@@ -176,14 +176,14 @@ class SyntheticStats:
 
 
 def build_synthetic_territory(ledger: GridLedger) -> SyntheticTerritory:
-    territory = build_territory(ledger.directory)
+    territory = build_territory(ledger)
     directory = ledger.directory
     for name, label, level, parent in EXTRA_GRIDS:
         directory.add_grid(code=territory.grid(name), name=label, level=level, parent=territory.grid(parent))
     workers = {"chayuan-01": territory.staff["worker"], "chayuan-02": territory.staff["other_worker"]}
     for n, grid in enumerate(REPORTING_GRIDS):
         if grid not in workers:
-            workers[grid], _ = directory.add_staff(
+            workers[grid], _ = ledger.staff_accounts.add(
                 name=f"网格员{n:02d}", role=Role.GRID_WORKER, grid=territory.grid(grid)
             )
     departments = {
@@ -191,7 +191,7 @@ def build_synthetic_territory(ledger: GridLedger) -> SyntheticTerritory:
         "zhujian": territory.staff["zhujian"],
         "paichusuo": territory.staff["paichusuo"],
     }
-    departments["shichang"], _ = directory.add_staff(
+    departments["shichang"], _ = ledger.staff_accounts.add(
         name="市场监管办事员", role=Role.DEPARTMENT, department=territory.department("shichang")
     )
     dispatchers = {"ziyang": territory.staff["dispatcher"], "qingshan": territory.staff["other_dispatcher"]}

@@ -16,7 +16,7 @@ def _add_department(api: Api, ledger: GridLedger, key: str, code: str) -> str:
     """A department whose code holds LIKE's wildcards, with one clerk (``key``) in it."""
     code = f"{code}_{api.territory.suffix}"
     ledger.directory.add_department(code=code, name=code)
-    member, token = ledger.directory.add_staff(name=key, role=Role.DEPARTMENT, department=code)
+    member, token = ledger.staff_accounts.add(name=key, role=Role.DEPARTMENT, department=code)
     api.territory.staff[key], api.territory.tokens[key] = member, token
     return code
 

@@ -35,7 +35,7 @@ def test_a_dispatcher_of_grid_cy_never_sees_the_cases_of_grid_Cy(
     lower, upper = f"cy-{territory.suffix}", f"Cy-{territory.suffix}"
     for code, name in ((lower, "茶园社区"), (upper, "朝阳社区")):
         ledger.directory.add_grid(code=code, name=name, level="community", parent=territory.grid("ziyang"))
-    member, token = ledger.directory.add_staff(name="茶园调度", role=Role.DISPATCHER, grid=lower)
+    member, token = ledger.staff_accounts.add(name="茶园调度", role=Role.DISPATCHER, grid=lower)
     territory.tokens["cy_dispatcher"] = token
     # A case is reported in 'Cy-…' (the other community) and one in 'cy-…' (the dispatcher's own).
     theirs = api.report("admin", grid=upper, title="朝阳社区井盖缺失")

@@ -41,7 +41,7 @@ def test_events_waiting_with_no_worker_beating_is_not_ready(
 ) -> None:
     ledger = quiet_app.extensions["gridledger"].ledger
     projections: Projections = quiet_app.extensions["gridledger"].projections
-    api = Api(quiet_app.test_client(), build_territory(ledger.directory))
+    api = Api(quiet_app.test_client(), build_territory(ledger))
     # 1. Nothing reported yet: no lag, no worker -- nothing to do, so ready.
     assert _readyz(api)[0] == 200
 
@@ -86,7 +86,7 @@ def test_events_waiting_with_no_worker_beating_is_not_ready(
 
 def test_the_worker_beats_while_idle_and_records_how_far_it_got(quiet_app: Flask, clock: MovableClock) -> None:
     ledger = quiet_app.extensions["gridledger"].ledger
-    api = Api(quiet_app.test_client(), build_territory(ledger.directory))
+    api = Api(quiet_app.test_client(), build_territory(ledger))
     case = api.report("worker")
     running = Projections(ledger, poll_interval=0.05)
     try:

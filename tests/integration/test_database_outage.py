@@ -99,7 +99,7 @@ def test_commands_and_reads_answer_503_while_the_database_is_gone_and_succeed_as
     outage: Any, outage_app: Flask
 ) -> None:
     ledger = outage_app.extensions["gridledger"].ledger
-    api = Api(outage_app.test_client(), build_territory(ledger.directory))
+    api = Api(outage_app.test_client(), build_territory(ledger))
     # 1. 紫阳镇 works normally: cases reported, read back, listed; every pool holds open connections.
     before = [api.report("worker") for _ in range(3)]
     api.command("dispatcher", before[0]["id"], "accept")

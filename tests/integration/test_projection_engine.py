@@ -219,7 +219,7 @@ def test_on_sqlite_the_worker_that_loses_a_race_drops_its_copy_and_the_projectio
     url = f"sqlite:///{tmp_path}/race.db"
     clock = MovableClock()
     ledger = GridLedger(Settings(database_url=url), clock=clock)
-    territory = build_territory(ledger.directory)
+    territory = build_territory(ledger)
     drive_cases(CaseCommands(ledger), territory, clock, 4)  # 23 events
     events = ledger.recorder.events_record_cls.__table__
     fast_db, slow_db = read_model_engine(url), read_model_engine(url)
@@ -319,7 +319,7 @@ def test_worker_resumes_by_itself_after_postgresql_terminates_its_connections(
 ) -> None:
     clock = MovableClock()
     ledger = GridLedger(Settings(database_url=postgres_database_url), clock=clock)
-    territory = build_territory(ledger.directory)
+    territory = build_territory(ledger)
     commands = RetryingCommands(CaseCommands(ledger))
     projections = Projections(ledger)
     worker = WorkerProcess(postgres_database_url, tmp_path, label="outage").start()
@@ -482,7 +482,7 @@ def test_an_event_nobody_can_decode_stops_the_projections_with_its_position_and_
     """Corrupt state (or the wrong cipher key): say where, stop, keep the worker thread alive. (PostgreSQL
     reads plain JSON state as text; bytes that are not UTF-8 must still be reported for their event.)"""
     ledger = GridLedger(Settings(database_url=own_database_url), clock=MovableClock())
-    territory = build_territory(ledger.directory)
+    territory = build_territory(ledger)
     drive_cases(CaseCommands(ledger), territory, MovableClock(), 2)
     events = ledger.recorder.events_record_cls.__table__
     with ledger.datastore.engine.begin() as connection:

@@ -42,7 +42,7 @@ def ledger(request: pytest.FixtureRequest, own_database_url: str, clock: Movable
 
 
 def store_events_with_personal_data(ledger: GridLedger, clock: MovableClock) -> Territory:
-    territory = build_territory(ledger.directory)
+    territory = build_territory(ledger)
     cases, households = CaseCommands(ledger), HouseholdCommands(ledger)
     drive_cases(cases, territory, clock, 12, seed=3)
     worker = territory.staff["worker"]

@@ -29,10 +29,12 @@ import psycopg2
 import pytest
 from click.testing import CliRunner
 from flask import Flask
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
+from application import tables
+from application.earlier_accounts import register_earlier_accounts
 from application.ledger import GridLedger
 from application.settings import Settings
 from interface.app import create_app
@@ -131,6 +133,26 @@ def test_a_stored_case_takes_new_commands_after_its_old_events(opened: OpenedSto
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["version"] == recorded["now"]["version"] + 1
     assert response.get_json()["position"] > head
+
+
+def test_the_recorded_staff_accounts_become_aggregates_once_with_their_role_history(opened: OpenedStore) -> None:
+    """Accounts made before accounts were events are registered in the store when it is opened: each one's
+    events say what its role history says, nothing is registered twice, and every token keeps working."""
+    ledger = opened.ledger
+    with ledger.datastore.transaction(commit=False) as session:
+        accounts = session.execute(select(tables.staff)).all()
+    assert accounts and all(account.in_store for account in accounts)
+
+    for account in accounts:
+        aggregate = ledger.load_staff_account(account.id)
+        history = ledger.directory.role_history(account.id)
+        assert (aggregate.name, aggregate.role.value) == (account.name, account.role)
+        assert [role["role"] for role in aggregate.roles] == [role["role"] for role in history]
+        assert aggregate.registered_by["id"] == "upgrade"
+    assert register_earlier_accounts(ledger) == 0
+
+    me = opened.app.test_client().get("/api/v1/me", headers={"Authorization": f"Bearer {opened.meta['admin_token']}"})
+    assert me.status_code == 200
 
 
 def test_the_fixture_holds_every_event_type_it_claims() -> None:

@@ -25,9 +25,9 @@ def two_servers(
     and tokens.
     """
     ledgers = [GridLedger(Settings(database_url=database_url)) for _ in range(2)]
-    territory = build_territory(ledgers[0].directory)
+    territory = build_territory(ledgers[0])
     for key, account in extra_staff.items():
-        member, token = ledgers[0].directory.add_staff(**account(territory))
+        member, token = ledgers[0].staff_accounts.add(**account(territory))
         territory.staff[key], territory.tokens[key] = member, token
     apps = [
         create_app({"TESTING": True, "GRIDLEDGER_PROJECTIONS_IN_PROCESS": False}, ledger=ledger) for ledger in ledgers

@@ -213,9 +213,16 @@ def rows_differences(
         if missing := [column for column in columns if column not in present]:
             yield f"{table}: columns disappeared: {missing}"
             continue
-        now = sorted(({column: row.get(column) for column in columns} for row in current[table]), key=canonical)
+        kept = [row for row in current[table] if not upgrade_registration(table, row)]
+        now = sorted(({column: row.get(column) for column in columns} for row in kept), key=canonical)
         was = sorted(rows, key=canonical)
         if len(now) != len(was):
             yield f"{table}: {len(was)} rows recorded, {len(now)} now"
         for index, (row_was, row_now) in enumerate(zip(was, now, strict=False)):
             yield from differences(row_was, row_now, f"{table}[{index}]")
+
+
+# The one deliberate addition to the recorded store: opening it registers each staff account the store did not
+# hold (accounts became an aggregate in issue 16), one ``StaffAccount`` event each, which the audit log indexes.
+def upgrade_registration(table: str, row: dict[str, Any]) -> bool:
+    return table == "rm_audit_log" and row.get("aggregate_type") == "StaffAccount"

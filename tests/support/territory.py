@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
-from application.directory import Directory
+from application.ledger import GridLedger
 from application.staff import StaffMember
 from domain.actor import Role
 
@@ -52,7 +52,8 @@ STAFF = {
 }
 
 
-def build_territory(directory: Directory) -> Territory:
+def build_territory(ledger: GridLedger) -> Territory:
+    directory = ledger.directory
     territory = Territory(suffix=uuid.uuid4().hex[:8])
     for name, label, level, parent in GRIDS:
         directory.add_grid(
@@ -61,7 +62,7 @@ def build_territory(directory: Directory) -> Territory:
     for name, label in DEPARTMENTS:
         directory.add_department(code=territory.department(name), name=label)
     for key, (name, role, department, grid) in STAFF.items():
-        member, token = directory.add_staff(
+        member, token = ledger.staff_accounts.add(
             name=name,
             role=role,
             department=territory.department(department) if department else None,
