@@ -9,10 +9,10 @@ from uuid import uuid4
 
 from sqlalchemy import insert, select
 
-from application import tables
 from application.errors import AlreadyExists, InvalidReference, NotFound
 from application.staff import GRID_SCOPED_ROLES, StaffMember, TokenCache, hash_token, new_token
 from domain.actor import Role
+from storage import tables
 
 GRID_LEVELS = ("county", "town", "community", "grid_large", "grid_medium", "grid_small", "building")
 GRID_LEVEL_LABELS = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from functools import partial
 
 import pytest
 from click.testing import CliRunner
@@ -10,8 +11,8 @@ from click.testing import CliRunner
 from application.case_commands import CaseCommands
 from application.ledger import GridLedger
 from interface.cli import main
-from projections.rebuild import groups_for, rebuild
-from projections.registry import Projections
+from projections.engine.rebuild import groups_for
+from projections.registry import Projections, rebuild
 from tests.support.clock import MovableClock
 from tests.support.projection_worker import drive_cases, projection_names, read_model_rows
 from tests.support.territory import Territory
@@ -50,7 +51,12 @@ def test_a_rebuild_in_several_processes_equals_the_worker(
         worker.close()
 
     seen: list[tuple[int, int]] = []
-    result = rebuild(ledger.settings, jobs=jobs, batch_size=50, on_progress=lambda at, head: seen.append((at, head)))
+    result = rebuild(
+        partial(GridLedger, ledger.settings),
+        jobs=jobs,
+        batch_size=50,
+        on_progress=lambda at, head: seen.append((at, head)),
+    )
 
     assert result.names == projection_names() and result.events == len(by_worker["rm_audit_log"])
     assert result.jobs == (jobs if ledger.settings.database_url.startswith("postgresql") else 1)
@@ -90,7 +96,7 @@ def test_the_work_queues_fold_alone_to_what_they_take_from_the_case_list(
     finally:
         worker.close()
 
-    rebuild(ledger.settings, ["work_queues"], jobs=1, batch_size=7)
+    rebuild(partial(GridLedger, ledger.settings), ["work_queues"], jobs=1, batch_size=7)
 
     after = Projections(ledger)
     try:

@@ -8,7 +8,7 @@ from typing import Any
 from eventsourcing.application import Application
 
 from application.ledger import GridLedger
-from projections.events import ProjectedEvent, decode
+from projections.engine.events import ProjectedEvent, decode
 
 
 class InMemoryStore(Application):

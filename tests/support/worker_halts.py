@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from projections import tracking  # the engine calls tracking.<function>: wrapping these is enough
+from projections.engine import tracking  # the engine calls tracking.<function>: wrapping these is enough
 
 POINTS = ("transaction-start", "rows-written", "position-moved")
 HALT_AT_ENV = "GRIDLEDGER_TEST_HALT_AT"  # "<point>:<occurrence>"
