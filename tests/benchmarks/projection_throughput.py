@@ -7,7 +7,7 @@ One run on fresh PostgreSQL databases:
                in this process: ``Projections(ledger, batch_size=2000)``, ``engine.reset(all, without_indexes)``,
                timed ``engine.catch_up()`` + ``create_indexes``; row counts checked afterwards, time split
                into reading+decoding and each projection
-  (R) rebuild  the same as ``gridledger projections rebuild`` runs it: ``projections.rebuild.rebuild`` with the
+  (R) rebuild  the same as ``gridledger projections rebuild`` runs it: ``projections.registry.rebuild`` with the
                projections split over ``--jobs`` processes (default one per core, up to 4); rows checked again
   (a) library  eventsourcing's own ``ProjectionRunner`` with a ``PostgresTrackingRecorder`` view that
                folds each event into a case-list row (same columns, same fold as the case list) and
@@ -163,7 +163,7 @@ class Rebuild:
 
 
 def bench_rebuild(ledger: GridLedger, stats: SyntheticStats, profile_batches: int, jobs: int = 1) -> Rebuild:
-    """``jobs`` 1: in this process, timed by part; more: ``projections.rebuild`` as the command runs it."""
+    """``jobs`` 1: in this process, timed by part; more: ``projections.registry.rebuild`` as the command runs it."""
     projections = Projections(ledger, batch_size=2000)
     engine = projections.engine
     names = list(engine.projections)
@@ -339,7 +339,7 @@ class CaseListBaseline(Projection[CaseListView]):
 
 
 def projected(domain_event: Any, position: int) -> ProjectedEvent:
-    """The projections' view of a domain event (as projections/events.py decodes a stored one)."""
+    """The projections' view of a domain event (as projections/engine/events.py decodes a stored one)."""
     attributes = vars(domain_event)
     aggregate_type, _, event_type = type(domain_event).__qualname__.rpartition(".")
     return ProjectedEvent(

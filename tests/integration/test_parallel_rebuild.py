@@ -12,7 +12,7 @@ from application.case_commands import CaseCommands
 from application.ledger import GridLedger
 from interface.cli import main
 from projections.engine.rebuild import groups_for
-from projections.registry import Projections, rebuild
+from projections.registry import Projections, all_projections, rebuild
 from tests.support.clock import MovableClock
 from tests.support.projection_worker import drive_cases, projection_names, read_model_rows
 from tests.support.territory import Territory
@@ -86,8 +86,8 @@ def test_the_command_rebuilds_one_read_model_and_refuses_an_unknown_one(
 def test_the_work_queues_fold_alone_to_what_they_take_from_the_case_list(
     ledger: GridLedger, territory: Territory, clock: MovableClock
 ) -> None:
-    """In the worker the work queues take the case list's fold of each batch (BatchFolds); rebuilt on their
-    own they fold from their own rows, which hold no finished case. Both give the same rows."""
+    """In the worker the work queues take the case list's fold of each batch (the engine's fold cache); rebuilt
+    on their own they fold from their own rows, which hold no finished case. Both give the same rows."""
     drive_cases(CaseCommands(ledger), territory, clock, 40)
     worker = Projections(ledger, batch_size=7)  # small batches: a case's events span several
     try:
@@ -104,3 +104,26 @@ def test_the_work_queues_fold_alone_to_what_they_take_from_the_case_list(
     finally:
         after.close()
     assert alone["rm_work_queue"] == shared["rm_work_queue"] and shared["rm_work_queue"]
+
+
+def test_the_order_read_models_are_listed_in_changes_no_row(
+    ledger: GridLedger, territory: Territory, clock: MovableClock
+) -> None:
+    """The work queues listed before the case list: the engine still applies the case list first (its rows hold
+    the whole summary), and a case list never takes the work queues' fold, which lacks descriptions."""
+    drive_cases(CaseCommands(ledger), territory, clock, 40)
+    listed = Projections(ledger, batch_size=7)
+    try:
+        listed.engine.catch_up()
+        as_listed = read_model_rows(listed.engine.engine)
+    finally:
+        listed.close()
+    reversed_order = list(reversed(all_projections()))
+    worker = Projections(ledger, batch_size=7, projections=reversed_order)
+    try:
+        assert worker.engine.order.index("case_list") < worker.engine.order.index("work_queues")
+        worker.engine.reset(list(worker.engine.projections))
+        worker.engine.catch_up()
+        assert read_model_rows(worker.engine.engine) == as_listed
+    finally:
+        worker.close()
