@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from functools import partial
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -12,10 +13,13 @@ from application.case_commands import CaseCommands
 from application.ledger import GridLedger
 from interface.cli import main
 from projections.engine.rebuild import groups_for
+from projections.engine.runner import Projection, ProjectionEngine
 from projections.registry import Projections, all_projections, rebuild
 from tests.support.clock import MovableClock
 from tests.support.projection_worker import drive_cases, projection_names, read_model_rows
 from tests.support.territory import Territory
+
+Rows = dict[str, list[tuple[Any, ...]]]
 
 
 def test_groups_balance_the_heavy_projections_apart() -> None:
@@ -43,12 +47,7 @@ def test_a_rebuild_in_several_processes_equals_the_worker(
     if other_thread:
         monkeypatch.setattr(threading, "active_count", lambda: 2)
     drive_cases(CaseCommands(ledger), territory, clock, 40)
-    worker = Projections(ledger, batch_size=7)
-    try:
-        worker.engine.catch_up()
-        by_worker = read_model_rows(worker.engine.engine)
-    finally:
-        worker.close()
+    by_worker = rows_caught_up(ledger)
 
     seen: list[tuple[int, int]] = []
     result = rebuild(
@@ -89,12 +88,7 @@ def test_the_work_queues_fold_alone_to_what_they_take_from_the_case_list(
     """In the worker the work queues take the case list's fold of each batch (the engine's fold cache); rebuilt
     on their own they fold from their own rows, which hold no finished case. Both give the same rows."""
     drive_cases(CaseCommands(ledger), territory, clock, 40)
-    worker = Projections(ledger, batch_size=7)  # small batches: a case's events span several
-    try:
-        worker.engine.catch_up()
-        shared = read_model_rows(worker.engine.engine)
-    finally:
-        worker.close()
+    shared = rows_caught_up(ledger)
 
     rebuild(partial(GridLedger, ledger.settings), ["work_queues"], jobs=1, batch_size=7)
 
@@ -111,19 +105,20 @@ def test_the_order_read_models_are_listed_in_changes_no_row(
 ) -> None:
     """The work queues listed before the case list: the engine still applies the case list first (its rows hold
     the whole summary), and a case list never takes the work queues' fold, which lacks descriptions."""
-    drive_cases(CaseCommands(ledger), territory, clock, 40)
-    listed = Projections(ledger, batch_size=7)
-    try:
-        listed.engine.catch_up()
-        as_listed = read_model_rows(listed.engine.engine)
-    finally:
-        listed.close()
     reversed_order = list(reversed(all_projections()))
-    worker = Projections(ledger, batch_size=7, projections=reversed_order)
+    assert ProjectionEngine(None, None, None, reversed_order).order[:2] == ["case_list", "work_queues"]  # type: ignore[arg-type]
+    drive_cases(CaseCommands(ledger), territory, clock, 40)
+    as_listed = rows_caught_up(ledger)
+    assert rows_caught_up(ledger, projections=reversed_order, reset=True) == as_listed
+
+
+def rows_caught_up(ledger: GridLedger, *, projections: list[Projection] | None = None, reset: bool = False) -> Rows:
+    """Every read model's rows once a worker (small batches: a case's events span several) has caught up."""
+    worker = Projections(ledger, batch_size=7, projections=projections)
     try:
-        assert worker.engine.order.index("case_list") < worker.engine.order.index("work_queues")
-        worker.engine.reset(list(worker.engine.projections))
+        if reset:
+            worker.engine.reset(list(worker.engine.projections))
         worker.engine.catch_up()
-        assert read_model_rows(worker.engine.engine) == as_listed
+        return read_model_rows(worker.engine.engine)
     finally:
         worker.close()

@@ -20,7 +20,6 @@ from hypothesis import strategies as st
 
 from domain.actor import Actor, Role
 from domain.case_types import Category
-from domain.errors import DomainError
 from domain.household import Household
 from domain.household_types import CareTag, HouseholdKind
 from domain.patrol import ENDED, Patrol
@@ -29,7 +28,7 @@ from domain.personal_data import mask_phone
 from projections import households, patrols
 from projections.households import Household as HouseholdRows
 from tests.support.in_memory_store import InMemoryStore
-from tests.support.properties import bounded
+from tests.support.properties import bounded, commands_in_turn
 from tests.unit.test_case_lifecycle import T0
 
 WORKER = Actor("staff-chengxy", "程晓燕", Role.GRID_WORKER, "chayuan-01")  # 茶苑社区第一网格
@@ -142,17 +141,13 @@ def test_household_rows_folded_from_the_events_equal_the_aggregate(data: st.Data
     )
     registry.record(household)
     assert_household_rows_match(registry, household)
+
     # 2. Members come and go, tags change, cadres are named, visits are made; a refused command records nothing.
-    for _ in range(data.draw(st.integers(0, 25), label="steps")):
-        now += data.draw(st.sampled_from(PAUSES), label="pause")
-        version = household.version
-        try:
-            household_command(household, data, now)
-        except DomainError:
-            assert household.version == version
-            continue
+    def recorded() -> None:
         registry.record(household)
         assert_household_rows_match(registry, household)
+
+    commands_in_turn(data, household, household_command, recorded, now=now, steps=25, pauses=PAUSES)
 
 
 # -- patrols (巡查) --------------------------------------------------------------------------------------
@@ -233,14 +228,10 @@ def test_patrol_row_folded_from_the_events_equals_the_aggregate(data: st.DataObj
     )
     log.record(patrol)
     log.assert_row_matches(patrol)
+
     # 2. Check-ins and findings on the way, then the end; a refused command records nothing.
-    for _ in range(data.draw(st.integers(0, 20), label="steps")):
-        now += data.draw(st.sampled_from(PAUSES), label="pause")
-        version = patrol.version
-        try:
-            patrol_command(patrol, data, now)
-        except DomainError:
-            assert patrol.version == version
-            continue
+    def recorded() -> None:
         log.record(patrol)
         log.assert_row_matches(patrol)
+
+    commands_in_turn(data, patrol, patrol_command, recorded, now=now, steps=20, pauses=PAUSES)
