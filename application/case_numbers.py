@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from application.tables import case_counters
+from projections.storage.tables import case_counters
 
 _NEXT_NUMBER = text(
     f"INSERT INTO {case_counters.name} (day, last_number) VALUES (:day, 1) "

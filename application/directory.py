@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlalchemy import func, insert, or_, select
 
-from application import tables
 from application.errors import AlreadyExists, InvalidReference, NotFound
 from application.staff import GRID_SCOPED_ROLES, StaffMember, hash_token
 from domain.actor import Role
+from projections.storage import tables
 
 GRID_LEVELS = ("county", "town", "community", "grid_large", "grid_medium", "grid_small", "building")
 GRID_LEVEL_LABELS = {

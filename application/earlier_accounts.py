@@ -14,9 +14,9 @@ import sqlalchemy.exc
 from eventsourcing.persistence import IntegrityError
 from sqlalchemy import select, update
 
-from application import tables
 from domain.actor import Actor, Role
 from domain.staff_account import StaffAccount
+from projections.storage import tables
 
 UPGRADE = Actor(id="upgrade", name="数据升级 (gridledger db upgrade)", role=Role.ADMIN)
 

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from application.errors import IdempotencyKeyReused
-from application.tables import idempotency_keys
+from projections.storage.tables import idempotency_keys
 
 
 @dataclass(frozen=True)

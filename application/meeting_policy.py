@@ -10,28 +10,17 @@ Meetings are scheduled, held and closed by their organisers: the meeting secreta
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from application.directory import Directory
 from application.errors import Forbidden
 from application.staff import StaffMember
 from domain.actor import Role
 from domain.meeting import Meeting
+from domain.read_scope import MeetingScope
 
 EVERYTHING_READERS = (Role.ADMIN, Role.AUDITOR, Role.MEETING_SECRETARY)
 GRID_READERS = (Role.LEADER, Role.DISPATCHER)
 MEETING_READERS = (*EVERYTHING_READERS, *GRID_READERS, Role.DEPARTMENT)
 ORGANISERS = (Role.MEETING_SECRETARY, Role.ADMIN)
-
-
-@dataclass(frozen=True)
-class MeetingScope:
-    """The meetings a reader's lists hold: every one, those related to a grid subtree, or those naming a
-    department (exactly one of the three)."""
-
-    everything: bool = False
-    grid_path: str | None = None  # meetings whose organisation lies in this subtree, or above it
-    department: str | None = None  # meetings an item of which names this department
 
 
 class MeetingPolicy:

@@ -13,7 +13,6 @@ from uuid import uuid4
 
 from sqlalchemy import insert, update
 
-from application import tables
 from application.commands import Change, CommandHandler, CommandResult, Context, Create
 from application.errors import Forbidden
 from application.idempotency import IdempotencyKey
@@ -21,6 +20,7 @@ from application.staff import StaffMember, hash_token, new_token
 from domain.actor import Actor, Role
 from domain.errors import TransitionNotAllowed
 from domain.staff_account import StaffAccount
+from projections.storage import tables
 
 if TYPE_CHECKING:
     from application.ledger import GridLedger

@@ -15,3 +15,13 @@ class ReadScope:
     grid_path: str | None = None
     department: str | None = None
     reported_by: str | None = None
+
+
+@dataclass(frozen=True)
+class MeetingScope:
+    """The meetings a reader's lists hold: every one, those related to a grid subtree, or those naming a
+    department (exactly one of the three)."""
+
+    everything: bool = False
+    grid_path: str | None = None  # meetings whose organisation lies in this subtree, or above it
+    department: str | None = None  # meetings an item of which names this department

@@ -11,8 +11,8 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from application import errors as app_errors
-from application.connectivity import connection_problem
 from domain.errors import InvalidCommand, TransitionNotAllowed
+from projections.storage.connectivity import connection_problem
 
 PROBLEM_BASE = "https://gridledger.example/problems/"
 # How long a client should wait before retrying while the database cannot be reached: about the projection

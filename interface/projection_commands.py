@@ -6,14 +6,16 @@ import signal
 import threading
 from collections.abc import Callable
 from contextlib import ExitStack
+from functools import partial
 from typing import Any
 
 import click
 
 from application.ledger import GridLedger
 from application.settings import Settings
-from projections import rebuild as replay
+from projections.engine.rebuild import RebuildFailed
 from projections.registry import Projections
+from projections.registry import rebuild as replay
 
 Echo = Callable[[str], None]
 
@@ -49,12 +51,16 @@ def rebuild(settings: Settings, name: str | None, *, batch_size: int, jobs: int 
             bar.update(position - bar.pos)
 
         try:
-            result = replay.rebuild(
-                settings, [name] if name else None, jobs=jobs, batch_size=batch_size, on_progress=progress
+            result = replay(
+                partial(GridLedger, settings),
+                [name] if name else None,
+                jobs=jobs,
+                batch_size=batch_size,
+                on_progress=progress,
             )
         except KeyError as error:
             raise click.BadParameter(str(error.args[0])) from None
-        except replay.RebuildFailed as error:
+        except RebuildFailed as error:
             raise click.ClickException(str(error)) from None
     echo(
         f"rebuilt {', '.join(result.names)} in {result.jobs} process(es): {result.events} events "

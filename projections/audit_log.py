@@ -14,16 +14,19 @@ from datetime import datetime
 from typing import Any
 
 from eventsourcing.persistence import Mapper
-from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table, and_, func, select, true
+from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table, and_, select, true
 from sqlalchemy.engine import Connection
 
 from domain.case_types import EVENT_LABELS as CASE_LABELS
 from domain.household_types import EVENT_LABELS as HOUSEHOLD_LABELS
 from domain.meeting import EVENT_LABELS as MEETING_LABELS
 from domain.patrol_types import EVENT_LABELS as PATROL_LABELS
+from domain.staff_account import EVENT_LABELS as STAFF_ACCOUNT_LABELS
 from domain.personal_data import masked
-from projections.bulk import insert_values, utc
-from projections.events import ProjectedEvent, Reads, read_positions
+from projections.engine.bulk import utc
+from projections.engine.events import ProjectedEvent, Reads, read_positions
+from projections.engine.folding import EventIndex
+from projections.paging import one_page
 
 metadata = MetaData()
 audit = Table(
@@ -41,22 +44,24 @@ Index("rm_audit_log_actor", audit.c.actor_id, audit.c.position)
 Index("rm_audit_log_aggregate", audit.c.aggregate_id, audit.c.position)
 Index("rm_audit_log_type", audit.c.aggregate_type, audit.c.event_type, audit.c.position)
 Index("rm_audit_log_at", audit.c.at)
-COLUMNS = [column.name for column in audit.columns]
 
 
-class AuditLogProjection:
-    name = "audit_log"
-    metadata = metadata
-    reads = Reads(data=False)  # an index: a page decodes its events from the store
-
-    def apply(self, connection: Connection, events: list[ProjectedEvent]) -> None:
-        rows = [
-            (e.position, e.at, e.aggregate_type, e.aggregate_id, e.version, e.type, e.actor.get("id")) for e in events
-        ]
-        insert_values(connection, audit, COLUMNS, rows)
+def audit_row(e: ProjectedEvent) -> tuple[Any, ...]:
+    """The event's row, in the table's column order."""
+    return (e.position, e.at, e.aggregate_type, e.aggregate_id, e.version, e.type, e.actor.get("id"))
 
 
-LABELS = {"Case": CASE_LABELS, "Meeting": MEETING_LABELS, "Household": HOUSEHOLD_LABELS, "Patrol": PATROL_LABELS}
+# An index: a page decodes its events from the store, so the engine decodes only their envelopes.
+read_model = EventIndex("audit_log", audit, audit_row, reads=Reads(data=False))
+
+
+LABELS = {
+    "Case": CASE_LABELS,
+    "Meeting": MEETING_LABELS,
+    "Household": HOUSEHOLD_LABELS,
+    "Patrol": PATROL_LABELS,
+    "StaffAccount": STAFF_ACCOUNT_LABELS,
+}
 
 
 def entry(event: ProjectedEvent) -> dict[str, Any]:
@@ -120,12 +125,10 @@ def audit_page(
         conditions.append(audit.c.at >= utc(start))
     if end is not None:
         conditions.append(audit.c.at <= utc(end))
-    where = and_(true(), *conditions)
-    query = (
-        select(audit.c.position).where(where).order_by(audit.c.position).limit(per_page).offset((page - 1) * per_page)
+    query = select(audit.c.position).where(and_(true(), *conditions)).order_by(audit.c.position)
+    rows, total = one_page(
+        connection, query, key=audit.c.position, page=page, per_page=per_page, count_limit=count_limit
     )
-    positions = list(connection.execute(query).scalars())
+    positions = [row["position"] for row in rows]
     events = {event.position: event for event in read_positions(connection, events_table, mapper, positions)}
-    capped = select(audit.c.position).where(where).limit(count_limit).subquery()
-    total = connection.execute(select(func.count()).select_from(capped)).scalar_one()
     return [entry(events[position]) for position in positions], total

@@ -19,8 +19,6 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
-    delete,
-    func,
     or_,
     select,
     true,
@@ -28,15 +26,15 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
-from application.tables import GridPath
 from domain.case_types import FINISHED
 from domain.read_scope import ReadScope
-from projections.bulk import insert_rows, utc
-from projections.case_rows import CHUNK, BatchFolds, GridPaths, fold_batch, replace_rows
-from projections.case_summary import CO_DEPARTMENT_EVENTS, Summary, split_codes
-from projections.events import ProjectedEvent, Reads
+from projections.case_summary import CASE_SUMMARY, CO_DEPARTMENT_EVENTS, Summary, split_codes
+from projections.engine.bulk import utc
+from projections.engine.folding import FoldedReadModel, Stored
 from projections.like import contains
+from projections.paging import one_page
 from projections.scope import of_department, scope_conditions, subtree
+from projections.storage.tables import GridPath
 
 metadata = MetaData()
 cases = Table(
@@ -92,48 +90,25 @@ Index("rm_case_list_co_department_department", co_departments.c.department, co_d
 COLUMNS = [c.name for c in cases.columns]
 
 
-class CaseListProjection:
-    name = "case_list"
-    metadata = metadata
-    reads = Reads(frozenset({"Case"}))
-
-    def __init__(self, folds: BatchFolds | None = None) -> None:
-        self._grid_paths = GridPaths()
-        self._folds = folds or BatchFolds()
-
-    def apply(self, connection: Connection, events: list[ProjectedEvent]) -> None:
-        summaries, stored = fold_batch(connection, cases, events)
-        self._folds.offer(events, summaries)
-        for summary in summaries.values():
-            if summary is not None:
-                summary["grid_path"] = self._grid_paths.path(connection, summary["grid"])
-        replace_rows(connection, cases, summaries, stored)  # a summary holds every column
-        replace_co_departments(connection, events, summaries, stored)
+def co_department_rows(summary: Summary) -> list[dict[str, Any]]:
+    """One row per code whatever an event holds: the commands drop repeats, but a stored repeat would stop the
+    projection on the primary key."""
+    return [
+        {"case_id": summary["id"], "department": department}
+        for department in dict.fromkeys(split_codes(summary["co_departments"]))
+    ]
 
 
-def replace_co_departments(
-    connection: Connection, events: list[ProjectedEvent], summaries: dict[str, Summary | None], stored: set[str]
-) -> None:
-    """Rewrite the co-department rows of the cases whose co-departments an event of the batch set (most
-    events leave them alone, and a rebuild writes each case's rows about once). One row per code whatever an
-    event holds: the commands drop repeats, but a stored repeat would stop the projection on the primary key."""
-    changed = list(
-        dict.fromkeys(e.aggregate_id for e in events if e.aggregate_type == "Case" and e.type in CO_DEPARTMENT_EVENTS)
-    )
-    had_rows = [case_id for case_id in changed if case_id in stored]  # cases reported in the batch have none
-    for start in range(0, len(had_rows), CHUNK):
-        chunk = had_rows[start : start + CHUNK]
-        connection.execute(delete(co_departments).where(co_departments.c.case_id.in_(chunk)))
-    insert_rows(
-        connection,
-        co_departments,
-        [
-            {"case_id": case_id, "department": department}
-            for case_id in changed
-            if (summary := summaries.get(case_id)) is not None
-            for department in dict.fromkeys(split_codes(summary["co_departments"]))
-        ],
-    )
+read_model = FoldedReadModel(
+    "case_list",
+    CASE_SUMMARY,
+    (
+        Stored(cases),  # a summary holds every column
+        # Rewritten only for the cases whose co-departments an event of the batch set: most events leave them alone.
+        Stored(co_departments, key="case_id", rows=co_department_rows, loaded=False, changed_by=CO_DEPARTMENT_EVENTS),
+    ),
+    complete=True,  # every summary field, every case: the work queues take its fold of a batch
+)
 
 
 @dataclass(frozen=True)
@@ -163,10 +138,7 @@ def search(
     """One page of cases, newest first, and the number of matches (counted up to ``count_limit``)."""
     conditions = _conditions(filters, now) + scope_conditions(scope, cases, co_departments)
     query = select(cases).where(and_(true(), *conditions)).order_by(cases.c.created_at.desc(), cases.c.id)
-    rows = connection.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
-    capped = select(cases.c.id).where(and_(true(), *conditions)).limit(count_limit).subquery()
-    total = connection.execute(select(func.count()).select_from(capped)).scalar_one()
-    return [dict(row._mapping) for row in rows], total
+    return one_page(connection, query, key=cases.c.id, page=page, per_page=per_page, count_limit=count_limit)
 
 
 def _conditions(f: CaseFilters, now: datetime) -> list[ColumnElement[bool]]:

@@ -1,6 +1,8 @@
 """The flat summary of a case that the case list and the work queues store, folded from its events.
 
-It mirrors the Case aggregate's state transitions (domain/case.py) for the fields read models need.
+It mirrors the Case aggregate's state transitions (domain/case.py) for the fields read models need;
+tests/unit/test_case_fold_matches_aggregate.py checks the two agree. ``CASE_SUMMARY`` is the fold both read
+models derive from: the engine folds each batch once for both.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from typing import Any
 
 from domain.case import due_at_for
 from domain.case_types import FINISHED, Status
-from projections.events import ProjectedEvent
+from projections.engine.events import ProjectedEvent
+from projections.engine.folding import Fold
 
 Summary = dict[str, Any]
 
@@ -125,15 +128,21 @@ FOLDS: dict[str, Callable[[Summary, ProjectedEvent], None]] = {
 
 
 def fold(summary: Summary | None, event: ProjectedEvent) -> Summary | None:
-    """The summary after ``event``; events that change nothing listed (notes) only bump the version."""
+    """The summary after ``event`` (a new one: ``summary`` is left alone); events that change nothing listed
+    (notes) only bump the version."""
     if event.type == "Reported":
         summary = _reported(None, event)
     elif summary is None:
         return None  # an event of a case this read model never saw reported (cannot happen in order)
-    elif event.type in FOLDS:
-        FOLDS[event.type](summary, event)
+    else:
+        summary = dict(summary)
+        if event.type in FOLDS:
+            FOLDS[event.type](summary, event)
     summary.update(version=event.version, position=event.position, updated_at=event.at, due_at=current_due_at(summary))
     return summary
+
+
+CASE_SUMMARY = Fold("case_summary", "Case", fold, births=frozenset({"Reported"}))
 
 
 def current_due_at(summary: Summary) -> Any:

@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import and_, func, select, true
+from sqlalchemy import and_, select, true
 from sqlalchemy.engine import Connection
 
-from application.tables import grids
+from projections.paging import one_page
 from projections.scope import subtree
+from projections.storage.tables import grids
 
 Figures = dict[str, float]
 EVERYWHERE = "/"
@@ -36,19 +37,12 @@ def rolled_up(
     conditions = [subtree(grids.c.path, root_path or EVERYWHERE)]
     if level is not None:
         conditions.append(grids.c.level == level)
-    where = and_(true(), *conditions)
-    rows = connection.execute(
-        select(grids.c.code, grids.c.name, grids.c.level, grids.c.path)
-        .where(where)
-        .order_by(grids.c.path)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    total = connection.execute(select(func.count()).select_from(grids).where(where)).scalar_one()
+    query = select(grids.c.code, grids.c.name, grids.c.level, grids.c.path).where(and_(true(), *conditions))
+    rows, total = one_page(connection, query.order_by(grids.c.path), key=grids.c.code, page=page, per_page=per_page)
     items = []
     for row in rows:
-        figures = total_of(by_path, names, under=row.path)
-        items.append({"grid": row.code, "name": row.name, "level": row.level, "path": row.path, **figures})
+        figures = total_of(by_path, names, under=row["path"])
+        items.append({"grid": row["code"], "name": row["name"], "level": row["level"], "path": row["path"], **figures})
     return items, total
 
 

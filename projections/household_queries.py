@@ -11,10 +11,11 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from domain.household_types import HouseholdKind
-from projections.bulk import utc
+from projections.engine.bulk import utc
 from projections.grid_rollup import Figures
 from projections.households import households, tag_periods, visits
 from projections.like import contains
+from projections.paging import one_page
 from projections.scope import subtree
 
 FLOATING_FIGURES = ("households", "rental_households", "residents", "floating_residents")
@@ -33,7 +34,7 @@ def list_households(
     """One page of households in grid order, then by address; total counted up to ``count_limit``."""
     where = and_(true(), *_conditions(filters))
     query = select(households).where(where).order_by(households.c.grid_path, households.c.address, households.c.id)
-    return _page(connection, query, where, page=page, per_page=per_page, count_limit=count_limit)
+    return one_page(connection, query, key=households.c.id, page=page, per_page=per_page, count_limit=count_limit)
 
 
 def visits_due(
@@ -65,7 +66,9 @@ def visits_due(
         ~exists(visited),
     )
     query = select(households).where(where).order_by(households.c.grid_path, households.c.address, households.c.id)
-    rows, total = _page(connection, query, where, page=page, per_page=per_page, count_limit=count_limit)
+    rows, total = one_page(
+        connection, query, key=households.c.id, page=page, per_page=per_page, count_limit=count_limit
+    )
     ids = [row["id"] for row in rows]
     tags: dict[str, list[str]] = {}
     for household_id, tag in connection.execute(
@@ -128,11 +131,3 @@ def _conditions(filters: HouseholdFilters) -> list[ColumnElement[bool]]:
     if filters.tag is not None:
         conditions.append(contains(households.c.tags, f",{filters.tag},"))  # tags are stored ",a,b,"
     return conditions
-
-
-def _page(
-    connection: Connection, query: Any, where: Any, *, page: int, per_page: int, count_limit: int
-) -> tuple[list[dict[str, Any]], int]:
-    rows = [dict(row._mapping) for row in connection.execute(query.limit(per_page).offset((page - 1) * per_page))]
-    capped = select(households.c.id).where(where).limit(count_limit).subquery()
-    return rows, connection.execute(select(func.count()).select_from(capped)).scalar_one()

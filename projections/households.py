@@ -7,6 +7,8 @@ Tag periods (added → removed) let "visits due" answer for any past month with 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -20,16 +22,13 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    delete,
-    insert,
 )
-from sqlalchemy.engine import Connection
 
-from application.tables import GridPath
 from domain.personal_data import mask_phone
-from projections.bulk import utc
-from projections.case_rows import CHUNK, GridPaths, rows_where_in
-from projections.events import ProjectedEvent, Reads
+from projections.engine.bulk import utc
+from projections.engine.events import ProjectedEvent
+from projections.engine.folding import Fold, FoldedReadModel, Stored
+from projections.storage.tables import GridPath
 
 Row = dict[str, Any]
 
@@ -61,7 +60,7 @@ households = Table(
 Index("rm_households_grid_address", households.c.grid_path, households.c.address)
 Index("rm_households_kind_grid", households.c.kind, households.c.grid_path)
 
-members = Table(
+members_table = Table(
     "rm_household_members",
     metadata,
     Column("household_id", String(36), primary_key=True),
@@ -98,153 +97,120 @@ Index("rm_household_visits_household_at", visits.c.household_id, visits.c.at)
 Index("rm_household_visits_grid_at", visits.c.grid_path, visits.c.at)
 
 
-class HouseholdState:
-    """One household's rows while a batch is folded into them."""
-
-    def __init__(self, row: Row, member_rows: list[Row], tag_rows: list[Row]) -> None:
-        self.row = row
-        self.members = {m["member_id"]: m for m in member_rows}
-        self.tags = tag_rows
-
-    def recount(self) -> None:
-        residents = [m for m in self.members.values() if m["moved_out_at"] is None]
-        self.row["residents"] = len(residents)
-        self.row["floating"] = sum(1 for m in residents if m["floating"])
-        self.row["tags"] = "," + "".join(f"{t['tag']}," for t in self.tags if t["removed_at"] is None)
-
-
-class HouseholdRegistryProjection:
-    name = "households"
-    metadata = metadata
-    reads = Reads(frozenset({"Household"}))
-
-    def __init__(self) -> None:
-        self._grid_paths = GridPaths()
-
-    def apply(self, connection: Connection, events: list[ProjectedEvent]) -> None:
-        household_events = [e for e in events if e.aggregate_type == "Household"]
-        if not household_events:
-            return
-        states = _load(connection, list(dict.fromkeys(e.aggregate_id for e in household_events)))
-        new_visits: list[Row] = []
-        for event in household_events:
-            if event.type == "Registered":
-                states[event.aggregate_id] = self._registered(connection, event)
-            state = states.get(event.aggregate_id)
-            if state is None:  # events of a household registered before this read model existed: none
-                continue
-            _fold(state, event, new_visits)
-            state.row.update(updated_at=utc(event.at), version=event.version, position=event.position)
-            state.recount()
-        _store(connection, states, new_visits)
-
-    def _registered(self, connection: Connection, event: ProjectedEvent) -> HouseholdState:
-        data, head = event.data, event.data["head"]
-        row = {
-            "id": event.aggregate_id,
-            "address": data["address"],
-            "grid": data["grid"],
-            "grid_path": self._grid_paths.path(connection, data["grid"]),
-            "kind": str(data["kind"]),
-            "head_name": head["name"],
-            "head_phone": mask_phone(head["phone"]) if head.get("phone") else None,
-            "liaison_id": None,
-            "liaison_name": None,
-            "pairing_id": None,
-            "pairing_name": None,
-            "visits": 0,
-            "last_visit_at": None,
-            "registered_at": utc(event.at),
-        }
-        head_member = {
-            "household_id": event.aggregate_id,
-            "member_id": data["head_member_id"],
-            "relation": "head",
-            "floating": False,
-            "moved_in_at": utc(event.at),
-            "moved_out_at": None,
-        }
-        return HouseholdState(row, [head_member], [])
+def fold(state: Household | None, event: ProjectedEvent) -> Household | None:
+    """The household after ``event`` (a new state; ``state`` is left alone): its row (with the head's phone masked),
+    its members, its tag periods and the visits made since the state was loaded."""
+    if event.type == "Registered":
+        state = _registered(event)
+    elif state is None:
+        return None  # events of a household registered before this read model existed: none
+    else:
+        state = Household(dict(state.row), dict(state.members), list(state.tags), list(state.visits))
+        _fold(state, event)
+    residents = [m for m in state.members.values() if m["moved_out_at"] is None]
+    state.row.update(
+        updated_at=utc(event.at),
+        version=event.version,
+        position=event.position,
+        residents=len(residents),
+        floating=sum(1 for m in residents if m["floating"]),
+        tags="," + "".join(f"{t['tag']}," for t in state.tags if t["removed_at"] is None),
+    )
+    return state
 
 
-def _fold(state: HouseholdState, event: ProjectedEvent, new_visits: list[Row]) -> None:
+@dataclass(frozen=True)
+class Household:
+    """One household's rows: ``members`` by member id, ``tags`` in the order added, ``visits`` new since loaded."""
+
+    row: Row
+    members: dict[str, Row]
+    tags: list[Row]
+    visits: list[Row]
+
+
+def _registered(event: ProjectedEvent) -> Household:
+    data, head, at = event.data, event.data["head"], utc(event.at)
+    row = {
+        "id": event.aggregate_id,
+        "address": data["address"],
+        "grid": data["grid"],
+        "kind": str(data["kind"]),
+        "head_name": head["name"],
+        "head_phone": mask_phone(head["phone"]) if head.get("phone") else None,
+        "liaison_id": None,
+        "liaison_name": None,
+        "pairing_id": None,
+        "pairing_name": None,
+        "visits": 0,
+        "last_visit_at": None,
+        "registered_at": at,
+    }
+    head_member = _member(event.aggregate_id, data["head_member_id"], "head", False, at)
+    return Household(row, {data["head_member_id"]: head_member}, [], [])
+
+
+def _member(household_id: str, member_id: str, relation: str, floating: bool, at: datetime) -> Row:
+    return {
+        "household_id": household_id,
+        "member_id": member_id,
+        "relation": relation,
+        "floating": floating,
+        "moved_in_at": at,
+        "moved_out_at": None,
+    }
+
+
+def _fold(state: Household, event: ProjectedEvent) -> None:
+    """``event`` into ``state``'s own copies (the rows changed are copied first)."""
     data, at = event.data, utc(event.at)
     if event.type == "MemberAdded":
         member = data["member"]
-        state.members[data["member_id"]] = {
-            "household_id": event.aggregate_id,
-            "member_id": data["member_id"],
-            "relation": member["relation"],
-            "floating": bool(member["floating"]),
-            "moved_in_at": at,
-            "moved_out_at": None,
-        }
-    elif event.type == "MemberMovedOut" and data["member_id"] in state.members:
-        state.members[data["member_id"]]["moved_out_at"] = at
-    elif event.type == "TagAdded":
-        state.tags.append(
-            {
-                "household_id": event.aggregate_id,
-                "added_version": event.version,
-                "tag": data["tag"],
-                "added_at": at,
-                "removed_at": None,
-            }
+        state.members[data["member_id"]] = _member(
+            event.aggregate_id, data["member_id"], member["relation"], bool(member["floating"]), at
         )
+    elif event.type == "MemberMovedOut" and data["member_id"] in state.members:
+        state.members[data["member_id"]] = {**state.members[data["member_id"]], "moved_out_at": at}
+    elif event.type == "TagAdded":
+        period = {"household_id": event.aggregate_id, "added_version": event.version, "tag": data["tag"]}
+        state.tags.append({**period, "added_at": at, "removed_at": None})
     elif event.type == "TagRemoved":
-        for period in state.tags:
-            if period["tag"] == data["tag"] and period["removed_at"] is None:
-                period["removed_at"] = at
+        state.tags[:] = [
+            {**period, "removed_at": at} if period["tag"] == data["tag"] and period["removed_at"] is None else period
+            for period in state.tags
+        ]
     elif event.type in ("LiaisonAssigned", "PairingAssigned"):
         role = "liaison" if event.type == "LiaisonAssigned" else "pairing"
         state.row.update({f"{role}_id": data["staff"]["id"], f"{role}_name": data["staff"]["name"]})
     elif event.type == "Visited":
         state.row["visits"] += 1
         state.row["last_visit_at"] = at
-        new_visits.append(
+        visit = {"visit_id": data["visit_id"], "household_id": event.aggregate_id, "at": at, "grid": state.row["grid"]}
+        actor = event.actor
+        state.visits.append(
             {
-                "visit_id": data["visit_id"],
-                "household_id": event.aggregate_id,
-                "at": at,
-                "grid_path": state.row["grid_path"],
-                "visitor_id": event.actor.get("id"),
-                "visitor_name": event.actor.get("name"),
+                **visit,
+                "visitor_id": actor.get("id"),
+                "visitor_name": actor.get("name"),
                 "cases_raised": len(data["case_ids"]),
             }
         )
 
 
-def _load(connection: Connection, ids: list[str]) -> dict[str, HouseholdState]:
-    """The stored rows of the households in ``ids`` (those that exist)."""
-    rows = {row["id"]: row for row in rows_where_in(connection, households, "id", ids)}
-    member_rows: dict[str, list[Row]] = {}
-    tag_rows: dict[str, list[Row]] = {}
-    for row in rows_where_in(connection, members, "household_id", ids):
-        member_rows.setdefault(row["household_id"], []).append(row)
-    for row in rows_where_in(connection, tag_periods, "household_id", ids, order_by=tag_periods.c.added_version):
-        tag_rows.setdefault(row["household_id"], []).append(row)
-    return {
-        household_id: HouseholdState(row, member_rows.get(household_id, []), tag_rows.get(household_id, []))
-        for household_id, row in rows.items()
-    }
+def _loaded(row: Row, loaded: dict[str, list[Row]]) -> Household:
+    members = {m["member_id"]: m for m in loaded.get(members_table.name, [])}
+    return Household(row, members, loaded.get(tag_periods.name, []), [])
 
 
-def _store(connection: Connection, states: dict[str, HouseholdState], new_visits: list[Row]) -> None:
-    """Replace the touched households' rows (households, members, tag periods); append the new visits."""
-    ids = list(states)
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        for table in (households, members, tag_periods):
-            connection.execute(delete(table).where(table.c[_key(table)].in_(chunk)))
-    for table, rows in (
-        (households, [s.row for s in states.values()]),
-        (members, [m for s in states.values() for m in s.members.values()]),
-        (tag_periods, [t for s in states.values() for t in s.tags]),
-        (visits, new_visits),
-    ):
-        if rows:
-            connection.execute(insert(table), rows)
-
-
-def _key(table: Table) -> str:
-    return "id" if table is households else "household_id"
+HOUSEHOLD = Fold("household", "Household", fold, births=frozenset({"Registered"}))
+read_model = FoldedReadModel(
+    "households",
+    HOUSEHOLD,
+    (
+        Stored(households, rows=lambda h: [h.row]),
+        Stored(members_table, key="household_id", rows=lambda h: list(h.members.values())),
+        Stored(tag_periods, key="household_id", rows=lambda h: h.tags, order_by="added_version"),
+        Stored(visits, key="household_id", rows=lambda h: h.visits, loaded=False, appended=True),
+    ),
+    state=_loaded,
+)

@@ -18,21 +18,20 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
-    delete,
     exists,
-    func,
-    insert,
     or_,
     select,
     true,
 )
 from sqlalchemy.engine import Connection
 
-from application.meeting_policy import MeetingScope
-from application.tables import grids
-from projections.bulk import utc
-from projections.events import ProjectedEvent, Reads
+from domain.read_scope import MeetingScope
+from projections.engine.bulk import utc
+from projections.engine.events import ProjectedEvent
+from projections.engine.folding import Fold, FoldedReadModel, Stored
+from projections.paging import one_page
 from projections.scope import subtree
+from projections.storage.tables import grids
 
 metadata = MetaData()
 meetings = Table(
@@ -59,66 +58,56 @@ meeting_departments = Table(
 Index("rm_meeting_departments_department", meeting_departments.c.department, meeting_departments.c.meeting_id)
 
 STATUS_BY_EVENT = {"Held": "held", "Closed": "closed"}
+Row = dict[str, Any]
 
 
-class MeetingRegisterProjection:
-    name = "meetings"
-    metadata = metadata
-    reads = Reads(frozenset({"Meeting"}))
+def fold(meeting: Row | None, event: ProjectedEvent) -> Row | None:
+    """The meeting's row after ``event`` (a new one), with ``departments``: those its items were assigned to, in
+    the order first named. tests/unit/test_meeting_fold_matches_aggregate.py checks it against the aggregate."""
+    if event.type == "Scheduled":
+        data = event.data
+        return {
+            "id": event.aggregate_id,
+            "title": data["title"],
+            "level": data["level"],
+            "org": data["org"],
+            "scheduled_for": date.fromisoformat(data["scheduled_for"]),
+            "chair": data["chair"],
+            "status": "scheduled",
+            "items": 0,
+            "created_at": utc(event.at),
+            "departments": (),
+        }
+    if meeting is None:
+        return None  # a meeting this read model never saw scheduled (cannot happen in order)
+    if event.type in STATUS_BY_EVENT:
+        return {**meeting, "status": STATUS_BY_EVENT[event.type]}
+    if event.type == "ItemSubmitted":
+        return {**meeting, "items": meeting["items"] + 1}
+    if event.type == "ItemAssigned":
+        named = (event.data["lead_department"], *event.data["co_departments"])
+        return {**meeting, "departments": tuple(dict.fromkeys((*meeting["departments"], *named)))}
+    return meeting
 
-    def apply(self, connection: Connection, events: list[ProjectedEvent]) -> None:
-        touched: dict[str, dict[str, Any]] = {}
-        named: set[tuple[str, str]] = set()  # (meeting, department) pairs the batch's assignments name
-        for event in (e for e in events if e.aggregate_type == "Meeting"):
-            row = touched.get(event.aggregate_id) or self._row(connection, event.aggregate_id)
-            if event.type == "Scheduled":
-                row = {
-                    "id": event.aggregate_id,
-                    "title": event.data["title"],
-                    "level": event.data["level"],
-                    "org": event.data["org"],
-                    "scheduled_for": date.fromisoformat(event.data["scheduled_for"]),
-                    "chair": event.data["chair"],
-                    "status": "scheduled",
-                    "items": 0,
-                    "created_at": utc(event.at),
-                }
-            elif row is not None and event.type in STATUS_BY_EVENT:
-                row["status"] = STATUS_BY_EVENT[event.type]
-            elif row is not None and event.type == "ItemSubmitted":
-                row["items"] += 1
-            elif event.type == "ItemAssigned":
-                named |= {
-                    (event.aggregate_id, department)
-                    for department in (event.data["lead_department"], *event.data["co_departments"])
-                }
-            if row is not None:
-                touched[event.aggregate_id] = row
-        if touched:
-            connection.execute(delete(meetings).where(meetings.c.id.in_(list(touched))))
-            connection.execute(insert(meetings), list(touched.values()))
-        if named:
-            self._name_departments(connection, named)
 
-    @staticmethod
-    def _name_departments(connection: Connection, named: set[tuple[str, str]]) -> None:
-        """Add the pairs not there yet (a replayed batch, or a second item naming the same department)."""
-        meeting_ids = list({meeting_id for meeting_id, _ in named})
-        present = set(
-            connection.execute(
-                select(meeting_departments.c.meeting_id, meeting_departments.c.department).where(
-                    meeting_departments.c.meeting_id.in_(meeting_ids)
-                )
-            ).tuples()
-        )
-        rows = [{"meeting_id": m, "department": d} for m, d in sorted(named - present)]
-        if rows:
-            connection.execute(insert(meeting_departments), rows)
+def department_rows(meeting: Row) -> list[Row]:
+    return [{"meeting_id": meeting["id"], "department": department} for department in meeting["departments"]]
 
-    @staticmethod
-    def _row(connection: Connection, meeting_id: str) -> dict[str, Any] | None:
-        row = connection.execute(select(meetings).where(meetings.c.id == meeting_id)).first()
-        return dict(row._mapping) if row else None
+
+def with_departments(row: Row, loaded: dict[str, list[Row]]) -> Row:
+    return {**row, "departments": tuple(r["department"] for r in loaded.get(meeting_departments.name, []))}
+
+
+MEETING = Fold("meeting", "Meeting", fold, births=frozenset({"Scheduled"}))
+read_model = FoldedReadModel(
+    "meetings",
+    MEETING,
+    (
+        Stored(meetings),
+        Stored(meeting_departments, key="meeting_id", rows=department_rows, changed_by=frozenset({"ItemAssigned"})),
+    ),
+    state=with_departments,
+)
 
 
 def list_meetings(
@@ -129,16 +118,8 @@ def list_meetings(
     if org is not None:
         where = and_(where, meetings.c.org == org)
     source = meetings.join(grids, grids.c.code == meetings.c.org) if scope.grid_path is not None else meetings
-    rows = connection.execute(
-        select(meetings)
-        .select_from(source)
-        .where(where)
-        .order_by(meetings.c.scheduled_for.desc(), meetings.c.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    total = connection.execute(select(func.count()).select_from(source).where(where)).scalar_one()
-    return [dict(row._mapping) for row in rows], total
+    query = select(meetings).select_from(source).where(where).order_by(meetings.c.scheduled_for.desc(), meetings.c.id)
+    return one_page(connection, query, key=meetings.c.id, page=page, per_page=per_page)
 
 
 def _readable(scope: MeetingScope) -> list[ColumnElement[bool]]:

@@ -30,12 +30,13 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
-from application.tables import GridPath
-from projections.bulk import utc
-from projections.case_rows import GridPaths, replace_rows, rows_where_in
-from projections.events import ProjectedEvent, Reads
+from projections.engine.bulk import utc
+from projections.engine.events import ProjectedEvent
+from projections.engine.folding import Fold, FoldedReadModel, Stored
 from projections.grid_rollup import Figures
+from projections.paging import one_page
 from projections.scope import subtree
+from projections.storage.tables import GridPath
 
 Row = dict[str, Any]
 ON_PATROL, ENDED = "on_patrol", "ended"
@@ -69,50 +70,39 @@ Index("rm_patrols_grid_started", patrols.c.grid_path, patrols.c.started_at)
 Index("rm_patrols_started", patrols.c.started_at)
 
 
-class PatrolLogProjection:
-    name = "patrols"
-    metadata = metadata
-    reads = Reads(frozenset({"Patrol"}))
+def fold(row: Row | None, event: ProjectedEvent) -> Row | None:
+    """The patrol's row after ``event`` (a new one; ``row`` is left alone)."""
+    if event.type == "Started":
+        row = _started(event)
+    elif row is None:
+        return None
+    else:
+        row = dict(row)
+        _fold(row, event)
+    row.update(version=event.version, position=event.position)
+    return row
 
-    def __init__(self) -> None:
-        self._grid_paths = GridPaths()
 
-    def apply(self, connection: Connection, events: list[ProjectedEvent]) -> None:
-        patrol_events = [e for e in events if e.aggregate_type == "Patrol"]
-        if not patrol_events:
-            return
-        rows = _load(connection, list(dict.fromkeys(e.aggregate_id for e in patrol_events)))
-        for event in patrol_events:
-            if event.type == "Started":
-                rows[event.aggregate_id] = self._started(connection, event)
-            row = rows.get(event.aggregate_id)
-            if row is None:
-                continue
-            _fold(row, event)
-            row.update(version=event.version, position=event.position)
-        replace_rows(connection, patrols, rows)
-
-    def _started(self, connection: Connection, event: ProjectedEvent) -> Row:
-        crew = [{"id": m["id"], "name": m["name"], "role": m.get("role")} for m in event.data["members"]]
-        return {
-            "id": event.aggregate_id,
-            "grid": event.data["grid"],
-            "grid_path": self._grid_paths.path(connection, event.data["grid"]),
-            "kind": str(event.data["kind"]),
-            "status": ON_PATROL,
-            "members": json.dumps(crew, ensure_ascii=False),
-            "started_by_id": event.actor.get("id"),
-            "started_by_name": event.actor.get("name"),
-            "started_at": utc(event.at),
-            "ended_at": None,
-            "duration_seconds": None,
-            "checkpoints": 0,
-            "last_checkpoint": None,
-            "findings": 0,
-            "fixed_on_spot": 0,
-            "cases_raised": 0,
-            "summary": None,
-        }
+def _started(event: ProjectedEvent) -> Row:
+    crew = [{"id": m["id"], "name": m["name"], "role": m.get("role")} for m in event.data["members"]]
+    return {
+        "id": event.aggregate_id,
+        "grid": event.data["grid"],
+        "kind": str(event.data["kind"]),
+        "status": ON_PATROL,
+        "members": json.dumps(crew, ensure_ascii=False),
+        "started_by_id": event.actor.get("id"),
+        "started_by_name": event.actor.get("name"),
+        "started_at": utc(event.at),
+        "ended_at": None,
+        "duration_seconds": None,
+        "checkpoints": 0,
+        "last_checkpoint": None,
+        "findings": 0,
+        "fixed_on_spot": 0,
+        "cases_raised": 0,
+        "summary": None,
+    }
 
 
 def _fold(row: Row, event: ProjectedEvent) -> None:
@@ -135,8 +125,8 @@ def _fold(row: Row, event: ProjectedEvent) -> None:
         )
 
 
-def _load(connection: Connection, ids: list[str]) -> dict[str, Row]:
-    return {row["id"]: row for row in rows_where_in(connection, patrols, "id", ids)}
+PATROL = Fold("patrol", "Patrol", fold, births=frozenset({"Started"}))
+read_model = FoldedReadModel("patrols", PATROL, (Stored(patrols),))
 
 
 # -- queries ---------------------------------------------------------------------------------------
@@ -159,11 +149,10 @@ def list_patrols(
     if status is not None:
         where = and_(where, patrols.c.status == status)
     query = select(patrols).where(where).order_by(patrols.c.started_at.desc(), patrols.c.id)
-    rows = [dict(row._mapping) for row in connection.execute(query.limit(per_page).offset((page - 1) * per_page))]
+    rows, total = one_page(connection, query, key=patrols.c.id, page=page, per_page=per_page, count_limit=count_limit)
     for row in rows:
         row["members"] = json.loads(row["members"])
-    capped = select(patrols.c.id).where(where).limit(count_limit).subquery()
-    return rows, connection.execute(select(func.count()).select_from(capped)).scalar_one()
+    return rows, total
 
 
 def coverage(

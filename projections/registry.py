@@ -1,26 +1,20 @@
-"""The read models gridledger keeps, and how to run them against a ledger's event store."""
+"""The read models gridledger keeps, and running them against the ledger's event store.
+
+A new read model: a module with its tables, its pure fold (``projections.engine.folding.Fold``) or row per event,
+its ``read_model`` declaration and its queries (paged by ``projections.paging.one_page``); listed here; a migration
+in application/migrations/versions that makes its tables.
+"""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
-from sqlalchemy import create_engine
-from sqlalchemy.engine import Engine
-
-from application.ledger import GridLedger
-from projections import heartbeats
-from projections.audit_log import AuditLogProjection
-from projections.case_list import CaseListProjection
-from projections.case_rows import BatchFolds
-from projections.engine import Projection, ProjectionEngine, ProjectionWorker
-from projections.heartbeats import Heartbeat
-from projections.households import HouseholdRegistryProjection
-from projections.meetings import MeetingRegisterProjection
-from projections.patrols import PatrolLogProjection
-from projections.readiness import Readiness
-from projections.wakeup import NotificationListener, Wakeup
-from projections.work_queues import WorkQueueProjection
+from projections import audit_log, case_list, households, meetings, patrols, work_queues
+from projections.engine.rebuild import RebuildResult
+from projections.engine.rebuild import rebuild as rebuild_read_models
+from projections.engine.runner import Projection
+from projections.engine.service import Ledger, ProjectionService
 
 # Which read models answer which API reads (for min_position waits).
 CASE_LIST, WORK_QUEUES, AUDIT_LOG, MEETINGS = "case_list", "work_queues", "audit_log", "meetings"
@@ -28,90 +22,25 @@ HOUSEHOLDS, PATROLS = "households", "patrols"
 
 
 def all_projections() -> list[Projection]:
-    """Every read model, in the order a batch is applied: the case list before the work queues, which take
-    its fold of the same batch (BatchFolds)."""
-    folds = BatchFolds()
+    """Every read model (the engine decides the order a batch is applied in)."""
     return [
-        CaseListProjection(folds),
-        WorkQueueProjection(folds),
-        AuditLogProjection(),
-        MeetingRegisterProjection(),
-        HouseholdRegistryProjection(),
-        PatrolLogProjection(),
+        case_list.read_model,
+        work_queues.read_model,
+        audit_log.read_model,
+        meetings.read_model,
+        households.read_model,
+        patrols.read_model,
     ]
 
 
-def read_model_engine(database_url: str) -> Engine:
-    """The read side's own connection pool: pre-pinged, so a dropped connection is replaced, not used."""
-    if database_url.startswith("sqlite"):
-        return create_engine(database_url, pool_pre_ping=True, connect_args={"timeout": 30})
-    return create_engine(database_url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+class Projections(ProjectionService):
+    """gridledger's read models (or ``projections``), kept up to date for ``ledger``."""
+
+    def __init__(self, ledger: Ledger, *, projections: Sequence[Projection] | None = None, **options: Any) -> None:
+        super().__init__(ledger, projections or all_projections(), **options)
 
 
-class Projections:
-    """The engine, plus (when started) a worker thread and a LISTEN/NOTIFY listener on PostgreSQL."""
-
-    def __init__(
-        self,
-        ledger: GridLedger,
-        *,
-        batch_size: int = 1000,
-        poll_interval: float = 1.0,
-        projections: Sequence[Projection] | None = None,
-    ) -> None:
-        self.ledger = ledger
-        self.db = read_model_engine(ledger.settings.database_url)
-        self.engine = ProjectionEngine(
-            self.db,
-            ledger.recorder.events_record_cls.__table__,
-            ledger.mapper,
-            projections or all_projections(),
-            batch_size=batch_size,
-        )
-        self.engine.prepare()
-        self.wakeup = Wakeup()
-        self.heartbeat = Heartbeat(self.db, ledger.clock)
-        self.worker = ProjectionWorker(self.engine, self.wakeup, poll_interval=poll_interval, heartbeat=self.heartbeat)
-        self.listener: NotificationListener | None = None
-
-    def start(self) -> None:
-        """Run in the background; wake on NOTIFY (PostgreSQL) and on this process's own saves."""
-        self.ledger.after_save.append(self.wakeup.set)
-        if self.db.dialect.name == "postgresql":
-            self.listener = NotificationListener(self.db, self.ledger.recorder.channel_name, self.wakeup)
-            self.listener.start()
-        self.worker.start()
-
-    def stop(self) -> None:
-        if self.wakeup.set in self.ledger.after_save:
-            self.ledger.after_save.remove(self.wakeup.set)
-        self.worker.stop()
-        if self.listener is not None:
-            self.listener.stop()
-
-    @property
-    def running(self) -> bool:
-        return self.worker.alive
-
-    def readiness(self) -> Readiness:
-        """Each read model's lag and the newest heartbeat of any worker (in any process), as of now."""
-        statuses = self.engine.statuses()
-        with self.db.connect() as connection:
-            newest = heartbeats.newest(connection)
-        return Readiness(statuses, newest, self.ledger.clock(), self.ledger.settings.worker_stale_seconds)
-
-    def wait_for(self, position: int, names: Sequence[str], timeout: float) -> bool:
-        """True once every named projection has applied ``position`` (or stopped trying: False)."""
-        deadline = time.monotonic() + timeout
-        while True:
-            positions = self.engine.positions(names)
-            if all(positions.get(name, 0) >= position for name in names):
-                return True
-            if time.monotonic() >= deadline:
-                return False
-            self.wakeup.set()
-            time.sleep(0.02)
-
-    def close(self) -> None:
-        self.stop()
-        self.db.dispose()
+def rebuild(open_ledger: Callable[[], Ledger], names: Sequence[str] | None = None, **options: Any) -> RebuildResult:
+    """Drop ``names`` (default: every read model) and replay the store into them (``projections.engine.rebuild``);
+    ``open_ledger`` opens the ledger (in each process of a parallel rebuild: a picklable callable)."""
+    return rebuild_read_models(open_ledger, all_projections, names, **options)

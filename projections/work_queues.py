@@ -5,16 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Index, MetaData, String, Table, and_, func, select, true
+from sqlalchemy import Column, Index, MetaData, String, Table, and_, select, true
 from sqlalchemy.engine import Connection
 
 from domain.case_types import Status
 from domain.read_scope import ReadScope
-from projections.bulk import utc
 from projections.case_list import cases as case_list
-from projections.case_rows import BatchFolds, GridPaths, fold_batch, replace_rows, reported_before
-from projections.case_summary import Summary
-from projections.events import ProjectedEvent, Reads
+from projections.case_summary import CASE_SUMMARY, Summary
+from projections.engine.bulk import utc
+from projections.engine.folding import FoldedReadModel, Stored
+from projections.paging import one_page
 from projections.scope import scope_conditions, subtree
 
 QUEUES = ("triage", "dispatch", "department", "meeting", "follow-up", "overdue")
@@ -58,30 +58,15 @@ def queue_of(summary: Summary) -> str | None:
     return None  # resolved and called back: waiting only for the dispatcher to close it
 
 
-class WorkQueueProjection:
-    name = "work_queues"
-    metadata = metadata
-    reads = Reads(frozenset({"Case"}))
+def queue_rows(summary: Summary) -> list[Summary]:
+    """The case's row with its queue; none for a finished case: the table stays the size of the open work."""
+    if summary["status"] in TERMINAL:
+        return []
+    return [{**summary, "queue": queue_of(summary)}]
 
-    def __init__(self, folds: BatchFolds | None = None) -> None:
-        self._grid_paths = GridPaths()
-        self._folds = folds or BatchFolds()  # shared with the case list: see BatchFolds
 
-    def apply(self, connection: Connection, events: list[ProjectedEvent]) -> None:
-        summaries = self._folds.take(events)
-        if summaries is None:
-            summaries, stored = fold_batch(connection, items, events)
-        else:  # every case that may have a row here: deleting one that has none is harmless
-            stored = set(reported_before([e for e in events if e.aggregate_type == "Case"]))
-        rows: dict[str, Summary | None] = {}
-        for case_id, summary in summaries.items():
-            if summary is None or summary["status"] in TERMINAL:
-                rows[case_id] = None  # closed cases leave the table: it stays the size of the open work
-                continue
-            summary["grid_path"] = self._grid_paths.path(connection, summary["grid"])
-            summary["queue"] = queue_of(summary)
-            rows[case_id] = summary  # a summary holds every column (and the case list's description)
-        replace_rows(connection, items, rows, stored)
+# Its rows lack descriptions and finished cases: given the same batch as the case list, it takes the case list's fold.
+read_model = FoldedReadModel("work_queues", CASE_SUMMARY, (Stored(items, rows=queue_rows),))
 
 
 def queue_page(
@@ -106,16 +91,10 @@ def queue_page(
     if grid_path is not None:
         conditions.append(subtree(items.c.grid_path, grid_path))
     conditions += scope_conditions(scope, items)
-    where = and_(true(), *conditions)
     # NULLS LAST matches the b-tree order of the (queue, due_at) indexes, so a page is an index scan.
     query = (
         select(items)
-        .where(where)
+        .where(and_(true(), *conditions))
         .order_by(items.c.due_at.asc().nulls_last(), items.c.created_at, items.c.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
     )
-    rows = [dict(row._mapping) for row in connection.execute(query)]
-    capped = select(items.c.id).where(where).limit(count_limit).subquery()
-    total = connection.execute(select(func.count()).select_from(capped)).scalar_one()
-    return rows, total
+    return one_page(connection, query, key=items.c.id, page=page, per_page=per_page, count_limit=count_limit)

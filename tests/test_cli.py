@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -13,8 +14,7 @@ from click.testing import CliRunner
 from application.case_commands import CaseCommands
 from application.ledger import GridLedger
 from interface.cli import main
-from projections.rebuild import rebuild
-from projections.registry import Projections
+from projections.registry import Projections, rebuild
 from tests.support.clock import MovableClock
 from tests.support.projection_worker import drive_cases
 from tests.support.territory import Territory
@@ -92,7 +92,7 @@ def test_the_rebuild_progress_bar_starts_at_zero_of_every_event(
 
     monkeypatch.setattr(click, "progressbar", recording_progressbar)
     seen: list[tuple[int, int]] = []
-    rebuild(ledger.settings, ["meetings"], on_progress=lambda at, head: seen.append((at, head)))
+    rebuild(partial(GridLedger, ledger.settings), ["meetings"], on_progress=lambda at, head: seen.append((at, head)))
     assert seen[0] == (0, store) and store > 0
 
     result = CliRunner().invoke(main, ["projections", "rebuild"])

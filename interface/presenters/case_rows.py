@@ -8,7 +8,7 @@ from typing import Any
 from domain.case_types import FINISHED
 from interface.labels import BY_AGGREGATE, CASE, STAFF, DepartmentNames, labelled
 from interface.presenters.times import aware, local_iso
-from projections.engine import ProjectionStatus
+from projections.engine.runner import ProjectionStatus
 
 
 def case_row(

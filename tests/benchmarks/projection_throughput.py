@@ -7,7 +7,7 @@ One run on fresh PostgreSQL databases:
                in this process: ``Projections(ledger, batch_size=2000)``, ``engine.reset(all, without_indexes)``,
                timed ``engine.catch_up()`` + ``create_indexes``; row counts checked afterwards, time split
                into reading+decoding and each projection
-  (R) rebuild  the same as ``gridledger projections rebuild`` runs it: ``projections.rebuild.rebuild`` with the
+  (R) rebuild  the same as ``gridledger projections rebuild`` runs it: ``projections.registry.rebuild`` with the
                projections split over ``--jobs`` processes (default one per core, up to 4); rows checked again
   (a) library  eventsourcing's own ``ProjectionRunner`` with a ``PostgresTrackingRecorder`` view that
                folds each event into a case-list row (same columns, same fold as the case list) and
@@ -51,6 +51,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -69,18 +70,18 @@ from application.ledger import GridLedger
 from application.settings import Settings
 from domain.read_scope import ReadScope
 from interface.views.read_models import COUNT_LIMIT  # the API's own count cap
-from projections import engine as engine_module
 from projections.audit_log import audit
 from projections.case_list import COLUMNS as CASE_LIST_COLUMNS
 from projections.case_list import CaseFilters, search
 from projections.case_list import cases as case_list_table
 from projections.case_list import metadata as case_list_metadata
 from projections.case_summary import fold
-from projections.events import ENVELOPE, ProjectedEvent
+from projections.engine import runner as engine_module
+from projections.engine.events import ENVELOPE, ProjectedEvent
+from projections.engine.rebuild import default_jobs
 from projections.meetings import meetings as meetings_table
-from projections.rebuild import default_jobs
-from projections.rebuild import rebuild as parallel_rebuild
 from projections.registry import Projections
+from projections.registry import rebuild as parallel_rebuild
 from projections.work_queues import TERMINAL, queue_page
 from projections.work_queues import items as work_queue_table
 from projections.work_queues import metadata as work_queue_metadata
@@ -162,13 +163,13 @@ class Rebuild:
 
 
 def bench_rebuild(ledger: GridLedger, stats: SyntheticStats, profile_batches: int, jobs: int = 1) -> Rebuild:
-    """``jobs`` 1: in this process, timed by part; more: ``projections.rebuild`` as the command runs it."""
+    """``jobs`` 1: in this process, timed by part; more: ``projections.registry.rebuild`` as the command runs it."""
     projections = Projections(ledger, batch_size=2000)
     engine = projections.engine
     names = list(engine.projections)
     try:
         if jobs > 1:
-            result = parallel_rebuild(ledger.settings, names, jobs=jobs, batch_size=2000)
+            result = parallel_rebuild(partial(GridLedger, ledger.settings), names, jobs=jobs, batch_size=2000)
             return _verified(
                 projections,
                 stats,
@@ -338,7 +339,7 @@ class CaseListBaseline(Projection[CaseListView]):
 
 
 def projected(domain_event: Any, position: int) -> ProjectedEvent:
-    """The projections' view of a domain event (as projections/events.py decodes a stored one)."""
+    """The projections' view of a domain event (as projections/engine/events.py decodes a stored one)."""
     attributes = vars(domain_event)
     aggregate_type, _, event_type = type(domain_event).__qualname__.rpartition(".")
     return ProjectedEvent(

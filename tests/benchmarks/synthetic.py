@@ -38,11 +38,11 @@ from sqlalchemy import text
 
 from application.ledger import GridLedger
 from application.staff import StaffMember
-from application.tables import case_counters
 from domain.actor import Actor, Role
 from domain.case import Case
 from domain.case_types import MUST_REPORT, Category, Channel, Satisfaction, Status
 from domain.meeting import Meeting
+from projections.storage.tables import case_counters
 from tests.support.territory import Territory, build_territory
 
 # Extra grids under the territory of tests/support/territory.py: (name, 中文, level, parent).

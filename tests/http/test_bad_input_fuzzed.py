@@ -10,8 +10,8 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from application import tables
 from application.ledger import GridLedger
+from projections.storage import tables
 from tests.support.api import Api
 from tests.support.responses import PROBLEM, assert_problem
 from tests.support.waiting import READ_MODEL_WAIT

@@ -164,7 +164,7 @@ def test_projection_status_readiness_and_a_read_model_that_cannot_catch_up(api: 
     assert all(item["lag"] == item["head"] - item["position"] for item in status["items"])
     assert api.client.get("/readyz").status_code == 200
     # A position the store has reached but the read model has not: 503 with Retry-After rather than a stale answer.
-    from projections import tracking
+    from projections.engine import tracking
 
     running = app.extensions["gridledger"].projections
     original = app.extensions["gridledger"]

@@ -18,8 +18,8 @@ from application.ledger import GridLedger
 from application.settings import Settings
 from interface.app import create_app
 from interface.cli import main
-from projections import heartbeats
-from projections.heartbeats import Heartbeat
+from projections.engine import heartbeats
+from projections.engine.heartbeats import Heartbeat
 from projections.registry import Projections
 from tests.support.api import Api
 from tests.support.clock import MovableClock

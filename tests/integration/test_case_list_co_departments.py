@@ -3,6 +3,8 @@ whether the worker wrote them batch by batch or a rebuild replayed them (COPY on
 
 from __future__ import annotations
 
+from functools import partial
+
 from sqlalchemy import select
 
 from application.case_commands import CaseCommands
@@ -10,8 +12,7 @@ from application.ledger import GridLedger
 from projections.case_list import cases as case_list
 from projections.case_list import co_departments
 from projections.case_summary import split_codes
-from projections.rebuild import rebuild
-from projections.registry import Projections
+from projections.registry import Projections, rebuild
 from tests.support.clock import MovableClock
 from tests.support.projection_worker import drive_cases, read_model_rows
 from tests.support.territory import Territory
@@ -66,7 +67,7 @@ def test_co_department_rows_follow_dispatch_return_and_redispatch_in_the_worker_
     assert {code for case_id, code in rows if case_id == case} == {department("shichang")}
     assert len(rows) > 1
 
-    rebuild(ledger.settings, ["case_list"], jobs=1, batch_size=50)
+    rebuild(partial(GridLedger, ledger.settings), ["case_list"], jobs=1, batch_size=50)
     after = Projections(ledger)
     try:
         assert (

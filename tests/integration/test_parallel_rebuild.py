@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+from functools import partial
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -10,11 +12,14 @@ from click.testing import CliRunner
 from application.case_commands import CaseCommands
 from application.ledger import GridLedger
 from interface.cli import main
-from projections.rebuild import groups_for, rebuild
-from projections.registry import Projections
+from projections.engine.rebuild import groups_for
+from projections.engine.runner import Projection, ProjectionEngine
+from projections.registry import Projections, all_projections, rebuild
 from tests.support.clock import MovableClock
 from tests.support.projection_worker import drive_cases, projection_names, read_model_rows
 from tests.support.territory import Territory
+
+Rows = dict[str, list[tuple[Any, ...]]]
 
 
 def test_groups_balance_the_heavy_projections_apart() -> None:
@@ -42,15 +47,15 @@ def test_a_rebuild_in_several_processes_equals_the_worker(
     if other_thread:
         monkeypatch.setattr(threading, "active_count", lambda: 2)
     drive_cases(CaseCommands(ledger), territory, clock, 40)
-    worker = Projections(ledger, batch_size=7)
-    try:
-        worker.engine.catch_up()
-        by_worker = read_model_rows(worker.engine.engine)
-    finally:
-        worker.close()
+    by_worker = rows_caught_up(ledger)
 
     seen: list[tuple[int, int]] = []
-    result = rebuild(ledger.settings, jobs=jobs, batch_size=50, on_progress=lambda at, head: seen.append((at, head)))
+    result = rebuild(
+        partial(GridLedger, ledger.settings),
+        jobs=jobs,
+        batch_size=50,
+        on_progress=lambda at, head: seen.append((at, head)),
+    )
 
     assert result.names == projection_names() and result.events == len(by_worker["rm_audit_log"])
     assert result.jobs == (jobs if ledger.settings.database_url.startswith("postgresql") else 1)
@@ -80,17 +85,12 @@ def test_the_command_rebuilds_one_read_model_and_refuses_an_unknown_one(
 def test_the_work_queues_fold_alone_to_what_they_take_from_the_case_list(
     ledger: GridLedger, territory: Territory, clock: MovableClock
 ) -> None:
-    """In the worker the work queues take the case list's fold of each batch (BatchFolds); rebuilt on their
-    own they fold from their own rows, which hold no finished case. Both give the same rows."""
+    """In the worker the work queues take the case list's fold of each batch (the engine's fold cache); rebuilt
+    on their own they fold from their own rows, which hold no finished case. Both give the same rows."""
     drive_cases(CaseCommands(ledger), territory, clock, 40)
-    worker = Projections(ledger, batch_size=7)  # small batches: a case's events span several
-    try:
-        worker.engine.catch_up()
-        shared = read_model_rows(worker.engine.engine)
-    finally:
-        worker.close()
+    shared = rows_caught_up(ledger)
 
-    rebuild(ledger.settings, ["work_queues"], jobs=1, batch_size=7)
+    rebuild(partial(GridLedger, ledger.settings), ["work_queues"], jobs=1, batch_size=7)
 
     after = Projections(ledger)
     try:
@@ -98,3 +98,28 @@ def test_the_work_queues_fold_alone_to_what_they_take_from_the_case_list(
     finally:
         after.close()
     assert alone["rm_work_queue"] == shared["rm_work_queue"] and shared["rm_work_queue"]
+
+
+def test_the_order_read_models_are_listed_in_changes_no_row(
+    ledger: GridLedger, territory: Territory, clock: MovableClock
+) -> None:
+    """The work queues listed before the case list: the engine still applies the case list first (its rows hold
+    the whole summary), and a case list never takes the work queues' fold, which lacks descriptions."""
+    reversed_order = list(reversed(all_projections()))
+    order = ProjectionEngine(None, None, None, reversed_order).order  # type: ignore[arg-type]  # reads nothing
+    assert order == ["case_list", "patrols", "households", "meetings", "audit_log", "work_queues"]  # complete first
+    drive_cases(CaseCommands(ledger), territory, clock, 40)
+    as_listed = rows_caught_up(ledger)
+    assert rows_caught_up(ledger, projections=reversed_order, reset=True) == as_listed
+
+
+def rows_caught_up(ledger: GridLedger, *, projections: list[Projection] | None = None, reset: bool = False) -> Rows:
+    """Every read model's rows once a worker (small batches: a case's events span several) has caught up."""
+    worker = Projections(ledger, batch_size=7, projections=projections)
+    try:
+        if reset:
+            worker.engine.reset(list(worker.engine.projections))
+        worker.engine.catch_up()
+        return read_model_rows(worker.engine.engine)
+    finally:
+        worker.close()

@@ -23,11 +23,14 @@ from sqlalchemy.engine import Connection, make_url
 from application.case_commands import CaseCommands
 from application.ledger import GridLedger
 from application.settings import Settings
-from projections import tracking
-from projections.audit_log import AuditLogProjection, audit
-from projections.engine import ProjectionEngine
-from projections.events import ProjectedEvent, Reads, read_batch
-from projections.registry import Projections, all_projections, read_model_engine
+from projections import audit_log
+from projections.audit_log import audit
+from projections.engine import tracking
+from projections.engine.events import ProjectedEvent, Reads, read_batch
+from projections.engine.folding import EventIndex, Shared
+from projections.engine.runner import ProjectionEngine
+from projections.engine.service import read_model_engine
+from projections.registry import Projections, all_projections
 from tests.support.clock import MovableClock
 from tests.support.projection_worker import (
     CORE_TABLES,
@@ -165,18 +168,20 @@ def test_two_workers_running_at_once_apply_every_event_exactly_once(
     assert_same_as_a_rebuild(projections)
 
 
-class DescheduledAuditLog(AuditLogProjection):
+class DescheduledAuditLog:
     """The audit log as a worker sees it when the OS pauses it mid-apply: its first apply stops (batch read,
     position locked) until the test lets it go on."""
 
     def __init__(self) -> None:
+        self.audit_log: EventIndex = audit_log.read_model
+        self.name, self.metadata, self.reads = self.audit_log.name, self.audit_log.metadata, self.audit_log.reads
         self.arrived, self.go = threading.Event(), threading.Event()
 
-    def apply(self, connection: Connection, events: list[ProjectedEvent]) -> None:
+    def apply(self, connection: Connection, events: list[ProjectedEvent], shared: Shared) -> None:
         if not self.arrived.is_set():
             self.arrived.set()
             assert self.go.wait(HANG_GUARD), "the test never let the paused worker go on"
-        super().apply(connection, events)
+        self.audit_log.apply(connection, events, shared)
 
 
 class ObservedEngine(ProjectionEngine):
@@ -223,10 +228,10 @@ def test_on_sqlite_the_worker_that_loses_a_race_drops_its_copy_and_the_projectio
     drive_cases(CaseCommands(ledger), territory, clock, 4)  # 23 events
     events = ledger.recorder.events_record_cls.__table__
     fast_db, slow_db = read_model_engine(url), read_model_engine(url)
-    fast = ObservedEngine(fast_db, events, ledger.mapper, [AuditLogProjection()], batch_size=5)
+    fast = ObservedEngine(fast_db, events, ledger.mapper, [audit_log.read_model], batch_size=5)
     paused = DescheduledAuditLog()
     slow = ProjectionEngine(slow_db, events, ledger.mapper, [paused], batch_size=10)
-    held = ObservedEngine(slow_db, events, ledger.mapper, [AuditLogProjection()], batch_size=10, held=True)
+    held = ObservedEngine(slow_db, events, ledger.mapper, [audit_log.read_model], batch_size=10, held=True)
     fast.prepare()
     errors: list[BaseException] = []
 
@@ -407,7 +412,7 @@ class FussyProjection:
     def __init__(self, refuses: str, failure: str) -> None:
         self.refuses, self.failure = refuses, failure
 
-    def apply(self, connection: Connection, events: list[ProjectedEvent]) -> None:
+    def apply(self, connection: Connection, events: list[ProjectedEvent], shared: Shared) -> None:
         connection.execute(insert(self.seen), [{"position": e.position, "type": e.type} for e in events])
         for event in events:
             if event.type != self.refuses:

@@ -23,9 +23,10 @@ from application.ledger import GridLedger
 from application.settings import Settings
 from domain.personal_data import masked
 from projections.audit_log import _iso, audit, audit_page
-from projections.bulk import insert_rows, utc
-from projections.events import ENVELOPE, decode, decode_attributes, decode_envelope, read_batch
-from projections.registry import Projections, read_model_engine
+from projections.engine.bulk import insert_rows, utc
+from projections.engine.events import ENVELOPE, decode, decode_attributes, decode_envelope, read_batch
+from projections.engine.service import read_model_engine
+from projections.registry import Projections
 from tests.support.clock import MovableClock
 from tests.support.projection_worker import drive_cases
 from tests.support.territory import Territory, build_territory

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -33,13 +34,12 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from application import tables
 from application.earlier_accounts import register_earlier_accounts
 from application.ledger import GridLedger
 from application.settings import Settings
 from interface.app import create_app
-from projections.rebuild import rebuild
-from projections.registry import Projections
+from projections.registry import Projections, rebuild
+from projections.storage import tables
 from tests.support.recorded_store import (
     FixedClock,
     differences,
@@ -112,7 +112,7 @@ def test_read_models_kept_and_rebuilt_from_the_stored_events_hold_the_recorded_r
     opened.projections.engine.catch_up()
     assert_none(rows_differences(recorded, read_model_rows(opened.projections)), "the read models as kept")
 
-    rebuild(opened.settings, jobs=1)  # `gridledger projections rebuild`
+    rebuild(partial(GridLedger, opened.settings), jobs=1)  # `gridledger projections rebuild`
     assert_none(rows_differences(recorded, read_model_rows(opened.projections)), "the read models rebuilt")
 
 

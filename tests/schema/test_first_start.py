@@ -16,11 +16,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import MetaData, create_engine
 
-from application import schema, tables
+from application import schema
 from application.ledger import GridLedger
 from application.settings import Settings
-from projections import tracking
+from projections.engine import tracking
 from projections.registry import all_projections
+from projections.storage import tables
 from tests.support.postgres import create_database, drop_database, postgres_server_url
 from tests.support.served import BOOT_TIMEOUT, served
 

@@ -8,7 +8,7 @@ from typing import Any
 from eventsourcing.application import Application
 
 from application.ledger import GridLedger
-from projections.events import ProjectedEvent, decode
+from projections.engine.events import ProjectedEvent, decode
 
 
 class InMemoryStore(Application):
@@ -22,7 +22,7 @@ class InMemoryStore(Application):
 
     def save_and_read(self, *aggregates: Any) -> list[ProjectedEvent]:
         """Save ``aggregates`` and return every event stored since the last call, decoded as the
-        projection engine decodes a batch (``projections.events.decode``), in notification order."""
+        projection engine decodes a batch (``projections.engine.events.decode``), in notification order."""
         self.save(*aggregates)
         notifications = self.recorder.select_notifications(start=self._read_up_to + 1, limit=10_000)
         if notifications:

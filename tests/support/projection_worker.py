@@ -30,7 +30,7 @@ from sqlalchemy.engine import Engine
 
 from application.case_commands import CaseCommands
 from application.idempotency import IdempotencyKey
-from projections.engine import ProjectionEngine, ProjectionStatus
+from projections.engine.runner import ProjectionEngine, ProjectionStatus
 from projections.registry import all_projections
 from tests.support.clock import MovableClock
 from tests.support.territory import Territory

@@ -10,7 +10,7 @@ start-up or after the worker has caught up, and the test proves nothing. Here th
 
 The worker (``gridledger projections run``, started through ``main`` below) counts its arrivals at the point;
 the ``occurrence``-th one writes a line to a pipe and then waits, inside its open transaction, to be killed.
-Only ``projections.tracking`` is wrapped, in the worker's process: the engine under test is the real one.
+Only ``projections.engine.tracking`` is wrapped, in the worker's process: the engine under test is the real one.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from projections import tracking  # the engine calls tracking.<function>: wrapping these is enough
+from projections.engine import tracking  # the engine calls tracking.<function>: wrapping these is enough
 
 POINTS = ("transaction-start", "rows-written", "position-moved")
 HALT_AT_ENV = "GRIDLEDGER_TEST_HALT_AT"  # "<point>:<occurrence>"

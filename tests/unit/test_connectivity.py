@@ -6,7 +6,7 @@ import psycopg2
 import sqlalchemy.exc
 from eventsourcing import persistence
 
-from application.connectivity import connection_problem
+from projections.storage.connectivity import connection_problem
 
 
 def _wrapped(outer: Exception, cause: BaseException) -> Exception:

@@ -3,11 +3,9 @@
 command, the rows say what the aggregate says: residents, floating population, care tags, liaison and pairing
 cadre, visits; check-ins, findings, cases raised, hours.
 
-No database: events come from the in-memory store, decoded as the projection engine decodes a batch; each read
-model's fold is driven as its ``apply`` drives it, minus loading and storing rows (``fold_household``,
-``fold_patrol`` below: the one place to change when the read models' folds change shape). Meetings are not
-here: their register folds inside ``apply`` against the database (one SELECT per event) and has no fold to
-drive on its own.
+No database: events come from the in-memory store, decoded as the projection engine decodes a batch, and go
+through each read model's pure fold (the engine loads and stores the rows, and fills ``grid_path`` from ``grid``
+as it writes them). Meetings: tests/unit/test_meeting_fold_matches_aggregate.py.
 """
 
 from __future__ import annotations
@@ -19,25 +17,18 @@ from uuid import uuid4
 
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy.engine import Connection
 
 from domain.actor import Actor, Role
 from domain.case_types import Category
-from domain.errors import DomainError
 from domain.household import Household
 from domain.household_types import CareTag, HouseholdKind
 from domain.patrol import ENDED, Patrol
 from domain.patrol_types import PatrolKind
 from domain.personal_data import mask_phone
-from projections.bulk import utc
-from projections.case_rows import GridPaths
-from projections.events import ProjectedEvent
-from projections.households import HouseholdRegistryProjection, HouseholdState
-from projections.households import _fold as household_event_fold
-from projections.patrols import PatrolLogProjection
-from projections.patrols import _fold as patrol_event_fold
+from projections import households, patrols
+from projections.households import Household as HouseholdRows
 from tests.support.in_memory_store import InMemoryStore
-from tests.support.properties import bounded
+from tests.support.properties import bounded, commands_in_turn
 from tests.unit.test_case_lifecycle import T0
 
 WORKER = Actor("staff-chengxy", "程晓燕", Role.GRID_WORKER, "chayuan-01")  # 茶苑社区第一网格
@@ -50,55 +41,18 @@ PHONES = ("13812345678", "13700001234")
 PAUSES = tuple(timedelta(minutes=m) for m in (5, 40, 60 * 7, 60 * 24 * 3))
 
 
-class KnownGrids(GridPaths):
-    """The grid paths the read models look up, known without a grids table."""
-
-    def path(self, connection: Connection, code: str) -> str:
-        return f"/ziyang/chayuan/{code}/"
-
-
-# -- the read models' folds, driven without a database ---------------------------------------------
-def fold_household(
-    projection: HouseholdRegistryProjection,
-    state: HouseholdState | None,
-    event: ProjectedEvent,
-    new_visits: list[dict[str, Any]],
-) -> HouseholdState:
-    """One event into a household's rows, as ``HouseholdRegistryProjection.apply`` folds it."""
-    if event.type == "Registered":
-        state = projection._registered(None, event)  # type: ignore[arg-type]  # KnownGrids asks no database
-    assert state is not None
-    household_event_fold(state, event, new_visits)
-    state.row.update(updated_at=utc(event.at), version=event.version, position=event.position)
-    state.recount()
-    return state
-
-
-def fold_patrol(projection: PatrolLogProjection, row: dict[str, Any] | None, event: ProjectedEvent) -> dict[str, Any]:
-    """One event into a patrol's row, as ``PatrolLogProjection.apply`` folds it."""
-    if event.type == "Started":
-        row = projection._started(None, event)  # type: ignore[arg-type]  # KnownGrids asks no database
-    assert row is not None
-    patrol_event_fold(row, event)
-    row.update(version=event.version, position=event.position)
-    return row
-
-
 # -- households (户) -----------------------------------------------------------------------------------
 class Registry:
     def __init__(self) -> None:
         self.store = InMemoryStore()
-        self.projection = HouseholdRegistryProjection()
-        self.projection._grid_paths = KnownGrids()
-        self.states: dict[str, HouseholdState] = {}
-        self.visits: list[dict[str, Any]] = []
+        self.states: dict[str, HouseholdRows] = {}
         self.positions: dict[str, int] = {}
 
     def record(self, household: Household) -> None:
         for event in self.store.save_and_read(household):
-            self.states[event.aggregate_id] = fold_household(
-                self.projection, self.states.get(event.aggregate_id), event, self.visits
-            )
+            state = households.fold(self.states.get(event.aggregate_id), event)
+            assert state is not None
+            self.states[event.aggregate_id] = state
             self.positions[event.aggregate_id] = event.position
 
 
@@ -141,7 +95,6 @@ def assert_household_rows_match(registry: Registry, household: Household) -> Non
         "id": str(household.id),
         "address": household.address,
         "grid": household.grid,
-        "grid_path": "/ziyang/chayuan/chayuan-01/",
         "kind": household.kind,
         "head_name": head["name"],
         "head_phone": mask_phone(head["phone"]) if head["phone"] else None,
@@ -167,7 +120,7 @@ def assert_household_rows_match(registry: Registry, household: Household) -> Non
         for member_id, m in household.members.items()
     }
     assert [period["tag"] for period in state.tags if period["removed_at"] is None] == household.tags
-    mine = [visit for visit in registry.visits if visit["household_id"] == str(household.id)]
+    mine = [visit for visit in state.visits if visit["household_id"] == str(household.id)]
     assert [(v["visit_id"], v["at"], v["visitor_id"], v["visitor_name"], v["cases_raised"]) for v in mine] == [
         (v["visit_id"], v["at"], v["by"]["id"], v["by"]["name"], len(v["case_ids"])) for v in household.visits
     ]
@@ -188,17 +141,13 @@ def test_household_rows_folded_from_the_events_equal_the_aggregate(data: st.Data
     )
     registry.record(household)
     assert_household_rows_match(registry, household)
+
     # 2. Members come and go, tags change, cadres are named, visits are made; a refused command records nothing.
-    for _ in range(data.draw(st.integers(0, 25), label="steps")):
-        now += data.draw(st.sampled_from(PAUSES), label="pause")
-        version = household.version
-        try:
-            household_command(household, data, now)
-        except DomainError:
-            assert household.version == version
-            continue
+    def recorded() -> None:
         registry.record(household)
         assert_household_rows_match(registry, household)
+
+    commands_in_turn(data, household, household_command, recorded, now=now, steps=25, pauses=PAUSES)
 
 
 # -- patrols (巡查) --------------------------------------------------------------------------------------
@@ -226,7 +175,6 @@ def expected_patrol_row(patrol: Patrol, position: int) -> dict[str, Any]:
     return {
         "id": str(patrol.id),
         "grid": patrol.grid,
-        "grid_path": "/ziyang/chayuan/chayuan-01/",
         "kind": patrol.kind,
         "status": patrol.status,
         "started_by_id": patrol.started_by["id"],
@@ -248,13 +196,11 @@ def expected_patrol_row(patrol: Patrol, position: int) -> dict[str, Any]:
 class PatrolLog:
     def __init__(self) -> None:
         self.store = InMemoryStore()
-        self.projection = PatrolLogProjection()
-        self.projection._grid_paths = KnownGrids()
         self.row: dict[str, Any] | None = None
 
     def record(self, patrol: Patrol) -> None:
         for event in self.store.save_and_read(patrol):
-            self.row = fold_patrol(self.projection, self.row, event)
+            self.row = patrols.fold(self.row, event)
             self.position = event.position
 
     def assert_row_matches(self, patrol: Patrol) -> None:
@@ -282,14 +228,10 @@ def test_patrol_row_folded_from_the_events_equals_the_aggregate(data: st.DataObj
     )
     log.record(patrol)
     log.assert_row_matches(patrol)
+
     # 2. Check-ins and findings on the way, then the end; a refused command records nothing.
-    for _ in range(data.draw(st.integers(0, 20), label="steps")):
-        now += data.draw(st.sampled_from(PAUSES), label="pause")
-        version = patrol.version
-        try:
-            patrol_command(patrol, data, now)
-        except DomainError:
-            assert patrol.version == version
-            continue
+    def recorded() -> None:
         log.record(patrol)
         log.assert_row_matches(patrol)
+
+    commands_in_turn(data, patrol, patrol_command, recorded, now=now, steps=20, pauses=PAUSES)

@@ -36,10 +36,16 @@ class PositionMoved(Exception):
     """Another worker applied this batch first; ours is rolled back."""
 
 
+def insert_or_not(connection: Connection, table: Table) -> Any:
+    """An INSERT of the connection's dialect, which can say what to do on a conflict."""
+    return (pg_insert if connection.dialect.name == "postgresql" else sqlite_insert)(table)
+
+
 def ensure(connection: Connection, name: str) -> None:
-    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
     connection.execute(
-        insert(tracking).values(name=name, position=0, status="running", updated_at=_now()).on_conflict_do_nothing()
+        insert_or_not(connection, tracking)
+        .values(name=name, position=0, status="running", updated_at=_now())
+        .on_conflict_do_nothing()
     )
 
 

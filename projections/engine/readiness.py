@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from projections.engine import ProjectionStatus
-from projections.heartbeats import Beat
+from projections.engine.heartbeats import Beat
+from projections.engine.runner import ProjectionStatus
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import BigInteger, Column, DateTime, String, Table, delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
 
-from projections import tracking
+from projections.engine import tracking
 
 Clock = Callable[[], datetime]
 
@@ -47,14 +45,13 @@ class Beat:
 
 def record(connection: Connection, beat: Beat) -> None:
     """Insert or update the worker's row."""
-    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
     values = {
         "worker_id": beat.worker_id,
         "started_at": _utc(beat.started_at),
         "beat_at": _utc(beat.beat_at),
         "position": beat.position,
     }
-    statement = insert(workers).values(**values)
+    statement = tracking.insert_or_not(connection, workers).values(**values)
     connection.execute(
         statement.on_conflict_do_update(
             index_elements=[workers.c.worker_id],

@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from eventsourcing.persistence import Mapper
 from sqlalchemy import Table, func, select
 
-from application.ledger import GridLedger
-from application.settings import Settings
-from projections.engine import ProjectionEngine
-from projections.registry import Projections, all_projections, read_model_engine
+from projections.engine.runner import Projection, ProjectionEngine
+from projections.engine.service import Ledger, ProjectionService, read_model_engine
+
+OpenLedger = Callable[[], Ledger]  # picklable (a spawned child opens its own)
+ReadModels = Callable[[], Sequence[Projection]]  # picklable: every read model, made afresh
 
 # Relative cost per event of replaying and indexing, as the projection benchmark finds it: the audit log and
 # the case list write a row for nearly every event and carry the most indexes, the work queues fewer; the others
@@ -69,7 +70,8 @@ def groups_for(names: Sequence[str], jobs: int) -> list[list[str]]:
 
 
 def rebuild(
-    settings: Settings,
+    open_ledger: OpenLedger,
+    read_models: ReadModels,
     names: Sequence[str] | None = None,
     *,
     jobs: int | None = None,
@@ -81,16 +83,17 @@ def rebuild(
     ``on_progress(position, head)`` is called once with position 0 before replaying, then as the slowest of
     them moves on.
     """
-    ledger = GridLedger(settings)
-    projections = Projections(ledger, batch_size=batch_size)
+    ledger = open_ledger()
+    database_url = ledger.settings.database_url
+    projections = ProjectionService(ledger, read_models(), batch_size=batch_size)
     engine = projections.engine
     try:
         names = list(names or engine.projections)
         unknown = [name for name in names if name not in engine.projections]
         if unknown:
             raise KeyError(f"unknown projection {unknown[0]!r}; known: {', '.join(engine.projections)}")
-        jobs = default_jobs(settings.database_url, names) if jobs is None else jobs
-        if settings.database_url.startswith("sqlite"):
+        jobs = default_jobs(database_url, names) if jobs is None else jobs
+        if database_url.startswith("sqlite"):
             jobs = 1  # one writer at a time: more processes would only queue for the lock
         groups = groups_for(names, jobs)
         engine.reset(names, without_indexes=True)
@@ -108,7 +111,7 @@ def rebuild(
                 engine.catch_up(names, on_batch=report)
             engine.create_indexes(names)
         else:
-            _in_processes(settings, groups, batch_size, engine, head, on_progress, ledger)
+            _in_processes(open_ledger, read_models, groups, batch_size, engine, head, on_progress, ledger)
         seconds = time.perf_counter() - started
         return RebuildResult(names, _events_up_to(engine, head), seconds, len(groups))
     finally:
@@ -117,13 +120,14 @@ def rebuild(
 
 
 def _in_processes(
-    settings: Settings,
+    open_ledger: OpenLedger,
+    read_models: ReadModels,
     groups: list[list[str]],
     batch_size: int,
     engine: ProjectionEngine,
     head: int,
     on_progress: Callable[[int, int], None] | None,
-    ledger: GridLedger,
+    ledger: Ledger,
 ) -> None:
     """One child per group. Forked when this process runs no other thread (the command line): a child then
     starts at once with the modules, the mapper and the table definitions already here — the connection
@@ -133,10 +137,11 @@ def _in_processes(
         engine.engine.dispose()
         ledger.datastore.engine.dispose()
         context = multiprocessing.get_context("fork")
-        jobs = [(replay_forked, (engine, settings.database_url, group)) for group in groups]
+        database_url = ledger.settings.database_url
+        jobs = [(replay_forked, (engine, read_models, database_url, group)) for group in groups]
     else:
         context = multiprocessing.get_context("spawn")
-        jobs = [(replay_group, (settings, group, batch_size)) for group in groups]
+        jobs = [(replay_group, (open_ledger, read_models, group, batch_size)) for group in groups]
     processes = [
         context.Process(target=target, args=args, name=f"rebuild-{'+'.join(group)}")
         for (target, args), group in zip(jobs, groups, strict=True)
@@ -159,24 +164,27 @@ def _in_processes(
         raise RebuildFailed(f"rebuild process died: {', '.join(died)}; run the rebuild again")
 
 
-def replay_group(settings: Settings, names: list[str], batch_size: int) -> None:
+def replay_group(open_ledger: OpenLedger, read_models: ReadModels, names: list[str], batch_size: int) -> None:
     """In a spawned child: replay ``names`` (already reset, without indexes) to the head, then index them."""
-    ledger = GridLedger(settings)
+    ledger = open_ledger()
     try:
-        _replay(ledger.recorder.events_record_cls.__table__, ledger.mapper, settings.database_url, names, batch_size)
+        table, url = ledger.recorder.events_record_cls.__table__, ledger.settings.database_url
+        _replay(table, ledger.mapper, read_models, url, names, batch_size)
     finally:
         ledger.datastore.engine.dispose()
 
 
-def replay_forked(parent: ProjectionEngine, database_url: str, names: list[str]) -> None:
+def replay_forked(parent: ProjectionEngine, read_models: ReadModels, database_url: str, names: list[str]) -> None:
     """In a forked child: the same, with the parent's table and mapper and a connection pool of its own."""
-    _replay(parent.events_table, parent.mapper, database_url, names, parent.batch_size)
+    _replay(parent.events_table, parent.mapper, read_models, database_url, names, parent.batch_size)
 
 
-def _replay(events_table: Table, mapper: Mapper, database_url: str, names: list[str], batch_size: int) -> None:
+def _replay(
+    events_table: Table, mapper: Mapper, read_models: ReadModels, database_url: str, names: list[str], batch_size: int
+) -> None:
     db = read_model_engine(database_url)
     try:
-        engine = ProjectionEngine(db, events_table, mapper, all_projections(), batch_size=batch_size)
+        engine = ProjectionEngine(db, events_table, mapper, read_models(), batch_size=batch_size)
         engine.rebuilding.update(names)
         with fewer_collections():
             engine.catch_up(names)

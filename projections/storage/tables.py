@@ -1,4 +1,4 @@
-"""Tables the application keeps beside the event store: reference data and bookkeeping."""
+"""Tables beside the event store that the application writes and the read models read: reference data, bookkeeping."""
 
 from __future__ import annotations
 

@@ -20,10 +20,11 @@ from sqlalchemy import MetaData, Table, func, inspect, select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
-from application.connectivity import connection_problem
-from projections import tracking
-from projections.events import ProjectedEvent, Reads, UndecodableEvent, read_batch
-from projections.heartbeats import Heartbeat
+from projections.engine import tracking
+from projections.engine.events import ProjectedEvent, Reads, UndecodableEvent, read_batch
+from projections.engine.folding import FoldedReadModel, Shared
+from projections.engine.heartbeats import Heartbeat
+from projections.storage.connectivity import connection_problem
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ class Projection(Protocol):
     metadata: MetaData
     reads: Reads  # the events it is given, and whether it needs their data
 
-    def apply(self, connection: Connection, events: list[ProjectedEvent]) -> None: ...
+    def apply(self, connection: Connection, events: list[ProjectedEvent], shared: Shared) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,9 @@ class ProjectionEngine:
         self.events_table = events_table
         self.mapper = mapper
         self.projections = {projection.name: projection for projection in projections}
+        # Complete folded read models first: the others given the same batch take their fold (see FoldCache).
+        self.order = sorted(self.projections, key=lambda name: not _complete(self.projections[name]))
+        self.shared = Shared()
         self.batch_size = batch_size
         self.rebuilding: set[str] = set()  # reset without indexes, not yet indexed: commits need not wait
         self.newest_position = 0  # of the newest batch this engine applied (for the worker's heartbeat)
@@ -136,8 +140,8 @@ class ProjectionEngine:
         idle = [name for name in running if not self.projections[name].reads.given(batch)]
         if idle:
             self._skip(idle, batch, after=start)
-        for name in running:
-            if name not in idle:
+        for name in self.order:
+            if name in running and name not in idle:
                 self._apply(self.projections[name], batch, after=start)
         self.newest_position = max(self.newest_position, batch[-1].position)
         return len(batch)
@@ -191,7 +195,7 @@ class ProjectionEngine:
                     connection.execute(text("SET LOCAL synchronous_commit TO off"))
                 given = projection.reads.given(todo)
                 if given:
-                    projection.apply(connection, given)
+                    projection.apply(connection, given, self.shared)
                 tracking.advance(
                     connection, projection.name, from_position=progress.position, to_position=todo[-1].position
                 )
@@ -212,7 +216,7 @@ class ProjectionEngine:
                     if event.position <= progress.position or progress.status != "running":
                         continue
                     if projection.reads.wants(event):
-                        projection.apply(connection, [event])
+                        projection.apply(connection, [event], self.shared)
                     tracking.advance(
                         connection, projection.name, from_position=progress.position, to_position=event.position
                     )
@@ -254,6 +258,10 @@ class ProjectionEngine:
     def head(self) -> int:
         with self.engine.connect() as connection:
             return connection.execute(select(func.max(self.events_table.c.id))).scalar() or 0
+
+
+def _complete(projection: Projection) -> bool:
+    return isinstance(projection, FoldedReadModel) and projection.complete
 
 
 class ProjectionWorker:
