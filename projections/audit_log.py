@@ -21,8 +21,8 @@ from domain.case_types import EVENT_LABELS as CASE_LABELS
 from domain.household_types import EVENT_LABELS as HOUSEHOLD_LABELS
 from domain.meeting import EVENT_LABELS as MEETING_LABELS
 from domain.patrol_types import EVENT_LABELS as PATROL_LABELS
-from domain.staff_account import EVENT_LABELS as STAFF_ACCOUNT_LABELS
 from domain.personal_data import masked
+from domain.staff_account import EVENT_LABELS as STAFF_ACCOUNT_LABELS
 from projections.engine.bulk import utc
 from projections.engine.events import ProjectedEvent, Reads, read_positions
 from projections.engine.folding import EventIndex
