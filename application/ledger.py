@@ -22,7 +22,6 @@ from application.read_policy import ReadPolicy
 from application.recent_states import RecentStates
 from application.settings import Settings
 from application.staff import StaffMember
-from application.time_limits import TimeLimitPolicy
 from domain.case import Case
 from domain.household import Household
 from domain.meeting import Meeting
@@ -59,7 +58,9 @@ class GridLedger(Application):
         self.fieldwork_policy = FieldworkPolicy(self.directory)
         self.meeting_policy = MeetingPolicy(self.directory)
         self.read_policy = ReadPolicy(self.case_policy, self.meeting_policy)
-        self.time_limits = TimeLimitPolicy.from_file(self.settings.time_limits_file)
+        from application.clock_rules import ClockRules  # it runs commands, whose module needs this one loaded
+
+        self.clock_rules = ClockRules(self)  # the calendar and time-limit rules, cached for this process
         self.after_save: list[Callable[[], None]] = []  # e.g. wake an in-process projection worker
         self.recent_states = RecentStates()
 
