@@ -168,9 +168,12 @@ class Case(Aggregate):
         """Late on the deadline that runs now; a suspended case (缓办) never is."""
         if self.suspended or self.status in (Status.CLOSED, Status.REJECTED, Status.MERGED):
             return False
-        if self.status == Status.RESOLVED and "follow_up" not in self.deadlines:
+        deadline = self.deadlines.get(self.running_stage)
+        if deadline is None or deadline["met_at"] is not None:  # a resolved case waits only for its follow-up
             return False
-        return self.due_at is not None and now > self.due_at
+        if self.status == Status.RESOLVED and self.running_stage != "follow_up":
+            return False
+        return now > deadline["due_at"]
 
     def deadline_states(self, now: datetime) -> dict[str, Record]:
         """Every deadline set so far, with whether it is overdue now (met late counts as overdue)."""
