@@ -1,4 +1,4 @@
-"""The ``gridledger`` command line: serve, staff add, demo."""
+"""The ``gridledger`` command line: serve, staff add, demo, calendar."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import click
 from application.ledger import GridLedger
 from application.settings import Settings
 from domain.actor import Role
+from interface.calendar_commands import calendar
 from projections.registry import all_projections
 
 # Checked before anything runs: an unknown name must fail without touching a read model.
@@ -126,3 +127,6 @@ def projections_status() -> None:
 
     if not show_status(Settings.from_env(), echo=click.echo):
         raise SystemExit(1)
+
+
+main.add_command(calendar)  # gridledger calendar import|show (interface/calendar_commands.py)
