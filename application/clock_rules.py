@@ -1,9 +1,9 @@
 """The calendar and the time-limit rules in force: read per process, refreshed only when their version moved.
 
 A deadline-setting command asks ``policy()``: one indexed look-up of the two aggregates' latest versions, and
-the cached ``DeadlinePolicy`` unless one of them changed. Before an admin first changes them, the calendar is
-version 0 (no day differs from Mon–Fri) and the rules are version 1: the ``GRIDLEDGER_TIME_LIMITS`` file's
-(read once, when the process starts) or the defaults; the first change stores that version 1 and then its own.
+the cached ``DeadlinePolicy`` unless one of them changed. Before an admin first changes them, each is at
+version 1: a calendar in which no day differs from Mon–Fri, and the ``GRIDLEDGER_TIME_LIMITS`` file's rules
+(read once, when the process starts) or the defaults. The first change stores that version 1, then its own.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from eventsourcing.application import AggregateNotFoundError
 from sqlalchemy import func, select
 
 from application.commands import CommandHandler, CommandResult, Create
+from application.errors import NotFound, VersionMismatch
+from application.idempotency import IdempotencyKey
 from application.official_calendar import official_days
 from application.staff import StaffMember
 from domain.errors import InvalidCommand
@@ -64,7 +66,7 @@ class ClockRules:
                 rules=rules.rules if rules else self.first_rules,
                 rule_version=rules.version if rules else 1,
                 calendar=working_days_of(calendar.days if calendar else {}, self.ledger.local_zone),
-                calendar_version=calendar.version if calendar else 0,
+                calendar_version=calendar.version if calendar else 1,
             )
             self._cached = (versions, policy)
         return policy
@@ -90,7 +92,7 @@ class ClockRules:
     def calendar_days(self, year: int) -> dict[str, Any]:
         """``GET /calendar``: the version and the year's days that differ from Mon–Fri."""
         calendar = self.calendar()
-        return {"version": calendar.version if calendar else 0, "days": calendar.days_of(year) if calendar else []}
+        return {"version": calendar.version if calendar else 1, "days": calendar.days_of(year) if calendar else []}
 
     def rules_state(self) -> dict[str, Any]:
         """``GET /time-limits``: the version in force, its rules and every version's author and start."""
@@ -108,6 +110,7 @@ class ClockRules:
 
     # -- changes (admin) ---------------------------------------------------------------------------
     def set_day(self, staff: StaffMember, day: date, *, kind: str, name: str, **options: Any) -> CommandResult:
+        """``options``: ``expected_version`` (If-Match) and ``idempotency``, as for every command."""
         return self._change_calendar(
             staff,
             lambda cal, actor, now: cal.set_day(day=day, kind=kind, name=name, actor=actor, timestamp=now),
@@ -115,6 +118,10 @@ class ClockRules:
         )
 
     def clear_day(self, staff: StaffMember, day: date, **options: Any) -> CommandResult:
+        self.ledger.read_policy.check_administers(staff)
+        calendar = self.calendar()
+        if calendar is None or day.isoformat() not in calendar.days:
+            raise NotFound(f"{day.isoformat()} is not in the calendar (it follows Mon–Fri already)")
         return self._change_calendar(
             staff, lambda cal, actor, now: cal.clear_day(day=day, actor=actor, timestamp=now), **options
         )
@@ -133,27 +140,47 @@ class ClockRules:
             **options,
         )
 
-    def set_rules(self, staff: StaffMember, rules: Rules, **options: Any) -> CommandResult:
+    def set_rules(
+        self,
+        staff: StaffMember,
+        rules: Rules,
+        *,
+        expected_version: int | None = None,
+        idempotency: IdempotencyKey | None = None,
+    ) -> CommandResult:
         self.ledger.read_policy.check_administers(staff)
         checked = validated_rules(rules)  # refused before anything is written
 
         def make(c: Any) -> TimeLimits:
             stored = self.rules()
+            _check_version(expected_version, stored.version if stored else 1)
             if stored is None:  # the first change keeps what was in force as version 1
                 stored = TimeLimits(rules=self.first_rules, source=self.first_source, actor=SYSTEM, timestamp=c.now)
             stored.change(rules=checked, actor=c.actor.as_record(), timestamp=c.now)
             return stored
 
-        return self._handler.create(staff, Create(make), **options)
+        return self._handler.create(staff, Create(make), idempotency=idempotency)
 
     def _change_calendar(
-        self, staff: StaffMember, change: Callable[[WorkingCalendar, dict[str, Any], Any], None], **options: Any
+        self,
+        staff: StaffMember,
+        change: Callable[[WorkingCalendar, dict[str, Any], Any], None],
+        *,
+        expected_version: int | None = None,
+        idempotency: IdempotencyKey | None = None,
     ) -> CommandResult:
         self.ledger.read_policy.check_administers(staff)
 
         def make(c: Any) -> WorkingCalendar:
-            calendar = self.calendar() or WorkingCalendar(actor=c.actor.as_record(), timestamp=c.now)
+            stored = self.calendar()
+            _check_version(expected_version, stored.version if stored else 1)
+            calendar = stored or WorkingCalendar(actor=c.actor.as_record(), timestamp=c.now)
             change(calendar, c.actor.as_record(), c.now)
             return calendar
 
-        return self._handler.create(staff, Create(make), **options)
+        return self._handler.create(staff, Create(make), idempotency=idempotency)
+
+
+def _check_version(expected: int | None, actual: int) -> None:
+    if expected is not None and expected != actual:
+        raise VersionMismatch(expected=expected, actual=actual)

@@ -18,6 +18,7 @@ from interface.auth import authenticate
 from interface.context import Services
 from interface.problems import register_problem_handlers
 from interface.views import (
+    calendar,
     cases,
     fieldwork_reads,
     health,
@@ -27,6 +28,7 @@ from interface.views import (
     patrols,
     read_models,
     reference,
+    time_limits,
 )
 from projections.registry import Projections
 
@@ -79,6 +81,8 @@ def create_app(
         patrols.blueprint,
         fieldwork_reads.blueprint,
         openapi.blueprint,
+        calendar.blueprint,
+        time_limits.blueprint,
     ):
         api.register_blueprint(child)
     app.register_blueprint(api)
