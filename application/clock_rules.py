@@ -25,7 +25,7 @@ from application.idempotency import IdempotencyKey
 from application.official_calendar import official_days
 from application.staff import StaffMember
 from domain.errors import InvalidCommand
-from domain.time_limit_rules import DEFAULT_RULES, DeadlinePolicy, Rules, validated_rules
+from domain.time_limit_rules import DEFAULT_RULES, STAGES, DeadlinePolicy, Rules, validated_rules
 from domain.time_limits import TIME_LIMITS_ID, TimeLimits
 from domain.working_calendar import CALENDAR_ID, WorkingCalendar, working_days_of
 
@@ -41,7 +41,20 @@ def rules_from_file(path: str | Path | None) -> tuple[Rules, str]:
     if not path:
         return DEFAULT_RULES, "defaults"
     with open(path, "rb") as file:
-        return validated_rules(tomllib.load(file)), f"GRIDLEDGER_TIME_LIMITS ({path})"
+        return validated_rules(_current_shape(tomllib.load(file))), f"GRIDLEDGER_TIME_LIMITS ({path})"
+
+
+def _current_shape(rules: Any) -> Any:
+    """Files of older versions said ``claim_hours = 2`` where the rules now say ``claim = {hours = 2}``."""
+    if not isinstance(rules, dict):
+        return rules
+    shaped = {}
+    for key, value in rules.items():
+        if key.endswith("_hours") and key.removesuffix("_hours") in STAGES:
+            shaped[key.removesuffix("_hours")] = {"hours": value}
+        else:
+            shaped[key] = _current_shape(value)
+    return shaped
 
 
 class ClockRules:

@@ -7,6 +7,7 @@ test's clock.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,9 +16,10 @@ import pytest
 
 from application.case_commands import CaseCommands
 from application.ledger import GridLedger
+from application.settings import Settings
 from domain.case_types import Status
 from tests.support.clock import MovableClock
-from tests.support.territory import Territory
+from tests.support.territory import Territory, build_territory
 
 ZIYANG = ZoneInfo("Asia/Shanghai")
 
@@ -305,3 +307,25 @@ def test_a_new_command_in_the_wrong_state_names_state_and_command(desk: Desk, co
     with pytest.raises(Exception, match=f"'{command}' is not allowed when the case is '{state}'") as error:
         issue()
     assert type(error.value).__name__ == "TransitionNotAllowed"
+
+
+def test_the_time_limits_file_is_version_1_until_an_admin_puts_rules(own_database_url: str, tmp_path: Path) -> None:
+    # A file written for older versions (``claim_hours``) still reads.
+    limits = tmp_path / "limits.toml"
+    limits.write_text("[general]\nclaim_hours = 4\n[general.categories.dispute]\nresolve_hours = 360\n")
+    ledger = GridLedger(Settings(database_url=own_database_url, time_limits_file=str(limits)))
+    try:
+        territory = build_territory(ledger.directory)
+        state = ledger.clock_rules.rules_state()
+        assert state["version"] == 1 and state["rules"]["general"]["claim"] == {"hours": 4}
+        assert state["rules"]["general"]["categories"]["dispute"]["resolve"] == {"hours": 360}
+        assert ledger.clock_rules.policy().rule_version == 1
+
+        ledger.clock_rules.set_rules(territory.staff["admin"], {"general": {"claim": {"working_days": 2}}})
+        state = ledger.clock_rules.rules_state()
+        assert state["version"] == 2 and state["rules"]["general"]["claim"] == {"working_days": 2}
+        assert [entry["version"] for entry in state["history"]] == [1, 2]
+        assert "limits.toml" in state["history"][0]["source"] and state["history"][1]["actor"]["role"] == "admin"
+        assert ledger.clock_rules.policy().rule_version == 2  # the cache saw the new version
+    finally:
+        ledger.datastore.engine.dispose()
