@@ -9,6 +9,7 @@ version 1: a calendar in which no day differs from Mon–Fri, and the ``GRIDLEDG
 from __future__ import annotations
 
 import threading
+import time
 import tomllib
 from collections.abc import Callable
 from datetime import date
@@ -66,11 +67,18 @@ class ClockRules:
         self._handler = CommandHandler(ledger, ledger.load_case, ledger.case_policy)  # only its transaction path
         self._lock = threading.Lock()
         self._cached: tuple[Versions, DeadlinePolicy] | None = None
+        self._checked_until = 0.0  # time.monotonic() until which the cached versions are taken as current
 
     # -- what deadlines are computed by ----------------------------------------------------------
     def policy(self) -> DeadlinePolicy:
+        """What deadlines are computed by now. The versions are looked up at most every
+        ``GRIDLEDGER_CLOCK_RULES_SECONDS`` (another process's change is seen within that time; this process's own
+        changes at once), so that a command setting a deadline costs no query of its own."""
+        cached, now = self._cached, time.monotonic()
+        if cached is not None and now < self._checked_until:
+            return cached[1]
         versions = self._stored_versions()
-        cached = self._cached
+        self._checked_until = now + self.ledger.settings.clock_rules_seconds
         if cached is not None and cached[0] == versions:
             return cached[1]
         with self._lock:
@@ -172,7 +180,7 @@ class ClockRules:
             stored.change(rules=checked, actor=c.actor.as_record(), timestamp=c.now)
             return stored
 
-        return self._handler.create(staff, Create(make), idempotency=idempotency)
+        return self._saved(self._handler.create(staff, Create(make), idempotency=idempotency))
 
     def _change_calendar(
         self,
@@ -191,7 +199,11 @@ class ClockRules:
             change(calendar, c.actor.as_record(), c.now)
             return calendar
 
-        return self._handler.create(staff, Create(make), idempotency=idempotency)
+        return self._saved(self._handler.create(staff, Create(make), idempotency=idempotency))
+
+    def _saved(self, result: CommandResult) -> CommandResult:
+        self._checked_until = 0.0  # this process's own change counts from its next deadline on
+        return result
 
 
 def _check_version(expected: int | None, actual: int) -> None:

@@ -18,6 +18,7 @@ class Settings:
     aggregate_cache_size: int = 10_000
     snapshot_interval: int = 50
     token_cache_seconds: float = 60.0
+    clock_rules_seconds: float = 1.0
     projections_in_process: bool = True
     min_position_wait: float = 3.0
     worker_stale_seconds: float = 30.0
@@ -33,6 +34,7 @@ class Settings:
             aggregate_cache_size=int(environ.get("GRIDLEDGER_AGGREGATE_CACHE_SIZE") or 10_000),
             snapshot_interval=int(environ.get("GRIDLEDGER_SNAPSHOT_INTERVAL") or 50),
             token_cache_seconds=float(environ.get("GRIDLEDGER_TOKEN_CACHE_SECONDS") or 60),
+            clock_rules_seconds=float(environ.get("GRIDLEDGER_CLOCK_RULES_SECONDS") or 1),
             projections_in_process=_flag(
                 environ.get("GRIDLEDGER_PROJECTIONS_IN_PROCESS"), default=database_url.startswith("sqlite")
             ),

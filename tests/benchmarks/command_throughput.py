@@ -54,7 +54,7 @@ from application.case_commands import CaseCommands
 from application.ledger import GridLedger
 from application.settings import Settings
 from domain.actor import Actor
-from domain.case import Case
+from domain.case import Case, report_case
 from domain.time_limit_rules import DEFAULT_RULES, DeadlinePolicy
 from domain.working_days import WorkingDays
 from interface.server import default_concurrency
@@ -213,11 +213,12 @@ def library_env(url: str) -> dict[str, str]:
 def in_progress_case(territory: Territory, n: int) -> Case:
     """A case reported, accepted, dispatched to 城管 and claimed, by the domain methods directly."""
     staff, now = territory.staff, utc_now()
-    case = Case(
+    case = report_case(
         case_no=f"BENCH-{n:05d}",
         report=report_body(territory, n),
         actor=staff["worker"].actor.as_record(),
         timestamp=now,
+        policy=DEFAULT_POLICY,
     )
     case.accept(actor=staff["dispatcher"].actor, timestamp=now)
     case.dispatch(
