@@ -9,8 +9,20 @@ from domain.actor import Role
 from domain.case import Case
 from domain.read_scope import ReadScope
 
-DISPATCH_DESK = ("accept", "reject", "merge", "dispatch", "reopen", "close", "extend")
-LEAD_DEPARTMENT = ("claim", "return")
+DISPATCH_DESK = (
+    "accept",
+    "reject",
+    "merge",
+    "dispatch",
+    "reopen",
+    "close",
+    "extend",
+    "redispatch",
+    "refuse-extension",
+    "suspend",
+    "resume",
+)
+LEAD_DEPARTMENT = ("claim", "return", "request-extension")
 EVERYTHING_READERS = (Role.ADMIN, Role.AUDITOR, Role.MEETING_SECRETARY)
 
 
@@ -58,8 +70,16 @@ class CasePolicy:
             return self._is_lead(staff, case) or (role == Role.DISPATCHER and self._in_scope(staff, case.grid))
         if command == "assign":
             return role in (Role.MEETING_SECRETARY, Role.ADMIN)
-        if command == "follow-up":
+        if command == "follow-up":  # the domain refuses whoever resolved it
             return role in (Role.DISPATCHER, Role.GRID_WORKER) and self._in_scope(staff, case.grid)
+        if command == "reveal-contact":
+            return role == Role.ADMIN or (
+                role in (Role.DISPATCHER, Role.GRID_WORKER) and self._in_scope(staff, case.grid)
+            )
+        if command == "urge":
+            return role == Role.ADMIN or (role in (Role.DISPATCHER, Role.LEADER) and self._in_scope(staff, case.grid))
+        if command == "acknowledge":
+            return role == Role.DEPARTMENT and staff.department in case.co_departments
         return False
 
     def may_read(self, staff: StaffMember, case: Case) -> bool:

@@ -5,17 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from application.case_workflow_commands import CaseWorkflowCommands
 from application.commands import Change, CommandHandler, CommandResult, Context, Create
 from application.errors import InvalidReference, NotFound
 from application.idempotency import IdempotencyKey
 from application.ledger import GridLedger
+from application.linked_cases import raise_case
 from application.staff import StaffMember
 from domain.case import Case
 from domain.case_types import Category, Satisfaction, Track
 from domain.meeting import Meeting
 
 
-class CaseCommands:
+class CaseCommands(CaseWorkflowCommands):
     """Each takes primitives plus the acting staff member, and ``expected_version``/``idempotency``."""
 
     def __init__(self, ledger: GridLedger) -> None:
@@ -29,11 +31,9 @@ class CaseCommands:
             raise InvalidReference("grid", f"unknown grid '{report['grid']}'")
         self.ledger.case_policy.check_report(staff, report["grid"])
 
-        def make(c: Context) -> Case:
-            case_no = self.ledger.next_case_no(c.session, c.now)
-            return Case(case_no=case_no, report=report, actor=c.actor.as_record(), timestamp=c.now)
-
-        return self.handler.create(staff, Create(make), idempotency=idempotency)
+        return self.handler.create(
+            staff, Create(lambda c: raise_case(self.ledger, c.session, staff, report, c.now)), idempotency=idempotency
+        )
 
     def accept(
         self,
@@ -46,17 +46,12 @@ class CaseCommands:
         **options: Any,
     ) -> CommandResult:
         def act(case: Case, c: Context) -> None:
-            deadlines = self.ledger.time_limits.deadlines(
-                track=track or case.track, category=category or case.category, accepted_at=c.now
-            )
             case.accept(
                 actor=c.actor,
                 timestamp=c.now,
                 note=note,
                 category=Category(category) if category else None,
                 track=Track(track) if track else None,
-                claim_due_at=deadlines.claim_due_at,
-                resolve_due_at=deadlines.resolve_due_at,
             )
 
         return self.handler.handle(staff, case_id, Change("accept", act), **options)
@@ -104,6 +99,7 @@ class CaseCommands:
                     lead_department=lead_department,
                     co_departments=co_departments,
                     note=note,
+                    policy=self.ledger.clock_rules.policy(),
                 ),
             ),
             **options,
@@ -165,7 +161,13 @@ class CaseCommands:
             case_id,
             Change(
                 "resolve",
-                lambda case, c: case.resolve(actor=c.actor, timestamp=c.now, result=result, attachments=attachments),
+                lambda case, c: case.resolve(
+                    actor=c.actor,
+                    timestamp=c.now,
+                    result=result,
+                    attachments=attachments,
+                    policy=self.ledger.clock_rules.policy(),
+                ),
             ),
             **options,
         )
@@ -175,11 +177,14 @@ class CaseCommands:
         staff: StaffMember,
         case_id: str,
         *,
-        satisfaction: str,
+        satisfaction: str | None,
         method: str,
         comment: str | None = None,
+        solved: bool | None = None,
+        attempt: bool = False,
         **options: Any,
     ) -> CommandResult:
+        """回访; ``attempt=True`` records a call nobody answered (``satisfaction`` is then not asked)."""
         return self.handler.handle(
             staff,
             case_id,
@@ -188,9 +193,13 @@ class CaseCommands:
                 lambda case, c: case.follow_up(
                     actor=c.actor,
                     timestamp=c.now,
-                    satisfaction=Satisfaction(satisfaction),
+                    satisfaction=Satisfaction(satisfaction) if satisfaction else None,
                     method=method,
                     comment=comment,
+                    solved=solved,
+                    attempt=attempt,
+                    policy=self.ledger.clock_rules.policy(),
+                    zone=self.ledger.local_zone,
                 ),
             ),
             **options,
@@ -200,7 +209,12 @@ class CaseCommands:
         return self.handler.handle(
             staff,
             case_id,
-            Change("reopen", lambda case, c: case.reopen(actor=c.actor, timestamp=c.now, reason=reason)),
+            Change(
+                "reopen",
+                lambda case, c: case.reopen(
+                    actor=c.actor, timestamp=c.now, reason=reason, policy=self.ledger.clock_rules.policy()
+                ),
+            ),
             **options,
         )
 
@@ -265,8 +279,3 @@ class CaseCommands:
             return self.ledger.load_meeting(meeting_id)
         except NotFound:
             raise InvalidReference("meeting_id", f"unknown meeting '{meeting_id}'") from None
-
-    def _check_departments(self, field: str, codes: list[str]) -> None:
-        for code in codes:
-            if self.ledger.directory.find_department(code) is None:
-                raise InvalidReference(field, f"unknown department '{code}'")

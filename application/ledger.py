@@ -14,6 +14,7 @@ from application import schema
 from application.authorization import CasePolicy
 from application.case_history import HistoryEntry, history_entries, state_as_of
 from application.case_numbers import next_case_no
+from application.clock_rules import ClockRules
 from application.directory import Directory
 from application.earlier_accounts import register_earlier_accounts
 from application.errors import Forbidden, NotFound
@@ -24,7 +25,6 @@ from application.recent_states import RecentStates
 from application.settings import Settings
 from application.staff import StaffMember
 from application.staff_accounts import StaffAccounts
-from application.time_limits import TimeLimitPolicy
 from domain.case import Case
 from domain.household import Household
 from domain.meeting import Meeting
@@ -62,7 +62,7 @@ class GridLedger(Application):
         self.fieldwork_policy = FieldworkPolicy(self.directory)
         self.meeting_policy = MeetingPolicy(self.directory)
         self.read_policy = ReadPolicy(self.case_policy, self.meeting_policy, self.directory)
-        self.time_limits = TimeLimitPolicy.from_file(self.settings.time_limits_file)
+        self.clock_rules = ClockRules(self)  # the calendar and time-limit rules, cached for this process
         self.after_save: list[Callable[[], None]] = []  # e.g. wake an in-process projection worker
         self.recent_states = RecentStates()
         self.staff_accounts = StaffAccounts(self)

@@ -8,7 +8,7 @@ from typing import Any
 from application.errors import InvalidReference
 from application.ledger import GridLedger
 from application.staff import StaffMember
-from domain.case import Case
+from domain.case import Case, report_case
 
 
 def check_linked_report(ledger: GridLedger, staff: StaffMember, report: dict[str, Any], field: str) -> None:
@@ -20,4 +20,10 @@ def check_linked_report(ledger: GridLedger, staff: StaffMember, report: dict[str
 
 def raise_case(ledger: GridLedger, session: Any, staff: StaffMember, report: dict[str, Any], now: datetime) -> Case:
     """A new case numbered in ``session``; the caller saves it with the aggregate it came from."""
-    return Case(case_no=ledger.next_case_no(session, now), report=report, actor=staff.actor.as_record(), timestamp=now)
+    return report_case(
+        case_no=ledger.next_case_no(session, now),
+        report=report,
+        actor=staff.actor.as_record(),
+        timestamp=now,
+        policy=ledger.clock_rules.policy(),
+    )

@@ -17,6 +17,7 @@ class Settings:
     timezone: str = "Asia/Shanghai"
     aggregate_cache_size: int = 10_000
     snapshot_interval: int = 50
+    clock_rules_seconds: float = 1.0
     projections_in_process: bool = True
     min_position_wait: float = 3.0
     worker_stale_seconds: float = 30.0
@@ -33,6 +34,7 @@ class Settings:
             timezone=environ.get("GRIDLEDGER_TIMEZONE") or "Asia/Shanghai",
             aggregate_cache_size=int(environ.get("GRIDLEDGER_AGGREGATE_CACHE_SIZE") or 10_000),
             snapshot_interval=int(environ.get("GRIDLEDGER_SNAPSHOT_INTERVAL") or 50),
+            clock_rules_seconds=float(environ.get("GRIDLEDGER_CLOCK_RULES_SECONDS") or 1),
             projections_in_process=_flag(
                 environ.get("GRIDLEDGER_PROJECTIONS_IN_PROCESS"), default=database_url.startswith("sqlite")
             ),

@@ -151,4 +151,30 @@ EVENT_LABELS = {
     "Closed": "结案",
     "Escalated": "提交交办会",
     "Assigned": "交办",
+    "Redispatched": "改派",
+    "ExtensionRequested": "延期申请",
+    "ExtensionRefused": "驳回延期",
+    "Suspended": "缓办",
+    "Resumed": "恢复办理",
+    "Urged": "督办",
+    "Acknowledged": "协办确认",
+    "ContactRevealed": "查看联系电话",
 }
+
+# Each command's name in Chinese, for messages and the console (API.md "Accountability").
+COMMAND_LABELS = {
+    "return": "退单",
+    "redispatch": "改派",
+    "request-extension": "延期申请",
+    "extend": "延期",
+    "refuse-extension": "驳回延期",
+    "suspend": "缓办",
+    "resume": "恢复办理",
+    "urge": "督办",
+    "acknowledge": "协办确认",
+    "follow-up": "回访",
+    "reveal-contact": "查看联系电话",
+}
+
+# The stages of the accountability clock (办理时限).
+STAGE_LABELS = {"accept": "受理", "claim": "签收", "resolve": "办结", "follow_up": "回访"}

@@ -21,6 +21,7 @@ from interface.context import Services
 from interface.endpoint import API_PREFIX
 from interface.problems import register_problem_handlers
 from interface.views import (
+    calendar,
     cases,
     health,
     households,
@@ -30,6 +31,7 @@ from interface.views import (
     read_models,
     reference,
     staff,
+    time_limits,
 )
 from projections.registry import Projections
 
@@ -85,6 +87,8 @@ def create_app(
         households.blueprint,
         patrols.blueprint,
         openapi.blueprint,
+        calendar.blueprint,
+        time_limits.blueprint,
     ):
         api.register_blueprint(child)
     app.register_blueprint(api)

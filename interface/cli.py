@@ -1,10 +1,11 @@
-"""The ``gridledger`` command line: serve, db, staff, demo, projections."""
+"""The ``gridledger`` command line: serve, db, staff, calendar, demo, projections."""
 
 from __future__ import annotations
 
 import click
 
 from application.settings import Settings
+from interface.calendar_commands import calendar
 from interface.staff_commands import staff
 from projections.registry import all_projections
 
@@ -105,3 +106,4 @@ def projections_status() -> None:
 
 
 main.add_command(staff)
+main.add_command(calendar)  # gridledger calendar import|show (interface/calendar_commands.py)

@@ -23,6 +23,8 @@ from domain.meeting import EVENT_LABELS as MEETING_LABELS
 from domain.patrol_types import EVENT_LABELS as PATROL_LABELS
 from domain.personal_data import masked
 from domain.staff_account import EVENT_LABELS as STAFF_ACCOUNT_LABELS
+from domain.time_limits import EVENT_LABELS as TIME_LIMIT_LABELS
+from domain.working_calendar import EVENT_LABELS as CALENDAR_LABELS
 from projections.engine.bulk import utc
 from projections.engine.events import ProjectedEvent, Reads, read_positions
 from projections.engine.folding import EventIndex
@@ -61,6 +63,8 @@ LABELS = {
     "Household": HOUSEHOLD_LABELS,
     "Patrol": PATROL_LABELS,
     "StaffAccount": STAFF_ACCOUNT_LABELS,
+    "WorkingCalendar": CALENDAR_LABELS,
+    "TimeLimits": TIME_LIMIT_LABELS,
 }
 
 

@@ -6,6 +6,8 @@ taken round-robin:
   (a) raw      psycopg2: one INSERT of an event-sized row per transaction, commit each
   (b) library  eventsourcing's own PostgreSQL module: ``repository.get`` a Case, ``add_note``, ``save``
   (c) ledger   gridledger's ``CaseCommands.note`` on ``GridLedger`` (eventsourcing-sqlalchemy)
+  (e) clock    gridledger's ``CaseCommands.redispatch``: sets a claim deadline and a return window from the
+               calendar (2026 imported) and the time-limit rules (a version put), both cached per process
   (d) http     ``POST /api/v1/cases/{id}/note`` under gunicorn (gthread, workers x threads as 'gridledger serve'),
                driven by C client processes, each with one keep-alive connection and its own cases
 
@@ -39,7 +41,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 from uuid import UUID
@@ -52,7 +54,9 @@ from application.case_commands import CaseCommands
 from application.ledger import GridLedger
 from application.settings import Settings
 from domain.actor import Actor
-from domain.case import Case
+from domain.case import Case, report_case
+from domain.time_limit_rules import DEFAULT_RULES, DeadlinePolicy
+from domain.working_days import WorkingDays
 from interface.server import default_concurrency
 from tests.support.percentiles import percentile
 from tests.support.postgres import create_database, drop_database, postgres_server_url
@@ -62,12 +66,15 @@ REPO = Path(__file__).resolve().parents[2]
 RESULTS_FILE = Path(__file__).resolve().parent / "results" / "command_throughput.json"
 NOTE_TEXT = "城管已到现场核实，正在协调施工方整改，预计两日内完成。"
 RAW_EVENT_BYTES = 300
+# (b)'s cases are made by the domain directly: the default rules on a calendar without entries.
+DEFAULT_POLICY = DeadlinePolicy(DEFAULT_RULES, 1, WorkingDays({}, UTC), 1)
 HTTP_WARMUP_SECONDS = 3.0
 TARGETS = {"c/b": 1.0, "d/c": 0.6}
 LABELS = {
     "a": "(a) raw psycopg2 INSERT + COMMIT",
     "b": "(b) eventsourcing.postgres get+note+save",
     "c": "(c) gridledger CaseCommands.note",
+    "e": "(e) gridledger redispatch (sets deadlines)",
     "d": "(d) gridledger HTTP POST .../note",
 }
 
@@ -206,23 +213,20 @@ def library_env(url: str) -> dict[str, str]:
 def in_progress_case(territory: Territory, n: int) -> Case:
     """A case reported, accepted, dispatched to 城管 and claimed, by the domain methods directly."""
     staff, now = territory.staff, utc_now()
-    case = Case(
+    case = report_case(
         case_no=f"BENCH-{n:05d}",
         report=report_body(territory, n),
         actor=staff["worker"].actor.as_record(),
         timestamp=now,
+        policy=DEFAULT_POLICY,
     )
-    case.accept(
-        actor=staff["dispatcher"].actor,
-        timestamp=now,
-        claim_due_at=now + timedelta(days=1),
-        resolve_due_at=now + timedelta(days=7),
-    )
+    case.accept(actor=staff["dispatcher"].actor, timestamp=now)
     case.dispatch(
         actor=staff["dispatcher"].actor,
         timestamp=now,
         lead_department=territory.department("chengguan"),
         co_departments=[],
+        policy=DEFAULT_POLICY,
     )
     case.claim(actor=staff["chengguan"].actor, timestamp=now)
     return case
@@ -250,12 +254,21 @@ def report_body(territory: Territory, n: int) -> dict[str, Any]:
 
 
 def prepare_ledger(url: str, k: int) -> tuple[GridLedger, Territory, list[str]]:
-    """A territory and K cases driven to in_progress through the commands, as the staff would."""
+    """A territory, the 2026 calendar and a version of the rules, and K cases driven to in_progress through the
+    commands, as the staff would."""
     ledger = GridLedger(Settings(database_url=url))
     territory = build_territory(ledger)
     commands, staff = CaseCommands(ledger), territory.staff
-    case_ids = []
-    for n in range(k):
+    ledger.clock_rules.import_year(staff["admin"], 2026)
+    ledger.clock_rules.set_rules(
+        staff["admin"], {"general": {"categories": {"dispute": {"resolve": {"working_days": 15}}}}}
+    )
+    return ledger, territory, in_progress_cases(commands, territory, k)
+
+
+def in_progress_cases(commands: CaseCommands, territory: Territory, k: int, first: int = 0) -> list[str]:
+    staff, case_ids = territory.staff, []
+    for n in range(first, first + k):
         case_id = str(commands.report(staff["worker"], report_body(territory, n)).id)
         commands.accept(staff["dispatcher"], case_id)
         commands.dispatch(
@@ -263,7 +276,7 @@ def prepare_ledger(url: str, k: int) -> tuple[GridLedger, Territory, list[str]]:
         )
         commands.claim(staff["chengguan"], case_id)
         case_ids.append(case_id)
-    return ledger, territory, case_ids
+    return case_ids
 
 
 # -- (d) HTTP under gunicorn ----------------------------------------------------------------------
@@ -407,7 +420,12 @@ def git_state() -> dict[str, Any]:
 
 def ratios(results: dict[str, Measurement]) -> dict[str, float]:
     rate = {key: m.ops_per_second for key, m in results.items()}
-    return {"c/b": rate["c"] / rate["b"], "c/a": rate["c"] / rate["a"], "d/c": rate["d"] / rate["c"]}
+    return {
+        "c/b": rate["c"] / rate["b"],
+        "c/a": rate["c"] / rate["a"],
+        "d/c": rate["d"] / rate["c"],
+        "e/c": rate["e"] / rate["c"],
+    }
 
 
 def print_report(meta: dict[str, Any], results: dict[str, Measurement], ratio: dict[str, float]) -> None:
@@ -493,11 +511,22 @@ def measure(
     def ledger_note(i: int) -> None:
         notes.note(chengguan, case_ids[i % len(case_ids)], text=NOTE_TEXT)
 
+    # (e) has cases of its own: redispatched cases are 'dispatched', where (d)'s notes would be refused.
+    dispatcher, leads = territory.staff["dispatcher"], [territory.department(d) for d in ("zhujian", "chengguan")]
+    moved_ids = in_progress_cases(notes, territory, args.cases, first=args.cases)
+
+    def ledger_redispatch(i: int) -> None:
+        lead = leads[(i // len(moved_ids)) % 2]  # each round sends every case to the other department
+        notes.redispatch(
+            dispatcher, moved_ids[i % len(moved_ids)], lead_department=lead, co_departments=[], reason="改派"
+        )
+
     results: dict[str, Measurement] = {}
     for key, run in (
         ("a", lambda: bench_raw(urls["raw"], case_ids, args.ops, args.warmup)),
         ("b", lambda: time_ops(library_note, args.ops, args.warmup)),
         ("c", lambda: time_ops(ledger_note, args.ops, args.warmup)),
+        ("e", lambda: time_ops(ledger_redispatch, args.ops, args.warmup)),
     ):
         print(f"running {LABELS[key]} ...", flush=True)
         results[key] = run()

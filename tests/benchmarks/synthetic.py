@@ -39,7 +39,7 @@ from sqlalchemy import text
 from application.ledger import GridLedger
 from application.staff import StaffMember
 from domain.actor import Actor, Role
-from domain.case import Case
+from domain.case import Case, report_case
 from domain.case_types import MUST_REPORT, Category, Channel, Satisfaction, Status
 from domain.meeting import Meeting
 from projections.storage.tables import case_counters
@@ -203,6 +203,7 @@ class _Lifecycles:
 
     def __init__(self, ledger: GridLedger, world: SyntheticTerritory, rng: random.Random, end: datetime) -> None:
         self.ledger, self.world, self.rng, self.end = ledger, world, rng, end
+        self.policy = ledger.clock_rules.policy()  # the calendar and rules in force, for every deadline
         self.grids = list(REPORTING_GRIDS)
         self.categories = list(Category)
         self.spot_categories = [c for c in Category if c not in MUST_REPORT]
@@ -268,11 +269,12 @@ class _Lifecycles:
         if target is not None:  # a resident reports again what was reported already
             at = _Clock(target.modified_on, rng, self.end).step(0.1, 6)
         reporter = worker if rng.random() < 0.7 or scenario == "on_the_spot" else dispatcher
-        case = Case(
+        case = report_case(
             case_no=self.case_no(at),
             report=self.report(grid, at, category=category, track=track),
             actor=reporter.actor.as_record(),
             timestamp=at,
+            policy=self.policy,
         )
         clock = _Clock(at, rng, self.end)
         d = dispatcher.actor
@@ -287,15 +289,13 @@ class _Lifecycles:
             case.merge_into(target, actor=d, timestamp=clock.step(0.1, 2))
             return case, scenario, target
         if scenario == "on_the_spot":
-            case.resolve(actor=worker.actor, timestamp=clock.step(0.1, 1), result="网格员现场处置完毕。")
+            case.resolve(
+                policy=self.policy, actor=worker.actor, timestamp=clock.step(0.1, 1), result="网格员现场处置完毕。"
+            )
             self._follow_up_and_close(case, d, clock, close=True)
             return case, scenario, None
 
-        accepted_at = clock.step(0.1, 3)
-        deadlines = self.ledger.time_limits.deadlines(track=track, category=category, accepted_at=accepted_at)
-        case.accept(
-            actor=d, timestamp=accepted_at, claim_due_at=deadlines.claim_due_at, resolve_due_at=deadlines.resolve_due_at
-        )
+        case.accept(actor=d, timestamp=clock.step(0.1, 3))
         if scenario == "open_accepted":
             return case, scenario, None
         department = self._dispatch(case, d, clock)
@@ -322,11 +322,13 @@ class _Lifecycles:
             case.add_note(actor=lead, timestamp=clock.step(1, 48), text=rng.choice(NOTES))
         if scenario == "open_in_progress":
             return case, scenario, None
-        case.resolve(actor=lead, timestamp=clock.step(2, 96), result="已处置完毕，现场已恢复。")
+        case.resolve(policy=self.policy, actor=lead, timestamp=clock.step(2, 96), result="已处置完毕，现场已恢复。")
         if scenario == "open_resolved":
             return case, scenario, None
         if scenario == "unsatisfied":
             case.follow_up(
+                policy=self.policy,
+                zone=self.zone,
                 actor=d,
                 timestamp=clock.step(2, 48),
                 satisfaction=Satisfaction.UNSATISFIED,
@@ -334,11 +336,11 @@ class _Lifecycles:
                 comment="问题反复出现，要求彻底整改。",
             )
             case.add_note(actor=lead, timestamp=clock.step(2, 48), text="返工：已重新安排人员处理。")
-            case.resolve(actor=lead, timestamp=clock.step(2, 72), result="返工完成，已彻底整改。")
+            case.resolve(policy=self.policy, actor=lead, timestamp=clock.step(2, 72), result="返工完成，已彻底整改。")
         elif scenario == "reopened":
-            case.reopen(actor=d, timestamp=clock.step(1, 24), reason="核查发现整改不到位。")
+            case.reopen(policy=self.policy, actor=d, timestamp=clock.step(1, 24), reason="核查发现整改不到位。")
             case.add_note(actor=lead, timestamp=clock.step(2, 48), text="返工：已重新安排人员处理。")
-            case.resolve(actor=lead, timestamp=clock.step(2, 72), result="返工完成，已彻底整改。")
+            case.resolve(policy=self.policy, actor=lead, timestamp=clock.step(2, 72), result="返工完成，已彻底整改。")
         self._follow_up_and_close(case, d, clock, close=scenario != "open_followed_up")
         return case, scenario, None
 
@@ -386,20 +388,14 @@ class _Lifecycles:
         cases: list[tuple[Case, str, _Clock, str]] = []
         for escalated_at, at, scenario, grid in sorted(drawn):
             category = str(rng.choice(self.categories))
-            case = Case(
+            case = report_case(
                 case_no=self.case_no(at),
                 report=self.report(grid, at, category=category, track="general"),
                 actor=self.world.grid_workers[grid].actor.as_record(),
                 timestamp=at,
+                policy=self.policy,
             )
-            accepted_at = at + (escalated_at - at) * 0.1
-            deadlines = self.ledger.time_limits.deadlines(track="general", category=category, accepted_at=accepted_at)
-            case.accept(
-                actor=dispatcher,
-                timestamp=accepted_at,
-                claim_due_at=deadlines.claim_due_at,
-                resolve_due_at=deadlines.resolve_due_at,
-            )
+            case.accept(actor=dispatcher, timestamp=at + (escalated_at - at) * 0.1)
             case.escalate(
                 meeting, actor=dispatcher, timestamp=escalated_at, reason="涉及多个部门，社区协调不了，提请交办会研究。"
             )
@@ -431,7 +427,7 @@ class _Lifecycles:
             case.add_note(actor=lead, timestamp=clock.step(2, 72), text=rng.choice(NOTES))
             if scenario == "open_assigned":
                 continue
-            case.resolve(actor=lead, timestamp=clock.step(24, 240), result="交办事项已办结。")
+            case.resolve(policy=self.policy, actor=lead, timestamp=clock.step(24, 240), result="交办事项已办结。")
             self._follow_up_and_close(case, dispatcher, clock, close=False)
             closes.append((clock.step(0.5, 24), n, case))
         for closed_at, _, case in sorted(closes):  # 销号 in the order the cases close
@@ -446,6 +442,7 @@ class _Lifecycles:
         if self.rng.random() < 0.15:
             co = [self.world.territory.department(self.rng.choice([c for c, _ in choices if c != department]))]
         case.dispatch(
+            policy=self.policy,
             actor=dispatcher,
             timestamp=clock.step(0.1, 2),
             lead_department=self.world.territory.department(department),
@@ -457,7 +454,22 @@ class _Lifecycles:
         satisfaction = self.rng.choices(
             [Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED, Satisfaction.UNREACHABLE], [75, 20, 5]
         )[0]
+        if satisfaction == Satisfaction.UNREACHABLE and clock.now + timedelta(days=3) > self.end:
+            satisfaction = Satisfaction.SATISFIED  # no room before ``end`` for calls on two days
+        if satisfaction == Satisfaction.UNREACHABLE:  # only after 3 unanswered calls on at least 2 days
+            for low, high in ((0.5, 2), (0.5, 2), (24, 30)):
+                case.follow_up(
+                    policy=self.policy,
+                    zone=self.zone,
+                    actor=dispatcher,
+                    timestamp=clock.step(low, high),
+                    satisfaction=None,
+                    method="phone",
+                    attempt=True,
+                )
         case.follow_up(
+            policy=self.policy,
+            zone=self.zone,
             actor=dispatcher,
             timestamp=clock.step(2, 48),
             satisfaction=satisfaction,

@@ -12,11 +12,11 @@ def test_general_track_from_report_to_close(api: Api, clock: MovableClock) -> No
     case = api.report("worker")
     assert case["status"] == "reported" and case["version"] == 1
     assert case["case_no"].startswith("AJ-20260601-")
-    # 紫阳镇综治中心 accepts it: the general track gives one day to claim, seven to resolve.
+    assert case["due_at"] == "2026-06-02T23:59:59.999999+08:00"  # accept by the end of the next working day
+    # 紫阳镇综治中心 accepts it; dispatching starts one working day to claim, five to resolve.
     clock.advance(minutes=30)
     case = api.command("dispatcher", case["id"], "accept", {"note": "属实，派住建"})
-    assert case["status"] == "accepted"
-    assert case["due_at"] == "2026-06-02T09:30:00+08:00"
+    assert case["status"] == "accepted" and case["due_at"] is None
     case = api.command(
         "dispatcher",
         case["id"],
@@ -24,11 +24,12 @@ def test_general_track_from_report_to_close(api: Api, clock: MovableClock) -> No
         {"lead_department": t.department("zhujian"), "co_departments": [t.department("chengguan")]},
     )
     assert case["lead_department"] == t.department("zhujian")
+    assert case["due_at"] == "2026-06-02T23:59:59.999999+08:00"
     # 住建 claims it, reports progress and resolves it.
     clock.advance(hours=2)
     case = api.command("zhujian", case["id"], "claim")
     assert case["status"] == "in_progress"
-    assert case["due_at"] == "2026-06-08T09:30:00+08:00"
+    assert case["due_at"] == "2026-06-08T23:59:59.999999+08:00"  # 06-02…06-05 and Monday 06-08
     api.command("chengguan", case["id"], "note", {"text": "城管配合封闭施工区域"})
     clock.advance(days=1)
     case = api.command("zhujian", case["id"], "resolve", {"result": "更换灯具两套"})
@@ -53,9 +54,10 @@ def test_instant_track_with_rework_after_an_unsatisfied_call(api: Api, clock: Mo
         reporter={"name": "刘女士", "phone": "13812345678"},
     )
     assert case["reporter"]["phone"] == "138****5678"
-    case = api.command("dispatcher", case["id"], "accept")
+    assert case["due_at"] == "2026-06-01T10:00:00+08:00"  # accept within 1 hour
+    api.command("dispatcher", case["id"], "accept")
+    case = api.command("dispatcher", case["id"], "dispatch", {"lead_department": t.department("chengguan")})
     assert case["due_at"] == "2026-06-01T11:00:00+08:00"  # claim within 2 hours
-    api.command("dispatcher", case["id"], "dispatch", {"lead_department": t.department("chengguan")})
     case = api.command("chengguan", case["id"], "claim")
     assert case["due_at"] == "2026-06-02T09:00:00+08:00"  # resolve within 24 hours
     # 25 hours later it is overdue (超期).

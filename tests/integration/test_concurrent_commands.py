@@ -64,9 +64,14 @@ def test_claim_versus_return_by_two_clerks_of_the_lead_department(two_servers) -
                 f"/api/v1/cases/{case_id}/return", json={"reason": "非本部门"}, headers=t.auth("chengguan_b")
             ),
         )
-        assert sorted(statuses) == [200, 409], statuses
         history = history_types(a, t, f"/cases/{case_id}")
-        assert len(history) == 4 and history[-1] in ("Claimed", "Returned")
+        if sorted(statuses) == [200, 200]:
+            # The claim won and the return followed it: a claimed case may be returned within the return
+            # window (issue 13), and the return was applied to the claimed case, never beside it.
+            assert history[-2:] == ["Claimed", "Returned"] and len(history) == 5, history
+        else:
+            assert sorted(statuses) == [200, 409], statuses
+            assert len(history) == 4 and history[-1] in ("Claimed", "Returned")
 
 
 def test_accept_versus_reject_by_two_dispatchers_with_if_match(two_servers) -> None:

@@ -352,7 +352,7 @@ def drive_cases(
     def on_the_spot(n: int) -> None:  # 4 events: 见事管事
         case = _report(cases, t, "worker", n, category="sanitation", track="instant")
         cases.resolve(s["worker"], case, result="现场协调清理完毕。")
-        cases.follow_up(s["worker"], case, satisfaction="satisfied", method="visit")
+        cases.follow_up(d, case, satisfaction="satisfied", method="visit")  # never whoever resolved it
         cases.close(d, case)
 
     def in_progress_extended(n: int) -> None:  # 7 events, still open (department queue)

@@ -24,7 +24,7 @@ from domain.meeting import Meeting
 from projections.case_summary import Summary, fold, join_codes
 from tests.support.in_memory_store import InMemoryStore
 from tests.support.properties import bounded
-from tests.unit.test_case_lifecycle import CHENGGUAN, DISPATCHER, INTAKE, OTHER_WORKER, T0, WORKER
+from tests.unit.test_case_lifecycle import CHENGGUAN, DISPATCHER, INTAKE, OTHER_WORKER, POLICY, T0, WORKER
 from tests.unit.test_meeting_rules import SECRETARY
 
 ZIYANG = ZoneInfo("Asia/Shanghai")  # 紫阳镇's clock, for the handover meeting's day
@@ -65,12 +65,9 @@ def _departments(data: st.DataObject) -> tuple[str, list[str]]:
 
 
 def _accept(town: Town, case: Case, data: st.DataObject) -> tuple[Any, ...]:
-    claim_due = town.now + timedelta(hours=data.draw(st.integers(1, 48), label="hours to claim"))
     case.accept(
         actor=DISPATCHER,
         timestamp=town.now,
-        claim_due_at=claim_due,
-        resolve_due_at=claim_due + timedelta(days=data.draw(st.integers(1, 30), label="days to resolve")),
         category=data.draw(st.none() | st.sampled_from(Category), label="recategorised"),
         track=data.draw(st.none() | st.sampled_from(Track), label="retracked"),
     )
@@ -85,7 +82,7 @@ def _merge(town: Town, case: Case, data: st.DataObject) -> tuple[Any, ...]:
 
 def _dispatch(town: Town, case: Case, data: st.DataObject) -> tuple[Any, ...]:
     lead, co = _departments(data)
-    case.dispatch(actor=DISPATCHER, timestamp=town.now, lead_department=lead, co_departments=co)
+    case.dispatch(policy=POLICY, actor=DISPATCHER, timestamp=town.now, lead_department=lead, co_departments=co)
     return (case,)
 
 
@@ -141,12 +138,14 @@ def _resolve(town: Town, case: Case, data: st.DataObject) -> tuple[Any, ...]:
         if case.status == Status.REPORTED
         else CHENGGUAN
     )
-    case.resolve(actor=actor, timestamp=town.now, result="已修复")
+    case.resolve(policy=POLICY, actor=actor, timestamp=town.now, result="已修复")
     return (case,)
 
 
 def _follow_up(town: Town, case: Case, data: st.DataObject) -> tuple[Any, ...]:
     case.follow_up(
+        policy=POLICY,
+        zone=ZIYANG,
         actor=DISPATCHER,
         timestamp=town.now,
         method="phone",
@@ -176,7 +175,7 @@ COMMANDS: dict[str, Command] = {
     "assign": _assign,
     "resolve": _resolve,
     "follow-up": _follow_up,
-    "reopen": _simple(lambda case, now: case.reopen(actor=DISPATCHER, timestamp=now, reason="问题复发")),
+    "reopen": _simple(lambda case, now: case.reopen(policy=POLICY, actor=DISPATCHER, timestamp=now, reason="问题复发")),
     "close": _simple(lambda case, now: case.close(actor=DISPATCHER, timestamp=now)),
 }
 
@@ -252,7 +251,13 @@ def test_case_summary_folded_from_the_events_equals_the_aggregate(data: st.DataO
             "grid": "chayuan-01",
         }
         town.cases.append(
-            Case(case_no=f"AJ-20260601-{number:04d}", report=report, actor=reporter.as_record(), timestamp=town.now)
+            Case(
+                case_no=f"AJ-20260601-{number:04d}",
+                report=report,
+                actor=reporter.as_record(),
+                timestamp=town.now,
+                accept_deadline=None,
+            )
         )
     town.record(*town.cases)
     assert_summaries_match(town)

@@ -20,10 +20,12 @@ from tests.unit.test_case_lifecycle import (
     FOLLOWED_UP_AT,
     INTAKE,
     OTHER_WORKER,
+    POLICY,
     RESOLVE_DUE,
     RESOLVED_AT,
     WORKER,
     ZHUJIAN,
+    ZIYANG,
     at,
     case_in,
     report_case,
@@ -33,13 +35,11 @@ LATER = at(days=3)  # after every step of the usual journey
 
 # Every command, issued with data that would be valid if the status allowed it.
 COMMANDS: dict[str, Callable[[Case], None]] = {
-    "accept": lambda case: case.accept(
-        actor=DISPATCHER, timestamp=LATER, claim_due_at=at(days=4), resolve_due_at=at(days=10)
-    ),
+    "accept": lambda case: case.accept(actor=DISPATCHER, timestamp=LATER),
     "reject": lambda case: case.reject(actor=DISPATCHER, timestamp=LATER, reason="不属于受理范围"),
     "merge": lambda case: case.merge_into(report_case(case_no="AJ-20260604-0001"), actor=DISPATCHER, timestamp=LATER),
     "dispatch": lambda case: case.dispatch(
-        actor=DISPATCHER, timestamp=LATER, lead_department="chengguan", co_departments=[]
+        policy=POLICY, actor=DISPATCHER, timestamp=LATER, lead_department="chengguan", co_departments=[]
     ),
     "claim": lambda case: case.claim(actor=CHENGGUAN, timestamp=LATER),
     "return": lambda case: case.return_to_centre(actor=CHENGGUAN, timestamp=LATER, reason="非本部门职责"),
@@ -47,12 +47,17 @@ COMMANDS: dict[str, Callable[[Case], None]] = {
     "extend": lambda case: case.extend(actor=DISPATCHER, timestamp=LATER, due_at=at(days=60), reason="需采购配件"),
     # 见事管事 when still reported: the reporting grid worker; otherwise the department.
     "resolve": lambda case: case.resolve(
-        actor=WORKER if case.status == Status.REPORTED else CHENGGUAN, timestamp=LATER, result="已修复"
+        policy=POLICY, actor=WORKER if case.status == Status.REPORTED else CHENGGUAN, timestamp=LATER, result="已修复"
     ),
     "follow-up": lambda case: case.follow_up(
-        actor=DISPATCHER, timestamp=LATER, satisfaction=Satisfaction.SATISFIED, method="phone"
+        policy=POLICY,
+        zone=ZIYANG,
+        actor=DISPATCHER,
+        timestamp=LATER,
+        satisfaction=Satisfaction.SATISFIED,
+        method="phone",
     ),
-    "reopen": lambda case: case.reopen(actor=DISPATCHER, timestamp=LATER, reason="问题复发"),
+    "reopen": lambda case: case.reopen(policy=POLICY, actor=DISPATCHER, timestamp=LATER, reason="问题复发"),
     "close": lambda case: case.close(actor=DISPATCHER, timestamp=LATER),
 }
 
@@ -60,7 +65,7 @@ COMMANDS: dict[str, Callable[[Case], None]] = {
 # (after a follow-up) are allowed only under conditions, tested further down.
 ALLOWED: dict[str, set[str]] = {
     "reported": {"accept", "reject", "merge", "resolve"},
-    "accepted": {"dispatch"},
+    "accepted": {"dispatch", "note"},  # a note on an accepted case: API.md "Accountability"
     "dispatched": {"claim", "return", "extend"},
     "in_progress": {"note", "extend", "resolve"},
     "resolved": {"follow-up", "reopen", "close"},
@@ -110,12 +115,19 @@ def test_command_allowed_in_status_records_one_event(status: str, command: str) 
 def test_grid_worker_resolves_own_instant_report_on_the_spot() -> None:
     # 程晓燕 finds a shared bike blocking the fire lane and moves it herself.
     case = report_case(category=Category.PARKING, track=Track.INSTANT, title="共享单车堵塞消防通道")
-    case.resolve(actor=WORKER, timestamp=at(minutes=10), result="已挪走并联系运营方")
+    case.resolve(policy=POLICY, actor=WORKER, timestamp=at(minutes=10), result="已挪走并联系运营方")
     assert case.status == Status.RESOLVED and case.version == 2
     assert case.resolution == {"result": "已挪走并联系运营方", "at": at(minutes=10), "by": WORKER.as_record()}
     assert case.pending_events[-1].on_the_spot is True
     # A follow-up is still needed before it is closed.
-    case.follow_up(actor=DISPATCHER, timestamp=at(days=1), satisfaction=Satisfaction.SATISFIED, method="sms")
+    case.follow_up(
+        policy=POLICY,
+        zone=ZIYANG,
+        actor=DISPATCHER,
+        timestamp=at(days=1),
+        satisfaction=Satisfaction.SATISFIED,
+        method="sms",
+    )
     case.close(actor=DISPATCHER, timestamp=at(days=1, hours=1))
     assert case.status == Status.CLOSED
 
@@ -125,7 +137,7 @@ def test_must_report_category_is_never_resolved_on_the_spot(category: Category) 
     # 4必报: even instant-track and by the reporter, it must go to the governance centre.
     case = report_case(category=category, track=Track.INSTANT)
     with pytest.raises(TransitionNotAllowed, match="4必报") as refused:
-        case.resolve(actor=WORKER, timestamp=at(minutes=10), result="已劝离")
+        case.resolve(policy=POLICY, actor=WORKER, timestamp=at(minutes=10), result="已劝离")
     assert (refused.value.state, refused.value.command) == ("reported", "resolve")
     assert case.status == Status.REPORTED and len(case.pending_events) == 1
 
@@ -133,7 +145,7 @@ def test_must_report_category_is_never_resolved_on_the_spot(category: Category) 
 def test_general_track_case_is_not_resolved_on_the_spot() -> None:
     case = report_case(category=Category.MUNICIPAL, track=Track.GENERAL)
     with pytest.raises(TransitionNotAllowed, match="instant-track") as refused:
-        case.resolve(actor=WORKER, timestamp=at(minutes=10), result="已修好")
+        case.resolve(policy=POLICY, actor=WORKER, timestamp=at(minutes=10), result="已修好")
     assert (refused.value.state, refused.value.command) == ("reported", "resolve")
     assert case.status == Status.REPORTED and len(case.pending_events) == 1
 
@@ -150,7 +162,7 @@ def test_general_track_case_is_not_resolved_on_the_spot() -> None:
 def test_only_the_reporting_grid_worker_resolves_on_the_spot(reported_by: Actor, resolver: Actor) -> None:
     case = report_case(category=Category.SANITATION, track=Track.INSTANT, by=reported_by)
     with pytest.raises(TransitionNotAllowed, match="grid worker who reported") as refused:
-        case.resolve(actor=resolver, timestamp=at(minutes=10), result="已清理")
+        case.resolve(policy=POLICY, actor=resolver, timestamp=at(minutes=10), result="已清理")
     assert (refused.value.state, refused.value.command) == ("reported", "resolve")
     assert case.status == Status.REPORTED and len(case.pending_events) == 1
 
@@ -167,20 +179,34 @@ def test_close_without_follow_up_is_refused() -> None:
 def test_follow_up_before_a_reopen_does_not_count_for_the_next_close() -> None:
     case = case_in("resolved", followed_up=True)
     # 督查 finds the light broken again: reopened, resolved again, nobody has called back since.
-    case.reopen(actor=DISPATCHER, timestamp=at(days=3), reason="督查发现未修好")
-    case.resolve(actor=ZHUJIAN, timestamp=at(days=4), result="更换线路")
+    case.reopen(policy=POLICY, actor=DISPATCHER, timestamp=at(days=3), reason="督查发现未修好")
+    case.resolve(policy=POLICY, actor=ZHUJIAN, timestamp=at(days=4), result="更换线路")
     with pytest.raises(TransitionNotAllowed, match="follow-up"):
         case.close(actor=DISPATCHER, timestamp=at(days=4, hours=1))
     # Once the resident is called back again, the case closes.
-    case.follow_up(actor=DISPATCHER, timestamp=at(days=5), satisfaction=Satisfaction.SATISFIED, method="phone")
+    case.follow_up(
+        policy=POLICY,
+        zone=ZIYANG,
+        actor=DISPATCHER,
+        timestamp=at(days=5),
+        satisfaction=Satisfaction.SATISFIED,
+        method="phone",
+    )
     case.close(actor=DISPATCHER, timestamp=at(days=5, hours=1))
     assert case.status == Status.CLOSED and len(case.follow_ups) == 2
 
 
 def test_unsatisfied_follow_up_does_not_count_after_the_rework() -> None:
     case = case_in("resolved")
-    case.follow_up(actor=DISPATCHER, timestamp=FOLLOWED_UP_AT, satisfaction=Satisfaction.UNSATISFIED, method="phone")
-    case.resolve(actor=ZHUJIAN, timestamp=at(days=3), result="返工完成")
+    case.follow_up(
+        policy=POLICY,
+        zone=ZIYANG,
+        actor=DISPATCHER,
+        timestamp=FOLLOWED_UP_AT,
+        satisfaction=Satisfaction.UNSATISFIED,
+        method="phone",
+    )
+    case.resolve(policy=POLICY, actor=ZHUJIAN, timestamp=at(days=3), result="返工完成")
     with pytest.raises(TransitionNotAllowed, match="follow-up"):
         case.close(actor=DISPATCHER, timestamp=at(days=3, hours=1))
     assert case.status == Status.RESOLVED and case.reopen_count == 1
@@ -211,8 +237,8 @@ def test_case_cannot_be_merged_into_a_rejected_or_merged_case(target_status: str
 @pytest.mark.parametrize(
     ("status", "due"),
     [
-        pytest.param("reported", None, id="reported-none-yet"),
-        pytest.param("accepted", CLAIM_DUE, id="accepted-claim"),
+        pytest.param("reported", None, id="reported-none-without-an-accept-deadline"),
+        pytest.param("accepted", None, id="accepted-none-until-dispatched"),
         pytest.param("dispatched", CLAIM_DUE, id="dispatched-claim"),
         pytest.param("in_progress", RESOLVE_DUE, id="in_progress-resolve"),
     ],
@@ -224,7 +250,6 @@ def test_due_at_is_the_deadline_that_runs_now(status: str, due: object) -> None:
 @pytest.mark.parametrize(
     ("status", "due"),
     [
-        pytest.param("accepted", CLAIM_DUE, id="accepted-unclaimed"),
         pytest.param("dispatched", CLAIM_DUE, id="dispatched-unclaimed"),
         pytest.param("in_progress", RESOLVE_DUE, id="in_progress-unresolved"),
     ],
@@ -240,9 +265,12 @@ def test_case_is_no_longer_overdue_once_resolved() -> None:
     case = case_in("in_progress")
     assert case.is_overdue(at(days=30))
     # Resolved late, but resolved: the clock stops.
-    case.resolve(actor=ZHUJIAN, timestamp=at(days=20), result="迟到的办结")
-    assert not case.is_overdue(at(days=30))
-    assert not case_in("resolved").is_overdue(RESOLVED_AT + timedelta(days=365))
+    case.resolve(policy=POLICY, actor=ZHUJIAN, timestamp=at(days=20), result="迟到的办结")
+    assert not case.is_overdue(at(days=20, hours=1))
+    # … and the follow-up clock (回访) runs: overdue when nobody has called back in time.
+    follow_up_due = case.deadlines["follow_up"]["due_at"]
+    assert case.due_at == follow_up_due and case.is_overdue(follow_up_due + timedelta(minutes=1))
+    assert not case_in("resolved", followed_up=True).is_overdue(RESOLVED_AT + timedelta(days=365))
 
 
 def test_reported_case_is_never_overdue() -> None:
@@ -298,9 +326,18 @@ def test_an_unsatisfied_call_after_an_on_the_spot_fix_sends_the_case_back_to_the
 
     # 程晓燕 clears a blocked corridor on the spot; the resident says it is not done.
     case = report_case(track=Track.INSTANT, category=Category.SANITATION)
-    case.resolve(actor=worker, timestamp=case.modified_on, result="现场清理")
-    case.follow_up(actor=worker, timestamp=case.modified_on, satisfaction=Satisfaction.UNSATISFIED, method="visit")
-    # It is back in the governance centre's triage, and cannot be "fixed on the spot" a second time.
+    case.resolve(policy=POLICY, actor=worker, timestamp=case.modified_on, result="现场清理")
+    case.follow_up(
+        policy=POLICY,
+        zone=ZIYANG,
+        actor=DISPATCHER,
+        timestamp=case.modified_on,
+        satisfaction=Satisfaction.UNSATISFIED,
+        method="visit",
+    )
+    # It is back in the governance centre's triage with a running accept deadline (1 hour on the instant
+    # track), and cannot be "fixed on the spot" a second time.
     assert case.status == "reported" and case.reopen_count == 1
+    assert case.due_at == case.modified_on + timedelta(hours=1)
     with pytest.raises(TransitionNotAllowed):
-        case.resolve(actor=worker, timestamp=case.modified_on, result="再次现场处理")
+        case.resolve(policy=POLICY, actor=worker, timestamp=case.modified_on, result="再次现场处理")

@@ -37,6 +37,7 @@ def escalated_case(meeting: Meeting) -> Case:
         case_no="AJ-20260520-0001",
         actor=WORKER.as_record(),
         timestamp=SCHEDULED_AT + timedelta(hours=1),
+        accept_deadline=None,
         report={
             "title": "和平岗水沟发臭",
             "description": "污水管网需改造",
@@ -47,9 +48,7 @@ def escalated_case(meeting: Meeting) -> Case:
         },
     )
     at = SCHEDULED_AT + timedelta(hours=2)
-    case.accept(
-        actor=DISPATCHER, timestamp=at, claim_due_at=at + timedelta(days=1), resolve_due_at=at + timedelta(days=7)
-    )
+    case.accept(actor=DISPATCHER, timestamp=at)
     case.escalate(meeting, actor=DISPATCHER, timestamp=at, reason="社区无力解决")
     return case
 
