@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from domain.working_days import DAY_KINDS
+from interface.schemas import answers
 from interface.schemas.base import ReadSchema, RequestSchema, one_of, text
 
 
@@ -24,3 +25,35 @@ class TimeLimitsSchema(RequestSchema):
             "description": 'per track (and optionally per category), stage → {"hours": N} or {"working_days": N}'
         },
     )
+
+
+class CalendarDayAnswerSchema(answers.AnswerSchema):
+    date = fields.Date(required=True)
+    kind = answers.coded(DAY_KINDS, labelled=False)
+    name = answers.string()
+
+
+class CalendarSchema(answers.AnswerSchema):
+    """The calendar's version (its ETag) and one year's days that differ from Mon–Fri."""
+
+    year = answers.integer()
+    version = answers.integer()
+    days = answers.nested(CalendarDayAnswerSchema, many=True)
+    position = fields.Integer(metadata={"description": "after a change: the global position of its event"})
+
+
+class RulesVersionSchema(answers.AnswerSchema):
+    version = answers.integer()
+    valid_from = answers.moment()
+    actor = answers.nested(answers.ActorSchema, nullable=True)
+    source = fields.String(allow_none=True, metadata={"description": "version 1: where its rules came from"})
+
+
+class TimeLimitsAnswerSchema(answers.AnswerSchema):
+    """The rules in force (track → stage → {hours | working_days}, with per-category overrides), their version
+    (its ETag) and every version's start and author."""
+
+    version = answers.integer()
+    rules = answers.record()
+    history = answers.nested(RulesVersionSchema, many=True)
+    position = fields.Integer(metadata={"description": "after a change: the global position of its event"})
