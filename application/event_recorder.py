@@ -5,6 +5,9 @@ them back through ``session.query``; per command that unit-of-work bookkeeping c
 database round trips themselves. This recorder keeps the same tables, the same table lock (so commit
 order equals notification order, which the projections rely on) and the same NOTIFY, and only swaps
 the statements for compiled-once Core ones. Selected with ``PERSISTENCE_MODULE=application.event_recorder:Factory``.
+
+It also writes each event's link of the hash chain (application/event_chain.py) in the same transaction, in
+notification order: on PostgreSQL in the one statement that inserts the events, under the table lock.
 """
 
 from __future__ import annotations
@@ -19,7 +22,10 @@ from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
 from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
+
+from application import event_chain
 
 
 class CoreApplicationRecorder(SQLAlchemyApplicationRecorder):
@@ -50,12 +56,21 @@ class CoreApplicationRecorder(SQLAlchemyApplicationRecorder):
             for e in stored_events
         ]
         connection = session.connection()
-        return [connection.execute(self._insert, row).scalar_one() for row in rows]
+        positions = [connection.execute(self._insert, row).scalar_one() for row in rows]
+        self._chain(connection, positions, stored_events)  # SQLite's write lock is held since the first INSERT
+        return positions
+
+    def _chain(self, connection: Connection, positions: Sequence[int], stored_events: Sequence[StoredEvent]) -> None:
+        event_chain.append_stored(connection, positions, stored_events)
+
+    def _insert_returning(self, table: str, values: str) -> str:
+        """The statement (after the lock) that inserts the events, chains them and returns their ids."""
+        return event_chain.postgres_chained_insert(table, values)
 
     def _insert_in_one_round_trip(self, session: Session, stored_events: Sequence[StoredEvent]) -> list[int]:
-        """LOCK, NOTIFY and INSERT … RETURNING sent together: the table lock is held for one round trip
-        plus the commit instead of three plus the commit. (NOTIFY is delivered at commit, so its place in
-        the transaction does not matter.)"""
+        """LOCK, NOTIFY and INSERT … RETURNING (chaining the events too) sent together: the table lock is held
+        for one round trip plus the commit instead of three plus the commit. (NOTIFY is delivered at commit,
+        so its place in the transaction does not matter.)"""
         table = f"{self.schema_name}.{self.events_table_name}" if self.schema_name else self.events_table_name
         values, params = [], {}
         for n, event in enumerate(stored_events):
@@ -68,10 +83,8 @@ class CoreApplicationRecorder(SQLAlchemyApplicationRecorder):
                     f"s{n}": psycopg2.Binary(event.state),
                 }
             )
-        statement = (
-            f"LOCK TABLE {table} IN EXCLUSIVE MODE; NOTIFY {self.channel_name}; "
-            f"INSERT INTO {table} (originator_id, originator_version, topic, state) "
-            f"VALUES {', '.join(values)} RETURNING id, originator_id, originator_version"
+        statement = f"LOCK TABLE {table} IN EXCLUSIVE MODE; NOTIFY {self.channel_name}; " + self._insert_returning(
+            table, ", ".join(values)
         )
         cursor = session.connection().connection.cursor()
         try:

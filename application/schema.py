@@ -103,12 +103,18 @@ def upgrade(engine: Engine, event_store_tables: Sequence[Table]) -> UpgradeRepor
         config = _config()
         config.attributes.update(
             connection=connection,
+            events_table=_events_table(event_store_tables),
             reset_read_models=report.reset_read_models,
             on_version_apply=lambda step, **_: report.applied.append(step.up_revision_id),
         )
         command.upgrade(config, "head")
         report.revision = MigrationContext.configure(connection).get_current_revision()
     return report
+
+
+def _events_table(event_store_tables: Sequence[Table]) -> Table:
+    """The table of stored events (the one with notification ids), for the revisions that read it."""
+    return next(table for table in event_store_tables if "id" in table.c)
 
 
 def _check_not_newer(connection: Connection) -> None:
