@@ -47,7 +47,11 @@ class StoreStreams:
         )
         content = event_chain.content
         for position, originator_id, version, topic, state in self._rows(sql, after):
-            yield position, content(originator_id, version, topic, state)
+            try:
+                event_content = content(originator_id, version, topic, state)
+            except (TypeError, AttributeError, OverflowError):  # SQLite keeps a value of any type: one edited
+                event_content = repr((originator_id, version, topic, state)).encode()  # into what was never stored
+            yield position, event_content
 
     def links_after(self, after: int) -> Iterator[LinkRow]:
         mark = "%s" if self.postgres else "?"

@@ -37,6 +37,18 @@ class Link:
     def __str__(self) -> str:
         return f"{self.position}:{self.hash.hex()}"
 
+    @classmethod
+    def parse(cls, anchor: str) -> Link:
+        """``POSITION:HASH`` as printed (the hash in hex); ValueError otherwise."""
+        position, _, digest = anchor.strip().partition(":")
+        try:
+            hash_bytes = bytes.fromhex(digest)
+        except ValueError:
+            hash_bytes = b""
+        if not position.isdigit() or int(position) < 1 or len(hash_bytes) != len(GENESIS):
+            raise ValueError("an anchor is POSITION:HASH: a position from 1, a colon and 64 hexadecimal digits")
+        return cls(int(position), hash_bytes)
+
 
 ORIGIN = Link(0, GENESIS)  # before the first event
 
