@@ -18,6 +18,7 @@ from interface.auth import authenticate
 from interface.context import Services
 from interface.problems import register_problem_handlers
 from interface.views import (
+    audit_head,
     cases,
     fieldwork_reads,
     health,
@@ -79,6 +80,7 @@ def create_app(
         patrols.blueprint,
         fieldwork_reads.blueprint,
         openapi.blueprint,
+        audit_head.blueprint,
     ):
         api.register_blueprint(child)
     app.register_blueprint(api)
