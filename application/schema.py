@@ -39,6 +39,7 @@ class UpgradeReport:
     created_tables: list[str] = field(default_factory=list)
     applied: list[str] = field(default_factory=list)
     reset_read_models: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what a revision did to the data, in words
     revision: str | None = None
 
     @property
@@ -50,6 +51,7 @@ class UpgradeReport:
             return [f"schema already at {self.revision} (newest): nothing to do"]
         lines = [f"created event store table {name}" for name in self.created_tables]
         lines += [f"applied revision {revision}" for revision in self.applied]
+        lines += self.notes
         lines += [
             f"read model {name} changed shape: it is replayed from the first event" for name in self.reset_read_models
         ]
@@ -104,6 +106,7 @@ def upgrade(engine: Engine, event_store_tables: Sequence[Table]) -> UpgradeRepor
         config.attributes.update(
             connection=connection,
             events_table=_events_table(event_store_tables),
+            notes=report.notes,
             reset_read_models=report.reset_read_models,
             on_version_apply=lambda step, **_: report.applied.append(step.up_revision_id),
         )

@@ -28,7 +28,9 @@ def upgrade() -> None:
         sa.Column("hash", sa.LargeBinary(length=32), nullable=False),
         sa.PrimaryKeyConstraint("position"),
     )
-    chain_unchained(op.get_bind(), context.config.attributes["events_table"].name)
+    chained = chain_unchained(op.get_bind(), context.config.attributes["events_table"].name)
+    if chained:
+        context.config.attributes["notes"].append(f"chained the {chained} events stored before the hash chain")
 
 
 def downgrade() -> None:
