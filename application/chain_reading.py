@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
 from application import event_chain
-from application.chain_verification import EventRow, LinkRow, Sources, Verdict, verify
+from application.chain_verification import EventRow, LinkRow, Sources, Verdict, Visit, verify
 from application.event_chain import Link
 from application.tables import event_chain as chain_table
 
@@ -31,7 +31,22 @@ class StoreStreams:
         self._open: set[Any] = set()
 
     def sources(self) -> Sources:
-        return Sources(events_after=self.events_after, links_after=self.links_after)
+        return Sources(feed_packed=self.feed_packed, events_after=self.events_after, links_after=self.links_after)
+
+    def feed_packed(self, after: int, visit: Visit) -> None:
+        """Each event as ``position ‖ content`` with its link's hash (None: no link), to ``visit``. PostgreSQL
+        sends them by binary COPY: no hex to encode and decode, and the server streams while we hash."""
+        join = f"{self.events_table} e LEFT JOIN {chain_table.name} c ON c.position = e.id"
+        if self.postgres:
+            sql = f"SELECT int8send(e.id) || {event_chain.postgres_content('e')}, c.hash FROM {join} WHERE e.id > %s"
+            with self.connection.cursor() as cursor:
+                query = cursor.mogrify(f"{sql} ORDER BY e.id", (after,)).decode()
+                cursor.copy_expert(f"COPY ({query}) TO STDOUT WITH (FORMAT binary)", _CopiedPairs(visit))
+            return
+        sql = f"SELECT e.id, e.originator_id, e.originator_version, e.topic, e.state, c.hash FROM {join} WHERE e.id > ?"
+        for position, originator_id, version, topic, state, digest in self._rows(f"{sql} ORDER BY e.id", after):
+            if not visit(position.to_bytes(8, "big") + _content(originator_id, version, topic, state), digest):
+                return
 
     def events_after(self, after: int) -> Iterator[EventRow]:
         if self.postgres:
@@ -39,25 +54,21 @@ class StoreStreams:
                 f"SELECT e.id, {event_chain.postgres_content('e')} FROM {self.events_table} e "
                 "WHERE e.id > %s ORDER BY e.id"
             )
-            yield from self._rows(sql, after)
-            return
+            return self._rows(sql, after)
         sql = (
             f"SELECT id, originator_id, originator_version, topic, state FROM {self.events_table} "
             "WHERE id > ? ORDER BY id"
         )
-        content = event_chain.content
-        for position, originator_id, version, topic, state in self._rows(sql, after):
-            try:
-                event_content = content(originator_id, version, topic, state)
-            except (TypeError, AttributeError, OverflowError):  # SQLite keeps a value of any type: one edited
-                event_content = repr((originator_id, version, topic, state)).encode()  # into what was never stored
-            yield position, event_content
+        return (
+            (position, _content(originator_id, version, topic, state))
+            for position, originator_id, version, topic, state in self._rows(sql, after)
+        )
 
     def links_after(self, after: int) -> Iterator[LinkRow]:
         mark = "%s" if self.postgres else "?"
         sql = f"SELECT position, previous, hash FROM {chain_table.name} WHERE position > {mark} ORDER BY position"
         for position, previous, digest in self._rows(sql, after):
-            yield position, previous, bytes(digest)  # PostgreSQL's driver reads bytea as a memoryview
+            yield position, previous, bytes(digest)  # PostgreSQL's driver reads bytea as a memoryview of chars
 
     def _rows(self, sql: str, after: int) -> Iterator[Any]:
         """The rows of a query, fetched in batches; a named (server-side) cursor on PostgreSQL."""
@@ -80,6 +91,44 @@ class StoreStreams:
         """Close the cursors of streams not read to the end (before their transaction ends)."""
         while self._open:
             self._open.pop().close()
+
+
+class _CopiedPairs:
+    """The receiving end of ``COPY (…two bytea columns…) TO STDOUT WITH (FORMAT binary)``: PostgreSQL sends one
+    CopyData message per row (the protocol says so), the file header in front of the first. Each row is a
+    field count, then per field a length (-1: NULL) and the bytes. After ``visit`` says stop, the rest of the
+    rows are let through unread."""
+
+    HEADER = 19  # signature (11), flags (4), header extension length (4, none written)
+
+    def __init__(self, visit: Visit) -> None:
+        self.visit = visit
+        self.first = True
+        self.reading = True
+
+    def write(self, data: bytes) -> None:
+        if not self.reading:
+            return
+        row = memoryview(data)
+        if self.first:
+            self.first = False
+            row = row[self.HEADER + int.from_bytes(row[15:19], "big") :]
+        if len(row) < 6:  # the header alone, or the trailer (a field count of -1)
+            return
+        length = int.from_bytes(row[2:6], "big")
+        packed, rest = row[6 : 6 + length], 10 + length
+        digest_length = int.from_bytes(row[rest - 4 : rest], "big", signed=True)
+        digest = None if digest_length < 0 else bytes(row[rest : rest + digest_length])
+        self.reading = self.visit(packed, digest)
+
+
+def _content(originator_id: Any, version: Any, topic: Any, state: Any) -> bytes:
+    """``event_chain.content`` of a row read from SQLite, which keeps a value of any type in any column:
+    one edited into what was never stored still reads (and fails the check)."""
+    try:
+        return event_chain.content(originator_id, version, topic, state)
+    except (TypeError, AttributeError, OverflowError):
+        return repr((originator_id, version, topic, state)).encode()
 
 
 def verify_store(engine: Engine, events_table: str, anchor: Link | None = None) -> Verdict:

@@ -1,17 +1,19 @@
 """Checking the hash chain (application/event_chain.py): walk the store in position order, recompute every
 link, and name the first position where an event was edited, deleted, inserted or reordered.
 
-Pure: the store comes in as two streams in position order — events ``(position, content)`` and links
-``(position, previous, hash)`` — which ``Sources`` opens from any position onwards. The walk merges them; at
-the first position that does not check out it tells what happened there:
+Pure: the store comes in as streams from any position onwards (``Sources``). The walk reads each event
+packed as ``position ‖ content`` with the hash of its link (if it has one) and checks that the hash is
+SHA-256(hash before ‖ packed) — the links' own ``previous`` are not needed for that, which keeps the walk to one
+stream and one hash per event. At the first event that does not check out (or a link left after the last
+event) it tells what happened there:
 
-- a link without its event: **deleted** — unless that event sits at another position (**reordered**);
+- a link whose event is not in the store: **deleted** — unless that event sits at a later position
+  (**reordered**); a link naming as previous a position in neither table: **deleted** there (event and link);
 - an event without a link: **inserted** — unless it is the event chained at a later position (**reordered**);
+  a link naming as previous a position before the last verified one: the ones in between were **inserted**
+  (with forged links);
 - an event whose hash is not its link's: **edited** — unless it is the event chained at a later position
-  (**reordered**: the first position out of place holds an event that belongs further on);
-- a link whose ``previous`` names a position that is in neither table: **deleted** there (event and link
-  both removed); one that names a position before the last verified one: the links in between were
-  **inserted** (forged).
+  (**reordered**: the first position out of place holds an event that belongs further on).
 
 An anchor (a head printed earlier) starts the walk at its position, whose link must still carry its hash;
 otherwise the chain was **rewritten** at or before it (recomputed after an edit, which only an anchor shows).
@@ -19,7 +21,8 @@ otherwise the chain was **rewritten** at or before it (recomputed after an edit,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+import hashlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -27,7 +30,6 @@ from application.event_chain import GENESIS, ORIGIN, Link, link_hash
 
 EventRow = tuple[int, bytes]  # position, content
 LinkRow = tuple[int, int, bytes]  # position, previous, hash
-Row = tuple[int, bytes | None, int | None, bytes | None]  # position, content, previous, hash
 
 
 class Tampering(StrEnum):
@@ -69,76 +71,105 @@ class Verdict:
         return self.finding is None
 
 
+Visit = Callable[[bytes, bytes | None], bool]  # one packed event and its link's hash; False: stop
+
+
 @dataclass(frozen=True)
 class Sources:
-    """The store, from any position onwards (exclusive), in position order."""
+    """The store, from any position onwards (exclusive), in position order. ``feed_packed(after, visit)``
+    hands each event packed as ``position ‖ content`` with its link's hash (None: no link) to ``visit`` until it
+    answers False (pushed, so that PostgreSQL's binary COPY can stream it)."""
 
+    feed_packed: Callable[[int, Visit], None]
     events_after: Callable[[int], Iterable[EventRow]]
     links_after: Callable[[int], Iterable[LinkRow]]
 
 
+class Walk:
+    """The check of each event against its link, in position order, from ``start``: a ``Visit``."""
+
+    __slots__ = ("start", "checked", "last_hash", "last_packed", "failed")
+
+    def __init__(self, start: Link) -> None:
+        self.start = start
+        self.checked = 0
+        self.last_hash: bytes = start.hash
+        self.last_packed: bytes | None = None
+        self.failed: bytes | None = None  # the packed event that did not check out
+
+    def __call__(self, packed: bytes, digest: bytes | None) -> bool:
+        recomputed = hashlib.sha256(self.last_hash)
+        recomputed.update(packed)
+        if digest is None or recomputed.digest() != digest:
+            self.failed = packed
+            return False
+        self.checked += 1
+        self.last_hash, self.last_packed = digest, packed
+        return True
+
+    @property
+    def last(self) -> Link:
+        """The last event that checked out."""
+        if self.last_packed is None:
+            return self.start
+        return Link(_position(self.last_packed), bytes(self.last_hash))
+
+
 def verify(sources: Sources, anchor: Link | None = None) -> Verdict:
     """The whole store, or from ``anchor`` onwards (its own event included)."""
-    if anchor is None:
-        start: Link | Finding = ORIGIN
-    else:
-        start = _anchored_start(sources, anchor)
+    start = ORIGIN if anchor is None else _anchored_start(sources, anchor)
     if isinstance(start, Finding):
         return Verdict(0, ORIGIN, start)
-    checked, last_position, last_hash = 0, start.position, start.hash
-    for row in merged(sources.events_after(start.position), sources.links_after(start.position)):
-        position, event_content, previous, digest = row
-        if (
-            event_content is None
-            or digest is None
-            or previous != last_position
-            or link_hash(last_hash, position, event_content) != digest
-        ):
-            last = Link(last_position, bytes(last_hash))
-            return Verdict(checked, last, diagnose(row, last, sources))
-        checked, last_position, last_hash = checked + 1, position, digest
-    return Verdict(checked, Link(last_position, bytes(last_hash)), None)
+    walk = Walk(start)
+    sources.feed_packed(start.position, walk)
+    last = walk.last
+    if walk.failed is not None:
+        return Verdict(walk.checked, last, diagnose(_position(walk.failed), last, sources))
+    for tail in sources.links_after(last.position):  # events deleted at the end, their links left
+        return Verdict(walk.checked, last, _missing_event(tail, last, sources))
+    return Verdict(walk.checked, last, None)
 
 
-def merged(events: Iterable[EventRow], links: Iterable[LinkRow]) -> Iterator[Row]:
-    """Both streams side by side by position (a full outer merge join)."""
-    event_iter, link_iter = iter(events), iter(links)
-    event, link = next(event_iter, None), next(link_iter, None)
-    while event is not None or link is not None:
-        if link is None or (event is not None and event[0] < link[0]):
-            assert event is not None
-            yield event[0], event[1], None, None
-            event = next(event_iter, None)
-        elif event is None or link[0] < event[0]:
-            yield link[0], None, link[1], link[2]
-            link = next(link_iter, None)
-        else:
-            yield event[0], event[1], link[1], link[2]
-            event, link = next(event_iter, None), next(link_iter, None)
+def _position(packed: bytes) -> int:
+    return int.from_bytes(packed[:8], "big")
 
 
-def diagnose(row: Row, last: Link, sources: Sources) -> Finding:
+def diagnose(position: int, last: Link, sources: Sources) -> Finding:
     """What happened at the first position that did not check out (``last``: the one before, verified)."""
-    position, event_content, previous, digest = row
-    if digest is not None and previous != last.position:
-        assert previous is not None
+    for link in sources.links_after(last.position):
+        if link[0] < position:  # a link between them whose event is not in the store
+            return _missing_event(link, last, sources)
+        break
+    event_content = _event_at(sources, position)
+    link_here = _link_at(sources, position)
+    if link_here is None:
+        slot = find_chained_slot(event_content, last, sources.links_after(position))
+        return _reordered(position, slot) if slot is not None else Finding(Tampering.INSERTED, position)
+    previous, digest = link_here
+    if previous != last.position:
         if last.position < previous < position:
             return Finding(Tampering.DELETED, previous, f"its link is gone too; position {position} names it")
         if previous < last.position:
             first = next(p for p, _, _ in sources.links_after(previous))
             return Finding(Tampering.INSERTED, first, "with a link of its own")
         return Finding(Tampering.EDITED, position, f"its link names position {previous} before it")
-    if event_content is None:
-        assert digest is not None
-        moved = find_moved_event(position, last.hash, digest, sources.events_after(position))
-        if moved is not None:
-            return Finding(Tampering.REORDERED, position, f"the event chained here is now at position {moved}")
-        return Finding(Tampering.DELETED, position)
-    before = last if digest is None else Link(position, bytes(digest))
-    slot = find_chained_slot(event_content, before, sources.links_after(position))
-    if slot is not None:
-        return Finding(Tampering.REORDERED, position, f"it holds the event chained at position {slot}")
-    return Finding(Tampering.INSERTED if digest is None else Tampering.EDITED, position)
+    slot = find_chained_slot(event_content, Link(position, bytes(digest)), sources.links_after(position))
+    return _reordered(position, slot) if slot is not None else Finding(Tampering.EDITED, position)
+
+
+def _reordered(position: int, slot: int) -> Finding:
+    return Finding(Tampering.REORDERED, position, f"it holds the event chained at position {slot}")
+
+
+def _missing_event(link: LinkRow, last: Link, sources: Sources) -> Finding:
+    """A link with no event at its position: deleted, or moved to a later position."""
+    position, previous, digest = link
+    if last.position < previous < position:
+        return Finding(Tampering.DELETED, previous, f"its link is gone too; position {position} names it")
+    moved = find_moved_event(position, last.hash, digest, sources.events_after(position))
+    if moved is not None:
+        return Finding(Tampering.REORDERED, position, f"the event chained here is now at position {moved}")
+    return Finding(Tampering.DELETED, position)
 
 
 def find_chained_slot(event_content: bytes, before: Link, links: Iterable[LinkRow]) -> int | None:
@@ -180,3 +211,10 @@ def _link_at(sources: Sources, position: int) -> tuple[int, bytes] | None:
     for found, previous, digest in sources.links_after(position - 1):
         return (previous, digest) if found == position else None
     return None
+
+
+def _event_at(sources: Sources, position: int) -> bytes:
+    for found, event_content in sources.events_after(position - 1):
+        assert found == position, f"no event at position {position}"
+        return event_content
+    raise AssertionError(f"no event at position {position}")

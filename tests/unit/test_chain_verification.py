@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from application.chain_verification import EventRow, LinkRow, Sources, Tampering, verify
+from application.chain_verification import EventRow, LinkRow, Sources, Tampering, Visit, verify
 from application.event_chain import GENESIS, Link, content, link_hash
 
 TOPIC = "domain.case:Case.NoteAdded"
@@ -38,7 +38,12 @@ class ListStore:
         def links_after(after: int) -> list[LinkRow]:
             return [(p, prev, h) for p, (prev, h) in sorted(self.links.items()) if p > after]
 
-        return Sources(events_after, links_after)
+        def feed_packed(after: int, visit: Visit) -> None:
+            for p, c in events_after(after):
+                if not visit(p.to_bytes(8, "big") + c, self.links.get(p, (0, None))[1]):
+                    return
+
+        return Sources(feed_packed, events_after, links_after)
 
     def head(self) -> Link:
         position = max(self.links)
@@ -66,6 +71,18 @@ def test_an_intact_store_checks_out_with_its_head() -> None:
 def test_an_empty_store_checks_out_at_the_origin() -> None:
     verdict = verify(ListStore().sources())
     assert verdict.intact and verdict.checked == 0 and verdict.head == Link(0, GENESIS)
+
+
+def test_events_deleted_at_the_end_their_links_left() -> None:
+    store = ListStore.chained(POSITIONS)
+    del store.events[9], store.events[10]
+    assert finding(store) == (Tampering.DELETED, 9)
+
+
+def test_two_events_deleted_in_a_row() -> None:
+    store = ListStore.chained(POSITIONS)
+    del store.events[5], store.events[6]
+    assert finding(store) == (Tampering.DELETED, 5)
 
 
 def test_an_edited_event() -> None:
