@@ -27,6 +27,8 @@ from sqlalchemy.orm import Session
 
 from application import event_chain
 
+PREPARED = "gridledger_prepared_inserts"  # key in a pooled connection's info: the names it has prepared
+
 
 class CoreApplicationRecorder(SQLAlchemyApplicationRecorder):
     """Same storage as the library's recorder; Core statements on the hot paths."""
@@ -63,18 +65,18 @@ class CoreApplicationRecorder(SQLAlchemyApplicationRecorder):
     def _chain(self, connection: Connection, positions: Sequence[int], stored_events: Sequence[StoredEvent]) -> None:
         event_chain.append_stored(connection, positions, stored_events)
 
-    def _insert_returning(self, table: str, values: str) -> str:
+    def _insert_returning(self, table: str, values: str, count: int) -> str:
         """The statement (after the lock) that inserts the events, chains them and returns their ids."""
-        return event_chain.postgres_chained_insert(table, values)
+        return event_chain.postgres_chained_insert(table, values, count)
 
     def _insert_in_one_round_trip(self, session: Session, stored_events: Sequence[StoredEvent]) -> list[int]:
         """LOCK, NOTIFY and INSERT … RETURNING (chaining the events too) sent together: the table lock is held
         for one round trip plus the commit instead of three plus the commit. (NOTIFY is delivered at commit,
-        so its place in the transaction does not matter.)"""
+        so its place in the transaction does not matter.) The INSERT is a statement prepared once per connection
+        and number of events: planning the chain's recursive CTE each time cost more than running it."""
         table = f"{self.schema_name}.{self.events_table_name}" if self.schema_name else self.events_table_name
-        values, params = [], {}
+        params = {}
         for n, event in enumerate(stored_events):
-            values.append(f"(%(id{n})s, %(v{n})s, %(t{n})s, %(s{n})s)")
             params.update(
                 {
                     f"id{n}": str(event.originator_id),
@@ -83,16 +85,38 @@ class CoreApplicationRecorder(SQLAlchemyApplicationRecorder):
                     f"s{n}": psycopg2.Binary(event.state),
                 }
             )
-        statement = f"LOCK TABLE {table} IN EXCLUSIVE MODE; NOTIFY {self.channel_name}; " + self._insert_returning(
-            table, ", ".join(values)
-        )
-        cursor = session.connection().connection.cursor()
+        connection = session.connection().connection  # the pool's record of it: ``info`` lives as long as it
+        prepare, name = self._prepared_insert(connection, table, len(stored_events))
+        arguments = ", ".join(f"%(id{n})s, %(v{n})s, %(t{n})s, %(s{n})s" for n in range(len(stored_events)))
+        lock = f"LOCK TABLE {table} IN EXCLUSIVE MODE; NOTIFY {self.channel_name}; "
+        cursor = connection.cursor()
         try:
-            cursor.execute(statement, params)
+            cursor.execute(f"{prepare}{lock}EXECUTE {name}({arguments})", params)
         except psycopg2.IntegrityError as error:  # another writer took this version first
             raise IntegrityError(str(error)) from error
+        except psycopg2.Error:
+            connection.info[PREPARED] = None  # whether the PREPARE went through is not known: ask next time
+            raise
         ids = {(str(row[1]), row[2]): row[0] for row in cursor.fetchall()}
         return [ids[(str(e.originator_id), e.originator_version)] for e in stored_events]
+
+    def _prepared_insert(self, connection: Any, table: str, count: int) -> tuple[str, str]:
+        """The PREPARE to send first (nothing once the connection has it), and the prepared statement's name.
+        A prepared statement is not transactional: it outlives a rollback and lasts as long as the session."""
+        name = f"{self.events_table_name}_insert_{count}"
+        if PREPARED not in connection.info:  # a new connection
+            connection.info[PREPARED] = set()
+        elif connection.info[PREPARED] is None:  # an insert failed at a point not known
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT name FROM pg_prepared_statements")
+                connection.info[PREPARED] = {row[0] for row in cursor.fetchall()}
+        prepared: set[str] = connection.info[PREPARED]
+        if name in prepared:
+            return "", name
+        prepared.add(name)
+        types = ", ".join(["uuid, bigint, text, bytea"] * count)
+        values = ", ".join(f"(${4 * n + 1}, ${4 * n + 2}, ${4 * n + 3}, ${4 * n + 4})" for n in range(count))
+        return f"PREPARE {name} ({types}) AS {self._insert_returning(table, values, count)}; ", name
 
     def select_events(
         self,

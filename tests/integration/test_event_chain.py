@@ -21,6 +21,7 @@ from sqlalchemy.pool import NullPool
 from application.case_commands import CaseCommands
 from application.errors import ConcurrentUpdate
 from application.event_chain import Link
+from application.event_recorder import PREPARED
 from application.ledger import GridLedger
 from application.settings import Settings
 from interface.cli import main
@@ -234,3 +235,22 @@ def test_the_upgrade_chains_a_store_written_before_the_chain_once(own_database_u
     assert result.exit_code == 0 and f"checked {stored:,} events" in result.output, result.output
     again = CliRunner().invoke(main, ["db", "upgrade"], env=env, catch_exceptions=False)
     assert "nothing to do" in again.output and "chained" not in again.output
+
+
+def test_a_connection_that_lost_track_of_its_prepared_inserts_asks_the_server(postgres_database_url: str) -> None:
+    """The chained INSERT is prepared once per connection; after a failure at an unknown point the recorder reads
+    pg_prepared_statements instead of preparing again (which would fail: the statement outlives a rollback)."""
+    ledger = GridLedger(Settings(database_url=postgres_database_url))
+    territory, cases = build_territory(ledger.directory), CaseCommands(ledger)
+    report(cases, territory, 1)  # every pooled connection that inserted has prepared the one-event insert
+    pool = ledger.datastore.engine.pool
+    connections = [pool.connect() for _ in range(pool.checkedin())]
+    for connection in connections:
+        connection.info[PREPARED] = None
+    for connection in connections:
+        connection.close()
+
+    cases.accept(territory.staff["dispatcher"], report(cases, territory, 2))
+
+    assert ledger.verify_chain().intact
+    ledger.datastore.engine.dispose()
