@@ -15,8 +15,10 @@ SQLite by its single writer. ``application/chain_verification.py`` checks them.
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from eventsourcing.persistence import StoredEvent
 from sqlalchemy import insert, select
@@ -86,9 +88,18 @@ def append(connection: Connection, contents: Iterable[tuple[int, bytes]]) -> Lin
         digest = link_hash(last.hash, position, event_content)
         rows.append({"position": position, "previous": last.position, "hash": digest})
         last = Link(position, digest)
-    if rows:
+    if rows and connection.dialect.name == "postgresql":  # chaining an older store: many at once
+        _copy_links(connection, rows)
+    elif rows:
         connection.execute(insert(event_chain), rows)
     return last
+
+
+def _copy_links(connection: Connection, rows: list[dict[str, Any]]) -> None:
+    """Rows into the chain by ``COPY … FROM STDIN`` (text format; a hash as bytea's hex input, ``\\x…``)."""
+    lines = "".join(f"{row['position']}\t{row['previous']}\t\\\\x{row['hash'].hex()}\n" for row in rows)
+    with connection.connection.dbapi_connection.cursor() as cursor:
+        cursor.copy_expert(f"COPY {event_chain.name} (position, previous, hash) FROM STDIN", io.StringIO(lines))
 
 
 def append_stored(connection: Connection, positions: Sequence[int], events: Sequence[StoredEvent]) -> None:
