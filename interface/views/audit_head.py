@@ -7,11 +7,13 @@ from flask import Blueprint, Response, jsonify
 from interface.anchors import Anchor
 from interface.auth import current_staff
 from interface.context import services
+from interface.read_your_writes import direct_read
 
 blueprint = Blueprint("audit_head", __name__)
 
 
 @blueprint.get("/audit/head")
+@direct_read
 def head() -> Response:
     """The last chained event's position and hash, and when they were read (auditors and admins)."""
     ledger = services().ledger
