@@ -5,6 +5,9 @@ them back through ``session.query``; per command that unit-of-work bookkeeping c
 database round trips themselves. This recorder keeps the same tables, the same table lock (so commit
 order equals notification order, which the projections rely on) and the same NOTIFY, and only swaps
 the statements for compiled-once Core ones. Selected with ``PERSISTENCE_MODULE=application.event_recorder:Factory``.
+
+It also writes each event's link of the hash chain (application/event_chain.py) in the same transaction, in
+notification order: on PostgreSQL in the one statement that inserts the events, under the table lock.
 """
 
 from __future__ import annotations
@@ -19,7 +22,12 @@ from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
 from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
+
+from application import event_chain
+
+PREPARED = "gridledger_prepared_inserts"  # key in a pooled connection's info: the names it has prepared
 
 
 class CoreApplicationRecorder(SQLAlchemyApplicationRecorder):
@@ -50,16 +58,25 @@ class CoreApplicationRecorder(SQLAlchemyApplicationRecorder):
             for e in stored_events
         ]
         connection = session.connection()
-        return [connection.execute(self._insert, row).scalar_one() for row in rows]
+        positions = [connection.execute(self._insert, row).scalar_one() for row in rows]
+        self._chain(connection, positions, stored_events)  # SQLite's write lock is held since the first INSERT
+        return positions
+
+    def _chain(self, connection: Connection, positions: Sequence[int], stored_events: Sequence[StoredEvent]) -> None:
+        event_chain.append_stored(connection, positions, stored_events)
+
+    def _insert_returning(self, table: str, values: str, count: int) -> str:
+        """The statement (after the lock) that inserts the events, chains them and returns their ids."""
+        return event_chain.postgres_chained_insert(table, values, count)
 
     def _insert_in_one_round_trip(self, session: Session, stored_events: Sequence[StoredEvent]) -> list[int]:
-        """LOCK, NOTIFY and INSERT … RETURNING sent together: the table lock is held for one round trip
-        plus the commit instead of three plus the commit. (NOTIFY is delivered at commit, so its place in
-        the transaction does not matter.)"""
+        """LOCK, NOTIFY and INSERT … RETURNING (chaining the events too) sent together: the table lock is held
+        for one round trip plus the commit instead of three plus the commit. (NOTIFY is delivered at commit,
+        so its place in the transaction does not matter.) The INSERT is a statement prepared once per connection
+        and number of events: planning the chain's recursive CTE each time cost more than running it."""
         table = f"{self.schema_name}.{self.events_table_name}" if self.schema_name else self.events_table_name
-        values, params = [], {}
+        params = {}
         for n, event in enumerate(stored_events):
-            values.append(f"(%(id{n})s, %(v{n})s, %(t{n})s, %(s{n})s)")
             params.update(
                 {
                     f"id{n}": str(event.originator_id),
@@ -68,18 +85,38 @@ class CoreApplicationRecorder(SQLAlchemyApplicationRecorder):
                     f"s{n}": psycopg2.Binary(event.state),
                 }
             )
-        statement = (
-            f"LOCK TABLE {table} IN EXCLUSIVE MODE; NOTIFY {self.channel_name}; "
-            f"INSERT INTO {table} (originator_id, originator_version, topic, state) "
-            f"VALUES {', '.join(values)} RETURNING id, originator_id, originator_version"
-        )
-        cursor = session.connection().connection.cursor()
+        connection = session.connection().connection  # the pool's record of it: ``info`` lives as long as it
+        prepare, name = self._prepared_insert(connection, table, len(stored_events))
+        arguments = ", ".join(f"%(id{n})s, %(v{n})s, %(t{n})s, %(s{n})s" for n in range(len(stored_events)))
+        lock = f"LOCK TABLE {table} IN EXCLUSIVE MODE; NOTIFY {self.channel_name}; "
+        cursor = connection.cursor()
         try:
-            cursor.execute(statement, params)
+            cursor.execute(f"{prepare}{lock}EXECUTE {name}({arguments})", params)
         except psycopg2.IntegrityError as error:  # another writer took this version first
             raise IntegrityError(str(error)) from error
+        except psycopg2.Error:
+            connection.info[PREPARED] = None  # whether the PREPARE went through is not known: ask next time
+            raise
         ids = {(str(row[1]), row[2]): row[0] for row in cursor.fetchall()}
         return [ids[(str(e.originator_id), e.originator_version)] for e in stored_events]
+
+    def _prepared_insert(self, connection: Any, table: str, count: int) -> tuple[str, str]:
+        """The PREPARE to send first (nothing once the connection has it), and the prepared statement's name.
+        A prepared statement is not transactional: it outlives a rollback and lasts as long as the session."""
+        name = f"{self.events_table_name}_insert_{count}"
+        if PREPARED not in connection.info:  # a new connection
+            connection.info[PREPARED] = set()
+        elif connection.info[PREPARED] is None:  # an insert failed at a point not known
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT name FROM pg_prepared_statements")
+                connection.info[PREPARED] = {row[0] for row in cursor.fetchall()}
+        prepared: set[str] = connection.info[PREPARED]
+        if name in prepared:
+            return "", name
+        prepared.add(name)
+        types = ", ".join(["uuid, bigint, text, bytea"] * count)
+        values = ", ".join(f"(${4 * n + 1}, ${4 * n + 2}, ${4 * n + 3}, ${4 * n + 4})" for n in range(count))
+        return f"PREPARE {name} ({types}) AS {self._insert_returning(table, values, count)}; ", name
 
     def select_events(
         self,

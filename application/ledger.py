@@ -10,10 +10,12 @@ from zoneinfo import ZoneInfo
 
 from eventsourcing.application import AggregateNotFoundError, Application
 
-from application import schema
+from application import event_chain, schema
 from application.authorization import CasePolicy
 from application.case_history import HistoryEntry, history_entries, state_as_of
 from application.case_numbers import next_case_no
+from application.chain_reading import verify_store
+from application.chain_verification import Verdict
 from application.clock_rules import ClockRules
 from application.directory import Directory
 from application.earlier_accounts import register_earlier_accounts
@@ -173,6 +175,16 @@ class GridLedger(Application):
                 .first()
             )
         return int(row[0]) if row else 0
+
+    # -- the hash chain (tamper evidence) --------------------------------------------------------
+    def chain_head(self) -> event_chain.Link:
+        """The last event chained and its hash: what an auditor writes down to check the store against later."""
+        with self.datastore.transaction(commit=False) as session:
+            return event_chain.head(session.connection())
+
+    def verify_chain(self, anchor: event_chain.Link | None = None) -> Verdict:
+        """Recompute the chain over the whole store (or from ``anchor`` on); the first tampering found."""
+        return verify_store(self.datastore.engine, self.recorder.events_table_name, anchor)
 
     def next_case_no(self, session: Any, now: datetime) -> str:
         return next_case_no(session, now, self.local_zone)

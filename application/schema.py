@@ -39,6 +39,7 @@ class UpgradeReport:
     created_tables: list[str] = field(default_factory=list)
     applied: list[str] = field(default_factory=list)
     reset_read_models: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what a revision did to the data, in words
     revision: str | None = None
 
     @property
@@ -50,6 +51,7 @@ class UpgradeReport:
             return [f"schema already at {self.revision} (newest): nothing to do"]
         lines = [f"created event store table {name}" for name in self.created_tables]
         lines += [f"applied revision {revision}" for revision in self.applied]
+        lines += self.notes
         lines += [
             f"read model {name} changed shape: it is replayed from the first event" for name in self.reset_read_models
         ]
@@ -103,12 +105,19 @@ def upgrade(engine: Engine, event_store_tables: Sequence[Table]) -> UpgradeRepor
         config = _config()
         config.attributes.update(
             connection=connection,
+            events_table=_events_table(event_store_tables),
+            notes=report.notes,
             reset_read_models=report.reset_read_models,
             on_version_apply=lambda step, **_: report.applied.append(step.up_revision_id),
         )
         command.upgrade(config, "head")
         report.revision = MigrationContext.configure(connection).get_current_revision()
     return report
+
+
+def _events_table(event_store_tables: Sequence[Table]) -> Table:
+    """The table of stored events (the one with notification ids), for the revisions that read it."""
+    return next(table for table in event_store_tables if "id" in table.c)
 
 
 def _check_not_newer(connection: Connection) -> None:

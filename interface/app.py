@@ -21,6 +21,7 @@ from interface.context import Services
 from interface.endpoint import API_PREFIX
 from interface.problems import register_problem_handlers
 from interface.views import (
+    audit_head,
     calendar,
     cases,
     health,
@@ -87,6 +88,7 @@ def create_app(
         households.blueprint,
         patrols.blueprint,
         openapi.blueprint,
+        audit_head.blueprint,
         calendar.blueprint,
         time_limits.blueprint,
     ):

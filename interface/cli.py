@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from application.event_chain import Link
 from application.settings import Settings
 from interface.calendar_commands import calendar
 from interface.staff_commands import staff
@@ -58,6 +59,24 @@ def demo() -> None:
     from interface.demo import load_demo
 
     load_demo(Settings.from_env(), echo=click.echo)
+
+
+def _anchor(_context: click.Context, _parameter: click.Parameter, value: str | None) -> Link | None:
+    try:
+        return None if value is None else Link.parse(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from error
+
+
+@main.command()
+@click.option("--anchor", callback=_anchor, metavar="POSITION:HASH", help="Check from this head (as printed) on.")
+def verify(anchor: Link | None) -> None:
+    """Recompute the hash chain over every stored event (or from an anchor on); exit 1 naming the first
+    position that was edited, deleted, inserted or reordered."""
+    from interface.verify_commands import verify as verify_store
+
+    if not verify_store(Settings.from_env(), anchor, echo=click.echo):
+        raise SystemExit(1)
 
 
 @main.group()

@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Font
 
 from application.handover_list import STATUS_WORDS, HandoverItem
 from domain.meeting import Meeting
+from interface.anchors import Anchor
 from interface.labels import HANDOVER_ITEM, labelled
 from interface.presenters.times import local_iso
 from interface.unsafe_text import without_unsafe_text
@@ -64,18 +65,23 @@ def item_json(item: HandoverItem, zone: tzinfo, names: dict[str, str]) -> dict[s
 NAMED = ("grid", "lead_department", "co_departments")  # codes shown by their names on paper
 
 
-def to_csv(items: list[HandoverItem], zone: tzinfo, names: dict[str, str]) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel and WPS open the Chinese text correctly."""
+ANCHOR_LABEL = "存证锚点"  # the chain's head when the list was made: ``gridledger verify --anchor`` checks it
+
+
+def to_csv(items: list[HandoverItem], zone: tzinfo, names: dict[str, str], anchor: Anchor) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel and WPS open the Chinese text correctly; the anchor last."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([heading for _, heading, _ in COLUMNS])
     for item in items:
         writer.writerow([_cell_text(item, field, zone, names) for field, _, _ in COLUMNS])
+    writer.writerow([ANCHOR_LABEL, str(anchor.head)])
     return out.getvalue().encode("utf-8-sig")
 
 
-def to_xlsx(meeting: Meeting, items: list[HandoverItem], zone: tzinfo, names: dict[str, str]) -> bytes:
-    """A real spreadsheet: a bold frozen header row, column widths, dates as dates."""
+def to_xlsx(meeting: Meeting, items: list[HandoverItem], zone: tzinfo, names: dict[str, str], anchor: Anchor) -> bytes:
+    """A real spreadsheet: a bold frozen header row, column widths, dates as dates; the anchor in the
+    document's title and the printed footer."""
     book = Workbook()
     sheet = book.active
     sheet.title = "交办清单"
@@ -92,13 +98,16 @@ def to_xlsx(meeting: Meeting, items: list[HandoverItem], zone: tzinfo, names: di
             if isinstance(cell.value, datetime):
                 cell.number_format = "yyyy-mm-dd hh:mm"
     sheet.freeze_panes = "A2"
-    book.properties.title = without_unsafe_text(f"{meeting.title} 交办清单")
+    book.properties.title = without_unsafe_text(f"{meeting.title} 交办清单") + f" {ANCHOR_LABEL} {anchor.head}"
+    sheet.oddFooter.center.text = f"{ANCHOR_LABEL} {anchor.head}"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def to_html(meeting: Meeting, items: list[HandoverItem], zone: tzinfo, as_of: datetime, names: dict[str, str]) -> str:
+def to_html(
+    meeting: Meeting, items: list[HandoverItem], zone: tzinfo, as_of: datetime, names: dict[str, str], anchor: Anchor
+) -> str:
     rows = [
         {field: _cell_text(item, field, zone, names) for field, _, _ in COLUMNS} | {"state": item.status}
         for item in items
@@ -116,6 +125,8 @@ def to_html(meeting: Meeting, items: list[HandoverItem], zone: tzinfo, as_of: da
         fields=[field for field, _, _ in COLUMNS],
         as_of=_local(as_of, zone),
         open_count=sum(1 for item in items if item.status != "ticked_off"),
+        anchor_label=ANCHOR_LABEL,
+        anchor=str(anchor.head),
     )
 
 

@@ -150,6 +150,14 @@ class RaisedCaseSchema(AnswerSchema):
     case_no = string()
 
 
+class AnchorSchema(AnswerSchema):
+    """The hash chain's head: the last chained event's position and hash (hex), and when it was read."""
+
+    position = integer()
+    hash = string()
+    at = moment(nullable=False)
+
+
 class ProblemSchema(Schema):
     """application/problem+json (RFC 9457); ``errors`` (field → messages) on a validation problem."""
 

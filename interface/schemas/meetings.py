@@ -108,11 +108,13 @@ class HandoverItemSchema(answers.AnswerSchema):
 
 
 class HandoverListSchema(answers.AnswerSchema):
-    """The handover list as JSON (``format=csv|xlsx|html`` answer those media types instead)."""
+    """The handover list as JSON (``format=csv|xlsx|html`` answer those media types instead), with the hash
+    chain's head when it was made (``anchor``: ``gridledger verify --anchor POSITION:HASH`` checks it later)."""
 
     meeting = answers.nested(MeetingStateSchema)
     as_of = answers.moment()
     items = answers.nested(HandoverItemSchema, many=True)
+    anchor = answers.nested(answers.AnchorSchema)
 
 
 MeetingListSchema = answers.page_of(MeetingListRowSchema, "MeetingListSchema", answers.PageFieldsSchema)

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, jsonify
 from application import handover_list
 from domain.meeting import Meeting
 from interface import handover_formats as formats
+from interface.anchors import Anchor
 from interface.auth import current_staff
 from interface.context import services
 from interface.endpoint import endpoint, state_response
@@ -95,21 +96,25 @@ def handover(meeting_id: str, query: dict[str, Any]) -> Response:
     zone, fmt = ledger.local_zone, query["format"]
     filename = f"handover-{meeting.scheduled_for}"
     names = {row["code"]: row["name"] for row in [*ledger.directory.list_grids(), *ledger.directory.list_departments()]}
+    anchor = Anchor.read(ledger)  # after the list is built: it covers every event the list was made from
     if fmt == "csv":
-        return _download(formats.to_csv(items, zone, names), "text/csv; charset=utf-8", f"{filename}.csv")
+        return _download(formats.to_csv(items, zone, names, anchor), "text/csv; charset=utf-8", f"{filename}.csv")
     if fmt == "xlsx":
         return _download(
-            formats.to_xlsx(meeting, items, zone, names),
+            formats.to_xlsx(meeting, items, zone, names, anchor),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             f"{filename}.xlsx",
         )
     if fmt == "html":
-        return Response(formats.to_html(meeting, items, zone, as_of or ledger.clock(), names), mimetype="text/html")
+        return Response(
+            formats.to_html(meeting, items, zone, as_of or ledger.clock(), names, anchor), mimetype="text/html"
+        )
     return jsonify(
         {
             "meeting": present.meeting_state(meeting, None, ledger.local_zone, ledger.directory.department_name),
             "as_of": local_iso(as_of, zone),
             "items": [formats.item_json(item, zone, names) for item in items],
+            "anchor": anchor.as_json(zone),
         }
     )
 

@@ -10,6 +10,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -93,4 +94,15 @@ case_counters = Table(
     metadata,
     Column("day", String(8), primary_key=True),
     Column("last_number", Integer, nullable=False),
+)
+
+# The hash chain over the event store (application/event_chain.py): one row per stored event, written in the
+# event's own transaction. ``previous`` is the position chained before it (0 for the first), so that an event
+# deleted together with its row still leaves a trace.
+event_chain = Table(
+    "gridledger_event_chain",
+    metadata,
+    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column("previous", BigInteger, nullable=False),
+    Column("hash", LargeBinary(32), nullable=False),
 )

@@ -8,17 +8,19 @@ taken round-robin:
   (c) ledger   gridledger's ``CaseCommands.note`` on ``GridLedger`` (eventsourcing-sqlalchemy)
   (e) clock    gridledger's ``CaseCommands.redispatch``: sets a claim deadline and a return window from the
                calendar (2026 imported) and the time-limit rules (a version put), both cached per process
+  (c0)         the same without the hash chain (the recorder as before it), timed in alternating slices with
+               (c) so that a busy machine's noise falls on both: c/c0 is what the chain costs
   (d) http     ``POST /api/v1/cases/{id}/note`` under gunicorn (gthread, workers x threads as 'gridledger serve'),
                driven by C client processes, each with one keep-alive connection and its own cases
 
 Usage::
 
     python -m tests.benchmarks.command_throughput [--ops N] [--cases K] [--http-seconds S]
-        [--concurrency C] [--warmup W] [--profile P]
+        [--concurrency C] [--warmup W] [--profile P] [--chain-only]
 
 The table goes to stdout, the numbers to ``tests/benchmarks/results/command_throughput.json``.
 ``--profile P`` additionally runs P unmeasured ops of (b) and (c) under cProfile (before (d)) and
-prints the top 15 entries by cumulative time of each after the table.
+prints the top 15 entries by cumulative time of each after the table. ``--chain-only`` runs (c) and (c0) alone.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ from eventsourcing.application import Application
 from sqlalchemy.engine import make_url
 
 from application.case_commands import CaseCommands
+from application.event_recorder import CoreApplicationRecorder, Factory
 from application.ledger import GridLedger
 from application.settings import Settings
 from domain.actor import Actor
@@ -69,14 +72,16 @@ RAW_EVENT_BYTES = 300
 # (b)'s cases are made by the domain directly: the default rules on a calendar without entries.
 DEFAULT_POLICY = DeadlinePolicy(DEFAULT_RULES, 1, WorkingDays({}, UTC), 1)
 HTTP_WARMUP_SECONDS = 3.0
-TARGETS = {"c/b": 1.0, "d/c": 0.6}
+TARGETS = {"c/b": 1.0, "d/c": 0.6, "c/c0": 0.9}
 LABELS = {
     "a": "(a) raw psycopg2 INSERT + COMMIT",
     "b": "(b) eventsourcing.postgres get+note+save",
     "c": "(c) gridledger CaseCommands.note",
     "e": "(e) gridledger redispatch (sets deadlines)",
+    "c0": "(c0) the same without the hash chain",
     "d": "(d) gridledger HTTP POST .../note",
 }
+ALTERNATING_SLICES = 100
 
 
 @dataclass
@@ -117,6 +122,29 @@ def time_ops(op: Callable[[int], object], ops: int, warmup: int) -> Measurement:
         op(i)
         latencies.append((time.perf_counter() - before) * 1000)
     return Measurement(ops, time.perf_counter() - started, latencies)
+
+
+def time_alternating(
+    op: Callable[[int], object], other: Callable[[int], object], ops: int, warmup: int
+) -> tuple[Measurement, Measurement]:
+    """Both ops ``warmup`` times unmeasured, then ``ops`` each measured in alternating slices (which goes first
+    alternates too)."""
+    for i in range(warmup):
+        op(i)
+        other(i)
+    measured: list[list[float]] = [[], []]
+    seconds = [0.0, 0.0]
+    per_slice = max(1, ops // ALTERNATING_SLICES)
+    for slice_no, start in enumerate(range(warmup, warmup + ops, per_slice)):
+        order = ((0, op), (1, other)) if slice_no % 2 == 0 else ((1, other), (0, op))
+        for index, run in order:
+            began = time.perf_counter()
+            for i in range(start, min(start + per_slice, warmup + ops)):
+                before = time.perf_counter()
+                run(i)
+                measured[index].append((time.perf_counter() - before) * 1000)
+            seconds[index] += time.perf_counter() - began
+    return Measurement(ops, seconds[0], measured[0]), Measurement(ops, seconds[1], measured[1])
 
 
 def utc_now() -> datetime:
@@ -253,10 +281,35 @@ def report_body(territory: Territory, n: int) -> dict[str, Any]:
     }
 
 
-def prepare_ledger(url: str, k: int) -> tuple[GridLedger, Territory, list[str]]:
+class UnchainedRecorder(CoreApplicationRecorder):
+    """gridledger's recorder as it was before the hash chain, for (c0)."""
+
+    def _insert_returning(self, table: str, values: str, count: int) -> str:
+        return (
+            f"INSERT INTO {table} (originator_id, originator_version, topic, state) "
+            f"VALUES {values} RETURNING id, originator_id, originator_version"
+        )
+
+    def _chain(self, connection: Any, positions: Any, stored_events: Any) -> None:
+        pass
+
+
+class UnchainedFactory(Factory):
+    application_recorder_class = UnchainedRecorder
+
+
+class UnchainedSettings(Settings):
+    def event_store_env(self) -> dict[str, str]:
+        return {**super().event_store_env(), "PERSISTENCE_MODULE": f"{UNCHAINED_MODULE}:UnchainedFactory"}
+
+
+UNCHAINED_MODULE = "tests.benchmarks.command_throughput"
+
+
+def prepare_ledger(url: str, k: int, settings: type[Settings] = Settings) -> tuple[GridLedger, Territory, list[str]]:
     """A territory, the 2026 calendar and a version of the rules, and K cases driven to in_progress through the
     commands, as the staff would."""
-    ledger = GridLedger(Settings(database_url=url))
+    ledger = GridLedger(settings(database_url=url))
     territory = build_territory(ledger)
     commands, staff = CaseCommands(ledger), territory.staff
     ledger.clock_rules.import_year(staff["admin"], 2026)
@@ -420,12 +473,8 @@ def git_state() -> dict[str, Any]:
 
 def ratios(results: dict[str, Measurement]) -> dict[str, float]:
     rate = {key: m.ops_per_second for key, m in results.items()}
-    return {
-        "c/b": rate["c"] / rate["b"],
-        "c/a": rate["c"] / rate["a"],
-        "d/c": rate["d"] / rate["c"],
-        "e/c": rate["e"] / rate["c"],
-    }
+    pairs = {"c/b": ("c", "b"), "c/a": ("c", "a"), "d/c": ("d", "c"), "c/c0": ("c", "c0"), "e/c": ("e", "c")}
+    return {name: rate[x] / rate[y] for name, (x, y) in pairs.items() if x in rate and y in rate}
 
 
 def print_report(meta: dict[str, Any], results: dict[str, Measurement], ratio: dict[str, float]) -> None:
@@ -440,7 +489,7 @@ def print_report(meta: dict[str, Any], results: dict[str, Measurement], ratio: d
             f"{LABELS[key]:44}{m.ops:>7}{m.seconds:>9.2f}{m.ops_per_second:>9.1f}"
             f"{m.percentile(0.5):>9.2f}{m.percentile(0.99):>9.2f}"
         )
-    if results["d"].failures:
+    if "d" in results and results["d"].failures:
         print(f"(d) non-200 responses: {results['d'].failures}")
     for name, value in ratio.items():
         target = TARGETS.get(name)
@@ -481,6 +530,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="gunicorn threads per worker for (d) (default: as 'gridledger serve')",
     )
     parser.add_argument("--warmup", type=int, default=200, help="unmeasured ops before (a), (b), (c)")
+    parser.add_argument("--chain-only", action="store_true", help="run (c) and (c0) only: what the chain costs")
     parser.add_argument(
         "--profile",
         type=int,
@@ -498,9 +548,16 @@ def measure(
     args: argparse.Namespace, urls: dict[str, str], stack: ExitStack
 ) -> tuple[dict[str, Measurement], dict[str, str]]:
     """Set up the cases, run (a) to (d), and the optional profiles; returns results and profiles."""
-    print(f"setting up {args.cases} in-progress cases for (b) and (c) ...", flush=True)
+    print(f"setting up {args.cases} in-progress cases for (b), (c) and (c0) ...", flush=True)
     ledger, territory, case_ids = prepare_ledger(urls["ledger"], args.cases)
     stack.callback(ledger.datastore.engine.dispose)
+    unchained, unchained_territory, unchained_ids = prepare_ledger(urls["unchained"], args.cases, UnchainedSettings)
+    stack.callback(unchained.datastore.engine.dispose)
+    unchained_notes, unchained_clerk = CaseCommands(unchained), unchained_territory.staff["chengguan"]
+
+    def unchained_note(i: int) -> None:
+        unchained_notes.note(unchained_clerk, unchained_ids[i % len(unchained_ids)], text=NOTE_TEXT)
+
     library, library_ids = prepare_library(urls["library"], territory, args.cases)
     stack.callback(library.close)
     chengguan, notes = territory.staff["chengguan"], CaseCommands(ledger)
@@ -522,14 +579,19 @@ def measure(
         )
 
     results: dict[str, Measurement] = {}
+    if args.chain_only:
+        print(f"running {LABELS['c']} and {LABELS['c0']}, alternating ...", flush=True)
+        results["c"], results["c0"] = time_alternating(ledger_note, unchained_note, args.ops, args.warmup)
+        return results, {}
     for key, run in (
         ("a", lambda: bench_raw(urls["raw"], case_ids, args.ops, args.warmup)),
         ("b", lambda: time_ops(library_note, args.ops, args.warmup)),
-        ("c", lambda: time_ops(ledger_note, args.ops, args.warmup)),
         ("e", lambda: time_ops(ledger_redispatch, args.ops, args.warmup)),
     ):
         print(f"running {LABELS[key]} ...", flush=True)
         results[key] = run()
+    print(f"running {LABELS['c']} and {LABELS['c0']}, alternating ...", flush=True)
+    results["c"], results["c0"] = time_alternating(ledger_note, unchained_note, args.ops, args.warmup)
     # Profiled before (d), whose writes through other processes would leave (c)'s cache stale.
     profiles = {
         key: profile_top(op, args.profile) for key, op in (("b", library_note), ("c", ledger_note)) if args.profile
@@ -544,7 +606,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     server = postgres_server_url()
     with ExitStack() as stack:
-        urls = stack.enter_context(fresh_databases(server, "raw", "library", "ledger"))
+        urls = stack.enter_context(fresh_databases(server, "raw", "library", "ledger", "unchained"))
         results, profiles = measure(args, urls, stack)
         meta = {
             **git_state(),

@@ -126,7 +126,8 @@ def test_csv_and_xlsx_hold_the_same_rows_as_the_json(api: Api, scenario: dict) -
     items = api.get("auditor", path).get_json()["items"]
     response = api.get("auditor", path, format="csv")
     assert response.mimetype == "text/csv" and response.data.startswith("\ufeff".encode())  # BOM for Excel/WPS
-    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
+    *rows, anchor = csv.DictReader(io.StringIO(response.data.decode("utf-8-sig")))  # the chain's head last
+    assert anchor["序号"] == "存证锚点"
     assert [(row["序号"], row["案件编号"], row["问题"], row["状态"]) for row in rows] == [
         (str(i["no"]), i["case_no"], i["title"], i["status_label"]) for i in items
     ]

@@ -4,7 +4,7 @@
 event store once (``StaffAccounts.register_earlier_accounts``) and sets it. Their tokens keep working throughout.
 
 Revision ID: 0007_staff_accounts
-Revises: 0005_grid_paths_collate_c
+Revises: 0006_event_chain
 Create Date: 2026-12-01
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_staff_accounts"
-down_revision = "0005_grid_paths_collate_c"
+down_revision = "0006_event_chain"
 branch_labels = None
 depends_on = None
 
