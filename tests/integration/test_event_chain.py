@@ -53,7 +53,7 @@ class Store:
 
 @pytest.fixture
 def store(own_database_url: str) -> Iterator[Store]:
-    """A store of 8 cases, reported and accepted: 16 events."""
+    """A store of the territory's staff accounts (one event each) and 8 cases, reported and accepted (16 events)."""
     ledger = GridLedger(Settings(database_url=own_database_url))
     territory, cases = build_territory(ledger), CaseCommands(ledger)
     for n in range(8):
@@ -79,8 +79,9 @@ def test_an_untouched_store_verifies_and_prints_count_head_and_time(store: Store
     result = verify(store.url)
 
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("checked 16 events in ") and " s (" in result.output
-    assert f"head: {head}\n" in result.output and head.position == 16
+    events = len(store.territory.staff) + 16
+    assert result.output.startswith(f"checked {events} events in ") and " s (" in result.output
+    assert f"head: {head}\n" in result.output and head.position == events
     not_ours = verify(store.url, "--anchor", str(Link(8, bytes(32))))
     assert not_ours.exit_code == 1 and "TAMPERED: position 8 was rewritten" in not_ours.output, not_ours.output
     malformed = verify(store.url, "--anchor", "8:abc")
@@ -116,7 +117,10 @@ def test_an_inserted_event_is_named(store: Store) -> None:
         "SELECT originator_id, originator_version + 100, topic, state FROM gridledger_events WHERE id = 3",
     )
     result = verify(store.url)
-    assert result.exit_code == 1 and "TAMPERED: position 17 was inserted:" in result.output, result.output
+    after_the_last = len(store.territory.staff) + 16 + 1
+    assert result.exit_code == 1 and f"TAMPERED: position {after_the_last} was inserted:" in result.output, (
+        result.output
+    )
 
 
 def test_reordered_events_are_named(store: Store) -> None:
@@ -224,6 +228,7 @@ def test_the_upgrade_chains_a_store_written_before_the_chain_once(own_database_u
     engine = create_engine(own_database_url, poolclass=NullPool)
     with engine.connect() as connection:
         stored = connection.execute(text("SELECT count(*) FROM gridledger_events")).scalar_one()
+        accounts = connection.execute(text("SELECT count(*) FROM gridledger_staff")).scalar_one()
     engine.dispose()
     env = {"GRIDLEDGER_DATABASE_URL": own_database_url}
 
@@ -232,7 +237,8 @@ def test_the_upgrade_chains_a_store_written_before_the_chain_once(own_database_u
     assert upgrade.exit_code == 0, upgrade.output
     assert f"chained the {stored} events stored before the hash chain" in upgrade.output, upgrade.output
     result = verify(own_database_url)
-    assert result.exit_code == 0 and f"checked {stored:,} events" in result.output, result.output
+    # the upgrade then registers each older staff account in the store (one event each), chained as written
+    assert result.exit_code == 0 and f"checked {stored + accounts:,} events" in result.output, result.output
     again = CliRunner().invoke(main, ["db", "upgrade"], env=env, catch_exceptions=False)
     assert "nothing to do" in again.output and "chained" not in again.output
 
