@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from domain.working_days import DAY_KINDS
+from interface.schemas import answers
 from interface.schemas.base import ReadSchema, RequestSchema, one_of, text
 
 
@@ -24,3 +25,33 @@ class TimeLimitsSchema(RequestSchema):
             "description": 'per track (and optionally per category), stage → {"hours": N} or {"working_days": N}'
         },
     )
+
+
+class CalendarDayAnswerSchema(answers.AnswerSchema):
+    date = answers.string()
+    kind = fields.String(required=True, validate=validate.OneOf(DAY_KINDS))
+    name = answers.string()
+
+
+class CalendarSchema(answers.AnswerSchema):
+    """A year of the calendar: only the days that differ from Mon–Fri; ``version`` is the ETag."""
+
+    year = answers.integer()
+    version = answers.integer()
+    days = answers.nested(CalendarDayAnswerSchema, many=True)
+
+
+class CalendarChangeSchema(CalendarSchema):
+    position = answers.integer()
+
+
+class TimeLimitsAnswerSchema(answers.AnswerSchema):
+    """The rules in force (``version`` is the ETag) and every version's start and author."""
+
+    version = answers.integer()
+    rules = answers.record()
+    history = answers.records()
+
+
+class TimeLimitsChangeSchema(TimeLimitsAnswerSchema):
+    position = answers.integer()

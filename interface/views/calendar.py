@@ -11,15 +11,15 @@ from marshmallow import ValidationError
 from application.commands import CommandResult
 from interface.auth import current_staff
 from interface.context import services
+from interface.endpoint import endpoint
 from interface.read_your_writes import wait_for_position
-from interface.requests import expected_version, idempotency_key, json_body, with_body, with_query
 from interface.schemas import clock_rules as schemas
 
 blueprint = Blueprint("calendar", __name__, url_prefix="/calendar")
 
 
 @blueprint.get("")
-@with_query(schemas.CalendarQuerySchema)
+@endpoint(query=schemas.CalendarQuerySchema, response=schemas.CalendarSchema)
 def calendar(query: dict[str, Any]) -> Response:
     """The calendar's version and one year's holidays and 调休 working days."""
     current_staff()
@@ -29,19 +29,22 @@ def calendar(query: dict[str, Any]) -> Response:
 
 
 @blueprint.put("/<day>")
-@with_body(schemas.CalendarDaySchema)
-def set_day(day: str, body: dict[str, Any]) -> Response:
+@endpoint(
+    body=schemas.CalendarDaySchema, command="calendar-day", conditional=True, response=schemas.CalendarChangeSchema
+)
+def set_day(day: str, body: dict[str, Any], options: dict[str, Any]) -> Response:
     """Mark a day a holiday or a working day (admin): a new calendar version."""
     when = _date(day)
-    result = services().ledger.clock_rules.set_day(current_staff(), when, **body, **_options("calendar-day", day))
+    result = services().ledger.clock_rules.set_day(current_staff(), when, **body, **options)
     return _calendar_response(when.year, result)
 
 
 @blueprint.delete("/<day>")
-def clear_day(day: str) -> Response:
+@endpoint(command="calendar-day-delete", conditional=True, response=schemas.CalendarChangeSchema)
+def clear_day(day: str, options: dict[str, Any]) -> Response:
     """Let a day follow Mon–Fri again (admin): a new calendar version."""
     when = _date(day)
-    result = services().ledger.clock_rules.clear_day(current_staff(), when, **_options("calendar-day-delete", day))
+    result = services().ledger.clock_rules.clear_day(current_staff(), when, **options)
     return _calendar_response(when.year, result)
 
 
@@ -50,10 +53,6 @@ def _date(value: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise ValidationError({"date": ["Not a valid date (YYYY-MM-DD)."]}) from None
-
-
-def _options(command: str, target: str) -> dict[str, Any]:
-    return {"expected_version": expected_version(), "idempotency": idempotency_key(command, target, json_body())}
 
 
 def _calendar_response(year: int, result: CommandResult | None = None) -> Response:

@@ -10,16 +10,15 @@ from marshmallow import ValidationError
 from domain.errors import InvalidCommand
 from interface.auth import current_staff
 from interface.context import services
-from interface.fieldwork_presenters import iso
-from interface.read_your_writes import direct_read
-from interface.requests import expected_version, idempotency_key, json_body, with_body
+from interface.endpoint import endpoint
+from interface.presenters.times import local_iso
 from interface.schemas import clock_rules as schemas
 
 blueprint = Blueprint("time_limits", __name__, url_prefix="/time-limits")
 
 
 @blueprint.get("")
-@direct_read
+@endpoint(direct=True, response=schemas.TimeLimitsAnswerSchema)
 def time_limits() -> Response:
     """The rules in force, their version and every version's start and author."""
     current_staff()
@@ -27,14 +26,13 @@ def time_limits() -> Response:
 
 
 @blueprint.put("")
-@with_body(schemas.TimeLimitsSchema)
-def put_time_limits(body: dict[str, Any]) -> Response:
+@endpoint(
+    body=schemas.TimeLimitsSchema, command="time-limits", conditional=True, response=schemas.TimeLimitsChangeSchema
+)
+def put_time_limits(body: dict[str, Any], options: dict[str, Any]) -> Response:
     """A new version of the rules (admin); deadlines already set keep theirs."""
-    key = idempotency_key("time-limits", None, json_body())
     try:
-        result = services().ledger.clock_rules.set_rules(
-            current_staff(), body["rules"], expected_version=expected_version(), idempotency=key
-        )
+        result = services().ledger.clock_rules.set_rules(current_staff(), body["rules"], **options)
     except InvalidCommand as error:
         raise ValidationError({f"rules.{error.field}": [error.message]}) from None
     return _rules_response(result.position)
@@ -43,7 +41,7 @@ def put_time_limits(body: dict[str, Any]) -> Response:
 def _rules_response(position: int | None = None) -> Response:
     state = services().ledger.clock_rules.rules_state()
     zone = services().ledger.local_zone
-    history = [{**entry, "valid_from": iso(entry["valid_from"], zone)} for entry in state["history"]]
+    history = [{**entry, "valid_from": local_iso(entry["valid_from"], zone)} for entry in state["history"]]
     body = {**state, "history": history}
     if position is not None:
         body["position"] = position
