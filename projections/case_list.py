@@ -157,7 +157,9 @@ def _conditions(f: CaseFilters, now: datetime) -> list[ColumnElement[bool]]:
     if f.department is not None:
         conditions.append(of_department(cases, co_departments, f.department))
     if f.overdue is not None:
-        late = and_(cases.c.due_at < now, cases.c.status.notin_([s.value for s in FINISHED]))
+        late = and_(
+            cases.c.due_at < now, cases.c.status.notin_([s.value for s in FINISHED]), cases.c.suspended.is_(False)
+        )
         conditions.append(late if f.overdue else ~late)
     if f.q:
         conditions.append(or_(contains(cases.c.title, f.q), contains(cases.c.description, f.q), cases.c.case_no == f.q))
