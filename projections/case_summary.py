@@ -203,9 +203,12 @@ CASE_SUMMARY = Fold("case_summary", "Case", fold, births=frozenset({"Reported"})
 
 
 def current_due_at(summary: Summary) -> Any:
-    """The deadline that runs now (as ``Case.due_at``), none once the case is finished."""
+    """The deadline that runs now (as ``Case.due_at``), none once the case is finished; a resolved case's is
+    its follow-up deadline until the call is made (cases resolved by older code have none)."""
     if summary["status"] in FINISHED:
         return None
+    if summary["status"] == RESOLVED:
+        return None if summary["followed_up"] else summary["follow_up_due_at"]
     set_so_far = {stage: True for stage in STAGES if summary[DUE[stage]] is not None}
     return summary[DUE[running_stage(summary["status"], set_so_far)]]
 

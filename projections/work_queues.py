@@ -20,8 +20,8 @@ from projections.scope import of_department, scope_conditions, subtree
 
 QUEUES = ("triage", "dispatch", "department", "meeting", "follow-up", "overdue")
 TERMINAL = (Status.CLOSED, Status.REJECTED, Status.MERGED)
-# Queues whose cases have a deadline running: to accept (triage), to claim, to resolve.
-RUNNING_CLOCK = ("triage", "dispatch", "department", "meeting")
+# Queues whose cases have a deadline running: to accept (triage), to claim, to resolve, to call back.
+RUNNING_CLOCK = ("triage", "dispatch", "department", "meeting", "follow-up")
 
 metadata = MetaData()
 # Same summary columns as the case list (the fold needs them) but only open cases, plus their queue.

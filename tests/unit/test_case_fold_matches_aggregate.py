@@ -262,12 +262,22 @@ def expected_summary(case: Case, closed_at: datetime | None) -> Summary:
         "suspended": case.suspended,
         "urges": case.urges,
         "extension_requested": case.extension_request is not None,
-        "due_at": None if case.status in FINISHED else case.due_at,
+        "due_at": running_due_at(case),
         "resolved_at": case.resolution["at"] if case.resolution else None,
         "closed_at": closed_at if case.status == Status.CLOSED else None,
         "last_satisfaction": case.follow_ups[-1]["satisfaction"] if case.follow_ups else None,
         "reopen_count": case.reopen_count,
     }
+
+
+def running_due_at(case: Case) -> datetime | None:
+    """What a list shows as due: nothing once finished; for a resolved case, the follow-up call not made yet."""
+    if case.status in FINISHED:
+        return None
+    if case.status == Status.RESOLVED:
+        follow_up = case.deadlines.get("follow_up")
+        return follow_up["due_at"] if follow_up and follow_up["met_at"] is None else None
+    return case.due_at
 
 
 def may_close(case: Case) -> bool:
