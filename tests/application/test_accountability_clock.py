@@ -315,7 +315,7 @@ def test_the_time_limits_file_is_version_1_until_an_admin_puts_rules(own_databas
     limits.write_text("[general]\nclaim_hours = 4\n[general.categories.dispute]\nresolve_hours = 360\n")
     ledger = GridLedger(Settings(database_url=own_database_url, time_limits_file=str(limits)))
     try:
-        territory = build_territory(ledger.directory)
+        territory = build_territory(ledger)
         state = ledger.clock_rules.rules_state()
         assert state["version"] == 1 and state["rules"]["general"]["claim"] == {"hours": 4}
         assert state["rules"]["general"]["categories"]["dispute"]["resolve"] == {"hours": 360}
