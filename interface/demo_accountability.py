@@ -49,19 +49,19 @@ def stories(cases: CaseCommands, clock: Clock, s: dict[str, StaffMember], report
     cases.acknowledge(s["chengguan"], drain)
 
     # 延期申请 granted; another refused.
-    wall = dispatched("围墙开裂倾斜", "zhujian", [], "小区东侧围墙开裂并向人行道倾斜。")
-    cases.claim(s["zhujian"], wall)
-    clock.advance(hours=3)
-    granted = cases.ledger.load_case(wall).due_at
-    cases.request_extension(s["zhujian"], wall, due_at=granted + timedelta(days=5), reason="需专业机构出具鉴定报告。")
-    clock.advance(hours=2)
-    cases.extend(d, wall, due_at=granted + timedelta(days=5), reason="同意：等待鉴定报告。")
-    sign = dispatched("店招松动", "shichang", [], "步行街一处店招被风吹松，随时可能掉落。")
-    cases.claim(s["shichang"], sign)
-    clock.advance(hours=1)
-    asked = cases.ledger.load_case(sign).due_at
-    cases.request_extension(s["shichang"], sign, due_at=asked + timedelta(days=3), reason="商户联系不上。")
-    clock.advance(hours=1)
+    def claimed_and_asked(title: str, lead: str, description: str, days: int, reason: str) -> str:
+        case_id = dispatched(title, lead, [], description)
+        cases.claim(s[lead], case_id)
+        clock.advance(hours=2)
+        due_at = cases.ledger.load_case(case_id).due_at + timedelta(days=days)
+        cases.request_extension(s[lead], case_id, due_at=due_at, reason=reason)
+        clock.advance(hours=1)
+        return case_id
+
+    wall = claimed_and_asked("围墙开裂倾斜", "zhujian", "小区东侧围墙开裂并向人行道倾斜。", 5, "需专业鉴定。")
+    asked_for = cases.ledger.load_case(wall).extension_request["due_at"]
+    cases.extend(d, wall, due_at=asked_for, reason="同意：等待鉴定报告。")
+    sign = claimed_and_asked("店招松动", "shichang", "步行街一处店招被风吹松，随时可能掉落。", 3, "商户联系不上。")
     cases.refuse_extension(d, sign, reason="存在安全隐患，须按期处置。")
 
     # 缓办 while a court decides, then resumed: its deadline moves by the working time spent suspended.
