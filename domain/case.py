@@ -49,13 +49,6 @@ ALLOWED_FROM: dict[str, tuple[Status, ...]] = {
 HELD_WHILE_SUSPENDED = frozenset({"claim", "return", "redispatch", "resolve", "escalate", "suspend"})
 
 
-def due_at_for(status: str, claim_due_at: datetime | None, resolve_due_at: datetime | None) -> datetime | None:
-    """The deadline that runs now: to claim before work starts, to resolve after."""
-    if status in (Status.ACCEPTED, Status.DISPATCHED):
-        return claim_due_at
-    return resolve_due_at
-
-
 class Case(Aggregate):
     """A case and the rules of its lifecycle; every public method is one command."""
 

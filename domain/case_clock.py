@@ -46,7 +46,7 @@ def unversioned(due_at: datetime | None, unit: str | None = None) -> Deadline | 
     }
 
 
-def running_stage(status: Status, deadlines: dict[str, Deadline]) -> str:
+def running_stage(status: str, deadlines: dict[str, Deadline]) -> str:
     stage = RUNNING_STAGE[status]
     if stage == "follow_up" and stage not in deadlines:
         return "resolve"

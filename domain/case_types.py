@@ -88,8 +88,8 @@ class Status(StrEnum):
     MERGED = "merged"
 
 
-# States in which nobody is working the case any more: no deadline runs.
-FINISHED = frozenset({Status.RESOLVED, Status.CLOSED, Status.REJECTED, Status.MERGED})
+# States in which no deadline runs any more (a resolved case still has its follow-up call, 回访, to wait for).
+FINISHED = frozenset({Status.CLOSED, Status.REJECTED, Status.MERGED})
 
 
 class Satisfaction(StrEnum):

@@ -19,7 +19,7 @@ from application.patrol_commands import PatrolCommands
 from application.settings import Settings
 from application.staff import StaffMember
 from domain.actor import Role
-from interface import demo_fieldwork
+from interface import demo_accountability, demo_fieldwork
 
 GRIDS = [
     ("wuyuan", "婺源县", "county", None),
@@ -81,12 +81,15 @@ def load_demo(settings: Settings, *, echo: Callable[[str], None] = print) -> dic
     households, patrols = HouseholdCommands(ledger), PatrolCommands(ledger)
     homes = demo_fieldwork.last_month(households, clock, staff)
     clock.now = max(clock.now, now - timedelta(days=14))
+    demo_accountability.load_calendar(ledger, staff["admin"])
     _cases(CaseCommands(ledger), clock, staff)
+    demo_accountability.stories(CaseCommands(ledger), clock, staff, _report)
     _meetings(CaseCommands(ledger), MeetingCommands(ledger), clock, staff, ledger.local_zone)
     demo_fieldwork.this_month(households, patrols, clock, staff, homes, ledger.local_zone)
     echo(
         "demo loaded: 婺源县 → 紫阳镇 → 茶苑社区, 4 departments, 12 staff (+ a 联户长 and a 结对帮扶 cadre), "
-        "18 cases, a past and a coming 问题交办会, 6 households (4 floating tenants, 8必访 tags, visits), "
+        "24 cases (退单, 改派, 延期, 缓办, 督办, 协办, 回访), the 2026 holiday calendar, "
+        "a past and a coming 问题交办会, 6 households (4 floating tenants, 8必访 tags, visits), "
         "a 红袖套 night patrol and a routine patrol"
     )
     for key, token in tokens.items():

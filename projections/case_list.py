@@ -56,14 +56,19 @@ cases = Table(
     Column("reported_by", String(36)),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("accept_due_at", DateTime(timezone=True)),
     Column("claim_due_at", DateTime(timezone=True)),
     Column("resolve_due_at", DateTime(timezone=True)),
+    Column("follow_up_due_at", DateTime(timezone=True)),
     Column("due_at", DateTime(timezone=True)),
     Column("resolved_at", DateTime(timezone=True)),
     Column("closed_at", DateTime(timezone=True)),
     Column("followed_up", Boolean, nullable=False),
     Column("last_satisfaction", String(32)),
     Column("reopen_count", Integer, nullable=False),
+    Column("suspended", Boolean, nullable=False),  # 缓办: the clock stopped, never overdue
+    Column("urges", Integer, nullable=False),  # 督办 so far
+    Column("extension_requested", Boolean, nullable=False),  # a 延期申请 waits for the centre
     Column("version", Integer, nullable=False),
     Column("position", BigInteger, nullable=False),
 )
@@ -152,7 +157,9 @@ def _conditions(f: CaseFilters, now: datetime) -> list[ColumnElement[bool]]:
     if f.department is not None:
         conditions.append(of_department(cases, co_departments, f.department))
     if f.overdue is not None:
-        late = and_(cases.c.due_at < now, cases.c.status.notin_([s.value for s in FINISHED]))
+        late = and_(
+            cases.c.due_at < now, cases.c.status.notin_([s.value for s in FINISHED]), cases.c.suspended.is_(False)
+        )
         conditions.append(late if f.overdue else ~late)
     if f.q:
         conditions.append(or_(contains(cases.c.title, f.q), contains(cases.c.description, f.q), cases.c.case_no == f.q))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from domain.case import due_at_for
+from domain.case_clock import running_stage
 from domain.case_types import FINISHED, Status
 from projections.engine.events import ProjectedEvent
 from projections.engine.folding import Fold
@@ -21,6 +21,14 @@ Summary = dict[str, Any]
 # and the fold runs for every event of a rebuild).
 REPORTED, ACCEPTED, DISPATCHED = Status.REPORTED.value, Status.ACCEPTED.value, Status.DISPATCHED.value
 IN_PROGRESS, ASSIGNED, RESOLVED = Status.IN_PROGRESS.value, Status.ASSIGNED.value, Status.RESOLVED.value
+
+
+STAGES = ("accept", "claim", "resolve", "follow_up")
+DUE = {stage: f"{stage}_due_at" for stage in STAGES}
+
+
+def _due(deadline: dict[str, Any] | None) -> Any:
+    return None if deadline is None else deadline["due_at"]
 
 
 def _reported(_: Summary | None, e: ProjectedEvent) -> Summary:
@@ -40,24 +48,26 @@ def _reported(_: Summary | None, e: ProjectedEvent) -> Summary:
         "co_departments": "",
         "reported_by": e.actor.get("id"),
         "created_at": e.at,
+        "accept_due_at": _due(e.data.get("accept_deadline")),  # events of older code have no accept clock
         "claim_due_at": None,
         "resolve_due_at": None,
+        "follow_up_due_at": None,
         "resolved_at": None,
         "closed_at": None,
         "followed_up": False,
         "last_satisfaction": None,
         "reopen_count": 0,
+        "suspended": False,
+        "urges": 0,
+        "extension_requested": False,
     }
 
 
 def _accepted(s: Summary, e: ProjectedEvent) -> None:
-    s.update(
-        status=ACCEPTED,
-        category=e.data["category"],
-        track=e.data["track"],
-        claim_due_at=e.data["claim_due_at"],
-        resolve_due_at=e.data["resolve_due_at"],
-    )
+    s.update(status=ACCEPTED, category=e.data["category"], track=e.data["track"])
+    for field in ("claim_due_at", "resolve_due_at"):  # older code set both here; since the clock, dispatch does
+        if e.data.get(field) is not None:
+            s[field] = e.data[field]
 
 
 def _dispatched(s: Summary, e: ProjectedEvent) -> None:
@@ -65,6 +75,18 @@ def _dispatched(s: Summary, e: ProjectedEvent) -> None:
         status=DISPATCHED,
         lead_department=e.data["lead_department"],
         co_departments=join_codes(e.data["co_departments"]),
+    )
+    for stage, deadline in (e.data.get("deadlines") or {}).items():
+        s[DUE[stage]] = deadline["due_at"]
+
+
+def _redispatched(s: Summary, e: ProjectedEvent) -> None:
+    s.update(
+        status=DISPATCHED,
+        lead_department=e.data["lead_department"],
+        co_departments=join_codes(e.data["co_departments"]),
+        claim_due_at=_due(e.data["claim_deadline"]),
+        extension_requested=False,
     )
 
 
@@ -77,26 +99,55 @@ def _assigned(s: Summary, e: ProjectedEvent) -> None:
     )
 
 
-def _returned(s: Summary, _: ProjectedEvent) -> None:
-    s.update(status=ACCEPTED, lead_department=None, co_departments="")
+def _returned(s: Summary, e: ProjectedEvent) -> None:
+    s.update(status=ACCEPTED, lead_department=None, co_departments="", extension_requested=False)
+    if e.data.get("restart_clock"):
+        s.update(claim_due_at=None, resolve_due_at=None)
 
 
 def _extended(s: Summary, e: ProjectedEvent) -> None:
     s["claim_due_at" if s["status"] == DISPATCHED else "resolve_due_at"] = e.data["due_at"]
+    s["extension_requested"] = False
 
 
 def _resolved(s: Summary, e: ProjectedEvent) -> None:
     s.update(working_status=s["status"], status=RESOLVED, resolved_at=e.at, followed_up=False)
+    if e.data.get("follow_up_deadline") is not None:
+        s["follow_up_due_at"] = e.data["follow_up_deadline"]["due_at"]
 
 
 def _followed_up(s: Summary, e: ProjectedEvent) -> None:
+    if e.data.get("attempt"):
+        return  # a call nobody answered
     s.update(followed_up=True, last_satisfaction=e.data["satisfaction"])
     if e.data["satisfaction"] == "unsatisfied":
-        _reopen(s)
+        _reopen(s, e)
 
 
-def _reopen(s: Summary, _: ProjectedEvent | None = None) -> None:
+def _reopen(s: Summary, e: ProjectedEvent) -> None:
     s.update(status=s["working_status"], reopen_count=s["reopen_count"] + 1)
+    accept = e.data.get("accept_deadline")
+    if accept is not None:
+        s["accept_due_at"] = accept["due_at"]
+    elif s["status"] == REPORTED:
+        s["accept_due_at"] = None  # older code reopened into triage without a deadline
+
+
+def _resumed(s: Summary, e: ProjectedEvent) -> None:
+    s["suspended"] = False
+    for stage, due_at in e.data["moved"].items():
+        s[DUE[stage]] = due_at
+
+
+def _set(**values: Any) -> Callable[[Summary, ProjectedEvent], None]:
+    def apply(s: Summary, _: ProjectedEvent) -> None:
+        s.update(values)
+
+    return apply
+
+
+def _urged(s: Summary, _: ProjectedEvent) -> None:
+    s["urges"] += 1
 
 
 def _set_status(status: Status, **stamps: str) -> Callable[[Summary, ProjectedEvent], None]:
@@ -118,6 +169,12 @@ FOLDS: dict[str, Callable[[Summary, ProjectedEvent], None]] = {
     "Claimed": _set_status(Status.IN_PROGRESS),
     "Returned": _returned,
     "Extended": _extended,
+    "Redispatched": _redispatched,
+    "ExtensionRequested": _set(extension_requested=True),
+    "ExtensionRefused": _set(extension_requested=False),
+    "Suspended": _set(suspended=True),
+    "Resumed": _resumed,
+    "Urged": _urged,
     "Resolved": _resolved,
     "FollowedUp": _followed_up,
     "Reopened": _reopen,
@@ -146,13 +203,18 @@ CASE_SUMMARY = Fold("case_summary", "Case", fold, births=frozenset({"Reported"})
 
 
 def current_due_at(summary: Summary) -> Any:
+    """The deadline that runs now (as ``Case.due_at``), none once the case is finished; a resolved case's is
+    its follow-up deadline until the call is made (cases resolved by older code have none)."""
     if summary["status"] in FINISHED:
         return None
-    return due_at_for(summary["status"], summary["claim_due_at"], summary["resolve_due_at"])
+    if summary["status"] == RESOLVED:
+        return None if summary["followed_up"] else summary["follow_up_due_at"]
+    set_so_far = {stage: True for stage in STAGES if summary[DUE[stage]] is not None}
+    return summary[DUE[running_stage(summary["status"], set_so_far)]]
 
 
 # The events whose fold sets co_departments (the case list keeps them in a side table of their own too).
-CO_DEPARTMENT_EVENTS = frozenset({"Dispatched", "Assigned", "Returned"})
+CO_DEPARTMENT_EVENTS = frozenset({"Dispatched", "Redispatched", "Assigned", "Returned"})
 
 
 def join_codes(codes: list[str]) -> str:

@@ -11,15 +11,17 @@ from sqlalchemy.engine import Connection
 from domain.case_types import Status
 from domain.read_scope import ReadScope
 from projections.case_list import cases as case_list
+from projections.case_list import co_departments
 from projections.case_summary import CASE_SUMMARY, Summary
 from projections.engine.bulk import utc
 from projections.engine.folding import FoldedReadModel, Stored
 from projections.paging import one_page
-from projections.scope import scope_conditions, subtree
+from projections.scope import of_department, scope_conditions, subtree
 
 QUEUES = ("triage", "dispatch", "department", "meeting", "follow-up", "overdue")
 TERMINAL = (Status.CLOSED, Status.REJECTED, Status.MERGED)
-RUNNING_CLOCK = ("dispatch", "department", "meeting")  # queues whose cases have a deadline running
+# Queues whose cases have a deadline running: to accept (triage), to claim, to resolve, to call back.
+RUNNING_CLOCK = ("triage", "dispatch", "department", "meeting", "follow-up")
 
 metadata = MetaData()
 # Same summary columns as the case list (the fold needs them) but only open cases, plus their queue.
@@ -81,16 +83,18 @@ def queue_page(
     per_page: int,
     count_limit: int,
 ) -> tuple[list[dict[str, Any]], int]:
-    """One page of a queue sorted by due time (cases without a deadline last, oldest first)."""
+    """One page of a queue sorted by due time (cases without a deadline last, oldest first). A department's
+    cases are those it leads and those it co-handles (the case list's co-department rows); a suspended case
+    (缓办) is never overdue."""
     if name == "overdue":
-        conditions = [items.c.queue.in_(RUNNING_CLOCK), items.c.due_at < utc(now)]
+        conditions = [items.c.queue.in_(RUNNING_CLOCK), items.c.due_at < utc(now), items.c.suspended.is_(False)]
     else:
         conditions = [items.c.queue == name]
     if department is not None:
-        conditions.append(items.c.lead_department == department)
+        conditions.append(of_department(items, co_departments, department))
     if grid_path is not None:
         conditions.append(subtree(items.c.grid_path, grid_path))
-    conditions += scope_conditions(scope, items)
+    conditions += scope_conditions(scope, items, co_departments)
     # NULLS LAST matches the b-tree order of the (queue, due_at) indexes, so a page is an index scan.
     query = (
         select(items)

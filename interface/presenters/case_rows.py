@@ -28,7 +28,7 @@ def case_row(
             "lead_department": row["lead_department"],
             "co_departments": [code for code in row["co_departments"].split(",") if code],
             "due_at": local_iso(due_at, zone),
-            "overdue": due_at is not None and row["status"] not in FINISHED and now > due_at,
+            "overdue": due_at is not None and row["status"] not in FINISHED and not row["suspended"] and now > due_at,
             "created_at": local_iso(row["created_at"], zone),
             "updated_at": local_iso(row["updated_at"], zone),
             "version": row["version"],
@@ -40,9 +40,22 @@ def case_row(
 
 
 def queue_row(
-    row: dict[str, Any], now: datetime, zone: tzinfo, department_name: DepartmentNames | None = None
+    row: dict[str, Any],
+    now: datetime,
+    zone: tzinfo,
+    department_name: DepartmentNames | None = None,
+    department: str | None = None,
 ) -> dict[str, Any]:
-    return {**case_row(row, now, zone, department_name), "queue": row["queue"]}
+    """``department``: the queue's department, whose role in the case (lead or co) the row says."""
+    role_in_case = None if department is None else ("lead" if row["lead_department"] == department else "co")
+    return {
+        **case_row(row, now, zone, department_name),
+        "queue": row["queue"],
+        "role_in_case": role_in_case,
+        "urges": row["urges"],
+        "extension_requested": row["extension_requested"],
+        "suspended": row["suspended"],
+    }
 
 
 def audit_row(row: dict[str, Any], zone: tzinfo, department_name: DepartmentNames | None = None) -> dict[str, Any]:

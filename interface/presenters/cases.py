@@ -41,6 +41,13 @@ def case_state(
             "claim_due_at": local_iso(case.claim_due_at, zone),
             "resolve_due_at": local_iso(case.resolve_due_at, zone),
             "overdue": case.is_overdue(now),
+            "deadlines": _deadlines(case, now, zone),
+            "suspended": case.suspended,
+            "returns": case.returns,
+            "urges": case.urges,
+            "extension_request": _extension_request(case.extension_request, zone),
+            "acknowledged_by": list(case.acknowledged_by),
+            "follow_up_attempts": [_follow_up(a, zone) for a in case.follow_up_attempts],
             "meeting_id": case.meeting_id,
             "follow_ups": [_follow_up(f, zone) for f in case.follow_ups],
             "resolution": _stamped(case.resolution, zone),
@@ -96,6 +103,8 @@ def history(
 def _label(entry: HistoryEntry) -> str:
     if entry.type == "Resolved" and entry.data.get("on_the_spot"):
         return "就地办结"
+    if entry.type == "FollowedUp" and entry.data.get("attempt"):
+        return "回访未接通"
     return EVENT_LABELS.get(entry.type, entry.type)
 
 
@@ -107,6 +116,32 @@ def _reporter(reporter: dict[str, Any] | None, viewer_role: Role) -> dict[str, A
 
 def _follow_up(follow_up: dict[str, Any], zone: tzinfo) -> dict[str, Any]:
     return {**follow_up, "at": local_iso(follow_up["at"], zone)}
+
+
+STAGES = ("accept", "claim", "resolve", "follow_up")
+
+
+def _deadlines(case: Case, now: datetime, zone: tzinfo) -> dict[str, Any]:
+    states = case.deadline_states(now)
+    return {stage: _deadline(states[stage], zone) if stage in states else None for stage in STAGES}
+
+
+def _deadline(state: dict[str, Any], zone: tzinfo) -> dict[str, Any]:
+    return {
+        "due_at": local_iso(state["due_at"], zone),
+        "met_at": local_iso(state["met_at"], zone),
+        "overdue": state["overdue"],
+        "unit": state.get("unit"),
+        "rule_version": state.get("rule_version"),
+        "calendar_version": state.get("calendar_version"),
+        "calendar_complete": state.get("calendar_complete", True),
+    }
+
+
+def _extension_request(request: dict[str, Any] | None, zone: tzinfo) -> dict[str, Any] | None:
+    if request is None:
+        return None
+    return {**_stamped(request, zone), "due_at": local_iso(request["due_at"], zone)}
 
 
 def _stamped(record: dict[str, Any] | None, zone: tzinfo) -> dict[str, Any] | None:

@@ -50,17 +50,26 @@ class MergeSchema(RequestSchema):
     into = fields.UUID(required=True)
 
 
-class DispatchSchema(RequestSchema):
+class DepartmentsSchema(RequestSchema):
+    """A lead department and its co-departments (派遣, 改派)."""
+
     lead_department = fields.String(required=True, validate=validate.Length(min=1, max=64))
     co_departments = fields.List(
         fields.String(validate=validate.Length(min=1, max=64)), load_default=list, validate=validate.Length(max=20)
     )
-    note = text(2000)
 
     @validates_schema
     def lead_is_not_co(self, data: dict[str, Any], **_: Any) -> None:
         if data.get("lead_department") in data.get("co_departments", []):
             raise ValidationError("The lead department cannot also co-handle.", "co_departments")
+
+
+class DispatchSchema(DepartmentsSchema):
+    note = text(2000)
+
+
+class RedispatchSchema(DepartmentsSchema):
+    reason = text(2000, required=True)
 
 
 class EmptySchema(RequestSchema):
@@ -83,9 +92,43 @@ class ResolveSchema(RequestSchema):
 
 
 class FollowUpSchema(RequestSchema):
-    satisfaction = one_of(Satisfaction, required=True)
+    """An answer (``satisfaction``, maybe ``solved``), or with ``attempt: true`` a call nobody answered."""
+
+    satisfaction = one_of(Satisfaction)
     method = one_of(FollowUpMethod, required=True)
     comment = text(2000)
+    solved = fields.Boolean(metadata={"description": "问题是否解决"})
+    attempt = fields.Boolean(load_default=False, metadata={"description": "an unanswered call (no satisfaction)"})
+
+    @validates_schema
+    def answered_or_attempted(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("attempt"):
+            if "satisfaction" in data or "solved" in data:
+                raise ValidationError("An unanswered call has no answer.", "satisfaction")
+        elif "satisfaction" not in data:
+            raise ValidationError("Missing data for required field.", "satisfaction")
+
+
+class SuspendSchema(RequestSchema):
+    reason = text(2000, required=True)
+    until = UpperBound()
+
+
+class UrgeSchema(RequestSchema):
+    note = text(2000, required=True)
+
+
+class RevealContactSchema(RequestSchema):
+    purpose = text(500, required=True)
+
+
+class ContactSchema(answers.AnswerSchema):
+    """The reporter's phone in full, for the person making the call; the disclosure is in the case's history."""
+
+    case_id = answers.identifier()
+    phone = answers.string()
+    version = answers.integer()
+    position = answers.integer()
 
 
 class CaseReadQuerySchema(ReadSchema):
@@ -117,12 +160,47 @@ class CaseCodesSchema(answers.VersionedSchema):
     updated_at = answers.moment(nullable=False)
 
 
+class DeadlineSchema(answers.AnswerSchema):
+    """One stage's deadline as stored when its clock started: by which rules and calendar (none: older code)."""
+
+    due_at = answers.moment(nullable=False)
+    met_at = answers.moment()
+    overdue = answers.boolean()
+    unit = fields.String(required=True, allow_none=True, validate=validate.OneOf(["hours", "working_days", "meeting"]))
+    rule_version = answers.integer(nullable=True)
+    calendar_version = answers.integer(nullable=True)
+    calendar_complete = answers.boolean()
+
+
+class DeadlinesSchema(answers.AnswerSchema):
+    """The four clocks of a case (受理, 签收, 办结, 回访); a clock not started yet is null."""
+
+    accept = answers.nested(DeadlineSchema, nullable=True)
+    claim = answers.nested(DeadlineSchema, nullable=True)
+    resolve = answers.nested(DeadlineSchema, nullable=True)
+    follow_up = answers.nested(DeadlineSchema, nullable=True)
+
+
+class ExtensionRequestSchema(answers.AnswerSchema):
+    due_at = answers.moment(nullable=False)
+    reason = answers.string()
+    at = answers.moment(nullable=False)
+    by = answers.nested(answers.ActorSchema)
+
+
 class CaseStateSchema(CaseCodesSchema):
     """A case: its state now (or as it was), its ETag the version."""
 
     description = answers.string()
     claim_due_at = answers.moment()
     resolve_due_at = answers.moment()
+    deadlines = answers.nested(DeadlinesSchema)
+    suspended = answers.boolean()
+    returns = answers.integer()
+    urges = answers.integer()
+    extension_request = answers.nested(ExtensionRequestSchema, nullable=True)
+    acknowledged_by = answers.strings()
+    follow_up_attempts = answers.records()
     meeting_id = answers.string(nullable=True)
     follow_ups = answers.records()
     resolution = answers.record(nullable=True)

@@ -47,6 +47,10 @@ class AuditQuerySchema(PageSchema):
 
 class QueueRowSchema(CaseCodesSchema):
     queue = answers.coded(QUEUES, labelled=False)
+    role_in_case = answers.coded(("lead", "co"), nullable=True, labelled=False)  # with a department: its role
+    urges = answers.integer()
+    extension_requested = answers.boolean()
+    suspended = answers.boolean()
 
 
 class AuditRowSchema(answers.AnswerSchema):

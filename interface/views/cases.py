@@ -44,9 +44,23 @@ COMMANDS = (
     CaseCommand("merge", "merge", schemas.MergeSchema, "Merge a case into another one (合并)."),
     CaseCommand("dispatch", "dispatch", schemas.DispatchSchema, "Dispatch to a lead department (派遣)."),
     CaseCommand("claim", "claim", schemas.EmptySchema, "The lead department claims the case (签收)."),
-    CaseCommand("return", "return_to_centre", schemas.ReasonSchema, "Return the case to the centre (退回)."),
+    CaseCommand(
+        "return",
+        "return_to_centre",
+        schemas.ReasonSchema,
+        "Return the case to the centre (退单): before claiming, or within the return window after.",
+    ),
+    CaseCommand("redispatch", "redispatch", schemas.RedispatchSchema, "Dispatch to another lead department (改派)."),
     CaseCommand("note", "note", schemas.NoteSchema, "Add a progress note (处置进展)."),
-    CaseCommand("extend", "extend", schemas.ExtendSchema, "Extend the deadline (延期)."),
+    CaseCommand(
+        "request-extension", "request_extension", schemas.ExtendSchema, "The lead department asks for more time."
+    ),
+    CaseCommand("extend", "extend", schemas.ExtendSchema, "Extend the deadline (延期), granting a pending request."),
+    CaseCommand("refuse-extension", "refuse_extension", schemas.ReasonSchema, "Refuse the pending extension request."),
+    CaseCommand("suspend", "suspend", schemas.SuspendSchema, "Suspend the case (缓办): the clock stops."),
+    CaseCommand("resume", "resume", schemas.EmptySchema, "Resume a suspended case: its deadlines move on."),
+    CaseCommand("urge", "urge", schemas.UrgeSchema, "Urge the case on (督办/催办)."),
+    CaseCommand("acknowledge", "acknowledge", schemas.EmptySchema, "A co-department acknowledges the case (协办确认)."),
     CaseCommand("resolve", "resolve", schemas.ResolveSchema, "Resolve the case (办结)."),
     CaseCommand("follow-up", "follow_up", schemas.FollowUpSchema, "Record the follow-up with the reporter (回访)."),
     CaseCommand("reopen", "reopen", schemas.ReasonSchema, "Reopen a resolved case (重新办理)."),
@@ -76,6 +90,14 @@ def _command_view(command: CaseCommand) -> Any:
 
 for _command in COMMANDS:
     blueprint.add_url_rule(f"/<case_id>/{_command.path}", view_func=_command_view(_command), methods=["POST"])
+
+
+@blueprint.post("/<case_id>/reveal-contact")
+@endpoint(body=schemas.RevealContactSchema, command="reveal-contact", response=schemas.ContactSchema)
+def reveal_contact(case_id: str, body: dict[str, Any], options: dict[str, Any]) -> Response:
+    """The reporter's phone in full, for the follow-up call; who saw it and why is recorded (查看联系电话)."""
+    result, phone = services().cases.reveal_contact(current_staff(), case_id, **body, **options)
+    return jsonify({"case_id": case_id, "phone": phone, "version": result.version, "position": result.position})
 
 
 @blueprint.get("")

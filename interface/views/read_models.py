@@ -38,7 +38,7 @@ def queue(name: str, query: dict[str, Any]) -> Response:
             count_limit=COUNT_LIMIT + 1,
             **page,
         )
-    return page_response([present.queue_row(row, now, zone, _department_name) for row in rows], total, page)
+    return page_response([present.queue_row(row, now, zone, _department_name, department) for row in rows], total, page)
 
 
 @blueprint.get("/audit")

@@ -14,7 +14,8 @@ from eventsourcing.persistence import JSONTranscoder, Mapper
 from sqlalchemy import Select, Table, Text, cast, select
 from sqlalchemy.engine import Connection
 
-ENVELOPE = ("originator_id", "originator_version", "originator_topic", "timestamp", "actor")
+# class_version: the library pops it before upcasting; a fold reads an older event's missing fields with .get().
+ENVELOPE = ("originator_id", "originator_version", "originator_topic", "timestamp", "actor", "class_version")
 
 
 class ProjectedEvent(NamedTuple):

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
 from tests.support.api import Api
 from tests.support.clock import MovableClock
 from tests.support.responses import item_ids
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 13: claim and resolve deadlines are set at dispatch now (Dispatched.deadlines); the case summary "
-    "fold (projections/case_summary.py, another helper's file) still reads them from Accepted only",
-)
 def test_a_dispatched_case_is_in_the_department_queue_at_once(api: Api) -> None:
     t = api.territory
     case = api.report(
@@ -37,11 +30,6 @@ def test_a_dispatched_case_is_in_the_department_queue_at_once(api: Api) -> None:
     assert case["id"] not in item_ids(api.read("dispatcher", "/queues/triage", dispatched["position"]))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 13: claim and resolve deadlines are set at dispatch now (Dispatched.deadlines); the case summary "
-    "fold (projections/case_summary.py, another helper's file) still reads them from Accepted only",
-)
 def test_queues_are_sorted_by_due_time_and_overdue_is_computed_now(api: Api, clock: MovableClock) -> None:
     t = api.territory
     general = api.report("worker", title="一般件", track="general")

@@ -92,11 +92,6 @@ def plain_state(ledger: GridLedger, state: Any) -> bytes:
     return ledger.mapper.compressor.decompress(state) if ledger.mapper.compressor else state
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 13: Case events now have class_version 2 (new fields, upcast from 1); the library pops "
-    "'class_version' from the state and upcasts, projections/events.py (another helper's file) keeps it in data",
-)
 def test_decoding_gives_exactly_what_the_library_decodes_for_every_stored_event(
     ledger: GridLedger, clock: MovableClock
 ) -> None:
