@@ -152,10 +152,11 @@ class PrePingedDatastore(SQLAlchemyDatastore):
     """The library's datastore, its pool pinging each connection as it is checked out: one that died with the
     database server (a restart, a failover) is replaced there and then instead of failing a request. The library
     has no setting for it (its SQLALCHEMY_* options cover the URL, a connection creator and a scoped session), so
-    the engine's keyword is passed here."""
+    the engine's keyword is passed here. ``hide_parameters``: a database error's message (logged) never carries a
+    statement's values, which can be a resident's name or phone."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(pool_pre_ping=True, **kwargs)
+        super().__init__(pool_pre_ping=True, hide_parameters=True, **kwargs)
 
 
 class Factory(SQLAlchemyFactory):

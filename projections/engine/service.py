@@ -33,8 +33,8 @@ class Ledger(Protocol):
 def read_model_engine(database_url: str) -> Engine:
     """The read side's own connection pool: pre-pinged, so a dropped connection is replaced, not used."""
     if database_url.startswith("sqlite"):
-        return create_engine(database_url, pool_pre_ping=True, connect_args={"timeout": 30})
-    return create_engine(database_url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+        return create_engine(database_url, pool_pre_ping=True, hide_parameters=True, connect_args={"timeout": 30})
+    return create_engine(database_url, pool_pre_ping=True, hide_parameters=True, pool_size=10, max_overflow=10)
 
 
 class ProjectionService:
