@@ -31,6 +31,7 @@ from interface.views import (
     read_models,
     reference,
     staff,
+    statistics,
     time_limits,
 )
 from projections.registry import Projections
@@ -89,6 +90,7 @@ def create_app(
         openapi.blueprint,
         calendar.blueprint,
         time_limits.blueprint,
+        statistics.blueprint,
     ):
         api.register_blueprint(child)
     app.register_blueprint(api)

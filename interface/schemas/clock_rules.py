@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from domain.working_days import DAY_KINDS
+from interface.schemas import answers
 from interface.schemas.base import ReadSchema, RequestSchema, one_of, text
 
 
@@ -24,3 +25,21 @@ class TimeLimitsSchema(RequestSchema):
             "description": 'per track (and optionally per category), stage → {"hours": N} or {"working_days": N}'
         },
     )
+
+
+class CalendarAnswerSchema(answers.AnswerSchema):
+    """A year of the calendar: the days that differ from Mon–Fri; after a change, its position too."""
+
+    year = answers.integer()
+    version = answers.integer()
+    days = answers.records()
+    position = fields.Integer()
+
+
+class TimeLimitsAnswerSchema(answers.AnswerSchema):
+    """The rules in force, their version and history; after a change, its position too."""
+
+    version = answers.integer()
+    rules = answers.record()
+    history = answers.records()
+    position = fields.Integer()

@@ -11,25 +11,24 @@ from marshmallow import ValidationError
 from application.commands import CommandResult
 from interface.auth import current_staff
 from interface.context import services
-from interface.read_your_writes import wait_for_position
-from interface.requests import expected_version, idempotency_key, json_body, with_body, with_query
+from interface.endpoint import endpoint
+from interface.requests import expected_version, idempotency_key, json_body
 from interface.schemas import clock_rules as schemas
 
 blueprint = Blueprint("calendar", __name__, url_prefix="/calendar")
 
 
 @blueprint.get("")
-@with_query(schemas.CalendarQuerySchema)
+@endpoint(query=schemas.CalendarQuerySchema, response=schemas.CalendarAnswerSchema)
 def calendar(query: dict[str, Any]) -> Response:
     """The calendar's version and one year's holidays and 调休 working days."""
     current_staff()
-    wait_for_position(query.get("min_position"))
     year = query.get("year") or datetime.now(services().ledger.local_zone).year
     return _calendar_response(year)
 
 
 @blueprint.put("/<day>")
-@with_body(schemas.CalendarDaySchema)
+@endpoint(body=schemas.CalendarDaySchema, response=schemas.CalendarAnswerSchema, problems=(409, 412))
 def set_day(day: str, body: dict[str, Any]) -> Response:
     """Mark a day a holiday or a working day (admin): a new calendar version."""
     when = _date(day)
@@ -38,6 +37,7 @@ def set_day(day: str, body: dict[str, Any]) -> Response:
 
 
 @blueprint.delete("/<day>")
+@endpoint(response=schemas.CalendarAnswerSchema, problems=(400, 409, 412, 422))
 def clear_day(day: str) -> Response:
     """Let a day follow Mon–Fri again (admin): a new calendar version."""
     when = _date(day)

@@ -10,16 +10,16 @@ from marshmallow import ValidationError
 from domain.errors import InvalidCommand
 from interface.auth import current_staff
 from interface.context import services
-from interface.fieldwork_presenters import iso
-from interface.read_your_writes import direct_read
-from interface.requests import expected_version, idempotency_key, json_body, with_body
+from interface.endpoint import endpoint
+from interface.presenters.times import local_iso
+from interface.requests import expected_version, idempotency_key, json_body
 from interface.schemas import clock_rules as schemas
 
 blueprint = Blueprint("time_limits", __name__, url_prefix="/time-limits")
 
 
 @blueprint.get("")
-@direct_read
+@endpoint(direct=True, response=schemas.TimeLimitsAnswerSchema)
 def time_limits() -> Response:
     """The rules in force, their version and every version's start and author."""
     current_staff()
@@ -27,7 +27,7 @@ def time_limits() -> Response:
 
 
 @blueprint.put("")
-@with_body(schemas.TimeLimitsSchema)
+@endpoint(body=schemas.TimeLimitsSchema, response=schemas.TimeLimitsAnswerSchema, problems=(409, 412))
 def put_time_limits(body: dict[str, Any]) -> Response:
     """A new version of the rules (admin); deadlines already set keep theirs."""
     key = idempotency_key("time-limits", None, json_body())
@@ -43,7 +43,7 @@ def put_time_limits(body: dict[str, Any]) -> Response:
 def _rules_response(position: int | None = None) -> Response:
     state = services().ledger.clock_rules.rules_state()
     zone = services().ledger.local_zone
-    history = [{**entry, "valid_from": iso(entry["valid_from"], zone)} for entry in state["history"]]
+    history = [{**entry, "valid_from": local_iso(entry["valid_from"], zone)} for entry in state["history"]]
     body = {**state, "history": history}
     if position is not None:
         body["position"] = position

@@ -1,0 +1,155 @@
+"""Statistics over HTTP: monthly figures by unit, the cases behind one figure, rankings (API.md "Accountability:
+statistics"). Who reads which figures is the read policy's; the figures are the statistics read model's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify
+
+from application.errors import InvalidReference
+from domain.ranking import WEIGHTS, not_ranked_reason, score
+from interface.auth import current_staff
+from interface.context import services
+from interface.endpoint import endpoint
+from interface.presenters import statistics as present
+from interface.read_your_writes import wait_for_position
+from interface.schemas import statistics as schemas
+from interface.views.paging import page_of, page_response, subtree
+from projections import statistics_queries as figures
+from projections.registry import STATISTICS
+
+blueprint = Blueprint("statistics", __name__, url_prefix="/stats")
+
+
+def _scope(query: dict[str, Any], by: str) -> dict[str, Any]:
+    """Months, subtree, department and as-of of a statistics read, once the read model has caught up."""
+    wait_for_position(query.get("min_position"), STATISTICS)
+    subtree(query.get("grid"))  # an unknown grid is a 422
+    root_path, department = services().ledger.read_policy.statistics_scope(
+        current_staff(), by=by, grid=query.get("grid")
+    )
+    first, last = (query["month"], query["month"]) if "month" in query else (query["first"], query["last"])
+    return {
+        "months": figures.months_between(first, last),
+        "root_path": root_path,
+        "department": department,
+        "as_of": query.get("as_of"),
+        "period": (first, last),
+    }
+
+
+def _period(scope: dict[str, Any]) -> dict[str, Any]:
+    ledger = services().ledger
+    return present.period(*scope["period"], scope["as_of"] or ledger.clock(), ledger.local_zone)
+
+
+def _unit_counts(connection: Any, by: str, scope: dict[str, Any]) -> list[tuple[dict[str, Any], dict[str, int]]]:
+    return figures.unit_counts(
+        connection,
+        scope["months"],
+        by,
+        root_path=scope["root_path"],
+        department=scope["department"],
+        as_of=scope["as_of"],
+    )
+
+
+@blueprint.get("/monthly")
+@endpoint(query=schemas.MonthlyQuerySchema, response=schemas.MonthlySchema)
+def monthly(query: dict[str, Any]) -> Response:
+    """The figures of a month (or a period of months) per unit, with their totals and definitions."""
+    by = query["by"]
+    scope = _scope(query, by)
+    with services().projections.db.connect() as connection:
+        units = _unit_counts(connection, by, scope)
+        totals = figures.total_counts(
+            connection,
+            scope["months"],
+            root_path=scope["root_path"],
+            department=scope["department"],
+            as_of=scope["as_of"],
+        )
+    return jsonify(
+        {
+            **_period(scope),
+            "by": by,
+            "rows": [present.unit_row(by, unit, counts) for unit, counts in units],
+            "totals": figures.figures_of(totals),
+            "definitions": present.DEFINITIONS,
+        }
+    )
+
+
+@blueprint.get("/monthly/cases")
+@endpoint(query=schemas.FigureCasesQuerySchema, response=schemas.FigureCasesSchema)
+def figure_cases(query: dict[str, Any]) -> Response:
+    """The contributions one figure's numerator or denominator counts, each with the event that decided it."""
+    by, figure, part = query["by"], query["figure"], query["part"]
+    scope = _scope(query, by)
+    measure = figures.measure_of(figure, part)
+    if measure is None:
+        raise InvalidReference("part", f"'{figure}' is a count: it has a numerator only")
+    page = page_of(query, STATISTICS)
+    zone = services().ledger.local_zone
+    with services().projections.db.connect() as connection:
+        unit = figures.unit_condition(connection, by, query["unit"])
+        if unit is None:
+            raise InvalidReference("unit", f"unknown grid '{query['unit']}'")
+        rows, total = figures.counted_cases(
+            connection,
+            scope["months"],
+            measure,
+            unit,
+            root_path=scope["root_path"],
+            department=scope["department"],
+            as_of=scope["as_of"],
+            **page,
+        )
+    return page_response(
+        [present.counted_case(row, zone) for row in rows],
+        total,
+        page,
+        **_period(scope),
+        by=by,
+        unit=query["unit"],
+        figure=figure,
+        part=part,
+        definition=present.DEFINITIONS[figure],
+    )
+
+
+@blueprint.get("/rankings")
+@endpoint(query=schemas.RankingsQuerySchema, response=schemas.RankingsSchema)
+def rankings(query: dict[str, Any]) -> Response:
+    """Towns, communities or departments ranked by the weighted rates; too few cases: not ranked, with why."""
+    level, min_cases = query["level"], query["min_cases"]
+    scope = _scope(query, level)
+    with services().projections.db.connect() as connection:
+        units = _unit_counts(connection, level, scope)
+    scored, not_ranked = [], []
+    for unit, counts in units:
+        row = present.unit_row(level, unit, counts)
+        unit_score = score(row)
+        reason = not_ranked_reason(row["received"], min_cases, unit_score)
+        if reason is not None or unit_score is None:
+            not_ranked.append({**{key: row[key] for key in ("unit", "unit_name", "received")}, "reason": reason})
+        else:
+            scored.append((row, unit_score))
+    ranked = [
+        {"rank": rank, "score": unit_score, **{key: row[key] for key in RANKED_FIGURES}}
+        for rank, row, unit_score in figures.ranked(scored)
+    ]
+    return jsonify(
+        {
+            **_period(scope),
+            "level": level,
+            "min_cases": min_cases,
+            "ranked": ranked,
+            "not_ranked": not_ranked,
+            "weights": dict(WEIGHTS),
+        }
+    )
+
+
+RANKED_FIGURES = ("unit", "unit_name", "response_rate", "on_time_rate", "satisfaction_rate", "received")
