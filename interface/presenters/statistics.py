@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -61,7 +62,7 @@ def unit_row(by: str, unit: dict[str, Any], counts: dict[str, int]) -> dict[str,
     return {"unit": unit["unit"], "unit_name": unit_name(by, unit), **figures_of(counts)}
 
 
-def counted_case(row: dict[str, Any], zone: tzinfo) -> dict[str, Any]:
+def counted_case(row: dict[str, Any], zone: tzinfo, department_name: Callable[[str], str]) -> dict[str, Any]:
     return {
         "case_id": row["case_id"],
         "case_no": row["case_no"],
@@ -69,6 +70,7 @@ def counted_case(row: dict[str, Any], zone: tzinfo) -> dict[str, Any]:
         "month": row["month"],
         "grid": row["grid"],
         "department": row["department"],
+        "department_name": department_name(row["department"]) if row["department"] else None,
         "deciding_event": {
             "position": row["position"],
             "type": row["event_type"],

@@ -107,7 +107,7 @@ def figure_cases(query: dict[str, Any]) -> Response:
             **page,
         )
     return page_response(
-        [present.counted_case(row, zone) for row in rows],
+        [present.counted_case(row, zone, services().directory.department_name) for row in rows],
         total,
         page,
         **_period(scope),
