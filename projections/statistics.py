@@ -28,7 +28,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table
+from sqlalchemy import BigInteger, Boolean, Column, DateTime, Index, Integer, MetaData, String, Table
 
 from projections.engine.bulk import utc
 from projections.engine.events import ProjectedEvent
@@ -53,6 +53,7 @@ case_state = Table(
     Column("accept_due_at", DateTime(timezone=True)),
     Column("claim_due_at", DateTime(timezone=True)),  # the claim deadline waiting to be decided, if any
     Column("resolve_due_at", DateTime(timezone=True)),  # the resolve deadline waiting to be decided, if any
+    Column("suspended", Boolean, nullable=False),
     Column("answer_position", BigInteger),  # the follow-up answer counted for answer_month
     Column("answer_month", String(7)),
     Column("answer_department", String(64)),
@@ -79,6 +80,26 @@ contributions = Table(
     Column("retracts_position", BigInteger),
     Column("retracts_seq", Integer),
 )
+# A claim or resolve deadline while it runs, so that one passed with no event yet counts as missed in the month
+# it passed: from the event that set it (or a resume) to the event that decided, dropped, moved or suspended it.
+deadlines = Table(
+    "rm_stats_deadline",
+    metadata,
+    Column("case_id", String(36), primary_key=True),
+    Column("stage", String(16), primary_key=True),
+    Column("set_position", BigInteger, primary_key=True, autoincrement=False),
+    Column("set_at", DateTime(timezone=True), nullable=False),
+    Column("due_at", DateTime(timezone=True), nullable=False),
+    Column("closed_at", DateTime(timezone=True)),
+    Column("month", String(7), nullable=False),
+    Column("grid", String(64), nullable=False),
+    Column("grid_path", GridPath, nullable=False),
+    Column("department", String(64)),
+    Column("category", String(32), nullable=False),
+    Column("channel", String(32), nullable=False),
+    Column("track", String(16), nullable=False),
+)
+Index("rm_stats_deadline_month", deadlines.c.month, deadlines.c.stage, deadlines.c.grid_path)
 # A month's figures: grouped by one dimension, in a grid subtree; the drill-down: one measure of a month.
 Index("rm_stats_contribution_month", contributions.c.month, contributions.c.measure, contributions.c.grid_path)
 Index("rm_stats_contribution_retracts", contributions.c.retracts_position, contributions.c.retracts_seq)
@@ -86,10 +107,11 @@ Index("rm_stats_contribution_retracts", contributions.c.retracts_position, contr
 
 @dataclass
 class CaseStats:
-    """What the fold keeps of a case (its row) and the contributions the events of this batch added."""
+    """What the fold keeps of a case (its row, its deadlines' spans) and the contributions this batch added."""
 
     row: Row
     added: list[Row]
+    deadlines: list[Row]
 
 
 def local_month(moment: datetime) -> str:
@@ -106,6 +128,7 @@ class _Step:
 
     def __init__(self, state: CaseStats, event: ProjectedEvent) -> None:
         self.row, self.added, self.event = dict(state.row), list(state.added), event
+        self.deadlines = list(state.deadlines)
         self.at = utc(event.at)
         self.seq = 0
 
@@ -137,13 +160,54 @@ class _Step:
         self.seq += 1
         return self.seq - 1
 
+    def set_due(self, stage: str, due_at: datetime | None) -> None:
+        """``stage`` (claim_due_at, resolve_due_at) runs to ``due_at`` from now (None: no longer runs)."""
+        self.close(stage)
+        self.row[stage] = due_at
+        if due_at is not None and not self.row.get("suspended"):
+            self._open(stage)
+
+    def close(self, stage: str) -> None:
+        """The running span of ``stage``'s deadline ends now (decided, dropped, moved or suspended)."""
+        name = stage.removesuffix("_due_at")
+        self.deadlines = [
+            {**span, "closed_at": self.at} if span["stage"] == name and span["closed_at"] is None else span
+            for span in self.deadlines
+        ]
+
+    def _open(self, stage: str) -> None:
+        due, row = utc(self.row[stage]), self.row
+        span = {key: row[key] for key in ("grid", "department", "category", "channel", "track")}
+        self.deadlines.append(
+            {
+                **span,
+                "case_id": self.event.aggregate_id,
+                "stage": stage.removesuffix("_due_at"),
+                "set_position": self.event.position,
+                "set_at": self.at,
+                "due_at": due,
+                "closed_at": None,
+                "month": local_month(due),
+            }
+        )
+
+    def suspend(self, suspended: bool) -> None:
+        """缓办: no deadline runs (none can pass); on resuming they run again (moved by ``Resumed``)."""
+        self.row["suspended"] = suspended
+        for stage in ("claim_due_at", "resolve_due_at"):
+            if self.row[stage] is not None:
+                if suspended:
+                    self.close(stage)
+                else:
+                    self._open(stage)
+
     def decide(self, stage: str, met_measure: str, decided_measure: str, *, met: bool | None = None) -> None:
         """The deadline of ``stage`` (claim_due_at, resolve_due_at) is decided by this event: met when the event
         comes by the due time, else missed in the month the deadline passed."""
         due = self.row[stage]
         if due is None:
             return
-        self.row[stage] = None
+        self.set_due(stage, None)
         on_time = self.at <= utc(due) if met is None else met
         decided_at = self.at if on_time else due
         self.add(decided_measure, decided_at=decided_at)
@@ -151,7 +215,7 @@ class _Step:
             self.add(met_measure, decided_at=decided_at)
 
     def state(self) -> CaseStats:
-        return CaseStats(self.row, self.added)
+        return CaseStats(self.row, self.added, self.deadlines)
 
 
 def _reported(event: ProjectedEvent) -> CaseStats:
@@ -167,12 +231,13 @@ def _reported(event: ProjectedEvent) -> CaseStats:
         "accept_due_at": _due(event.data.get("accept_deadline")),
         "claim_due_at": None,
         "resolve_due_at": None,
+        "suspended": False,
         "answer_position": None,
         "answer_month": None,
         "answer_department": None,
         "answer_rows": None,
     }
-    step = _Step(CaseStats(row, []), event)
+    step = _Step(CaseStats(row, [], []), event)
     step.add("received")
     step.add(step.row["track"] if step.row["track"] in ("instant", "general") else "general")
     return step.state()
@@ -184,7 +249,7 @@ def _accepted(s: _Step) -> None:
     s.row["track"] = data.get("track") or s.row["track"]
     for stage in ("claim", "resolve"):  # older code set both deadlines on acceptance
         if data.get(f"{stage}_due_at") is not None:
-            s.row[f"{stage}_due_at"] = data[f"{stage}_due_at"]
+            s.set_due(f"{stage}_due_at", data[f"{stage}_due_at"])
 
 
 def _dispatched(s: _Step) -> None:
@@ -192,7 +257,7 @@ def _dispatched(s: _Step) -> None:
     s.row.update(status="dispatched", department=s.event.data.get("lead_department"))
     for stage in ("claim", "resolve"):
         if _due(deadlines.get(stage)) is not None:
-            s.row[f"{stage}_due_at"] = _due(deadlines[stage])
+            s.set_due(f"{stage}_due_at", _due(deadlines[stage]))
     s.add("dispatched")
 
 
@@ -202,9 +267,9 @@ def _redispatched(s: _Step) -> None:
     due = s.row["claim_due_at"]
     if due is not None and utc(due) < s.at:
         s.decide("claim_due_at", "claim_met", "claim_decided", met=False)
-    s.row.update(
-        status="dispatched", department=data.get("lead_department"), claim_due_at=_due(data.get("claim_deadline"))
-    )
+    s.close("claim_due_at")
+    s.row.update(status="dispatched", department=data.get("lead_department"))
+    s.set_due("claim_due_at", _due(data.get("claim_deadline")))
     s.add("dispatched")
 
 
@@ -220,32 +285,33 @@ def _returned(s: _Step) -> None:
     s.decide("claim_due_at", "claim_met", "claim_decided")
     s.add("returned")
     if data.get("restart_clock", False):
-        s.row.update(claim_due_at=None, resolve_due_at=None)
+        s.set_due("claim_due_at", None)
+        s.set_due("resolve_due_at", None)
     s.row.update(status="accepted", department=None)
 
 
 def _extended(s: _Step) -> None:
     stage = "claim_due_at" if s.row["status"] == "dispatched" else "resolve_due_at"
-    s.row[stage] = s.event.data.get("due_at")
+    s.set_due(stage, s.event.data.get("due_at"))
     s.add("extended")
 
 
 def _resumed(s: _Step) -> None:
-    """The running deadlines move by the time spent suspended (so a suspension never makes one missed)."""
+    """The running deadlines move by the time spent suspended and run again."""
     for stage, due_at in (s.event.data.get("moved") or {}).items():
         if f"{stage}_due_at" in ("claim_due_at", "resolve_due_at") and s.row[f"{stage}_due_at"] is not None:
             s.row[f"{stage}_due_at"] = due_at
+    s.suspend(False)
 
 
 def _assigned(s: _Step) -> None:
     data = s.event.data
-    s.row.update(status="assigned", department=data.get("lead_department"), resolve_due_at=data.get("deadline"))
+    s.row.update(status="assigned", department=data.get("lead_department"))
+    s.set_due("resolve_due_at", data.get("deadline"))
 
 
 def _resolved(s: _Step) -> None:
-    if s.event.data.get(
-        "on_the_spot"
-    ):  # 就地办结: the response is the grid worker's, in time if by the accept deadline
+    if s.event.data.get("on_the_spot"):  # 就地办结: the grid worker's response, in time if by the accept deadline
         due = s.row["accept_due_at"]
         s.row["claim_due_at"] = due if due is not None else s.at
         s.decide("claim_due_at", "claim_met", "claim_decided")
@@ -322,6 +388,7 @@ STEPS = {
     "Returned": _returned,
     "Extended": _extended,
     "ExtensionRequested": _counted("extension_requested"),
+    "Suspended": lambda s: s.suspend(True),
     "Resumed": _resumed,
     "Escalated": _set_status("escalated"),
     "Assigned": _assigned,
@@ -351,7 +418,8 @@ read_model = FoldedReadModel(
     CASE_STATISTICS,
     (
         Stored(case_state, rows=lambda s: [s.row]),
+        Stored(deadlines, key="case_id", rows=lambda s: s.deadlines, order_by="set_position"),
         Stored(contributions, key="case_id", rows=lambda s: s.added, loaded=False, appended=True),
     ),
-    state=lambda row, loaded: CaseStats(row, []),
+    state=lambda row, loaded: CaseStats(row, [], loaded.get(deadlines.name, [])),
 )

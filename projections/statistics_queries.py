@@ -4,10 +4,11 @@ rates, and the contributions behind one figure of one unit (the drill-down)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, literal, select, true
+from sqlalchemy import Table, func, literal, or_, select, union_all
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
@@ -17,6 +18,7 @@ from projections.engine.bulk import utc
 from projections.paging import one_page
 from projections.scope import subtree
 from projections.statistics import contributions as c
+from projections.statistics import deadlines as d
 from projections.storage.tables import departments, grids
 
 Counts = dict[str, int]
@@ -76,38 +78,57 @@ def figures_of(counts: Counts) -> dict[str, Any]:
     return figures
 
 
-def _filters(
-    months: list[str], *, root_path: str | None, department: str | None, as_of: datetime | None
-) -> list[ColumnElement[bool]]:
-    conditions = [c.c.month.in_(months)]
-    if root_path is not None:
-        conditions.append(subtree(c.c.grid_path, root_path))
-    if department is not None:
-        conditions.append(c.c.department == department)
-    if as_of is not None:
-        conditions.append(c.c.recorded_at <= utc(as_of))
-    return conditions
+@dataclass(frozen=True)
+class Selection:
+    """Which contributions a figure sums: ``months``, in a subtree (``root_path``), maybe of one ``department``,
+    recorded by ``as_of`` (None: all); ``now``: when a deadline with nothing recorded yet counts as passed."""
+
+    months: list[str]
+    now: datetime
+    root_path: str | None = None
+    department: str | None = None
+    as_of: datetime | None = None
+
+    def of(self, table: Table) -> list[ColumnElement[bool]]:
+        """The rows of ``table`` (contributions or deadline spans) of the months, subtree and department."""
+        conditions = [table.c.month.in_(self.months)]
+        if self.root_path is not None:
+            conditions.append(subtree(table.c.grid_path, self.root_path))
+        if self.department is not None:
+            conditions.append(table.c.department == self.department)
+        return conditions
+
+    def recorded(self, table: Table = c) -> list[ColumnElement[bool]]:
+        return [] if self.as_of is None else [table.c.recorded_at <= utc(self.as_of)]
+
+    def passed_unmet(self) -> list[ColumnElement[bool]]:
+        """Deadline spans that had passed by then with nothing recorded yet to decide, move or stop them."""
+        at = utc(self.as_of or self.now)
+        return [d.c.due_at <= at, d.c.set_at <= at, or_(d.c.closed_at.is_(None), d.c.closed_at > at)]
 
 
-def sums(
-    connection: Connection,
-    months: list[str],
-    *,
-    key: str | None,
-    root_path: str | None = None,
-    department: str | None = None,
-    as_of: datetime | None = None,
-) -> dict[Any, Counts]:
-    """Each measure's sum per value of ``key`` (a column: grid_path, department, …; None: one total)."""
-    group = c.c[key] if key else literal("")
+def sums(connection: Connection, selection: Selection, *, key: str | None) -> dict[Any, Counts]:
+    """Each measure's sum per value of ``key`` (a column: grid_path, department, …; None: one total ""), with
+    the deadlines that had passed unmet and undecided counted as decided (missed) in the month they passed."""
+    grouped = [c.c[key]] if key else []
     query = (
-        select(group.label("key"), c.c.measure, func.sum(c.c.sign).label("n"))
-        .where(and_(true(), *_filters(months, root_path=root_path, department=department, as_of=as_of)))
-        .group_by(group, c.c.measure)
+        select(*grouped, c.c.measure, func.sum(c.c.sign).label("n"))
+        .where(*selection.of(c), *selection.recorded())
+        .group_by(*grouped, c.c.measure)
     )
     result: dict[Any, Counts] = {}
     for row in connection.execute(query):
-        result.setdefault(row.key, {})[row.measure] = int(row.n)
+        result.setdefault(row[0] if key else "", {})[row.measure] = int(row.n)
+    pending_grouped = [d.c[key]] if key else []
+    pending = (
+        select(*pending_grouped, d.c.stage, func.count().label("n"))
+        .where(*selection.of(d), *selection.passed_unmet())
+        .group_by(*pending_grouped, d.c.stage)
+    )
+    for row in connection.execute(pending):
+        counts = result.setdefault(row[0] if key else "", {})
+        measure = f"{row.stage}_decided"
+        counts[measure] = counts.get(measure, 0) + int(row.n)
     return result
 
 
@@ -141,20 +162,11 @@ def rolled_up(by_path: dict[Any, Counts], under: str) -> Counts:
     return total
 
 
-def unit_counts(
-    connection: Connection,
-    months: list[str],
-    by: str,
-    *,
-    root_path: str | None,
-    department: str | None,
-    as_of: datetime | None,
-) -> list[tuple[dict[str, Any], Counts]]:
+def unit_counts(connection: Connection, selection: Selection, by: str) -> list[tuple[dict[str, Any], Counts]]:
     """Every unit of ``by`` with its measures (units without any contribution included for grids and
     departments; for categories and channels, those that have some)."""
-    key = "grid_path" if by in GRID_LEVELS else by
-    found = sums(connection, months, key=key, root_path=root_path, department=department, as_of=as_of)
-    listed = units(connection, by, root_path=root_path, department=department)
+    found = sums(connection, selection, key="grid_path" if by in GRID_LEVELS else by)
+    listed = units(connection, by, root_path=selection.root_path, department=selection.department)
     if by in GRID_LEVELS:
         return [(unit, rolled_up(found, unit["path"])) for unit in listed]
     if by == "department":
@@ -162,71 +174,73 @@ def unit_counts(
     return [({"unit": value, "unit_name": value}, counts) for value, counts in sorted(found.items()) if value]
 
 
-def total_counts(
-    connection: Connection,
-    months: list[str],
-    *,
-    root_path: str | None,
-    department: str | None,
-    as_of: datetime | None,
-) -> Counts:
-    found = sums(connection, months, key=None, root_path=root_path, department=department, as_of=as_of)
-    return found.get("", {})
+def total_counts(connection: Connection, selection: Selection) -> Counts:
+    return sums(connection, selection, key=None).get("", {})
 
 
-def unit_condition(connection: Connection, by: str, unit: str) -> ColumnElement[bool] | None:
-    """The contributions of one unit of ``by``; None for a grid that does not exist."""
+def unit_path(connection: Connection, by: str, unit: str) -> str | None:
+    """The grid path of a grid unit (None: no such grid); a unit of another grouping is its own value."""
     if by in GRID_LEVELS:
-        path = connection.execute(select(grids.c.path).where(grids.c.code == unit)).scalar()
-        return None if path is None else subtree(c.c.grid_path, path)
-    return c.c[by] == unit
+        return connection.execute(select(grids.c.path).where(grids.c.code == unit)).scalar()
+    return unit
+
+
+def _unit(table: Table, by: str, unit: str) -> ColumnElement[bool]:
+    """``unit``: a grid path for the grid levels, else the department, category or channel code."""
+    return subtree(table.c.grid_path, unit) if by in GRID_LEVELS else table.c[by] == unit
 
 
 def counted_cases(
-    connection: Connection,
-    months: list[str],
-    measure: str,
-    unit: ColumnElement[bool],
-    *,
-    root_path: str | None,
-    department: str | None,
-    as_of: datetime | None,
-    page: int,
-    per_page: int,
+    connection: Connection, selection: Selection, measure: str, *, by: str, unit: str, page: int, per_page: int
 ) -> tuple[list[dict[str, Any]], int]:
-    """The contributions a figure's part counts, oldest first: its +1 rows (recorded by ``as_of``) that no row
-    recorded by then retracts -- as many as the figure's sum, since a retraction always follows its row."""
+    """What a figure's part counts, oldest first: the measure's +1 rows recorded by then that no row recorded by
+    then retracts (as many as the figure's sum: a retraction always follows its row) and, for decided deadlines,
+    those passed unmet with nothing recorded yet (their deciding moment: the passing, of type DeadlinePassed)."""
     retraction = aliased(c)
     retracted = select(retraction.c.position).where(
         retraction.c.retracts_position == c.c.position,
         retraction.c.retracts_seq == c.c.seq,
-        *([retraction.c.recorded_at <= utc(as_of)] if as_of is not None else []),
+        *selection.recorded(retraction),
     )
+    counted = select(
+        c.c.position,
+        c.c.seq,
+        c.c.case_id,
+        c.c.event_type,
+        c.c.decided_at,
+        c.c.recorded_at,
+        c.c.month,
+        c.c.grid,
+        c.c.department,
+    ).where(
+        c.c.measure == measure,
+        c.c.sign == 1,
+        _unit(c, by, unit),
+        ~retracted.exists(),
+        *selection.of(c),
+        *selection.recorded(),
+    )
+    stage = measure.removesuffix("_decided")
+    if stage in ("claim", "resolve") and stage != measure:
+        passed = select(
+            d.c.set_position,
+            literal(-1).label("seq"),
+            d.c.case_id,
+            literal("DeadlinePassed").label("event_type"),
+            d.c.due_at,
+            d.c.set_at,
+            d.c.month,
+            d.c.grid,
+            d.c.department,
+        ).where(d.c.stage == stage, _unit(d, by, unit), *selection.of(d), *selection.passed_unmet())
+        counted = union_all(counted, passed)
+    rows = counted.subquery()
     query = (
-        select(
-            c.c.position,
-            c.c.seq,
-            c.c.case_id,
-            c.c.event_type,
-            c.c.decided_at,
-            c.c.recorded_at,
-            c.c.month,
-            c.c.grid,
-            c.c.department,
-            cases.c.case_no,
-            cases.c.title,
-        )
-        .select_from(c.outerjoin(cases, cases.c.id == c.c.case_id))
-        .where(
-            c.c.measure == measure,
-            c.c.sign == 1,
-            unit,
-            ~retracted.exists(),
-            *_filters(months, root_path=root_path, department=department, as_of=as_of),
-        )
-        .order_by(c.c.position, c.c.seq)
+        select(rows, cases.c.case_no, cases.c.title)
+        .select_from(rows.outerjoin(cases, cases.c.id == rows.c.case_id))
+        .order_by(rows.c.position, rows.c.seq)
     )
-    return one_page(connection, query, key=c.c.position, page=page, per_page=per_page)
+    return one_page(connection, query, key=rows.c.position, page=page, per_page=per_page)
 
 
 def months_between(first: str, last: str) -> list[str]:

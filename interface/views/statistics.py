@@ -22,37 +22,26 @@ from projections.registry import STATISTICS
 blueprint = Blueprint("statistics", __name__, url_prefix="/stats")
 
 
-def _scope(query: dict[str, Any], by: str) -> dict[str, Any]:
-    """Months, subtree, department and as-of of a statistics read, once the read model has caught up."""
+def _scope(query: dict[str, Any], by: str) -> tuple[figures.Selection, tuple[str, str]]:
+    """What a statistics read sums (months, subtree, department, as-of) and its period, once the read model has
+    caught up with ``min_position``."""
     wait_for_position(query.get("min_position"), STATISTICS)
     subtree(query.get("grid"))  # an unknown grid is a 422
-    root_path, department = services().ledger.read_policy.statistics_scope(
-        current_staff(), by=by, grid=query.get("grid")
-    )
-    first, last = (query["month"], query["month"]) if "month" in query else (query["first"], query["last"])
-    return {
-        "months": figures.months_between(first, last),
-        "root_path": root_path,
-        "department": department,
-        "as_of": query.get("as_of"),
-        "period": (first, last),
-    }
-
-
-def _period(scope: dict[str, Any]) -> dict[str, Any]:
     ledger = services().ledger
-    return present.period(*scope["period"], scope["as_of"] or ledger.clock(), ledger.local_zone)
-
-
-def _unit_counts(connection: Any, by: str, scope: dict[str, Any]) -> list[tuple[dict[str, Any], dict[str, int]]]:
-    return figures.unit_counts(
-        connection,
-        scope["months"],
-        by,
-        root_path=scope["root_path"],
-        department=scope["department"],
-        as_of=scope["as_of"],
+    root_path, department = ledger.read_policy.statistics_scope(current_staff(), by=by, grid=query.get("grid"))
+    first, last = (query["month"], query["month"]) if "month" in query else (query["first"], query["last"])
+    selection = figures.Selection(
+        months=figures.months_between(first, last),
+        now=ledger.clock(),
+        root_path=root_path,
+        department=department,
+        as_of=query.get("as_of"),
     )
+    return selection, (first, last)
+
+
+def _period(selection: figures.Selection, period: tuple[str, str]) -> dict[str, Any]:
+    return present.period(*period, selection.as_of or selection.now, services().ledger.local_zone)
 
 
 @blueprint.get("/monthly")
@@ -60,19 +49,13 @@ def _unit_counts(connection: Any, by: str, scope: dict[str, Any]) -> list[tuple[
 def monthly(query: dict[str, Any]) -> Response:
     """The figures of a month (or a period of months) per unit, with their totals and definitions."""
     by = query["by"]
-    scope = _scope(query, by)
+    selection, period = _scope(query, by)
     with services().projections.db.connect() as connection:
-        units = _unit_counts(connection, by, scope)
-        totals = figures.total_counts(
-            connection,
-            scope["months"],
-            root_path=scope["root_path"],
-            department=scope["department"],
-            as_of=scope["as_of"],
-        )
+        units = figures.unit_counts(connection, selection, by)
+        totals = figures.total_counts(connection, selection)
     return jsonify(
         {
-            **_period(scope),
+            **_period(selection, period),
             "by": by,
             "rows": [present.unit_row(by, unit, counts) for unit, counts in units],
             "totals": figures.figures_of(totals),
@@ -86,31 +69,22 @@ def monthly(query: dict[str, Any]) -> Response:
 def figure_cases(query: dict[str, Any]) -> Response:
     """The contributions one figure's numerator or denominator counts, each with the event that decided it."""
     by, figure, part = query["by"], query["figure"], query["part"]
-    scope = _scope(query, by)
+    selection, period = _scope(query, by)
     measure = figures.measure_of(figure, part)
     if measure is None:
         raise InvalidReference("part", f"'{figure}' is a count: it has a numerator only")
     page = page_of(query, STATISTICS)
     zone = services().ledger.local_zone
     with services().projections.db.connect() as connection:
-        unit = figures.unit_condition(connection, by, query["unit"])
+        unit = figures.unit_path(connection, by, query["unit"])
         if unit is None:
             raise InvalidReference("unit", f"unknown grid '{query['unit']}'")
-        rows, total = figures.counted_cases(
-            connection,
-            scope["months"],
-            measure,
-            unit,
-            root_path=scope["root_path"],
-            department=scope["department"],
-            as_of=scope["as_of"],
-            **page,
-        )
+        rows, total = figures.counted_cases(connection, selection, measure, by=by, unit=unit, **page)
     return page_response(
         [present.counted_case(row, zone, services().directory.department_name) for row in rows],
         total,
         page,
-        **_period(scope),
+        **_period(selection, period),
         by=by,
         unit=query["unit"],
         figure=figure,
@@ -124,9 +98,9 @@ def figure_cases(query: dict[str, Any]) -> Response:
 def rankings(query: dict[str, Any]) -> Response:
     """Towns, communities or departments ranked by the weighted rates; too few cases: not ranked, with why."""
     level, min_cases = query["level"], query["min_cases"]
-    scope = _scope(query, level)
+    selection, period = _scope(query, level)
     with services().projections.db.connect() as connection:
-        units = _unit_counts(connection, level, scope)
+        units = figures.unit_counts(connection, selection, level)
     scored, not_ranked = [], []
     for unit, counts in units:
         row = present.unit_row(level, unit, counts)
@@ -142,7 +116,7 @@ def rankings(query: dict[str, Any]) -> Response:
     ]
     return jsonify(
         {
-            **_period(scope),
+            **_period(selection, period),
             "level": level,
             "min_cases": min_cases,
             "ranked": ranked,

@@ -107,35 +107,35 @@ def test_every_figure_of_every_unit_is_exactly_its_cases(api: Api, clock: Movabl
 
 
 def test_figures_as_of_a_past_moment(api: Api, clock: MovableClock) -> None:
-    """October's response rate as of 11-03 (before 住建's late claim on 11-13) is what the endpoint said then."""
+    """October's response rate as the endpoint answered it on 10-27, 11-03 and today: a claim deadline that passed
+    unmet counts as missed from when it passed, and 住建's late claim on 11-13 then decides it (still missed)."""
     t = api.territory
     chengguan, zhujian = t.department("chengguan"), t.department("zhujian")
     clock.now = datetime(2026, 10, 27, 1, 0, tzinfo=UTC)  # a Tuesday
     _handled(api, "worker", department=chengguan)
     late = _handled(api, "worker", department=zhujian, claim=False)  # its claim deadline passes in October
-    clock.now = datetime(2026, 11, 3, 2, 0, tzinfo=UTC)
     params = {"month": "2026-10", "by": "town", "grid": t.grid("ziyang")}
-    said_then = _monthly(api, "leader", late["position"], **params)["rows"][0]
-    assert said_then["parts"]["response_rate"] == {"numerator": 1, "denominator": 1}
+    said_on_27th = _monthly(api, "leader", late["position"], **params)["rows"][0]
+    assert said_on_27th["parts"]["response_rate"] == {"numerator": 1, "denominator": 1}
+    clock.now = datetime(2026, 11, 3, 2, 0, tzinfo=UTC)
+    said_on_3rd = _monthly(api, "leader", late["position"], **params)["rows"][0]
+    assert said_on_3rd["parts"]["response_rate"] == {"numerator": 1, "denominator": 2}
     clock.now = datetime(2026, 11, 13, 2, 0, tzinfo=UTC)
     claimed = api.command("zhujian", late["id"], "claim")
     today = _monthly(api, "leader", claimed["position"], **params)["rows"][0]
-    assert today["parts"]["response_rate"] == {"numerator": 1, "denominator": 2} and today["response_rate"] == 50.0
-    as_of = _monthly(api, "leader", claimed["position"], **params, as_of="2026-11-03")["rows"][0]
-    assert as_of == said_then
-    # The late claim is counted in October (the deadline passed then), decided by the claim of 11-13.
-    cases = api.read(
-        "leader",
-        "/stats/monthly/cases",
-        claimed["position"],
-        **params,
-        unit=t.grid("ziyang"),
-        figure="response_rate",
-        part="denominator",
-    )
-    late_row = [item for item in cases["items"] if item["case_id"] == late["id"]][0]
-    assert late_row["deciding_event"]["type"] == "Claimed" and late_row["month"] == "2026-10"
-    assert late_row["deciding_event"]["recorded_at"].startswith("2026-11-13")
+    assert today["response_rate"] == 50.0
+    assert _monthly(api, "leader", claimed["position"], **params, as_of="2026-10-27")["rows"][0] == said_on_27th
+    assert _monthly(api, "leader", claimed["position"], **params, as_of="2026-11-03")["rows"][0] == said_on_3rd
+    # What decided the late case's deadline: its passing on 11-03, its late claim (recorded 11-13) today.
+    drill = {**params, "unit": t.grid("ziyang"), "figure": "response_rate", "part": "denominator"}
+    then = api.read("leader", "/stats/monthly/cases", claimed["position"], **drill, as_of="2026-11-03")
+    now = api.read("leader", "/stats/monthly/cases", claimed["position"], **drill)
+    (passed,) = [item for item in then["items"] if item["case_id"] == late["id"]]
+    (decided,) = [item for item in now["items"] if item["case_id"] == late["id"]]
+    assert passed["deciding_event"]["type"] == "DeadlinePassed" and passed["month"] == "2026-10"
+    assert decided["deciding_event"]["type"] == "Claimed" and decided["month"] == "2026-10"
+    assert decided["deciding_event"]["recorded_at"].startswith("2026-11-13")
+    assert then["total"] == now["total"] == 2
 
 
 def test_a_later_answer_of_the_month_replaces_the_earlier_one_from_when_it_came(api: Api, clock: MovableClock) -> None:

@@ -1,4 +1,5 @@
-"""The statistics read model: a state row per case and its figure contributions (projections/statistics.py).
+"""The statistics read model (projections/statistics.py): a state row per case, its deadlines' spans and its
+figure contributions.
 
 The tables start empty and the projection, tracked from position 0, replays the store into them.
 
@@ -34,12 +35,31 @@ def upgrade() -> None:
         sa.Column("accept_due_at", moment, nullable=True),
         sa.Column("claim_due_at", moment, nullable=True),
         sa.Column("resolve_due_at", moment, nullable=True),
+        sa.Column("suspended", sa.Boolean(), nullable=False),
         sa.Column("answer_position", sa.BigInteger(), nullable=True),
         sa.Column("answer_month", sa.String(length=7), nullable=True),
         sa.Column("answer_department", sa.String(length=64), nullable=True),
         sa.Column("answer_rows", sa.String(length=200), nullable=True),
         sa.PrimaryKeyConstraint("id", name="rm_stats_case_pkey"),
     )
+    op.create_table(
+        "rm_stats_deadline",
+        sa.Column("case_id", sa.String(length=36), nullable=False),
+        sa.Column("stage", sa.String(length=16), nullable=False),
+        sa.Column("set_position", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("set_at", moment, nullable=False),
+        sa.Column("due_at", moment, nullable=False),
+        sa.Column("closed_at", moment, nullable=True),
+        sa.Column("month", sa.String(length=7), nullable=False),
+        sa.Column("grid", sa.String(length=64), nullable=False),
+        sa.Column("grid_path", GridPath, nullable=False),
+        sa.Column("department", sa.String(length=64), nullable=True),
+        sa.Column("category", sa.String(length=32), nullable=False),
+        sa.Column("channel", sa.String(length=32), nullable=False),
+        sa.Column("track", sa.String(length=16), nullable=False),
+        sa.PrimaryKeyConstraint("case_id", "stage", "set_position", name="rm_stats_deadline_pkey"),
+    )
+    op.create_index("rm_stats_deadline_month", "rm_stats_deadline", ["month", "stage", "grid_path"], unique=False)
     op.create_table(
         "rm_stats_contribution",
         sa.Column("position", sa.BigInteger(), autoincrement=False, nullable=False),
