@@ -270,6 +270,7 @@ def _redispatched(s: _Step) -> None:
     s.close("claim_due_at")
     s.row.update(status="dispatched", department=data.get("lead_department"))
     s.set_due("claim_due_at", _due(data.get("claim_deadline")))
+    s.set_due("resolve_due_at", s.row["resolve_due_at"])  # the same deadline, now the new department's
     s.add("dispatched")
 
 

@@ -1,0 +1,117 @@
+"""The statistics fold (projections/statistics.py) event by event: which contributions and deadline spans each
+event of a case makes, including events of older code without deadlines."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from projections.engine.events import ProjectedEvent
+from projections.statistics import CaseStats, fold
+
+START = datetime(2026, 10, 8, 1, 0, tzinfo=UTC)
+CASE = "c0000000-0000-0000-0000-000000000001"
+
+
+def _event(position: int, kind: str, hours: float = 0, **data: Any) -> ProjectedEvent:
+    at = START + timedelta(hours=hours)
+    return ProjectedEvent(position, CASE, "Case", position, kind, f"domain.case:Case.{kind}", at, {}, data)
+
+
+def _deadline(hours: float) -> dict[str, Any]:
+    return {"due_at": START + timedelta(hours=hours), "met_at": None, "unit": "hours"}
+
+
+def _folded(*events: ProjectedEvent) -> CaseStats:
+    state = None
+    for event in events:
+        state = fold(state, event)
+    assert state is not None
+    return state
+
+
+def _measures(state: CaseStats) -> list[tuple[str, int, str]]:
+    return [(row["measure"], row["sign"], row["month"]) for row in state.added]
+
+
+REPORT = {"report": {"grid": "g1", "category": "municipal", "channel": "hotline", "track": "general"}}
+
+
+def _dispatched(position: int, hours: float, claim: float, resolve: float, department: str = "d1") -> ProjectedEvent:
+    deadlines = {"claim": _deadline(claim), "resolve": _deadline(resolve)}
+    return _event(position, "Dispatched", hours, lead_department=department, deadlines=deadlines)
+
+
+def test_a_case_handled_in_time_and_followed_up_twice_in_a_month() -> None:
+    state = _folded(
+        _event(1, "Reported", **REPORT, accept_deadline=_deadline(2)),
+        _event(2, "Accepted", 1),
+        _dispatched(3, 1, claim=3, resolve=48),
+        _event(4, "Claimed", 2),
+        _event(5, "Urged", 3, stage="resolve"),
+        _event(6, "Resolved", 10, on_the_spot=False),
+        _event(7, "FollowedUp", 11, satisfaction="unreachable", attempt=False),
+        _event(8, "FollowedUp", 12, satisfaction="basically_satisfied", solved=False, attempt=False),
+    )
+    measures = [measure for measure, sign, _ in _measures(state) if sign == 1]
+    assert measures[:8] == [
+        "received",
+        "general",
+        "dispatched",
+        "claim_decided",
+        "claim_met",
+        "urged",
+        "resolve_decided",
+        "resolve_met",
+    ]
+    # The second answer retracts the first (unreachable) and counts: answered, satisfied, not solved.
+    retracted = [(row["measure"], row["retracts_position"]) for row in state.added if row["sign"] == -1]
+    assert retracted == [("followed_up", 7), ("unreachable", 7)]
+    assert [row["measure"] for row in state.added if row["position"] == 8 and row["sign"] == 1] == [
+        "followed_up",
+        "answered",
+        "satisfied",
+    ]
+    assert all(span["closed_at"] is not None for span in state.deadlines)
+
+
+def test_a_redispatch_after_the_claim_deadline_passed_is_a_miss_in_its_month() -> None:
+    state = _folded(
+        _event(1, "Reported", **REPORT),
+        _dispatched(2, 1, claim=3, resolve=24 * 40),
+        _event(3, "Redispatched", 24 * 30, lead_department="d2", claim_deadline=_deadline(24 * 30 + 2)),
+    )
+    missed = [row for row in state.added if row["measure"].startswith("claim")]
+    assert [(row["measure"], row["month"], row["department"]) for row in missed] == [("claim_decided", "2026-10", "d1")]
+    open_spans = [(span["stage"], span["department"]) for span in state.deadlines if span["closed_at"] is None]
+    assert sorted(open_spans) == [("claim", "d2"), ("resolve", "d2")]
+
+
+def test_no_deadline_runs_while_a_case_is_suspended() -> None:
+    state = _folded(
+        _event(1, "Reported", **REPORT),
+        _dispatched(2, 1, claim=3, resolve=48),
+        _event(3, "Claimed", 2),
+        _event(4, "Suspended", 5, reason="等待鉴定", until=None),
+    )
+    assert [span["stage"] for span in state.deadlines if span["closed_at"] is None] == []
+    moved = START + timedelta(hours=100)
+    state = fold(state, _event(5, "Resumed", 60, suspended_at=START, moved={"resolve": moved}, calendar_version=1))
+    assert state is not None
+    (running,) = [span for span in state.deadlines if span["closed_at"] is None]
+    assert running["stage"] == "resolve" and running["due_at"] == moved
+
+
+def test_events_of_older_code_without_deadlines_count_no_deadline() -> None:
+    state = _folded(
+        _event(1, "Reported", **REPORT),
+        _event(2, "Accepted", 1, category="municipal", track="general"),
+        _event(3, "Dispatched", 1, lead_department="d1"),
+        _event(4, "Claimed", 2),
+        _event(5, "Resolved", 3),
+        _event(6, "FollowedUp", 4, satisfaction="unsatisfied"),
+    )
+    measures = [measure for measure, _, _ in _measures(state)]
+    assert "claim_decided" not in measures and "resolve_decided" not in measures
+    assert measures[-3:] == ["followed_up", "answered", "reopened"]
+    assert "solved" not in measures  # unsatisfied with no `solved`: not solved
