@@ -243,6 +243,38 @@ def counted_cases(
     return one_page(connection, query, key=rows.c.position, page=page, per_page=per_page)
 
 
+def received_by_category_and_grid(connection: Connection, selection: Selection) -> list[dict[str, Any]]:
+    """Cases received per month, category and grid (the case's own grid, with its name), for hot spots."""
+    query = (
+        select(c.c.month, c.c.category, c.c.grid, grids.c.name, func.sum(c.c.sign).label("received"))
+        .select_from(c.outerjoin(grids, grids.c.code == c.c.grid))
+        .where(c.c.measure == "received", *selection.of(c), *selection.recorded())
+        .group_by(c.c.month, c.c.category, c.c.grid, grids.c.name)
+    )
+    return [dict(row._mapping) for row in connection.execute(query)]
+
+
+def hotspots(rows: list[dict[str, Any]], months: list[str], top: int) -> list[dict[str, Any]]:
+    """Per month of ``months``, its ``top`` (category, grid) pairs by cases received, each with the change on the
+    month before (``rows`` include that month)."""
+    received = {(row["month"], row["category"], row["grid"]): row for row in rows}
+    spots = []
+    for month, before in zip(months[1:], months, strict=False):
+        of_month = sorted(
+            (row for row in rows if row["month"] == month and row["received"] > 0),
+            key=lambda row: (-row["received"], row["category"], row["grid"]),
+        )
+        for rank, row in enumerate(of_month[:top], start=1):
+            previous = received.get((before, row["category"], row["grid"]), {}).get("received", 0)
+            spots.append({**row, "rank": rank, "previous": previous, "change": row["received"] - previous})
+    return spots
+
+
+def previous_month(month: str) -> str:
+    year, number = map(int, month.split("-"))
+    return f"{year - 1:04d}-12" if number == 1 else f"{year:04d}-{number - 1:02d}"
+
+
 def months_between(first: str, last: str) -> list[str]:
     """Every month from ``first`` to ``last`` (YYYY-MM), inclusive."""
     year, month = map(int, first.split("-"))

@@ -78,3 +78,19 @@ def counted_case(row: dict[str, Any], zone: tzinfo, department_name: Callable[[s
             "recorded_at": local_iso(row["recorded_at"], zone),
         },
     }
+
+
+def hotspot(row: dict[str, Any]) -> dict[str, Any]:
+    category = row["category"]
+    label = next((text for code, text in CATEGORY_LABELS.items() if str(code) == category), category)
+    return {
+        "month": row["month"],
+        "rank": row["rank"],
+        "category": category,
+        "category_label": label,
+        "grid": row["grid"],
+        "grid_name": row["name"],
+        "received": int(row["received"]),
+        "previous": int(row["previous"]),
+        "change": int(row["change"]),
+    }

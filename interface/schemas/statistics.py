@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from domain.case_types import Category
 from domain.ranking import MIN_CASES
 from interface.schemas import answers
 from interface.schemas.base import ReadSchema, UpperBound, one_of
@@ -58,6 +59,14 @@ class FigureCasesQuerySchema(PeriodSchema, PageSchema):
 class RankingsQuerySchema(PeriodSchema):
     level = one_of(("town", "community", "department"), load_default="town")
     min_cases = fields.Integer(load_default=MIN_CASES, validate=validate.Range(min=0, max=1_000_000))
+
+
+class TrendQuerySchema(PeriodSchema):
+    department = fields.String(validate=validate.Length(min=1, max=64))
+
+
+class HotspotsQuerySchema(PeriodSchema):
+    top = fields.Integer(load_default=10, validate=validate.Range(min=1, max=200))
 
 
 class PartSchema(answers.AnswerSchema):
@@ -148,3 +157,28 @@ class RankingsSchema(PeriodAnswerSchema):
     ranked = answers.nested(RankedSchema, many=True)
     not_ranked = answers.nested(NotRankedSchema, many=True)
     weights = fields.Dict(keys=fields.String(), values=fields.Float(), required=True)
+
+
+class MonthFiguresSchema(FiguresSchema):  # type: ignore[misc, valid-type]
+    month = answers.string()
+
+
+class TrendSchema(PeriodAnswerSchema):
+    rows = answers.nested(MonthFiguresSchema, many=True)
+    definitions = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+
+
+class HotspotSchema(answers.AnswerSchema):
+    month = answers.string()
+    rank = answers.integer()
+    category = answers.coded(Category)
+    grid = answers.string()
+    grid_name = answers.string(nullable=True)
+    received = answers.integer()
+    previous = answers.integer()
+    change = answers.integer()
+
+
+class HotspotsSchema(PeriodAnswerSchema):
+    top = answers.integer()
+    items = answers.nested(HotspotSchema, many=True)

@@ -22,16 +22,21 @@ from projections.registry import STATISTICS
 blueprint = Blueprint("statistics", __name__, url_prefix="/stats")
 
 
-def _scope(query: dict[str, Any], by: str) -> tuple[figures.Selection, tuple[str, str]]:
+def _scope(query: dict[str, Any], by: str, *, months_before: int = 0) -> tuple[figures.Selection, tuple[str, str]]:
     """What a statistics read sums (months, subtree, department, as-of) and its period, once the read model has
-    caught up with ``min_position``."""
+    caught up with ``min_position``; ``months_before``: that many months before the period are summed too."""
     wait_for_position(query.get("min_position"), STATISTICS)
     subtree(query.get("grid"))  # an unknown grid is a 422
     ledger = services().ledger
-    root_path, department = ledger.read_policy.statistics_scope(current_staff(), by=by, grid=query.get("grid"))
+    root_path, department = ledger.read_policy.statistics_scope(
+        current_staff(), by=by, grid=query.get("grid"), department=query.get("department")
+    )
     first, last = (query["month"], query["month"]) if "month" in query else (query["first"], query["last"])
+    start = first
+    for _ in range(months_before):
+        start = figures.previous_month(start)
     selection = figures.Selection(
-        months=figures.months_between(first, last),
+        months=figures.months_between(start, last),
         now=ledger.clock(),
         root_path=root_path,
         department=department,
@@ -127,3 +132,26 @@ def rankings(query: dict[str, Any]) -> Response:
 
 
 RANKED_FIGURES = ("unit", "unit_name", "response_rate", "on_time_rate", "satisfaction_rate", "received")
+
+
+@blueprint.get("/trend")
+@endpoint(query=schemas.TrendQuerySchema, response=schemas.TrendSchema)
+def trend(query: dict[str, Any]) -> Response:
+    """One row of figures per month of the period (for charts), in a subtree or of one department."""
+    selection, period = _scope(query, "department" if query.get("department") else "month")
+    with services().projections.db.connect() as connection:
+        by_month = figures.sums(connection, selection, key="month")
+    rows = [{"month": month, **figures.figures_of(by_month.get(month, {}))} for month in selection.months]
+    return jsonify({**_period(selection, period), "rows": rows, "definitions": present.DEFINITIONS})
+
+
+@blueprint.get("/hotspots")
+@endpoint(query=schemas.HotspotsQuerySchema, response=schemas.HotspotsSchema)
+def hotspots(query: dict[str, Any]) -> Response:
+    """Per month, the category × grid pairs with the most cases received and the change on the month before
+    (to choose 每月一题)."""
+    selection, period = _scope(query, "grid", months_before=1)
+    with services().projections.db.connect() as connection:
+        rows = figures.received_by_category_and_grid(connection, selection)
+    spots = figures.hotspots(rows, selection.months, query["top"])
+    return jsonify({**_period(selection, period), "top": query["top"], "items": [present.hotspot(s) for s in spots]})

@@ -230,3 +230,31 @@ def test_a_count_has_no_denominator_and_an_unknown_unit_is_422(api: Api) -> None
         api.get("auditor", "/stats/monthly/cases", **base, unit=t.grid("ziyang"), part="denominator").status_code == 422
     )
     assert api.get("auditor", "/stats/monthly/cases", **base, unit="nowhere").status_code == 422
+
+
+def test_a_trend_of_months_and_the_hot_spots(api: Api, clock: MovableClock) -> None:
+    t = api.territory
+    clock.now = datetime(2026, 9, 10, 1, 0, tzinfo=UTC)
+    api.report("worker", category="parking")
+    position = october_of_ziyang(api, clock)
+    period = {"from": "2026-09", "to": "2026-11", "grid": t.grid("ziyang")}
+    trend = api.read("leader", "/stats/trend", position, **period)
+    assert [(row["month"], row["received"]) for row in trend["rows"]] == [
+        ("2026-09", 1),
+        ("2026-10", 6),
+        ("2026-11", 0),
+    ]
+    assert trend["rows"][1]["response_rate"] == 80.0 and trend["month"] is None
+    ours = api.read(
+        "zhujian", "/stats/trend", position, **{"from": "2026-10", "to": "2026-10"}, department=t.department("zhujian")
+    )
+    assert ours["rows"][0]["dispatched"] == 2
+    assert api.get("zhujian", "/stats/trend", month="2026-10", department=t.department("chengguan")).status_code == 403
+    spots = api.read("leader", "/stats/hotspots", position, month="2026-10", grid=t.grid("ziyang"), top=2)
+    assert [(s["rank"], s["category"], s["grid"], s["received"]) for s in spots["items"]] == [
+        (1, "municipal", t.grid("chayuan-01"), 4),
+        (2, "safety_hazard", t.grid("chayuan-02"), 1),
+    ]
+    assert spots["items"][0]["previous"] == 0 and spots["items"][0]["change"] == 4
+    parking = api.read("leader", "/stats/hotspots", position, month="2026-09", grid=t.grid("ziyang"))
+    assert [(s["category"], s["change"], s["category_label"]) for s in parking["items"]] == [("parking", 1, "乱停乱放")]
