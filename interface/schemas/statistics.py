@@ -47,6 +47,7 @@ class PeriodSchema(ReadSchema):
 
 class MonthlyQuerySchema(PeriodSchema):
     by = one_of(BY, load_default="town")
+    format = one_of(("json", "csv", "xlsx"), load_default="json")
 
 
 class FigureCasesQuerySchema(PeriodSchema, PageSchema):
@@ -59,6 +60,7 @@ class FigureCasesQuerySchema(PeriodSchema, PageSchema):
 class RankingsQuerySchema(PeriodSchema):
     level = one_of(("town", "community", "department"), load_default="town")
     min_cases = fields.Integer(load_default=MIN_CASES, validate=validate.Range(min=0, max=1_000_000))
+    format = one_of(("json", "csv", "xlsx"), load_default="json")
 
 
 class TrendQuerySchema(PeriodSchema):

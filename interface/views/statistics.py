@@ -9,6 +9,7 @@ from flask import Blueprint, Response, jsonify
 
 from application.errors import InvalidReference
 from domain.ranking import WEIGHTS, not_ranked_reason, score
+from interface import statistics_formats as formats
 from interface.auth import current_staff
 from interface.context import services
 from interface.endpoint import endpoint
@@ -50,7 +51,7 @@ def _period(selection: figures.Selection, period: tuple[str, str]) -> dict[str, 
 
 
 @blueprint.get("/monthly")
-@endpoint(query=schemas.MonthlyQuerySchema, response=schemas.MonthlySchema)
+@endpoint(query=schemas.MonthlyQuerySchema, response=schemas.MonthlySchema, media_types=formats.MEDIA_TYPES)
 def monthly(query: dict[str, Any]) -> Response:
     """The figures of a month (or a period of months) per unit, with their totals and definitions."""
     by = query["by"]
@@ -58,15 +59,18 @@ def monthly(query: dict[str, Any]) -> Response:
     with services().projections.db.connect() as connection:
         units = figures.unit_counts(connection, selection, by)
         totals = figures.total_counts(connection, selection)
-    return jsonify(
-        {
-            **_period(selection, period),
-            "by": by,
-            "rows": [present.unit_row(by, unit, counts) for unit, counts in units],
-            "totals": figures.figures_of(totals),
-            "definitions": present.DEFINITIONS,
-        }
-    )
+    answer = {
+        **_period(selection, period),
+        "by": by,
+        "rows": [present.unit_row(by, unit, counts) for unit, counts in units],
+        "totals": figures.figures_of(totals),
+        "definitions": present.DEFINITIONS,
+    }
+    if query["format"] != "json":
+        rows = [*answer["rows"], {**answer["totals"], "unit": "", "unit_name": "合计"}]
+        sheet = formats.Sheet(formats.title("统计", answer, _unit_title(query)), formats.MONTHLY_COLUMNS, rows)
+        return formats.download(sheet, query["format"], f"stats-{by}-{period[0]}")
+    return jsonify(answer)
 
 
 @blueprint.get("/monthly/cases")
@@ -99,7 +103,7 @@ def figure_cases(query: dict[str, Any]) -> Response:
 
 
 @blueprint.get("/rankings")
-@endpoint(query=schemas.RankingsQuerySchema, response=schemas.RankingsSchema)
+@endpoint(query=schemas.RankingsQuerySchema, response=schemas.RankingsSchema, media_types=formats.MEDIA_TYPES)
 def rankings(query: dict[str, Any]) -> Response:
     """Towns, communities or departments ranked by the weighted rates; too few cases: not ranked, with why."""
     level, min_cases = query["level"], query["min_cases"]
@@ -119,16 +123,27 @@ def rankings(query: dict[str, Any]) -> Response:
         {"rank": rank, "score": unit_score, **{key: row[key] for key in RANKED_FIGURES}}
         for rank, row, unit_score in figures.ranked(scored)
     ]
-    return jsonify(
-        {
-            **_period(selection, period),
-            "level": level,
-            "min_cases": min_cases,
-            "ranked": ranked,
-            "not_ranked": not_ranked,
-            "weights": dict(WEIGHTS),
-        }
-    )
+    answer = {
+        **_period(selection, period),
+        "level": level,
+        "min_cases": min_cases,
+        "ranked": ranked,
+        "not_ranked": not_ranked,
+        "weights": dict(WEIGHTS),
+    }
+    if query["format"] != "json":
+        rows = [*ranked, *({**row, "rank": None} for row in not_ranked)]
+        columns = (*formats.RANKED_COLUMNS, "reason")
+        sheet = formats.Sheet(formats.title("排名", answer, _unit_title(query)), columns, rows)
+        return formats.download(sheet, query["format"], f"rankings-{level}-{period[0]}")
+    return jsonify(answer)
+
+
+def _unit_title(query: dict[str, Any]) -> str:
+    """The unit a sheet covers: the grid asked for (its name), else the caller's whole scope."""
+    grid = query.get("grid")
+    found = services().directory.find_grid(grid) if grid else None
+    return found["name"] if found else "全部"
 
 
 RANKED_FIGURES = ("unit", "unit_name", "response_rate", "on_time_rate", "satisfaction_rate", "received")

@@ -258,3 +258,26 @@ def test_a_trend_of_months_and_the_hot_spots(api: Api, clock: MovableClock) -> N
     assert spots["items"][0]["previous"] == 0 and spots["items"][0]["change"] == 4
     parking = api.read("leader", "/stats/hotspots", position, month="2026-09", grid=t.grid("ziyang"))
     assert [(s["category"], s["change"], s["category_label"]) for s in parking["items"]] == [("parking", 1, "乱停乱放")]
+
+
+def test_monthly_figures_and_rankings_as_csv_and_xlsx(api: Api, clock: MovableClock) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    t = api.territory
+    position = october_of_ziyang(api, clock)
+    params = {"month": "2026-10", "by": "community", "grid": t.grid("ziyang"), "min_position": position}
+    csv = api.get("leader", "/stats/monthly", **params, format="csv")
+    assert csv.status_code == 200 and csv.content_type.startswith("text/csv")
+    text = csv.data.decode("utf-8-sig").splitlines()
+    assert text[0].startswith("紫阳镇 统计 2026-10") and text[1].startswith("代码,单位,受理")
+    assert text[2].startswith(f"{t.grid('chayuan')},茶苑社区,6,1,5") and "80.0%" in text[2]
+    ranking = {"month": "2026-10", "level": "community", "grid": t.grid("ziyang"), "min_cases": 1}
+    xlsx = api.get("leader", "/stats/rankings", **ranking, format="xlsx")
+    assert xlsx.status_code == 200, xlsx.data
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0].startswith("紫阳镇 排名 2026-10") and rows[1][:3] == ("名次", "代码", "单位")
+    assert rows[2][0] == 1 and rows[2][1] == t.grid("chayuan") and rows[2][4] == 0.8 and rows[2][7] == 6
+    assert sheet.cell(row=3, column=5).number_format == "0.0%"
