@@ -39,6 +39,19 @@ Row = dict[str, Any]
 LOCAL_ZONE = ZoneInfo(os.environ.get("GRIDLEDGER_TIMEZONE") or "Asia/Shanghai")
 SATISFIED = ("satisfied", "basically_satisfied")
 
+
+def _dimensions() -> list[Column[Any]]:
+    """What figures are grouped and scoped by: the case's grid (and path), department, category, channel, track."""
+    return [
+        Column("grid", String(64), nullable=False),
+        Column("grid_path", GridPath, nullable=False),
+        Column("department", String(64)),
+        Column("category", String(32), nullable=False),
+        Column("channel", String(32), nullable=False),
+        Column("track", String(16), nullable=False),
+    ]
+
+
 metadata = MetaData()
 case_state = Table(
     "rm_stats_case",
@@ -54,6 +67,8 @@ case_state = Table(
     Column("claim_due_at", DateTime(timezone=True)),  # the claim deadline waiting to be decided, if any
     Column("resolve_due_at", DateTime(timezone=True)),  # the resolve deadline waiting to be decided, if any
     Column("suspended", Boolean, nullable=False),
+    Column("claim_span", BigInteger),  # the set_position of the claim deadline's running span, if one runs
+    Column("resolve_span", BigInteger),
     Column("answer_position", BigInteger),  # the follow-up answer counted for answer_month
     Column("answer_month", String(7)),
     Column("answer_department", String(64)),
@@ -68,12 +83,7 @@ contributions = Table(
     Column("month", String(7), nullable=False),
     Column("measure", String(24), nullable=False),
     Column("sign", Integer, nullable=False),
-    Column("grid", String(64), nullable=False),
-    Column("grid_path", GridPath, nullable=False),
-    Column("department", String(64)),
-    Column("category", String(32), nullable=False),
-    Column("channel", String(32), nullable=False),
-    Column("track", String(16), nullable=False),
+    *_dimensions(),
     Column("event_type", String(64), nullable=False),
     Column("decided_at", DateTime(timezone=True), nullable=False),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
@@ -82,6 +92,7 @@ contributions = Table(
 )
 # A claim or resolve deadline while it runs, so that one passed with no event yet counts as missed in the month
 # it passed: from the event that set it (or a resume) to the event that decided, dropped, moved or suspended it.
+# Both tables are only appended to: a span's opening, and (when it comes) its closing.
 deadlines = Table(
     "rm_stats_deadline",
     metadata,
@@ -90,16 +101,18 @@ deadlines = Table(
     Column("set_position", BigInteger, primary_key=True, autoincrement=False),
     Column("set_at", DateTime(timezone=True), nullable=False),
     Column("due_at", DateTime(timezone=True), nullable=False),
-    Column("closed_at", DateTime(timezone=True)),
     Column("month", String(7), nullable=False),
-    Column("grid", String(64), nullable=False),
-    Column("grid_path", GridPath, nullable=False),
-    Column("department", String(64)),
-    Column("category", String(32), nullable=False),
-    Column("channel", String(32), nullable=False),
-    Column("track", String(16), nullable=False),
+    *_dimensions(),
 )
 Index("rm_stats_deadline_month", deadlines.c.month, deadlines.c.stage, deadlines.c.grid_path)
+closings = Table(
+    "rm_stats_deadline_closed",
+    metadata,
+    Column("case_id", String(36), primary_key=True),
+    Column("stage", String(16), primary_key=True),
+    Column("set_position", BigInteger, primary_key=True, autoincrement=False),
+    Column("closed_at", DateTime(timezone=True), nullable=False),
+)
 # A month's figures: grouped by one dimension, in a grid subtree; the drill-down: one measure of a month.
 Index("rm_stats_contribution_month", contributions.c.month, contributions.c.measure, contributions.c.grid_path)
 Index("rm_stats_contribution_retracts", contributions.c.retracts_position, contributions.c.retracts_seq)
@@ -107,11 +120,13 @@ Index("rm_stats_contribution_retracts", contributions.c.retracts_position, contr
 
 @dataclass
 class CaseStats:
-    """What the fold keeps of a case (its row, its deadlines' spans) and the contributions this batch added."""
+    """What the fold keeps of a case (its row) and the rows this batch added: contributions, deadline spans
+    opened and closed."""
 
     row: Row
     added: list[Row]
-    deadlines: list[Row]
+    opened: list[Row]
+    closed: list[Row]
 
 
 def local_month(moment: datetime) -> str:
@@ -128,7 +143,7 @@ class _Step:
 
     def __init__(self, state: CaseStats, event: ProjectedEvent) -> None:
         self.row, self.added, self.event = dict(state.row), list(state.added), event
-        self.deadlines = list(state.deadlines)
+        self.opened, self.closed = list(state.opened), list(state.closed)
         self.at = utc(event.at)
         self.seq = 0
 
@@ -170,15 +185,17 @@ class _Step:
     def close(self, stage: str) -> None:
         """The running span of ``stage``'s deadline ends now (decided, dropped, moved or suspended)."""
         name = stage.removesuffix("_due_at")
-        self.deadlines = [
-            {**span, "closed_at": self.at} if span["stage"] == name and span["closed_at"] is None else span
-            for span in self.deadlines
-        ]
+        running = self.row[f"{name}_span"]
+        if running is not None:
+            self.closed.append({"case_id": self.event.aggregate_id, "stage": name, "set_position": running})
+            self.closed[-1]["closed_at"] = self.at
+            self.row[f"{name}_span"] = None
 
     def _open(self, stage: str) -> None:
         due, row = utc(self.row[stage]), self.row
         span = {key: row[key] for key in ("grid", "department", "category", "channel", "track")}
-        self.deadlines.append(
+        self.row[f"{stage.removesuffix('_due_at')}_span"] = self.event.position
+        self.opened.append(
             {
                 **span,
                 "case_id": self.event.aggregate_id,
@@ -186,7 +203,6 @@ class _Step:
                 "set_position": self.event.position,
                 "set_at": self.at,
                 "due_at": due,
-                "closed_at": None,
                 "month": local_month(due),
             }
         )
@@ -215,7 +231,7 @@ class _Step:
             self.add(met_measure, decided_at=decided_at)
 
     def state(self) -> CaseStats:
-        return CaseStats(self.row, self.added, self.deadlines)
+        return CaseStats(self.row, self.added, self.opened, self.closed)
 
 
 def _reported(event: ProjectedEvent) -> CaseStats:
@@ -232,12 +248,14 @@ def _reported(event: ProjectedEvent) -> CaseStats:
         "claim_due_at": None,
         "resolve_due_at": None,
         "suspended": False,
+        "claim_span": None,
+        "resolve_span": None,
         "answer_position": None,
         "answer_month": None,
         "answer_department": None,
         "answer_rows": None,
     }
-    step = _Step(CaseStats(row, [], []), event)
+    step = _Step(CaseStats(row, [], [], []), event)
     step.add("received")
     step.add(step.row["track"] if step.row["track"] in ("instant", "general") else "general")
     return step.state()
@@ -419,8 +437,9 @@ read_model = FoldedReadModel(
     CASE_STATISTICS,
     (
         Stored(case_state, rows=lambda s: [s.row]),
-        Stored(deadlines, key="case_id", rows=lambda s: s.deadlines, order_by="set_position"),
+        Stored(deadlines, key="case_id", rows=lambda s: s.opened, loaded=False, appended=True),
+        Stored(closings, key="case_id", rows=lambda s: s.closed, loaded=False, appended=True),
         Stored(contributions, key="case_id", rows=lambda s: s.added, loaded=False, appended=True),
     ),
-    state=lambda row, loaded: CaseStats(row, [], loaded.get(deadlines.name, [])),
+    state=lambda row, loaded: CaseStats(row, [], [], []),
 )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, func, literal, or_, select, union_all
+from sqlalchemy import Table, func, literal, select, union_all
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
@@ -17,6 +17,7 @@ from projections.case_list import cases
 from projections.engine.bulk import utc
 from projections.paging import one_page
 from projections.scope import subtree
+from projections.statistics import closings
 from projections.statistics import contributions as c
 from projections.statistics import deadlines as d
 from projections.storage.tables import departments, grids
@@ -104,7 +105,13 @@ class Selection:
     def passed_unmet(self) -> list[ColumnElement[bool]]:
         """Deadline spans that had passed by then with nothing recorded yet to decide, move or stop them."""
         at = utc(self.as_of or self.now)
-        return [d.c.due_at <= at, d.c.set_at <= at, or_(d.c.closed_at.is_(None), d.c.closed_at > at)]
+        closed = select(closings.c.set_position).where(
+            closings.c.case_id == d.c.case_id,
+            closings.c.stage == d.c.stage,
+            closings.c.set_position == d.c.set_position,
+            closings.c.closed_at <= at,
+        )
+        return [d.c.due_at <= at, d.c.set_at <= at, ~closed.exists()]
 
 
 def sums(connection: Connection, selection: Selection, *, key: str | None) -> dict[Any, Counts]:

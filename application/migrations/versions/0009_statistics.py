@@ -21,6 +21,17 @@ branch_labels = None
 depends_on = None
 
 
+def _dimensions() -> list[sa.Column]:
+    return [
+        sa.Column("grid", sa.String(length=64), nullable=False),
+        sa.Column("grid_path", GridPath, nullable=False),
+        sa.Column("department", sa.String(length=64), nullable=True),
+        sa.Column("category", sa.String(length=32), nullable=False),
+        sa.Column("channel", sa.String(length=32), nullable=False),
+        sa.Column("track", sa.String(length=16), nullable=False),
+    ]
+
+
 def upgrade() -> None:
     moment = sa.DateTime(timezone=True)
     op.create_table(
@@ -36,6 +47,8 @@ def upgrade() -> None:
         sa.Column("claim_due_at", moment, nullable=True),
         sa.Column("resolve_due_at", moment, nullable=True),
         sa.Column("suspended", sa.Boolean(), nullable=False),
+        sa.Column("claim_span", sa.BigInteger(), nullable=True),
+        sa.Column("resolve_span", sa.BigInteger(), nullable=True),
         sa.Column("answer_position", sa.BigInteger(), nullable=True),
         sa.Column("answer_month", sa.String(length=7), nullable=True),
         sa.Column("answer_department", sa.String(length=64), nullable=True),
@@ -49,17 +62,19 @@ def upgrade() -> None:
         sa.Column("set_position", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("set_at", moment, nullable=False),
         sa.Column("due_at", moment, nullable=False),
-        sa.Column("closed_at", moment, nullable=True),
         sa.Column("month", sa.String(length=7), nullable=False),
-        sa.Column("grid", sa.String(length=64), nullable=False),
-        sa.Column("grid_path", GridPath, nullable=False),
-        sa.Column("department", sa.String(length=64), nullable=True),
-        sa.Column("category", sa.String(length=32), nullable=False),
-        sa.Column("channel", sa.String(length=32), nullable=False),
-        sa.Column("track", sa.String(length=16), nullable=False),
+        *_dimensions(),
         sa.PrimaryKeyConstraint("case_id", "stage", "set_position", name="rm_stats_deadline_pkey"),
     )
     op.create_index("rm_stats_deadline_month", "rm_stats_deadline", ["month", "stage", "grid_path"], unique=False)
+    op.create_table(
+        "rm_stats_deadline_closed",
+        sa.Column("case_id", sa.String(length=36), nullable=False),
+        sa.Column("stage", sa.String(length=16), nullable=False),
+        sa.Column("set_position", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("closed_at", moment, nullable=False),
+        sa.PrimaryKeyConstraint("case_id", "stage", "set_position", name="rm_stats_deadline_closed_pkey"),
+    )
     op.create_table(
         "rm_stats_contribution",
         sa.Column("position", sa.BigInteger(), autoincrement=False, nullable=False),
@@ -68,12 +83,7 @@ def upgrade() -> None:
         sa.Column("month", sa.String(length=7), nullable=False),
         sa.Column("measure", sa.String(length=24), nullable=False),
         sa.Column("sign", sa.Integer(), nullable=False),
-        sa.Column("grid", sa.String(length=64), nullable=False),
-        sa.Column("grid_path", GridPath, nullable=False),
-        sa.Column("department", sa.String(length=64), nullable=True),
-        sa.Column("category", sa.String(length=32), nullable=False),
-        sa.Column("channel", sa.String(length=32), nullable=False),
-        sa.Column("track", sa.String(length=16), nullable=False),
+        *_dimensions(),
         sa.Column("event_type", sa.String(length=64), nullable=False),
         sa.Column("decided_at", moment, nullable=False),
         sa.Column("recorded_at", moment, nullable=False),
