@@ -29,6 +29,8 @@ HEADINGS = {
     "merged": "合并",
     "dispatched": "派单",
     "returned": "退单",
+    "redispatched_away": "被改派",
+    "bounced": "多次推转",
     "extended": "延期",
     "extension_requested": "延期申请",
     "resolved": "办结",

@@ -15,7 +15,8 @@ Which moment decides what (API.md "Accountability: statistics"; README "Statisti
   claim, return or resolution, or a redispatch after it passed);
 - a resolve deadline (on-time rate): the same with the resolution;
 - a follow-up answer (resolution and satisfaction rates): its month; the last answer of a case in a month counts;
-- dispatched (and redispatched), returned, extended, extension requested, resolved, reopened, urged: their event.
+- dispatched (and redispatched), returned, redispatched away, extended, extension requested, resolved, reopened,
+  urged: their event; bounced: the second return or redispatch away of a case (the department it leaves).
 
 Months are local months of ``GRIDLEDGER_TIMEZONE`` (Asia/Shanghai unless set), as the application's.
 """
@@ -67,6 +68,7 @@ case_state = Table(
     Column("claim_due_at", DateTime(timezone=True)),  # the claim deadline waiting to be decided, if any
     Column("resolve_due_at", DateTime(timezone=True)),  # the resolve deadline waiting to be decided, if any
     Column("suspended", Boolean, nullable=False),
+    Column("bounces", Integer, nullable=False),  # returns and redispatches so far (推诿: more than once)
     Column("claim_span", BigInteger),  # the set_position of the claim deadline's running span, if one runs
     Column("resolve_span", BigInteger),
     Column("answer_position", BigInteger),  # the follow-up answer counted for answer_month
@@ -248,6 +250,7 @@ def _reported(event: ProjectedEvent) -> CaseStats:
         "claim_due_at": None,
         "resolve_due_at": None,
         "suspended": False,
+        "bounces": 0,
         "claim_span": None,
         "resolve_span": None,
         "answer_position": None,
@@ -285,6 +288,7 @@ def _redispatched(s: _Step) -> None:
     due = s.row["claim_due_at"]
     if due is not None and utc(due) < s.at:
         s.decide("claim_due_at", "claim_met", "claim_decided", met=False)
+    _bounced(s, "redispatched_away")
     s.close("claim_due_at")
     s.row.update(status="dispatched", department=data.get("lead_department"))
     s.set_due("claim_due_at", _due(data.get("claim_deadline")))
@@ -302,11 +306,19 @@ def _returned(s: _Step) -> None:
     data = s.event.data
     s.row["department"] = data.get("department") or s.row["department"]
     s.decide("claim_due_at", "claim_met", "claim_decided")
-    s.add("returned")
+    _bounced(s, "returned")
     if data.get("restart_clock", False):
         s.set_due("claim_due_at", None)
         s.set_due("resolve_due_at", None)
     s.row.update(status="accepted", department=None)
+
+
+def _bounced(s: _Step, measure: str) -> None:
+    """The case leaves its department (退单 or 改派 away from it); its second bounce counts as bounced, once."""
+    s.add(measure)
+    s.row["bounces"] += 1
+    if s.row["bounces"] == 2:
+        s.add("bounced")
 
 
 def _extended(s: _Step) -> None:

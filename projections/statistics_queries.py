@@ -34,6 +34,8 @@ COUNTS = (
     "merged",
     "dispatched",
     "returned",
+    "redispatched_away",
+    "bounced",
     "extended",
     "extension_requested",
     "resolved",

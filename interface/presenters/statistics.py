@@ -22,6 +22,9 @@ DEFINITIONS = {
     "merged": "合并：计数，不计入其余各率。merged; counted and excluded from the rest.",
     "dispatched": "派单（含改派）。dispatches and redispatches.",
     "returned": "退单。returns to the centre.",
+    "redispatched_away": "被改派：案件从该部门改派他处。redispatched away from the department.",
+    "bounced": "多次推转：案件第二次被退单或改派离开（计一次，计入其离开的部门）。"
+    "cases bounced more than once (counted once, at the second bounce, for the department it leaves).",
     "extended": "延期（批准）。extensions granted.",
     "extension_requested": "延期申请。extension requests.",
     "resolved": "办结（含就地办结）。resolutions, on the spot included.",

@@ -121,3 +121,21 @@ def test_events_of_older_code_without_deadlines_count_no_deadline() -> None:
     assert "claim_decided" not in measures and "resolve_decided" not in measures
     assert measures[-3:] == ["followed_up", "answered", "reopened"]
     assert "solved" not in measures  # unsatisfied with no `solved`: not solved
+
+
+def test_a_case_bounced_twice_counts_once_for_the_department_it_leaves_second() -> None:
+    state = _folded(
+        _event(1, "Reported", **REPORT),
+        _dispatched(2, 1, claim=3, resolve=48),
+        _event(3, "Returned", 2, reason="不属于本部门", department="d1", restart_clock=True),
+        _dispatched(4, 3, claim=5, resolve=48, department="d2"),
+        _event(5, "Redispatched", 4, lead_department="d3", claim_deadline=_deadline(6)),
+        _event(6, "Returned", 5, reason="也不属于", department="d3", restart_clock=True),
+    )
+    bounces = [(row["measure"], row["department"]) for row in state.added if row["measure"] != "claim_decided"]
+    assert [b for b in bounces if b[0] in ("returned", "redispatched_away", "bounced")] == [
+        ("returned", "d1"),
+        ("redispatched_away", "d2"),
+        ("bounced", "d2"),
+        ("returned", "d3"),
+    ]

@@ -47,6 +47,7 @@ def upgrade() -> None:
         sa.Column("claim_due_at", moment, nullable=True),
         sa.Column("resolve_due_at", moment, nullable=True),
         sa.Column("suspended", sa.Boolean(), nullable=False),
+        sa.Column("bounces", sa.Integer(), nullable=False),
         sa.Column("claim_span", sa.BigInteger(), nullable=True),
         sa.Column("resolve_span", sa.BigInteger(), nullable=True),
         sa.Column("answer_position", sa.BigInteger(), nullable=True),
