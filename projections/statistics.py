@@ -1,8 +1,9 @@
 """Statistics (GET /stats/…): every figure is a sum of *figure contributions* folded from the cases' events.
 
-A contribution is one row: a measure (``received``, ``claim_met``, ``satisfied``, …) of one case, +1 (or -1 to
-retract an earlier row), attributed to the local month of the moment that decides it, with the deciding event's
-position, type and recording time and the case's grid, department, category, channel and track then. So:
+A contribution is one row: the measures (``received``, ``claim_met``, ``satisfied``, …: bits of ``measures``) that
+one event of a case decides at one moment, +1 each (or -1 to retract an earlier row), attributed to the local month
+of that moment, with the deciding event's position, type and recording time and the case's grid, department,
+category, channel and track then. So:
 
 - a figure of a unit is the sum of its rows (``statistics_queries``), and the drill-down lists exactly those rows;
 - a figure *as of* a past time is the sum of the rows recorded by then: a later follow-up answer that replaces an
@@ -39,6 +40,13 @@ from projections.storage.tables import GridPath
 Row = dict[str, Any]
 LOCAL_ZONE = ZoneInfo(os.environ.get("GRIDLEDGER_TIMEZONE") or "Asia/Shanghai")
 SATISFIED = ("satisfied", "basically_satisfied")
+# Every measure a contribution can count for, a bit each (a row counts for several: received and instant, …).
+MEASURES = (
+    *("received", "instant", "general", "rejected", "merged", "dispatched", "returned", "redispatched_away"),
+    *("bounced", "extended", "extension_requested", "resolved", "reopened", "urged", "followed_up", "unreachable"),
+    *("answered", "satisfied", "solved", "claim_decided", "claim_met", "resolve_decided", "resolve_met"),
+)
+BITS = {measure: 1 << index for index, measure in enumerate(MEASURES)}
 
 
 def _dimensions() -> list[Column[Any]]:
@@ -74,7 +82,8 @@ case_state = Table(
     Column("answer_position", BigInteger),  # the follow-up answer counted for answer_month
     Column("answer_month", String(7)),
     Column("answer_department", String(64)),
-    Column("answer_rows", String(200)),  # "measure:seq,…" of the counted answer's rows
+    Column("answer_seq", Integer),  # the counted answer's contribution (position, seq) and its measures
+    Column("answer_measures", Integer),
 )
 contributions = Table(
     "rm_stats_contribution",
@@ -83,7 +92,7 @@ contributions = Table(
     Column("seq", Integer, primary_key=True, autoincrement=False),
     Column("case_id", String(36), nullable=False),
     Column("month", String(7), nullable=False),
-    Column("measure", String(24), nullable=False),
+    Column("measures", Integer, nullable=False),  # the bits of MEASURES the row counts for
     Column("sign", Integer, nullable=False),
     *_dimensions(),
     Column("event_type", String(64), nullable=False),
@@ -116,7 +125,7 @@ closings = Table(
     Column("closed_at", DateTime(timezone=True), nullable=False),
 )
 # A month's figures: grouped by one dimension, in a grid subtree; the drill-down: one measure of a month.
-Index("rm_stats_contribution_month", contributions.c.month, contributions.c.measure, contributions.c.grid_path)
+Index("rm_stats_contribution_month", contributions.c.month, contributions.c.grid_path)
 Index("rm_stats_contribution_retracts", contributions.c.retracts_position, contributions.c.retracts_seq)
 
 
@@ -148,21 +157,37 @@ class _Step:
         self.opened, self.closed = list(state.opened), list(state.closed)
         self.at = utc(event.at)
         self.seq = 0
+        self.mergeable: dict[tuple[datetime, Any], Row] = {}
 
-    def add(self, measure: str, *, decided_at: datetime | None = None, department: Any = ..., **extra: Any) -> int:
-        """A +1 of ``measure`` decided at ``decided_at`` (default: the event's time); answers its seq."""
+    def add(
+        self,
+        *measures: str,
+        decided_at: datetime | None = None,
+        department: Any = ...,
+        alone: bool = False,
+        bits: int = 0,
+        **extra: Any,
+    ) -> Row:
+        """+1 of ``measures`` (and ``bits``) decided at ``decided_at`` (default: the event's time), in the row this
+        event already adds for that moment and department, unless ``alone`` (a row retracted later on its own)."""
         moment = self.at if decided_at is None else utc(decided_at)
         row, event = self.row, self.event
+        bits |= sum(BITS[measure] for measure in measures)
+        department = row["department"] if department is ... else department
+        same = self.mergeable.get((moment, department))
+        if same is not None and not alone:
+            same["measures"] |= bits
+            return same
         self.added.append(
             {
                 "position": event.position,
                 "seq": self.seq,
                 "case_id": event.aggregate_id,
                 "month": local_month(moment),
-                "measure": measure,
+                "measures": bits,
                 "sign": 1,
                 "grid": row["grid"],
-                "department": row["department"] if department is ... else department,
+                "department": department,
                 "category": row["category"],
                 "channel": row["channel"],
                 "track": row["track"],
@@ -175,7 +200,9 @@ class _Step:
             }
         )
         self.seq += 1
-        return self.seq - 1
+        if not alone:
+            self.mergeable[(moment, department)] = self.added[-1]
+        return self.added[-1]
 
     def set_due(self, stage: str, due_at: datetime | None) -> None:
         """``stage`` (claim_due_at, resolve_due_at) runs to ``due_at`` from now (None: no longer runs)."""
@@ -228,9 +255,7 @@ class _Step:
         self.set_due(stage, None)
         on_time = self.at <= utc(due) if met is None else met
         decided_at = self.at if on_time else due
-        self.add(decided_measure, decided_at=decided_at)
-        if on_time:
-            self.add(met_measure, decided_at=decided_at)
+        self.add(decided_measure, *([met_measure] if on_time else []), decided_at=decided_at)
 
     def state(self) -> CaseStats:
         return CaseStats(self.row, self.added, self.opened, self.closed)
@@ -256,11 +281,11 @@ def _reported(event: ProjectedEvent) -> CaseStats:
         "answer_position": None,
         "answer_month": None,
         "answer_department": None,
-        "answer_rows": None,
+        "answer_seq": None,
+        "answer_measures": None,
     }
     step = _Step(CaseStats(row, [], [], []), event)
-    step.add("received")
-    step.add(step.row["track"] if step.row["track"] in ("instant", "general") else "general")
+    step.add("received", step.row["track"] if step.row["track"] in ("instant", "general") else "general")
     return step.state()
 
 
@@ -360,15 +385,14 @@ def _followed_up(s: _Step) -> None:
     satisfaction = data.get("satisfaction")
     month = local_month(s.at)
     if s.row["answer_month"] == month and s.row["answer_position"] is not None:
-        for item in (s.row["answer_rows"] or "").split(","):
-            measure, seq = item.split(":")
-            s.add(
-                measure,
-                department=s.row["answer_department"],
-                sign=-1,
-                retracts_position=s.row["answer_position"],
-                retracts_seq=int(seq),
-            )
+        s.add(
+            bits=s.row["answer_measures"],
+            department=s.row["answer_department"],
+            alone=True,
+            sign=-1,
+            retracts_position=s.row["answer_position"],
+            retracts_seq=s.row["answer_seq"],
+        )
     measures = ["followed_up"]
     if satisfaction == "unreachable":
         measures.append("unreachable")
@@ -377,12 +401,13 @@ def _followed_up(s: _Step) -> None:
         measures += ["answered"] + (["satisfied"] if satisfaction in SATISFIED else [])
         if (satisfaction != "unsatisfied") if solved is None else solved:
             measures.append("solved")
-    rows = [f"{measure}:{s.add(measure)}" for measure in measures]
+    answer = s.add(*measures, alone=True)
     s.row.update(
         answer_position=s.event.position,
         answer_month=month,
         answer_department=s.row["department"],
-        answer_rows=",".join(rows),
+        answer_seq=answer["seq"],
+        answer_measures=answer["measures"],
     )
     if satisfaction == "unsatisfied":
         _reopened(s)

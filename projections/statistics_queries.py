@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, func, literal, select, union_all
+from sqlalchemy import Table, case, func, literal, select, union_all
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
@@ -17,7 +17,7 @@ from projections.case_list import cases
 from projections.engine.bulk import utc
 from projections.paging import one_page
 from projections.scope import subtree
-from projections.statistics import closings
+from projections.statistics import BITS, MEASURES, closings
 from projections.statistics import contributions as c
 from projections.statistics import deadlines as d
 from projections.storage.tables import departments, grids
@@ -116,18 +116,23 @@ class Selection:
         return [d.c.due_at <= at, d.c.set_at <= at, ~closed.exists()]
 
 
+def _counts_for(measure: str) -> ColumnElement[bool]:
+    """Contributions that count for ``measure`` (its bit is set)."""
+    return c.c.measures.op("&")(BITS[measure]) != 0
+
+
 def sums(connection: Connection, selection: Selection, *, key: str | None) -> dict[Any, Counts]:
     """Each measure's sum per value of ``key`` (a column: grid_path, department, …; None: one total ""), with
     the deadlines that had passed unmet and undecided counted as decided (missed) in the month they passed."""
     grouped = [c.c[key]] if key else []
-    query = (
-        select(*grouped, c.c.measure, func.sum(c.c.sign).label("n"))
-        .where(*selection.of(c), *selection.recorded())
-        .group_by(*grouped, c.c.measure)
-    )
+    totals = [func.sum(case((_counts_for(measure), c.c.sign), else_=0)) for measure in MEASURES]
+    query = select(*grouped, *totals).where(*selection.of(c), *selection.recorded())
+    if key:
+        query = query.group_by(*grouped)
     result: dict[Any, Counts] = {}
     for row in connection.execute(query):
-        result.setdefault(row[0] if key else "", {})[row.measure] = int(row.n)
+        values = row[1:] if key else row
+        result[row[0] if key else ""] = {measure: int(n or 0) for measure, n in zip(MEASURES, values, strict=True)}
     pending_grouped = [d.c[key]] if key else []
     pending = (
         select(*pending_grouped, d.c.stage, func.count().label("n"))
@@ -222,7 +227,7 @@ def counted_cases(
         c.c.grid,
         c.c.department,
     ).where(
-        c.c.measure == measure,
+        _counts_for(measure),
         c.c.sign == 1,
         _unit(c, by, unit),
         ~retracted.exists(),
@@ -257,7 +262,7 @@ def received_by_category_and_grid(connection: Connection, selection: Selection) 
     query = (
         select(c.c.month, c.c.category, c.c.grid, grids.c.name, func.sum(c.c.sign).label("received"))
         .select_from(c.outerjoin(grids, grids.c.code == c.c.grid))
-        .where(c.c.measure == "received", *selection.of(c), *selection.recorded())
+        .where(_counts_for("received"), *selection.of(c), *selection.recorded())
         .group_by(c.c.month, c.c.category, c.c.grid, grids.c.name)
     )
     return [dict(row._mapping) for row in connection.execute(query)]

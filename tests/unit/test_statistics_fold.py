@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from projections.engine.events import ProjectedEvent
-from projections.statistics import CaseStats, fold
+from projections.statistics import MEASURES, CaseStats, fold
 
 START = datetime(2026, 10, 8, 1, 0, tzinfo=UTC)
 CASE = "c0000000-0000-0000-0000-000000000001"
@@ -36,8 +36,18 @@ def _running(state: CaseStats) -> list[dict[str, Any]]:
     return [span for span in state.opened if (span["stage"], span["set_position"]) not in closed]
 
 
+def _counted(state: CaseStats) -> list[dict[str, Any]]:
+    """Each row's measures, one item each (in the order of MEASURES within a row)."""
+    return [
+        {**row, "measure": measure}
+        for row in state.added
+        for bit, measure in enumerate(MEASURES)
+        if row["measures"] & (1 << bit)
+    ]
+
+
 def _measures(state: CaseStats) -> list[tuple[str, int, str]]:
-    return [(row["measure"], row["sign"], row["month"]) for row in state.added]
+    return [(row["measure"], row["sign"], row["month"]) for row in _counted(state)]
 
 
 REPORT = {"report": {"grid": "g1", "category": "municipal", "channel": "hotline", "track": "general"}}
@@ -59,25 +69,22 @@ def test_a_case_handled_in_time_and_followed_up_twice_in_a_month() -> None:
         _event(7, "FollowedUp", 11, satisfaction="unreachable", attempt=False),
         _event(8, "FollowedUp", 12, satisfaction="basically_satisfied", solved=False, attempt=False),
     )
-    measures = [measure for measure, sign, _ in _measures(state) if sign == 1]
-    assert measures[:8] == [
-        "received",
-        "general",
-        "dispatched",
-        "claim_decided",
-        "claim_met",
-        "urged",
-        "resolve_decided",
-        "resolve_met",
-    ]
-    # The second answer retracts the first (unreachable) and counts: answered, satisfied, not solved.
-    retracted = [(row["measure"], row["retracts_position"]) for row in state.added if row["sign"] == -1]
+    by_event = {}
+    for row in _counted(state):
+        if row["sign"] == 1:
+            by_event.setdefault(row["position"], []).append(row["measure"])
+    assert by_event == {
+        1: ["received", "general"],
+        3: ["dispatched"],
+        4: ["claim_decided", "claim_met"],
+        5: ["urged"],
+        6: ["resolved", "resolve_decided", "resolve_met"],
+        7: ["followed_up", "unreachable"],
+        8: ["followed_up", "answered", "satisfied"],  # not solved
+    }
+    # The second answer retracts the first (unreachable), as one row.
+    retracted = [(row["measure"], row["retracts_position"]) for row in _counted(state) if row["sign"] == -1]
     assert retracted == [("followed_up", 7), ("unreachable", 7)]
-    assert [row["measure"] for row in state.added if row["position"] == 8 and row["sign"] == 1] == [
-        "followed_up",
-        "answered",
-        "satisfied",
-    ]
     assert _running(state) == [] and len(state.opened) == len(state.closed) == 2
 
 
@@ -87,7 +94,7 @@ def test_a_redispatch_after_the_claim_deadline_passed_is_a_miss_in_its_month() -
         _dispatched(2, 1, claim=3, resolve=24 * 40),
         _event(3, "Redispatched", 24 * 30, lead_department="d2", claim_deadline=_deadline(24 * 30 + 2)),
     )
-    missed = [row for row in state.added if row["measure"].startswith("claim")]
+    missed = [row for row in _counted(state) if row["measure"].startswith("claim")]
     assert [(row["measure"], row["month"], row["department"]) for row in missed] == [("claim_decided", "2026-10", "d1")]
     open_spans = [(span["stage"], span["department"]) for span in _running(state)]
     assert sorted(open_spans) == [("claim", "d2"), ("resolve", "d2")]
@@ -132,7 +139,7 @@ def test_a_case_bounced_twice_counts_once_for_the_department_it_leaves_second() 
         _event(5, "Redispatched", 4, lead_department="d3", claim_deadline=_deadline(6)),
         _event(6, "Returned", 5, reason="也不属于", department="d3", restart_clock=True),
     )
-    bounces = [(row["measure"], row["department"]) for row in state.added if row["measure"] != "claim_decided"]
+    bounces = [(row["measure"], row["department"]) for row in _counted(state)]
     assert [b for b in bounces if b[0] in ("returned", "redispatched_away", "bounced")] == [
         ("returned", "d1"),
         ("redispatched_away", "d2"),

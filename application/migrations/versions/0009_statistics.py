@@ -53,7 +53,8 @@ def upgrade() -> None:
         sa.Column("answer_position", sa.BigInteger(), nullable=True),
         sa.Column("answer_month", sa.String(length=7), nullable=True),
         sa.Column("answer_department", sa.String(length=64), nullable=True),
-        sa.Column("answer_rows", sa.String(length=200), nullable=True),
+        sa.Column("answer_seq", sa.Integer(), nullable=True),
+        sa.Column("answer_measures", sa.Integer(), nullable=True),
         sa.PrimaryKeyConstraint("id", name="rm_stats_case_pkey"),
     )
     op.create_table(
@@ -82,7 +83,7 @@ def upgrade() -> None:
         sa.Column("seq", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("case_id", sa.String(length=36), nullable=False),
         sa.Column("month", sa.String(length=7), nullable=False),
-        sa.Column("measure", sa.String(length=24), nullable=False),
+        sa.Column("measures", sa.Integer(), nullable=False),
         sa.Column("sign", sa.Integer(), nullable=False),
         *_dimensions(),
         sa.Column("event_type", sa.String(length=64), nullable=False),
@@ -92,9 +93,7 @@ def upgrade() -> None:
         sa.Column("retracts_seq", sa.Integer(), nullable=True),
         sa.PrimaryKeyConstraint("position", "seq", name="rm_stats_contribution_pkey"),
     )
-    op.create_index(
-        "rm_stats_contribution_month", "rm_stats_contribution", ["month", "measure", "grid_path"], unique=False
-    )
+    op.create_index("rm_stats_contribution_month", "rm_stats_contribution", ["month", "grid_path"], unique=False)
     op.create_index(
         "rm_stats_contribution_retracts", "rm_stats_contribution", ["retracts_position", "retracts_seq"], unique=False
     )
