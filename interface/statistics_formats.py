@@ -38,6 +38,7 @@ HEADINGS = {
     "urged": "督办",
     "followed_up": "回访",
     "unreachable": "联系不上",
+    "overdue_open": "月末超期未结",
     "response_rate": "响应率",
     "on_time_rate": "按期办结率",
     "resolution_rate": "解决率",

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, case, func, literal, select, union_all
+from sqlalchemy import Table, case, distinct, func, literal, select, union_all
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
@@ -43,6 +43,7 @@ COUNTS = (
     "urged",
     "followed_up",
     "unreachable",
+    "overdue_open",
 )
 # rate → (numerator measure, denominator measure)
 RATES = {
@@ -91,10 +92,12 @@ class Selection:
     root_path: str | None = None
     department: str | None = None
     as_of: datetime | None = None
+    period_end: datetime | None = None  # the last moment of the last month (for overdue_open)
 
-    def of(self, table: Table) -> list[ColumnElement[bool]]:
-        """The rows of ``table`` (contributions or deadline spans) of the months, subtree and department."""
-        conditions = [table.c.month.in_(self.months)]
+    def of(self, table: Table, *, months: bool = True) -> list[ColumnElement[bool]]:
+        """The rows of ``table`` (contributions or deadline spans) of the months (``months``), subtree and
+        department."""
+        conditions = [table.c.month.in_(self.months)] if months else []
         if self.root_path is not None:
             conditions.append(subtree(table.c.grid_path, self.root_path))
         if self.department is not None:
@@ -104,9 +107,15 @@ class Selection:
     def recorded(self, table: Table = c) -> list[ColumnElement[bool]]:
         return [] if self.as_of is None else [table.c.recorded_at <= utc(self.as_of)]
 
-    def passed_unmet(self) -> list[ColumnElement[bool]]:
-        """Deadline spans that had passed by then with nothing recorded yet to decide, move or stop them."""
-        at = utc(self.as_of or self.now)
+    def overdue_at(self) -> datetime:
+        """When ``overdue_open`` is counted: the period's end, or as of (or now) if that comes first."""
+        moment = self.as_of or self.now
+        return min(moment, self.period_end) if self.period_end is not None else moment
+
+    def passed_unmet(self, moment: datetime | None = None) -> list[ColumnElement[bool]]:
+        """Deadline spans that had passed by ``moment`` (default: as of, or now) with nothing recorded by then to
+        decide, move or stop them."""
+        at = utc(moment or self.as_of or self.now)
         closed = select(closings.c.set_position).where(
             closings.c.case_id == d.c.case_id,
             closings.c.stage == d.c.stage,
@@ -143,6 +152,11 @@ def sums(connection: Connection, selection: Selection, *, key: str | None) -> di
         counts = result.setdefault(row[0] if key else "", {})
         measure = f"{row.stage}_decided"
         counts[measure] = counts.get(measure, 0) + int(row.n)
+    overdue = select(*pending_grouped, func.count(distinct(d.c.case_id))).where(
+        *selection.of(d, months=False), *selection.passed_unmet(selection.overdue_at())
+    )
+    for row in connection.execute(overdue.group_by(*pending_grouped) if key else overdue):
+        result.setdefault(row[0] if key else "", {})["overdue_open"] = int(row[-1])
     return result
 
 
@@ -210,6 +224,8 @@ def counted_cases(
     """What a figure's part counts, oldest first: the measure's +1 rows recorded by then that no row recorded by
     then retracts (as many as the figure's sum: a retraction always follows its row) and, for decided deadlines,
     those passed unmet with nothing recorded yet (their deciding moment: the passing, of type DeadlinePassed)."""
+    if measure == "overdue_open":
+        return _overdue_cases(connection, selection, by=by, unit=unit, page=page, per_page=per_page)
     retraction = aliased(c)
     retracted = select(retraction.c.position).where(
         retraction.c.retracts_position == c.c.position,
@@ -255,6 +271,46 @@ def counted_cases(
         .order_by(rows.c.position, rows.c.seq)
     )
     return one_page(connection, query, key=rows.c.position, page=page, per_page=per_page)
+
+
+def _overdue_cases(
+    connection: Connection, selection: Selection, *, by: str, unit: str, page: int, per_page: int
+) -> tuple[list[dict[str, Any]], int]:
+    """The open cases past a running deadline at the period's end: each with the latest deadline that passed."""
+    rows = (
+        select(
+            func.max(d.c.set_position).label("position"),
+            literal(-1).label("seq"),
+            d.c.case_id,
+            literal("DeadlinePassed").label("event_type"),
+            func.max(d.c.due_at).label("decided_at"),
+            func.max(d.c.set_at).label("recorded_at"),
+            func.max(d.c.month).label("month"),
+            func.max(d.c.grid).label("grid"),
+            func.max(d.c.department).label("department"),
+        )
+        .where(_unit(d, by, unit), *selection.of(d, months=False), *selection.passed_unmet(selection.overdue_at()))
+        .group_by(d.c.case_id)
+        .subquery()
+    )
+    query = (
+        select(rows, cases.c.case_no, cases.c.title)
+        .select_from(rows.outerjoin(cases, cases.c.id == rows.c.case_id))
+        .order_by(rows.c.position, rows.c.case_id)
+    )
+    return one_page(connection, query, key=rows.c.case_id, page=page, per_page=per_page)
+
+
+def month_end(month: str, zone: Any) -> datetime:
+    """The last moment of a local month."""
+    following = _next_month(month)
+    year, number = map(int, following.split("-"))
+    return datetime(year, number, 1, tzinfo=zone) - timedelta(microseconds=1)
+
+
+def _next_month(month: str) -> str:
+    year, number = map(int, month.split("-"))
+    return f"{year + 1:04d}-01" if number == 12 else f"{year:04d}-{number + 1:02d}"
 
 
 def received_by_category_and_grid(connection: Connection, selection: Selection) -> list[dict[str, Any]]:

@@ -33,6 +33,8 @@ DEFINITIONS = {
     "followed_up": "回访的案件（每案每月取最后一次回答）。"
     "cases followed up, the last answer of each case in the month.",
     "unreachable": "联系不上的回访。followed up as unreachable.",
+    "overdue_open": "月末超期未结：期末（或截至时间）签收或办结时限已过而未办的案件（缓办除外）。"
+    "open cases past their running claim or resolve deadline at the period's end (suspended ones excepted).",
     "response_rate": "响应率 = 签收时限按期达成（按时签收、按时说明理由退单、按时就地办结）/ 已判定的签收时限。"
     " claim deadlines met / claim deadlines decided.",
     "on_time_rate": "按期办结率 = 按期办结 / 已判定的办结时限（缓办期间时限顺延，故不计入超期）。"

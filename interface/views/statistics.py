@@ -42,6 +42,7 @@ def _scope(query: dict[str, Any], by: str, *, months_before: int = 0) -> tuple[f
         root_path=root_path,
         department=department,
         as_of=query.get("as_of"),
+        period_end=figures.month_end(last, ledger.local_zone),
     )
     return selection, (first, last)
 

@@ -92,7 +92,7 @@ def test_every_figure_of_every_unit_is_exactly_its_cases(api: Api, clock: Movabl
     answer = _monthly(api, "auditor", position, month="2026-10", by=by, grid=t.grid("ziyang"))
     checked = 0
     for row in answer["rows"]:
-        for figure in (*RATES, "received", "instant", "general", "rejected", "dispatched", "followed_up"):
+        for figure in (*RATES, "received", "instant", "general", "rejected", "dispatched", "followed_up", "overdue_open"):
             expected = row["parts"][figure] if figure in RATES else {"numerator": row[figure]}
             for part, count in expected.items():
                 params = {"month": "2026-10", "by": by, "unit": row["unit"], "figure": figure, "part": part}
@@ -117,13 +117,15 @@ def test_figures_as_of_a_past_moment(api: Api, clock: MovableClock) -> None:
     params = {"month": "2026-10", "by": "town", "grid": t.grid("ziyang")}
     said_on_27th = _monthly(api, "leader", late["position"], **params)["rows"][0]
     assert said_on_27th["parts"]["response_rate"] == {"numerator": 1, "denominator": 1}
+    assert said_on_27th["overdue_open"] == 0
     clock.now = datetime(2026, 11, 3, 2, 0, tzinfo=UTC)
     said_on_3rd = _monthly(api, "leader", late["position"], **params)["rows"][0]
     assert said_on_3rd["parts"]["response_rate"] == {"numerator": 1, "denominator": 2}
+    assert said_on_3rd["overdue_open"] == 1  # unclaimed past its deadline when October ended
     clock.now = datetime(2026, 11, 13, 2, 0, tzinfo=UTC)
     claimed = api.command("zhujian", late["id"], "claim")
     today = _monthly(api, "leader", claimed["position"], **params)["rows"][0]
-    assert today["response_rate"] == 50.0
+    assert today["response_rate"] == 50.0 and today["overdue_open"] == 1
     assert _monthly(api, "leader", claimed["position"], **params, as_of="2026-10-27")["rows"][0] == said_on_27th
     assert _monthly(api, "leader", claimed["position"], **params, as_of="2026-11-03")["rows"][0] == said_on_3rd
     # What decided the late case's deadline: its passing on 11-03, its late claim (recorded 11-13) today.
