@@ -12,6 +12,7 @@ from application.commands import CommandResult
 from interface.auth import current_staff
 from interface.context import services
 from interface.endpoint import endpoint
+from interface.read_your_writes import wait_for_position
 from interface.requests import expected_version, idempotency_key, json_body
 from interface.schemas import clock_rules as schemas
 
@@ -23,6 +24,7 @@ blueprint = Blueprint("calendar", __name__, url_prefix="/calendar")
 def calendar(query: dict[str, Any]) -> Response:
     """The calendar's version and one year's holidays and 调休 working days."""
     current_staff()
+    wait_for_position(query.get("min_position"))  # the calendar is read from the event store
     year = query.get("year") or datetime.now(services().ledger.local_zone).year
     return _calendar_response(year)
 
