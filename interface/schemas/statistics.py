@@ -22,7 +22,8 @@ def month_field(**kwargs: Any) -> fields.String:
 
 
 class PeriodSchema(ReadSchema):
-    """``month``, or ``from`` and ``to`` (months, inclusive); ``as_of`` a past moment; ``grid`` a subtree."""
+    """``month`` (default: this month), or ``from`` and ``to`` (months, inclusive); ``as_of`` a past moment;
+    ``grid`` a subtree."""
 
     month = month_field()
     first = month_field(data_key="from")
@@ -33,7 +34,7 @@ class PeriodSchema(ReadSchema):
     @validates_schema
     def _one_period(self, data: dict[str, Any], **_: Any) -> None:
         has_range = "first" in data or "last" in data
-        if ("month" in data) == has_range:
+        if "month" in data and has_range:
             raise ValidationError("give either month or both from and to", "month")
         if has_range:
             if "first" not in data or "last" not in data:

@@ -32,7 +32,10 @@ def _scope(query: dict[str, Any], by: str, *, months_before: int = 0) -> tuple[f
     root_path, department = ledger.read_policy.statistics_scope(
         current_staff(), by=by, grid=query.get("grid"), department=query.get("department")
     )
-    first, last = (query["month"], query["month"]) if "month" in query else (query["first"], query["last"])
+    if "first" in query:
+        first, last = query["first"], query["last"]
+    else:
+        first = last = query.get("month") or ledger.clock().astimezone(ledger.local_zone).strftime("%Y-%m")
     start = first
     for _ in range(months_before):
         start = figures.previous_month(start)

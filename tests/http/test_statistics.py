@@ -210,7 +210,6 @@ def test_who_sees_which_figures(api: Api, clock: MovableClock) -> None:
 @pytest.mark.parametrize(
     "params",
     [
-        {},
         {"month": "2026-13"},
         {"month": "2026-10", "from": "2026-01", "to": "2026-02"},
         {"from": "2026-05", "to": "2026-01"},
