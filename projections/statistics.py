@@ -126,6 +126,8 @@ closings = Table(
 )
 # A month's figures: grouped by one dimension, in a grid subtree; the drill-down: one measure of a month.
 Index("rm_stats_contribution_month", contributions.c.month, contributions.c.grid_path)
+# The drill-down's pages: a month's rows in order, without walking the rows of every other month.
+Index("rm_stats_contribution_month_position", contributions.c.month, contributions.c.position, contributions.c.seq)
 Index("rm_stats_contribution_retracts", contributions.c.retracts_position, contributions.c.retracts_seq)
 
 

@@ -268,7 +268,7 @@ def counted_cases(
     query = (
         select(rows, cases.c.case_no, cases.c.title)
         .select_from(rows.outerjoin(cases, cases.c.id == rows.c.case_id))
-        .order_by(rows.c.position, rows.c.seq)
+        .order_by(rows.c.month, rows.c.position, rows.c.seq)
     )
     return one_page(connection, query, key=rows.c.position, page=page, per_page=per_page)
 

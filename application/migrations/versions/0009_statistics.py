@@ -95,6 +95,12 @@ def upgrade() -> None:
     )
     op.create_index("rm_stats_contribution_month", "rm_stats_contribution", ["month", "grid_path"], unique=False)
     op.create_index(
+        "rm_stats_contribution_month_position",
+        "rm_stats_contribution",
+        ["month", "position", "seq"],
+        unique=False,
+    )
+    op.create_index(
         "rm_stats_contribution_retracts", "rm_stats_contribution", ["retracts_position", "retracts_seq"], unique=False
     )
 
