@@ -14,6 +14,7 @@ from domain.read_scope import ReadScope
 
 OPERATORS = (Role.AUDITOR, Role.ADMIN)  # the audit log and the projections' state
 STAFF_SUPERVISORS = (Role.DISPATCHER, Role.LEADER)  # see the accounts of their grid subtree
+STATISTICS_READERS = (Role.AUDITOR, Role.ADMIN, Role.MEETING_SECRETARY)  # every unit's figures
 
 
 class ReadPolicy:
@@ -33,6 +34,27 @@ class ReadPolicy:
         # Their department's queue (cases they lead) is within their scope by construction; a department
         # scope would only keep the planner off the (queue, lead_department, due_at) index.
         return staff.department, ReadScope(everything=True)
+
+    def statistics_scope(
+        self, staff: StaffMember, *, by: str, grid: str | None, department: str | None = None
+    ) -> tuple[str | None, str | None]:
+        """The grid subtree (its path; None: everywhere) and the department (None: every one) whose figures
+        ``staff`` reads, grouped ``by`` (or of one ``department``), under ``grid`` if asked: auditors, admins and
+        meeting secretaries all; leaders and dispatchers their subtree; a department its own figures only (never
+        another's, nor grids')."""
+        if staff.role in STATISTICS_READERS:
+            return (self._directory.grid_path(grid) if grid else None), department
+        if staff.role == Role.DEPARTMENT and staff.department is not None:
+            if by != "department" or grid is not None or department not in (None, staff.department):
+                raise Forbidden("department staff see only their own department's figures (by=department)")
+            return None, staff.department
+        if staff.role in STAFF_SUPERVISORS and staff.grid is not None:
+            if grid is not None and not self._directory.is_within(grid, staff.grid):
+                raise Forbidden(f"grid '{grid}' is outside your grid")
+            return self._directory.grid_path(grid or staff.grid), department
+        raise Forbidden(
+            "statistics are read by leaders, dispatchers, departments, meeting secretaries, auditors and admins"
+        )
 
     @staticmethod
     def check_operates(staff: StaffMember) -> None:

@@ -32,6 +32,7 @@ from interface.views import (
     read_models,
     reference,
     staff,
+    statistics,
     time_limits,
 )
 from projections.registry import Projections
@@ -91,6 +92,7 @@ def create_app(
         audit_head.blueprint,
         calendar.blueprint,
         time_limits.blueprint,
+        statistics.blueprint,
     ):
         api.register_blueprint(child)
     app.register_blueprint(api)

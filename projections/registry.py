@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from projections import audit_log, case_list, households, meetings, patrols, work_queues
+from projections import audit_log, case_list, households, meetings, patrols, statistics, work_queues
 from projections.engine.rebuild import RebuildResult
 from projections.engine.rebuild import rebuild as rebuild_read_models
 from projections.engine.runner import Projection
@@ -18,7 +18,7 @@ from projections.engine.service import Ledger, ProjectionService
 
 # Which read models answer which API reads (for min_position waits).
 CASE_LIST, WORK_QUEUES, AUDIT_LOG, MEETINGS = "case_list", "work_queues", "audit_log", "meetings"
-HOUSEHOLDS, PATROLS = "households", "patrols"
+HOUSEHOLDS, PATROLS, STATISTICS = "households", "patrols", "statistics"
 
 
 def all_projections() -> list[Projection]:
@@ -30,6 +30,7 @@ def all_projections() -> list[Projection]:
         meetings.read_model,
         households.read_model,
         patrols.read_model,
+        statistics.read_model,
     ]
 
 
