@@ -6,7 +6,9 @@ Places, departments and problems come from the source articles (shared/seeds).
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,7 +21,7 @@ from application.patrol_commands import PatrolCommands
 from application.settings import Settings
 from application.staff import StaffMember
 from domain.actor import Role
-from interface import demo_accountability, demo_fieldwork
+from interface import demo_accountability, demo_fieldwork, demo_history
 
 GRIDS = [
     ("wuyuan", "婺源县", "county", None),
@@ -63,21 +65,49 @@ class DemoClock:
 def load_demo(settings: Settings, *, echo: Callable[[str], None] = print) -> dict[str, str]:
     """Load the demo once; returns the tokens it created (empty when already loaded)."""
     now = datetime.now(UTC)
-    clock = DemoClock(now - timedelta(days=45))  # last month's field work first; the case story takes ~7 days
+    clock = DemoClock(now - timedelta(days=45))
     ledger = GridLedger(settings, clock=clock)
-    directory = ledger.directory
-    if directory.grid_path("wuyuan") is not None:
+    if ledger.directory.grid_path("wuyuan") is not None:
         echo("demo data is already loaded; create more tokens with 'gridledger staff add'")
         return {}
+    seeded = demo_history.Seeded.after(_what_the_rest_adds(settings, now))
+    clock.now = demo_history.start_of_history(ledger.local_zone) - timedelta(days=7)
+    staff, tokens = _territory(ledger)
+    written = demo_history.load_history(ledger, seeded, now - timedelta(days=46), staff)
+    clock.now = now - timedelta(days=45)  # last month's field work first; the case story takes ~7 days
+    _the_rest(ledger, clock, staff, now)
+    echo(
+        "demo loaded: 婺源县 → 紫阳镇 → 茶苑社区 and 秋口镇, 4 departments, 12 staff (+ a 联户长, a 结对帮扶 cadre "
+        f"and 秋口镇's grid worker), {written} past cases since 2025-01 (紫阳镇: 567 received, 304 E呼即办, "
+        "263 一般件, 83.4% satisfied up to last month), 24 current cases (退单, 改派, 延期, 缓办, 督办, 协办, 回访), "
+        "the 2026 holiday calendar, a past and a coming 问题交办会, 6 households (4 floating tenants, 8必访 tags, "
+        "visits), a 红袖套 night patrol and a routine patrol"
+    )
+    for key, token in tokens.items():
+        member = staff[key]
+        echo(f"  {member.role.value:<18} {member.name:<16} {token}")
+    return tokens
+
+
+def _territory(ledger: GridLedger) -> tuple[dict[str, StaffMember], dict[str, str]]:
     for code, name, level, parent in GRIDS:
-        directory.add_grid(code=code, name=name, level=level, parent=parent)
+        ledger.directory.add_grid(code=code, name=name, level=level, parent=parent)
+    demo_history.add_grids(ledger)
     for code, name in DEPARTMENTS:
-        directory.add_department(code=code, name=name)
+        ledger.directory.add_department(code=code, name=name)
     staff: dict[str, StaffMember] = {}
     tokens: dict[str, str] = {}
     for key, name, role, department, grid in STAFF:
         staff[key], tokens[key] = ledger.staff_accounts.add(name=name, role=role, department=department, grid=grid)
     staff.update(demo_fieldwork.add_fieldwork_staff(ledger))
+    staff["qiukou_worker"], _ = ledger.staff_accounts.add(
+        name="俞丽华（秋口镇网格员）", role=Role.GRID_WORKER, grid="qiukou"
+    )
+    return staff, tokens
+
+
+def _the_rest(ledger: GridLedger, clock: DemoClock, staff: dict[str, StaffMember], now: datetime) -> None:
+    """Everything after the history: last month's field work, the current cases, meetings, this month's visits."""
     households, patrols = HouseholdCommands(ledger), PatrolCommands(ledger)
     homes = demo_fieldwork.last_month(households, clock, staff)
     clock.now = max(clock.now, now - timedelta(days=14))
@@ -86,16 +116,21 @@ def load_demo(settings: Settings, *, echo: Callable[[str], None] = print) -> dic
     demo_accountability.stories(CaseCommands(ledger), clock, staff, _report)
     _meetings(CaseCommands(ledger), MeetingCommands(ledger), clock, staff, ledger.local_zone)
     demo_fieldwork.this_month(households, patrols, clock, staff, homes, ledger.local_zone)
-    echo(
-        "demo loaded: 婺源县 → 紫阳镇 → 茶苑社区, 4 departments, 12 staff (+ a 联户长 and a 结对帮扶 cadre), "
-        "24 cases (退单, 改派, 延期, 缓办, 督办, 协办, 回访), the 2026 holiday calendar, "
-        "a past and a coming 问题交办会, 6 households (4 floating tenants, 8必访 tags, visits), "
-        "a 红袖套 night patrol and a routine patrol"
-    )
-    for key, token in tokens.items():
-        member = staff[key]
-        echo(f"  {member.role.value:<18} {member.name:<16} {token}")
-    return tokens
+
+
+def _what_the_rest_adds(settings: Settings, now: datetime) -> dict[str, int]:
+    """The rest of the demo, told in a scratch database: what it adds to 紫阳镇's figures before this month."""
+    with tempfile.TemporaryDirectory() as scratch:
+        clock = DemoClock(now - timedelta(days=45))
+        dry = GridLedger(replace(settings, database_url=f"sqlite:///{scratch}/rest.db"), clock=clock)
+        try:
+            staff, _ = _territory(dry)
+            _the_rest(dry, clock, staff, now)
+            events = [dry.mapper.to_domain_event(n) for n in dry.recorder.select_notifications(start=1, limit=100_000)]
+            this_month = now.astimezone(dry.local_zone).strftime("%Y-%m")
+            return demo_history.counted_before(events, this_month, dry.local_zone)
+        finally:
+            dry.datastore.engine.dispose()
 
 
 def _report(
