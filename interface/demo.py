@@ -62,9 +62,12 @@ class DemoClock:
         self.now += timedelta(**delta)
 
 
-def load_demo(settings: Settings, *, echo: Callable[[str], None] = print) -> dict[str, str]:
-    """Load the demo once; returns the tokens it created (empty when already loaded)."""
-    now = datetime.now(UTC)
+def load_demo(
+    settings: Settings, *, echo: Callable[[str], None] = print, now: datetime | None = None
+) -> dict[str, str]:
+    """Load the demo once, told as of ``now`` (the current time unless given); returns the tokens it created
+    (empty when already loaded)."""
+    now = now or datetime.now(UTC)
     clock = DemoClock(now - timedelta(days=45))
     ledger = GridLedger(settings, clock=clock)
     if ledger.directory.grid_path("wuyuan") is not None:
@@ -115,7 +118,7 @@ def _the_rest(ledger: GridLedger, clock: DemoClock, staff: dict[str, StaffMember
     _cases(CaseCommands(ledger), clock, staff)
     demo_accountability.stories(CaseCommands(ledger), clock, staff, _report)
     _meetings(CaseCommands(ledger), MeetingCommands(ledger), clock, staff, ledger.local_zone)
-    demo_fieldwork.this_month(households, patrols, clock, staff, homes, ledger.local_zone)
+    demo_fieldwork.this_month(households, patrols, clock, staff, homes, ledger.local_zone, now)
 
 
 def _what_the_rest_adds(settings: Settings, now: datetime) -> dict[str, int]:

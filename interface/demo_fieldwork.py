@@ -117,9 +117,11 @@ def this_month(
     s: dict[str, StaffMember],
     ids: dict[str, str],
     zone: ZoneInfo,
+    now: datetime,
 ) -> None:
-    """This month: two households visited (one need becomes a case), the others still due; two patrols."""
-    _move_into_this_month(clock, zone)
+    """This month (of ``now``): two households visited (one need becomes a case), the others still due; two
+    patrols."""
+    _move_into_this_month(clock, zone, now)
     w1, w2 = s["worker1"], s["worker2"]
     households.visit(
         w1,
@@ -168,9 +170,8 @@ def this_month(
     )
 
 
-def _move_into_this_month(clock: Clock, zone: ZoneInfo) -> None:
+def _move_into_this_month(clock: Clock, zone: ZoneInfo, now: datetime) -> None:
     """This month's work must fall in the current local month: jump forward to it when the story is behind."""
-    now = datetime.now(UTC)
     month_start = now.astimezone(zone).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     if clock.now < month_start:  # the story below takes about five hours; keep it out of the future if we can
         story_start = max(month_start.astimezone(UTC), now - timedelta(hours=6))

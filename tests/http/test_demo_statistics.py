@@ -6,21 +6,28 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from application.ledger import GridLedger
 from application.settings import Settings
 from interface.app import create_app
 from interface.demo import load_demo
 
+TODAY = None
+FIRST_OF_MARCH = datetime(2026, 2, 28, 16, 30, tzinfo=UTC)  # 00:30 on 1 March in 紫阳镇: March has barely begun
+NEW_YEAR = datetime(2026, 1, 20, 2, 0, tzinfo=UTC)  # the last full month is December 2025
 
-def test_the_demo_period_shows_the_seeds_figures(own_database_url: str) -> None:
-    # Given the demo loaded as `gridledger demo` does
-    tokens = load_demo(Settings(database_url=own_database_url), echo=lambda line: None)
+
+@pytest.mark.parametrize("now", [TODAY, FIRST_OF_MARCH, NEW_YEAR], ids=["today", "first-of-march", "january"])
+def test_the_demo_period_shows_the_seeds_figures(own_database_url: str, now: datetime | None) -> None:
+    # Given the demo loaded as `gridledger demo` does (today, or as if on another day)
+    tokens = load_demo(Settings(database_url=own_database_url), echo=lambda line: None, now=now)
     ledger = GridLedger(Settings(database_url=own_database_url))
     app = create_app({"TESTING": True, "GRIDLEDGER_PROJECTIONS_IN_PROCESS": True}, ledger=ledger)
     try:
         client = app.test_client()
         head = ledger.recorder.max_notification_id()
-        today = datetime.now(UTC).astimezone(ledger.local_zone)
+        today = (now or datetime.now(UTC)).astimezone(ledger.local_zone)
         last = f"{today.year}-{today.month - 1:02d}" if today.month > 1 else f"{today.year - 1}-12"
         auth = {"Authorization": f"Bearer {tokens['auditor']}"}
 
