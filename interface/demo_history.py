@@ -10,10 +10,10 @@ of the demo adds its own cases to 紫阳镇, some of them in the period; ``Seede
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from random import Random
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -82,7 +82,7 @@ def add_grids(ledger: GridLedger) -> None:
 
 def load_history(ledger: GridLedger, seeded: Seeded, until: datetime, s: dict[str, StaffMember]) -> int:
     """Writes the history between the start and ``until``; answers how many cases it wrote."""
-    rng = random.Random(14)
+    rng = Random(14)
     plans = _plans(seeded, rng)
     first = start_of_history(ledger.local_zone)
     slot = (until - first) / (len(plans) + 1)
@@ -98,7 +98,7 @@ def load_history(ledger: GridLedger, seeded: Seeded, until: datetime, s: dict[st
     return written
 
 
-def _plans(seeded: Seeded, rng: random.Random) -> list[dict[str, Any]]:
+def _plans(seeded: Seeded, rng: Random) -> list[dict[str, Any]]:
     """One plan per case: where, which track, and how the follow-up call went."""
     ziyang = [Track.INSTANT] * seeded.instant + [Track.GENERAL] * seeded.general
     answers = [rng.choice(ANSWERS) for _ in range(seeded.satisfied)]
@@ -124,7 +124,7 @@ def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
 
 
 def _lived(
-    ledger: GridLedger, session: Any, plan: dict[str, Any], at: datetime, s: dict[str, StaffMember], rng: random.Random
+    ledger: GridLedger, session: Any, plan: dict[str, Any], at: datetime, s: dict[str, StaffMember], rng: Random
 ) -> Case:
     """A case from its report to its follow-up call (and closing, unless the resident was unsatisfied)."""
     problems = [p for p in PROBLEMS if plan["track"] == Track.GENERAL or p[0] not in MUST_REPORT]  # 4必报: centre
@@ -154,7 +154,7 @@ def _lived(
         at += timedelta(minutes=rng.randrange(20, 90))
     else:
         resolver = s[DEPARTMENT_STAFF[department]]
-        at = _handed_over(case, at, department, s, resolver, rng, policy)
+        at = _handed_over(case, at, department, s, rng, policy)
     case.resolve(actor=resolver.actor, timestamp=at, result="已处理完毕。", attachments=None, policy=policy)
     at += timedelta(minutes=rng.randrange(60, 180))
     unanswered = plan["answer"] == Satisfaction.UNREACHABLE  # one call nobody answered: still awaiting an answer
@@ -173,7 +173,7 @@ def _lived(
         at += timedelta(minutes=rng.randrange(30, 60))
         if plan["track"] == Track.INSTANT:  # back through the centre, to the department
             resolver = s[DEPARTMENT_STAFF[department]]
-            at = _handed_over(case, at, department, s, resolver, rng, policy)
+            at = _handed_over(case, at, department, s, rng, policy)
         case.resolve(actor=resolver.actor, timestamp=at, result="返工整改完毕。", attachments=None, policy=policy)
     elif not unanswered:
         case.close(actor=s["dispatcher"].actor, timestamp=at + timedelta(minutes=5))
@@ -181,15 +181,9 @@ def _lived(
 
 
 def _handed_over(
-    case: Case,
-    at: datetime,
-    department: str,
-    s: dict[str, StaffMember],
-    resolver: StaffMember,
-    rng: random.Random,
-    policy: Any,
+    case: Case, at: datetime, department: str, s: dict[str, StaffMember], rng: Random, policy: Any
 ) -> datetime:
-    """Accepted, dispatched to ``department`` and claimed; answers when the department starts work."""
+    """Accepted, dispatched to ``department`` and claimed by its staff; answers when the work is done."""
     at += timedelta(minutes=15)
     case.accept(actor=s["dispatcher"].actor, timestamp=at, note=None, category=None, track=None)
     at += timedelta(minutes=10)
@@ -202,7 +196,7 @@ def _handed_over(
         policy=policy,
     )
     at += timedelta(minutes=rng.randrange(30, 240))
-    case.claim(actor=resolver.actor, timestamp=at)
+    case.claim(actor=s[DEPARTMENT_STAFF[department]].actor, timestamp=at)
     return at + timedelta(minutes=rng.randrange(60, 480))
 
 
