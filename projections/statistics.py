@@ -45,6 +45,7 @@ MEASURES = (
     *("received", "instant", "general", "rejected", "merged", "dispatched", "returned", "redispatched_away"),
     *("bounced", "extended", "extension_requested", "resolved", "reopened", "urged", "followed_up", "unreachable"),
     *("answered", "satisfied", "solved", "claim_decided", "claim_met", "resolve_decided", "resolve_met"),
+    *("held_to_claim", "held_to_resolve"),  # a claim / resolution by the department it was dispatched to
 )
 BITS = {measure: 1 << index for index, measure in enumerate(MEASURES)}
 
@@ -72,6 +73,7 @@ case_state = Table(
     Column("track", String(16), nullable=False),
     Column("status", String(16), nullable=False),
     Column("department", String(64)),
+    Column("dispatched_at", DateTime(timezone=True)),  # when the department holding it was dispatched it
     Column("accept_due_at", DateTime(timezone=True)),
     Column("claim_due_at", DateTime(timezone=True)),  # the claim deadline waiting to be decided, if any
     Column("resolve_due_at", DateTime(timezone=True)),  # the resolve deadline waiting to be decided, if any
@@ -100,6 +102,7 @@ contributions = Table(
     Column("recorded_at", DateTime(timezone=True), nullable=False),
     Column("retracts_position", BigInteger),
     Column("retracts_seq", Integer),
+    Column("held_since", DateTime(timezone=True)),  # held_to_*: the dispatch the department held it from
 )
 # A claim or resolve deadline while it runs, so that one passed with no event yet counts as missed in the month
 # it passed: from the event that set it (or a resume) to the event that decided, dropped, moved or suspended it.
@@ -198,6 +201,7 @@ class _Step:
                 "recorded_at": self.at,
                 "retracts_position": None,
                 "retracts_seq": None,
+                "held_since": None,
                 **extra,
             }
         )
@@ -273,6 +277,7 @@ def _reported(event: ProjectedEvent) -> CaseStats:
         "track": report.get("track") or "general",
         "status": "reported",
         "department": None,
+        "dispatched_at": None,
         "accept_due_at": _due(event.data.get("accept_deadline")),
         "claim_due_at": None,
         "resolve_due_at": None,
@@ -307,6 +312,7 @@ def _dispatched(s: _Step) -> None:
         if _due(deadlines.get(stage)) is not None:
             s.set_due(f"{stage}_due_at", _due(deadlines[stage]))
     s.add("dispatched")
+    s.row["dispatched_at"] = s.at
 
 
 def _redispatched(s: _Step) -> None:
@@ -321,11 +327,19 @@ def _redispatched(s: _Step) -> None:
     s.set_due("claim_due_at", _due(data.get("claim_deadline")))
     s.set_due("resolve_due_at", s.row["resolve_due_at"])  # the same deadline, now the new department's
     s.add("dispatched")
+    s.row["dispatched_at"] = s.at
 
 
 def _claimed(s: _Step) -> None:
     s.row["status"] = "in_progress"
     s.decide("claim_due_at", "claim_met", "claim_decided")
+    _held(s, "held_to_claim")
+
+
+def _held(s: _Step, measure: str) -> None:
+    """The department that was dispatched the case claims or resolves it: how long it held it, from then."""
+    if s.row["department"] is not None and s.row["dispatched_at"] is not None:
+        s.add(measure)["held_since"] = s.row["dispatched_at"]
 
 
 def _returned(s: _Step) -> None:
@@ -337,7 +351,7 @@ def _returned(s: _Step) -> None:
     if data.get("restart_clock", False):
         s.set_due("claim_due_at", None)
         s.set_due("resolve_due_at", None)
-    s.row.update(status="accepted", department=None)
+    s.row.update(status="accepted", department=None, dispatched_at=None)
 
 
 def _bounced(s: _Step, measure: str) -> None:
@@ -375,6 +389,7 @@ def _resolved(s: _Step) -> None:
         s.decide("claim_due_at", "claim_met", "claim_decided")
     else:
         s.decide("resolve_due_at", "resolve_met", "resolve_decided")
+        _held(s, "held_to_resolve")
     s.row["status"] = "resolved"
     s.add("resolved")
 

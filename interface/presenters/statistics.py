@@ -46,6 +46,12 @@ DEFINITIONS = {
     "rework_rate": "返工率 = 返工 / 办结。reopened / resolved.",
     "return_rate": "退单率 = 退单 / 派单。returned / dispatched.",
     "extension_rate": "延期率 = 延期 / 派单。extended / dispatched.",
+    "held_hours": "部门占用工时（仅按部门统计）：自派单（或改派）给该部门起，至其签收（claim）、至其办结（resolve）"
+    "的工作时间，按工作日历计（周一至周五，节假日与调休按日历；每个工作日计满24小时，休息日不计），单位小时，"
+    "取期内各案的中位数（median）与第90百分位数（p90，最近秩），cases为计入的件数；计入签收或办结之月。"
+    " by department only: working hours (time on working days by the working-day calendar, each working day counted "
+    "whole, weekends and holidays not at all) from the dispatch to the department to its claim and to its resolution; "
+    "median and nearest-rank 90th percentile of the period's claims and resolutions, counted in their month.",
     "rates": "各率为百分数，保留一位小数；分母为0时为null。"
     "rates are percentages with one decimal; null when nothing was decided.",
 }

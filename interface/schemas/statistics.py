@@ -89,9 +89,21 @@ FiguresSchema = type(
 )
 
 
+class HeldSchema(answers.AnswerSchema):
+    cases = answers.integer()
+    median = answers.number(nullable=True)
+    p90 = answers.number(nullable=True)
+
+
+class HeldHoursSchema(answers.AnswerSchema):
+    claim = answers.nested(HeldSchema)
+    resolve = answers.nested(HeldSchema)
+
+
 class UnitFiguresSchema(FiguresSchema):  # type: ignore[misc, valid-type]
     unit = answers.string()
     unit_name = answers.string()
+    held_hours = fields.Nested(HeldHoursSchema, required=True, allow_none=True)  # by=department only
 
 
 class PeriodAnswerSchema(answers.AnswerSchema):

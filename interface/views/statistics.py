@@ -3,6 +3,7 @@ statistics"). Who reads which figures is the read policy's; the figures are the 
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 from flask import Blueprint, Response, jsonify
@@ -19,6 +20,7 @@ from interface.schemas import statistics as schemas
 from interface.views.paging import page_of, page_response, subtree
 from projections import statistics_queries as figures
 from projections.registry import STATISTICS
+from projections.statistics_held import held_hours, no_hours
 
 blueprint = Blueprint("statistics", __name__, url_prefix="/stats")
 
@@ -63,10 +65,14 @@ def monthly(query: dict[str, Any]) -> Response:
     with services().projections.db.connect() as connection:
         units = figures.unit_counts(connection, selection, by)
         totals = figures.total_counts(connection, selection)
+        held = _held_hours(connection, selection) if by == "department" else None
     answer = {
         **_period(selection, period),
         "by": by,
-        "rows": [present.unit_row(by, unit, counts) for unit, counts in units],
+        "rows": [
+            {**present.unit_row(by, unit, counts), "held_hours": None if held is None else held[unit["unit"]]}
+            for unit, counts in units
+        ],
         "totals": figures.figures_of(totals),
         "definitions": present.DEFINITIONS,
     }
@@ -75,6 +81,12 @@ def monthly(query: dict[str, Any]) -> Response:
         sheet = formats.Sheet(formats.title("统计", answer, _unit_title(query)), formats.MONTHLY_COLUMNS, rows)
         return formats.download(sheet, query["format"], f"stats-{by}-{period[0]}")
     return jsonify(answer)
+
+
+def _held_hours(connection: Any, selection: figures.Selection) -> dict[str, Any]:
+    """Each department's working hours held (an empty summary for one that held nothing)."""
+    found = held_hours(connection, selection, services().ledger.clock_rules.policy().calendar)
+    return defaultdict(no_hours, found)
 
 
 @blueprint.get("/monthly/cases")
