@@ -76,11 +76,17 @@ def test_a_case_handled_in_time_and_followed_up_twice_in_a_month() -> None:
     assert by_event == {
         1: ["received", "general"],
         3: ["dispatched"],
-        4: ["claim_decided", "claim_met"],
+        4: ["claim_decided", "claim_met", "held_to_claim"],
         5: ["urged"],
-        6: ["resolved", "resolve_decided", "resolve_met"],
+        6: ["resolved", "resolve_decided", "resolve_met", "held_to_resolve"],
         7: ["followed_up", "unreachable"],
         8: ["followed_up", "answered", "satisfied"],  # not solved
+    }
+    # The claim and the resolution count the hours held from the dispatch (position 3)
+    dispatched_at = next(row["decided_at"] for row in state.added if row["position"] == 3)
+    assert {row["position"]: row["held_since"] for row in state.added if row["held_since"]} == {
+        4: dispatched_at,
+        6: dispatched_at,
     }
     # The second answer retracts the first (unreachable), as one row.
     retracted = [(row["measure"], row["retracts_position"]) for row in _counted(state) if row["sign"] == -1]
