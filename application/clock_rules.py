@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import time
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +26,7 @@ from application.idempotency import IdempotencyKey
 from application.official_calendar import official_days
 from application.staff import StaffMember
 from domain.errors import InvalidCommand
+from domain.ranking import WEIGHTS, validated_weights
 from domain.time_limit_rules import DEFAULT_RULES, STAGES, DeadlinePolicy, Rules, validated_rules
 from domain.time_limits import TIME_LIMITS_ID, TimeLimits
 from domain.working_calendar import CALENDAR_ID, WorkingCalendar, working_days_of
@@ -120,8 +121,18 @@ class ClockRules:
         stored = self.rules()
         if stored is None:
             history = [{"version": 1, "valid_from": None, "actor": None, "source": self.first_source}]
-            return {"version": 1, "rules": self.first_rules, "history": history}
-        return {"version": stored.version, "rules": stored.rules, "history": stored.history}
+            return {"version": 1, "rules": self.first_rules, "ranking_weights": dict(WEIGHTS), "history": history}
+        return {
+            "version": stored.version,
+            "rules": stored.rules,
+            "ranking_weights": dict(stored.ranking_weights),
+            "history": stored.history,
+        }
+
+    def ranking_weights(self) -> tuple[dict[str, float], int]:
+        """The ranking weights in force and the version of the rules that holds them."""
+        stored = self.rules()
+        return (dict(stored.ranking_weights), stored.version) if stored else (dict(WEIGHTS), 1)
 
     def _get(self, aggregate_id: UUID) -> Any:
         try:
@@ -166,18 +177,21 @@ class ClockRules:
         staff: StaffMember,
         rules: Rules,
         *,
+        ranking_weights: Mapping[str, float] | None = None,
         expected_version: int | None = None,
         idempotency: IdempotencyKey | None = None,
     ) -> CommandResult:
+        """A new version of the rules, with new ranking weights when given (else those in force)."""
         self.ledger.read_policy.check_administers(staff)
         checked = validated_rules(rules)  # refused before anything is written
+        weights = None if ranking_weights is None else validated_weights(ranking_weights)
 
         def make(c: Any) -> TimeLimits:
             stored = self.rules()
             _check_version(expected_version, stored.version if stored else 1)
             if stored is None:  # the first change keeps what was in force as version 1
                 stored = TimeLimits(rules=self.first_rules, source=self.first_source, actor=SYSTEM, timestamp=c.now)
-            stored.change(rules=checked, actor=c.actor.as_record(), timestamp=c.now)
+            stored.change(rules=checked, actor=c.actor.as_record(), timestamp=c.now, ranking_weights=weights)
             return stored
 
         return self._saved(self._handler.create(staff, Create(make), idempotency=idempotency))

@@ -25,6 +25,15 @@ class TimeLimitsSchema(RequestSchema):
             "description": 'per track (and optionally per category), stage → {"hours": N} or {"working_days": N}'
         },
     )
+    ranking_weights = fields.Dict(
+        keys=fields.String(),
+        values=fields.Float(),
+        load_default=None,
+        metadata={
+            "description": "response_rate, on_time_rate and satisfaction_rate, each ≥ 0, summing to 1 "
+            "(omitted: the weights in force are kept)"
+        },
+    )
 
 
 class CalendarDayAnswerSchema(answers.AnswerSchema):
@@ -55,5 +64,6 @@ class TimeLimitsAnswerSchema(answers.AnswerSchema):
 
     version = answers.integer()
     rules = answers.record()
+    ranking_weights = fields.Dict(keys=fields.String(), values=fields.Float(), required=True)
     history = answers.nested(RulesVersionSchema, many=True)
     position = fields.Integer(metadata={"description": "after a change: the global position of its event"})

@@ -172,6 +172,9 @@ class RankingsSchema(PeriodAnswerSchema):
     ranked = answers.nested(RankedSchema, many=True)
     not_ranked = answers.nested(NotRankedSchema, many=True)
     weights = fields.Dict(keys=fields.String(), values=fields.Float(), required=True)
+    weights_version = fields.Integer(
+        required=True, metadata={"description": "the version of the time-limit rules that holds the weights"}
+    )
 
 
 class MonthFiguresSchema(FiguresSchema):  # type: ignore[misc, valid-type]

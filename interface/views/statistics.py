@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify
 
 from application.errors import InvalidReference
-from domain.ranking import WEIGHTS, not_ranked_reason, score
+from domain.ranking import not_ranked_reason, score
 from interface import statistics_formats as formats
 from interface.auth import current_staff
 from interface.context import services
@@ -124,12 +124,13 @@ def rankings(query: dict[str, Any]) -> Response:
     """Towns, communities or departments ranked by the weighted rates; too few cases: not ranked, with why."""
     level, min_cases = query["level"], query["min_cases"]
     selection, period = _scope(query, level)
+    weights, weights_version = services().ledger.clock_rules.ranking_weights()
     with services().projections.db.connect() as connection:
         units = figures.unit_counts(connection, selection, level)
     scored, not_ranked = [], []
     for unit, counts in units:
         row = present.unit_row(level, unit, counts)
-        unit_score = score(row)
+        unit_score = score(row, weights)
         reason = not_ranked_reason(row["received"], min_cases, unit_score)
         if reason is not None or unit_score is None:
             not_ranked.append({**{key: row[key] for key in ("unit", "unit_name", "received")}, "reason": reason})
@@ -145,7 +146,8 @@ def rankings(query: dict[str, Any]) -> Response:
         "min_cases": min_cases,
         "ranked": ranked,
         "not_ranked": not_ranked,
-        "weights": dict(WEIGHTS),
+        "weights": weights,
+        "weights_version": weights_version,
     }
     if query["format"] != "json":
         rows = [*ranked, *({**row, "rank": None} for row in not_ranked)]

@@ -8,6 +8,7 @@ from flask import Blueprint, Response
 from marshmallow import ValidationError
 
 from domain.errors import InvalidCommand
+from domain.ranking import FIELD as WEIGHTS_FIELD
 from interface.auth import current_staff
 from interface.context import services
 from interface.endpoint import endpoint, state_response
@@ -30,9 +31,12 @@ def time_limits() -> Response:
 def put_time_limits(body: dict[str, Any], options: dict[str, Any]) -> Response:
     """A new version of the rules (admin); deadlines already set keep theirs."""
     try:
-        result = services().ledger.clock_rules.set_rules(current_staff(), body["rules"], **options)
+        result = services().ledger.clock_rules.set_rules(
+            current_staff(), body["rules"], ranking_weights=body["ranking_weights"], **options
+        )
     except InvalidCommand as error:
-        raise ValidationError({f"rules.{error.field}": [error.message]}) from None
+        field = error.field if error.field.startswith(WEIGHTS_FIELD) else f"rules.{error.field}"
+        raise ValidationError({field: [error.message]}) from None
     return _rules_response(result.position)
 
 

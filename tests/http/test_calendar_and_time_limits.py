@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 import pytest
 from flask import Flask
 
+from domain.ranking import WEIGHTS
 from tests.support.api import Api
 from tests.support.clock import MovableClock
 from tests.support.responses import assert_ok, assert_problem
@@ -21,7 +22,7 @@ from tests.support.responses import assert_ok, assert_problem
 def admin_api(api: Api, app: Flask) -> Iterator[Api]:
     yield api
     ledger = app.extensions["gridledger"].ledger
-    ledger.clock_rules.set_rules(api.territory.staff["admin"], {})
+    ledger.clock_rules.set_rules(api.territory.staff["admin"], {}, ranking_weights=WEIGHTS)
     calendar = ledger.clock_rules.calendar()
     for day in calendar.days_of(2030) if calendar else []:
         api.client.delete(f"/api/v1/calendar/{day['date']}", headers=api.territory.auth("admin"))
@@ -112,6 +113,23 @@ def test_time_limits_are_versioned_and_a_new_version_sets_new_deadlines_only(
     assert datetime.fromisoformat(due) == reported_at + timedelta(hours=3)
 
 
+def _weights(response: object, on_time: object, satisfaction: object) -> dict[str, object]:
+    return {"response_rate": response, "on_time_rate": on_time, "satisfaction_rate": satisfaction}
+
+
+def test_ranking_weights_are_a_version_of_the_rules_and_rankings_say_which(admin_api: Api) -> None:
+    before = assert_ok(admin_api.get("auditor", "/time-limits"))
+    assert before["ranking_weights"] == dict(WEIGHTS)
+    weights = _weights(0.2, 0.3, 0.5)
+    changed = assert_ok(put(admin_api, "admin", "/time-limits", {"rules": {}, "ranking_weights": weights}))
+    assert changed["version"] == before["version"] + 1 and changed["ranking_weights"] == weights
+    rankings = admin_api.read("auditor", "/stats/rankings", changed["position"], month="2026-10")
+    assert rankings["weights"] == weights and rankings["weights_version"] == changed["version"]
+    # A new version of the rules that names no weights keeps those in force
+    kept = assert_ok(put(admin_api, "admin", "/time-limits", {"rules": {"instant": {"accept": {"hours": 3}}}}))
+    assert kept["ranking_weights"] == weights and kept["version"] == changed["version"] + 1
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [
@@ -120,6 +138,11 @@ def test_time_limits_are_versioned_and_a_new_version_sets_new_deadlines_only(
         ({"rules": {"express": {}}}, "rules.express"),
         ({"rules": "fast"}, "rules"),
         ({}, "rules"),
+        ({"rules": {}, "ranking_weights": _weights(-0.1, 0.55, 0.55)}, "ranking_weights.response_rate"),
+        ({"rules": {}, "ranking_weights": _weights(0.2, 0.45, 0.45)}, "ranking_weights"),
+        ({"rules": {}, "ranking_weights": {"response_rate": 1.0}}, "ranking_weights"),
+        ({"rules": {}, "ranking_weights": {**_weights(0.1, 0.45, 0.45), "speed": 0.0}}, "ranking_weights"),
+        ({"rules": {}, "ranking_weights": _weights(0.1, 0.45, "lots")}, "ranking_weights"),
     ],
 )
 def test_bad_rules_are_a_422_and_change_nothing(admin_api: Api, body: object, field: str) -> None:
