@@ -158,6 +158,7 @@ def test_projection_status_readiness_and_a_read_model_that_cannot_catch_up(api: 
         "meetings",
         "households",
         "patrols",
+        "statistics",
     }
     case_list = next(item for item in status["items"] if item["name"] == "case_list")
     assert case_list["position"] >= case["position"] and case_list["head"] >= case["position"]
