@@ -23,6 +23,8 @@ class Settings:
     worker_stale_seconds: float = 30.0
     auth_failures_per_address: int = 100
     auth_failures_per_token_prefix: int = 30
+    person_keys: bool = True  # with a cipher key: residents' personal fields encrypted per person (erasable)
+    allow_plaintext: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -42,6 +44,7 @@ class Settings:
             worker_stale_seconds=float(environ.get("GRIDLEDGER_WORKER_STALE_SECONDS") or 30),
             auth_failures_per_address=int(environ.get("GRIDLEDGER_AUTH_FAILURES_PER_ADDRESS") or 100),
             auth_failures_per_token_prefix=int(environ.get("GRIDLEDGER_AUTH_FAILURES_PER_TOKEN_PREFIX") or 30),
+            allow_plaintext=_flag(environ.get("GRIDLEDGER_ALLOW_PLAINTEXT"), default=False),
         )
 
     def event_store_env(self) -> dict[str, str]:

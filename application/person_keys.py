@@ -1,0 +1,185 @@
+"""Per-person keys (crypto-shredding): each resident's personal fields in events are encrypted with a key of their
+own, wrapped by the application's key (GRIDLEDGER_CIPHER_KEY) and kept in ``gridledger_person_keys`` under keyed
+hashes of what identifies the person (ID number, phone, household member). Destroying the key erases the person:
+the events keep their bytes (the hash chain still verifies) and read ``[已删除]`` where the fields were.
+
+Keys are held in memory per process; an erasure elsewhere is noticed through ``gridledger_person_erasures``
+(``forget_erased_keys``: one indexed query, run before each request).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import secrets
+import threading
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+from Crypto.Cipher import AES
+from sqlalchemy import delete, func, insert, select
+
+from projections.storage.tables import person_erasures, person_keys
+
+TAG = 16
+
+
+class AESGCM:
+    """AES-GCM with a 12-byte nonce and a 16-byte tag after the ciphertext (pycryptodome, which eventsourcing[crypto]
+    already brings)."""
+
+    def __init__(self, key: bytes) -> None:
+        self._key = key
+
+    @staticmethod
+    def generate_key() -> bytes:
+        return secrets.token_bytes(32)
+
+    def encrypt(self, nonce: bytes, data: bytes, associated: bytes) -> bytes:
+        cipher = AES.new(self._key, AES.MODE_GCM, nonce=nonce)
+        cipher.update(associated)
+        sealed, tag = cipher.encrypt_and_digest(data)
+        return sealed + tag
+
+    def decrypt(self, nonce: bytes, data: bytes, associated: bytes) -> bytes:
+        cipher = AES.new(self._key, AES.MODE_GCM, nonce=nonce)
+        cipher.update(associated)
+        return cipher.decrypt_and_verify(data[:-TAG], data[-TAG:])
+
+
+MAX_CACHED = 200_000  # people whose keys a process keeps in memory before it starts over
+
+
+def master_key(cipher_key: str) -> bytes:
+    """GRIDLEDGER_CIPHER_KEY (base64 of 16, 24 or 32 bytes, as the library's AESCipher takes it) as bytes."""
+    key = base64.b64decode(cipher_key)
+    if len(key) not in (16, 24, 32):
+        raise ValueError("GRIDLEDGER_CIPHER_KEY must be the base64 of a 16, 24 or 32 byte key")
+    return key
+
+
+def _derived(master: bytes, purpose: bytes) -> bytes:
+    return hmac.new(master, b"gridledger " + purpose, hashlib.sha256).digest()
+
+
+class PersonKeys:
+    """Find, create, use and destroy per-person keys. ``transaction`` is the datastore's (a session context)."""
+
+    def __init__(self, master: bytes, transaction: Callable[..., Any], clock: Callable[[], datetime]) -> None:
+        self._wrapping = AESGCM(_derived(master, b"person key wrapping"))
+        self._hashing = _derived(master, b"person lookup")
+        self._transaction, self._clock = transaction, clock
+        self._by_lookup: dict[str, str] = {}  # lookup -> key id
+        self._by_id: dict[str, AESGCM | None] = {}  # key id -> cipher (None: destroyed)
+        self._erasures_seen = 0
+        self._lock = threading.Lock()
+
+    # -- identifying people ----------------------------------------------------------------------
+    def lookup(self, kind: str, value: str) -> str:
+        """The keyed hash under which a person's key is found: never the clear value."""
+        return hmac.new(self._hashing, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+
+    # -- keys ------------------------------------------------------------------------------------
+    def key_for(self, lookups: list[str]) -> tuple[str, AESGCM]:
+        """The key of the person known by ``lookups`` (most specific first), made on first sight; every
+        lookup then leads to it."""
+        key_ids = {self._by_lookup.get(lookup) for lookup in lookups}
+        if len(key_ids) == 1 and None not in key_ids:
+            key_id = key_ids.pop()
+            assert key_id is not None
+            cipher = self.cipher(key_id)
+            if cipher is not None:
+                return key_id, cipher
+        return self._find_or_make(lookups)
+
+    def _find_or_make(self, lookups: list[str]) -> tuple[str, AESGCM]:
+        with self._transaction(commit=True) as session:
+            rows = session.execute(
+                select(person_keys.c.lookup, person_keys.c.key_id, person_keys.c.wrapped_key).where(
+                    person_keys.c.lookup.in_(lookups)
+                )
+            ).all()
+            found = {row.lookup: (row.key_id, row.wrapped_key) for row in rows}
+            first = next((found[lookup] for lookup in lookups if lookup in found), None)
+            if first is None:
+                key_id, raw = secrets.token_hex(16), AESGCM.generate_key()
+                wrapped = self._wrap(key_id, raw)
+            else:
+                key_id, wrapped = first
+                raw = self._unwrap(key_id, wrapped)
+            linked = {row.lookup for row in rows if row.key_id == key_id}
+            missing = [lookup for lookup in lookups if lookup not in linked]
+            if missing:
+                now = self._clock()
+                session.execute(
+                    insert(person_keys),
+                    [
+                        {"lookup": lookup, "key_id": key_id, "wrapped_key": wrapped, "created_at": now}
+                        for lookup in missing
+                    ],
+                )
+        cipher = AESGCM(raw)
+        with self._lock:
+            self._bounded()
+            self._by_id[key_id] = cipher
+            self._by_lookup.update(dict.fromkeys(lookups, key_id))
+        return key_id, cipher
+
+    def cipher(self, key_id: str) -> AESGCM | None:
+        """The key's cipher, or None when the key was destroyed (or never existed)."""
+        try:
+            return self._by_id[key_id]
+        except KeyError:
+            pass
+        with self._transaction(commit=False) as session:
+            wrapped = session.execute(
+                select(person_keys.c.wrapped_key).where(person_keys.c.key_id == key_id).limit(1)
+            ).scalar()
+        cipher = AESGCM(self._unwrap(key_id, wrapped)) if wrapped is not None else None
+        with self._lock:
+            self._bounded()
+            self._by_id[key_id] = cipher
+        return cipher
+
+    def key_ids(self, lookup: str) -> list[str]:
+        """Every key the lookup leads to (usually one)."""
+        with self._transaction(commit=False) as session:
+            rows = session.execute(select(person_keys.c.key_id).where(person_keys.c.lookup == lookup)).scalars()
+            return sorted(set(rows))
+
+    def destroy(self, session: Any, key_ids: Iterable[str]) -> None:
+        """Delete the keys (in the caller's transaction) and note each destruction for the other processes."""
+        key_ids, now = sorted(set(key_ids)), self._clock()
+        if not key_ids:
+            return
+        session.execute(delete(person_keys).where(person_keys.c.key_id.in_(key_ids)))
+        session.execute(insert(person_erasures), [{"key_id": key_id, "erased_at": now} for key_id in key_ids])
+
+    def forget_erased_keys(self) -> bool:
+        """Drop the keys held in memory when a key was destroyed since the last look (in any process)."""
+        with self._transaction(commit=False) as session:
+            latest = session.execute(select(func.coalesce(func.max(person_erasures.c.id), 0))).scalar_one()
+        if latest == self._erasures_seen:
+            return False
+        with self._lock:
+            self._by_lookup.clear()
+            self._by_id.clear()
+            self._erasures_seen = latest
+        return True
+
+    # -- helpers ---------------------------------------------------------------------------------
+    def _wrap(self, key_id: str, raw: bytes) -> bytes:
+        nonce = os.urandom(12)
+        return nonce + self._wrapping.encrypt(nonce, raw, key_id.encode())
+
+    def _unwrap(self, key_id: str, wrapped: bytes) -> bytes:
+        wrapped = bytes(wrapped)
+        return self._wrapping.decrypt(wrapped[:12], wrapped[12:], key_id.encode())
+
+    def _bounded(self) -> None:
+        if len(self._by_id) > MAX_CACHED or len(self._by_lookup) > MAX_CACHED:
+            self._by_id.clear()
+            self._by_lookup.clear()
