@@ -169,7 +169,9 @@ def test_disclosures_list_admin_reads_and_reveal_contact(keyed) -> None:
     projections.engine.catch_up()
     assert client.get("/api/v1/audit/disclosures", headers=t.auth("worker")).status_code == 403
     page = client.get("/api/v1/audit/disclosures", headers=t.auth("auditor")).get_json()
-    rows = [(row["actor"]["id"], row["subject"], row["subject_id"], row["fields"], row["purpose"]) for row in page["items"]]
+    rows = [
+        (row["actor"]["id"], row["subject"], row["subject_id"], row["fields"], row["purpose"]) for row in page["items"]
+    ]
     admin, worker = t.staff["admin"].id, t.staff["worker"].id
     assert rows == [
         (admin, "household", home, ["id_number", "phone"], f"GET /api/v1/households/{home}"),
