@@ -19,36 +19,10 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from Crypto.Cipher import AES
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import delete, func, insert, select
 
 from projections.storage.tables import person_erasures, person_keys
-
-TAG = 16
-
-
-class AESGCM:
-    """AES-GCM with a 12-byte nonce and a 16-byte tag after the ciphertext (pycryptodome, which eventsourcing[crypto]
-    already brings)."""
-
-    def __init__(self, key: bytes) -> None:
-        self._key = key
-
-    @staticmethod
-    def generate_key() -> bytes:
-        return secrets.token_bytes(32)
-
-    def encrypt(self, nonce: bytes, data: bytes, associated: bytes) -> bytes:
-        cipher = AES.new(self._key, AES.MODE_GCM, nonce=nonce)
-        cipher.update(associated)
-        sealed, tag = cipher.encrypt_and_digest(data)
-        return sealed + tag
-
-    def decrypt(self, nonce: bytes, data: bytes, associated: bytes) -> bytes:
-        cipher = AES.new(self._key, AES.MODE_GCM, nonce=nonce)
-        cipher.update(associated)
-        return cipher.decrypt_and_verify(data[:-TAG], data[-TAG:])
-
 
 MAX_CACHED = 200_000  # people whose keys a process keeps in memory before it starts over
 
@@ -105,7 +79,7 @@ class PersonKeys:
             found = {row.lookup: (row.key_id, row.wrapped_key) for row in rows}
             first = next((found[lookup] for lookup in lookups if lookup in found), None)
             if first is None:
-                key_id, raw = secrets.token_hex(16), AESGCM.generate_key()
+                key_id, raw = secrets.token_hex(16), AESGCM.generate_key(bit_length=256)
                 wrapped = self._wrap(key_id, raw)
             else:
                 key_id, wrapped = first

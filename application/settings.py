@@ -60,7 +60,7 @@ class Settings:
             "CREATE_TABLE": "no",
         }
         if self.cipher_key:
-            env.update(CIPHER_TOPIC="eventsourcing.cipher:AESCipher", CIPHER_KEY=self.cipher_key)
+            env.update(CIPHER_TOPIC="application.fast_cipher:FastAESCipher", CIPHER_KEY=self.cipher_key)
         return env
 
 
