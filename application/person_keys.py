@@ -24,6 +24,23 @@ from sqlalchemy import delete, func, insert, select
 
 from projections.storage.tables import person_erasures, person_keys
 
+# ``_find_or_link`` in one statement: the first lookup (in the order given) that leads to a key gives it, else the
+# new key is stored; each lookup is linked to the key used (ON CONFLICT: it already was).
+FIND_OR_LINK = """
+WITH found AS (
+    SELECT key_id, wrapped_key FROM gridledger_person_keys
+    WHERE lookup = ANY(%(lookups)s::text[])
+    ORDER BY array_position(%(lookups)s::text[], lookup::text) LIMIT 1
+), chosen AS (
+    SELECT key_id, wrapped_key FROM found
+    UNION ALL SELECT %(key_id)s, %(wrapped)s WHERE NOT EXISTS (SELECT 1 FROM found)
+), linked AS (
+    INSERT INTO gridledger_person_keys (lookup, key_id, wrapped_key, created_at)
+    SELECT lookup, chosen.key_id, chosen.wrapped_key, now() FROM unnest(%(lookups)s::text[]) AS lookup, chosen
+    ON CONFLICT DO NOTHING
+)
+SELECT key_id, wrapped_key FROM found
+"""
 MAX_CACHED = 200_000  # people whose keys a process keeps in memory before it starts over
 
 
@@ -70,37 +87,57 @@ class PersonKeys:
         return self._find_or_make(lookups)
 
     def _find_or_make(self, lookups: list[str]) -> tuple[str, AESGCM]:
+        """In the caller's transaction (a command's): the key is stored with the events it seals, or not at all."""
+        key_id, raw = secrets.token_hex(16), AESGCM.generate_key(bit_length=256)
+        wrapped = self._wrap(key_id, raw)
         with self._transaction(commit=True) as session:
-            rows = session.execute(
-                select(person_keys.c.lookup, person_keys.c.key_id, person_keys.c.wrapped_key).where(
-                    person_keys.c.lookup.in_(lookups)
-                )
-            ).all()
-            found = {row.lookup: (row.key_id, row.wrapped_key) for row in rows}
-            first = next((found[lookup] for lookup in lookups if lookup in found), None)
-            if first is None:
-                key_id, raw = secrets.token_hex(16), AESGCM.generate_key(bit_length=256)
-                wrapped = self._wrap(key_id, raw)
+            if session.get_bind().dialect.name == "postgresql":
+                found = self._find_or_link_in_one_statement(session, lookups, key_id, wrapped)
             else:
-                key_id, wrapped = first
-                raw = self._unwrap(key_id, wrapped)
-            linked = {row.lookup for row in rows if row.key_id == key_id}
-            missing = [lookup for lookup in lookups if lookup not in linked]
-            if missing:
-                now = self._clock()
-                session.execute(
-                    insert(person_keys),
-                    [
-                        {"lookup": lookup, "key_id": key_id, "wrapped_key": wrapped, "created_at": now}
-                        for lookup in missing
-                    ],
-                )
+                found = self._find_or_link(session, lookups, key_id, wrapped)
+        if found is not None:
+            key_id, raw = found[0], self._unwrap(found[0], found[1])
         cipher = AESGCM(raw)
         with self._lock:
             self._bounded()
             self._by_id[key_id] = cipher
             self._by_lookup.update(dict.fromkeys(lookups, key_id))
         return key_id, cipher
+
+    @staticmethod
+    def _find_or_link_in_one_statement(
+        session: Any, lookups: list[str], key_id: str, wrapped: bytes
+    ) -> tuple[str, bytes] | None:
+        """PostgreSQL, in one round trip through the driver (a command's hot path): ``_find_or_link``."""
+        cursor = session.connection().connection.cursor()
+        try:
+            cursor.execute(FIND_OR_LINK, {"lookups": lookups, "key_id": key_id, "wrapped": wrapped})
+            found = cursor.fetchone()
+        finally:
+            cursor.close()
+        return None if found is None else (found[0], bytes(found[1]))
+
+    def _find_or_link(self, session: Any, lookups: list[str], key_id: str, wrapped: bytes) -> tuple[str, bytes] | None:
+        """The key (id, wrapped) the first lookup that leads to one gives, or None: then ``key_id`` is stored. Each
+        lookup not yet linked to the key used is linked to it."""
+        rows = session.execute(
+            select(person_keys.c.lookup, person_keys.c.key_id, person_keys.c.wrapped_key).where(
+                person_keys.c.lookup.in_(lookups)
+            )
+        ).all()
+        found = {row.lookup: (row.key_id, bytes(row.wrapped_key)) for row in rows}
+        first = next((found[lookup] for lookup in lookups if lookup in found), None)
+        used_id, used_wrapped = first or (key_id, wrapped)
+        linked = {row.lookup for row in rows if row.key_id == used_id}
+        missing = [lookup for lookup in lookups if lookup not in linked]
+        if missing:
+            now = self._clock()
+            rows_to_add = [
+                {"lookup": lookup, "key_id": used_id, "wrapped_key": used_wrapped, "created_at": now}
+                for lookup in missing
+            ]
+            session.execute(insert(person_keys), rows_to_add)
+        return first
 
     def cipher(self, key_id: str) -> AESGCM | None:
         """The key's cipher, or None when the key was destroyed (or never existed)."""
