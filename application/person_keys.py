@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy.event
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import delete, func, insert, select
 
@@ -41,6 +42,7 @@ WITH found AS (
 )
 SELECT key_id, wrapped_key FROM found
 """
+PENDING = "gridledger_person_keys_pending"  # in a session's info: keys to keep in memory once it commits
 MAX_CACHED = 200_000  # people whose keys a process keeps in memory before it starts over
 
 
@@ -95,14 +97,30 @@ class PersonKeys:
                 found = self._find_or_link_in_one_statement(session, lookups, key_id, wrapped)
             else:
                 found = self._find_or_link(session, lookups, key_id, wrapped)
-        if found is not None:
-            key_id, raw = found[0], self._unwrap(found[0], found[1])
-        cipher = AESGCM(raw)
+            if found is not None:
+                key_id, raw = found[0], self._unwrap(found[0], found[1])
+            cipher = AESGCM(raw)
+            self._remember_after_commit(session, key_id, cipher, lookups)
+        return key_id, cipher
+
+    def _remember_after_commit(self, session: Any, key_id: str, cipher: AESGCM, lookups: list[str]) -> None:
+        """Keep the key in memory once the transaction that stored (or linked) it commits: a key kept from a
+        transaction rolled back would seal later events with a key the store never had (unreadable for good)."""
+        pending = session.info.get(PENDING)
+        if pending is None:
+            pending = session.info[PENDING] = []
+            sqlalchemy.event.listen(session, "after_commit", self._keep_pending)
+            sqlalchemy.event.listen(session, "after_rollback", _drop_pending)
+        pending.append((key_id, cipher, lookups))
+
+    def _keep_pending(self, session: Any) -> None:
+        pending = session.info.get(PENDING) or []
         with self._lock:
             self._bounded()
-            self._by_id[key_id] = cipher
-            self._by_lookup.update(dict.fromkeys(lookups, key_id))
-        return key_id, cipher
+            for key_id, cipher, lookups in pending:
+                self._by_id[key_id] = cipher
+                self._by_lookup.update(dict.fromkeys(lookups, key_id))
+        pending.clear()
 
     @staticmethod
     def _find_or_link_in_one_statement(
@@ -194,3 +212,9 @@ class PersonKeys:
         if len(self._by_id) > MAX_CACHED or len(self._by_lookup) > MAX_CACHED:
             self._by_id.clear()
             self._by_lookup.clear()
+
+
+def _drop_pending(session: Any) -> None:
+    pending = session.info.get(PENDING)
+    if pending:
+        pending.clear()

@@ -180,3 +180,18 @@ def test_disclosures_list_admin_reads_and_reveal_contact(keyed) -> None:
     ]
     assert all(len(row["people"]) == 1 and len(row["people"][0]) == 32 for row in page["items"])
     assert "13900001111" not in str(page) and "汪德福" not in str(page)
+
+
+def test_a_key_made_in_a_transaction_rolled_back_is_not_kept_in_memory(keyed) -> None:
+    _, _, ledger, _ = keyed
+    keys = ledger.person_keys
+    lookups = [keys.lookup("phone", "13812345678")]
+    with pytest.raises(RuntimeError), ledger.datastore.transaction(commit=True):
+        lost, _ = keys.key_for(lookups)
+        raise RuntimeError("the command failed after sealing")
+    assert keys.cipher(lost) is None  # never stored
+    kept, _ = keys.key_for(lookups)
+    assert kept != lost
+    fresh = GridLedger(ledger.settings)
+    assert fresh.person_keys.cipher(kept) is not None  # what later events are sealed with is in the store
+    fresh.datastore.engine.dispose()
