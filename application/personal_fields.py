@@ -93,13 +93,15 @@ class PersonalFields:
         return {**rest, **fields}
 
     def lookups(self, person: Record, owner: str, member_id: str | None) -> list[str]:
-        """What the person's key is found by: ID number, then phone, then the household member (or the case)."""
+        """What the person's key is found by: ID number, then phone, then the household member (a reporter with
+        neither: the case)."""
         found = []
         if person.get("id_number"):
             found.append(self.keys.lookup("id_number", person["id_number"]))
         if person.get("phone"):
             found.append(self.keys.lookup("phone", phone_lookup_value(person["phone"])))
-        found.append(
-            self.keys.lookup("member", f"{owner}:{member_id}") if member_id else self.keys.lookup("case", owner)
-        )
+        if member_id:  # erasable by household and member whatever else is known
+            found.append(self.keys.lookup("member", f"{owner}:{member_id}"))
+        elif not found:  # a reporter known by name only: under the case (nothing erases by it yet)
+            found.append(self.keys.lookup("case", owner))
         return found
