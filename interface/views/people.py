@@ -12,8 +12,8 @@ from interface.context import services
 from interface.endpoint import endpoint
 from interface.presenters import case_rows as present
 from interface.schemas import people as schemas
-from interface.views.paging import COUNT_LIMIT, page_of, page_response
-from projections import audit_log
+from interface.views.paging import page_of, page_response
+from interface.views.read_models import audit_entries
 from projections.registry import AUDIT_LOG
 
 blueprint = Blueprint("people", __name__)
@@ -40,25 +40,14 @@ def erase(body: dict[str, Any], options: dict[str, Any]) -> Response:
 @blueprint.get("/audit/disclosures")
 @endpoint(query=schemas.DisclosureQuerySchema, response=schemas.DisclosurePageSchema)
 def disclosures(query: dict[str, Any]) -> Response:
-    """Every time a person's data was shown whole (an admin's read, reveal-contact, an admin's export): who,
+    """Every time a person's data was shown whole (an admin's read of a case or household, reveal-contact): who,
     when, whose (person key ids, never the data), where and why; oldest first (auditors and admins)."""
     ledger = services().ledger
     ledger.read_policy.check_operates(current_staff())
     page = page_of(query, AUDIT_LOG)
-    with services().projections.db.connect() as connection:
-        rows, total = audit_log.audit_page(
-            connection,
-            ledger.recorder.events_record_cls.__table__,
-            ledger.mapper,
-            count_limit=COUNT_LIMIT + 1,
-            actor=query.get("actor"),
-            aggregate_type="Disclosure",
-            aggregate_id=None,
-            event_type=None,
-            start=query.get("start"),
-            end=query.get("end"),
-            **page,
-        )
+    filters = {key: query.get(key) for key in ("actor", "start", "end")}
+    of_disclosures = {"aggregate_type": "Disclosure", "aggregate_id": None, "event_type": None}
+    rows, total = audit_entries({**filters, **of_disclosures}, page)
     return page_response([_disclosure(row, ledger.local_zone) for row in rows], total, page)
 
 
