@@ -193,7 +193,9 @@ class GridLedger(Application):
 
     def history_of(self, aggregate: Any) -> list[HistoryEntry]:
         """Every event of any aggregate, in order (households and patrols; cases use ``case_history``)."""
-        return history_entries(list(self.events.get(aggregate.id)))
+        stored = self.recorder.select_events(aggregate.id)
+        self.mapper.prefetch_people(stored)
+        return history_entries([self.mapper.to_domain_event(event) for event in stored])
 
     def check_read(self, staff: StaffMember, case: Case) -> None:
         if not self.case_policy.may_read(staff, case):

@@ -37,7 +37,17 @@ class PersonalFields:
         return self._visit(state, originator_id, self._seal)
 
     def open_event(self, state: Record, originator_id: Any) -> None:
-        """Open each sealed person of the attributes, in place."""
+        """Open each sealed person of the attributes, in place (the keys of all of them fetched together)."""
+        sealed: list[str] = []
+
+        def note(person: Record, *_: Any) -> Record:
+            if person.get("enc"):
+                sealed.append(person["person"])
+            return person
+
+        self._visit(state, originator_id, note)
+        if len(sealed) > 1:
+            self.keys.prefetch(sealed)
         changed = self._visit(state, originator_id, self._open)
         if changed is not None:
             state.update(changed)
