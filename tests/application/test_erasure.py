@@ -195,3 +195,18 @@ def test_a_key_made_in_a_transaction_rolled_back_is_not_kept_in_memory(keyed) ->
     fresh = GridLedger(ledger.settings)
     assert fresh.person_keys.cipher(kept) is not None  # what later events are sealed with is in the store
     fresh.datastore.engine.dispose()
+
+
+def test_without_a_cipher_key_nothing_is_erasable_and_nothing_is_written(own_database_url: str, clock) -> None:
+    ledger = GridLedger(Settings(database_url=own_database_url), clock=clock)
+    app = create_app({"TESTING": True, "GRIDLEDGER_PROJECTIONS_IN_PROCESS": False}, ledger=ledger)
+    try:
+        client, t = app.test_client(), build_territory(ledger)
+        before = _stored(ledger)
+        body = {"id_number": HEAD["id_number"], "reason": "本人申请"}
+        answer = client.post("/api/v1/people/erase", headers=t.auth("admin"), json=body)
+        assert answer.status_code == 409 and "GRIDLEDGER_CIPHER_KEY" in answer.get_json()["detail"]
+        assert _stored(ledger) == before
+    finally:
+        app.extensions["gridledger"].projections.close()
+        ledger.datastore.engine.dispose()
