@@ -11,6 +11,7 @@ from typing import Any
 from application.commands import Change, CommandHandler, CommandResult, Context
 from application.errors import InvalidReference
 from application.ledger import GridLedger
+from application.personal_data_commands import disclosure
 from application.staff import StaffMember
 from domain.case import Case
 
@@ -109,7 +110,7 @@ class CaseWorkflowCommands:
             staff,
             case_id,
             "reveal-contact",
-            lambda case, c: case.reveal_contact(actor=c.actor, timestamp=c.now, purpose=purpose),
+            lambda case, c: _reveal(case, c, purpose),
             options,
         )
         case = self.ledger.state_after(result)
@@ -122,3 +123,9 @@ class CaseWorkflowCommands:
 
     def _change(self, staff: StaffMember, case_id: str, name: str, act: Any, options: dict[str, Any]) -> CommandResult:
         return self.handler.handle(staff, case_id, Change(name, act), **options)
+
+
+def _reveal(case: Case, context: Context, purpose: str) -> None:
+    """reveal-contact, and its disclosure (whose phone: the person key) among the audit's disclosures."""
+    case.reveal_contact(actor=context.actor, timestamp=context.now, purpose=purpose)
+    context.save_with(disclosure(context, "case", str(case.id), [case.details["reporter"]], purpose))

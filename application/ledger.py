@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -22,6 +23,9 @@ from application.earlier_accounts import register_earlier_accounts
 from application.errors import Forbidden, NotFound
 from application.fieldwork_policy import FieldworkPolicy
 from application.meeting_policy import MeetingPolicy
+from application.person_keys import PersonKeys, master_key
+from application.personal_fields import PersonalFields
+from application.personal_mapper import PersonalDataMapper
 from application.read_policy import ReadPolicy
 from application.recent_states import RecentStates
 from application.settings import Settings
@@ -68,7 +72,37 @@ class GridLedger(Application):
         self.after_save: list[Callable[[], None]] = []  # e.g. wake an in-process projection worker
         self.recent_states = RecentStates()
         self.staff_accounts = StaffAccounts(self)
+        self.person_keys = self._person_keys()
         register_earlier_accounts(self)
+
+    def construct_mapper(self) -> PersonalDataMapper:
+        return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=PersonalDataMapper)
+
+    def _person_keys(self) -> PersonKeys | None:
+        """Per-person keys for residents' personal fields, wrapped by GRIDLEDGER_CIPHER_KEY (none without it)."""
+        if not self.settings.cipher_key or not self.settings.person_keys:
+            return None
+        keys = PersonKeys(master_key(self.settings.cipher_key), self.datastore.transaction, self.clock)
+        assert isinstance(self.mapper, PersonalDataMapper)
+        self.mapper.personal = PersonalFields(keys)
+        return keys
+
+    def forget_erased_people(self) -> None:
+        """After a key was destroyed (here or in another process): keys and aggregates held in memory go."""
+        if self.person_keys is not None and self.person_keys.forget_erased_keys():
+            self._forget_cached_aggregates()
+            self.recent_states.clear()
+
+    def _forget_cached_aggregates(self) -> None:
+        # The library's LRUCache.clear() resets its recency list only, not the entries: both, under its lock.
+        cache = self.repository.cache
+        if cache is None:
+            return
+        with getattr(cache, "lock", nullcontext()):
+            cache.cache.clear()
+            if hasattr(cache, "root"):
+                cache.clear()
+                cache.full = False
 
     @property
     def event_store_tables(self) -> list[Any]:
@@ -159,7 +193,9 @@ class GridLedger(Application):
 
     def history_of(self, aggregate: Any) -> list[HistoryEntry]:
         """Every event of any aggregate, in order (households and patrols; cases use ``case_history``)."""
-        return history_entries(list(self.events.get(aggregate.id)))
+        stored = self.recorder.select_events(aggregate.id)
+        self.mapper.prefetch_people(stored)
+        return history_entries([self.mapper.to_domain_event(event) for event in stored])
 
     def check_read(self, staff: StaffMember, case: Case) -> None:
         if not self.case_policy.may_read(staff, case):

@@ -28,3 +28,7 @@ class RecentStates:
     def get(self, aggregate_id: UUID, version: int) -> Any | None:
         with self._lock:
             return self._states.get((aggregate_id, version))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._states.clear()

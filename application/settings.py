@@ -1,10 +1,12 @@
-"""Configuration, read from the environment only (each variable is documented in README.md)."""
+"""Configuration, read from the environment (each variable is documented in README.md) -- and, on SQLite without
+GRIDLEDGER_CIPHER_KEY, the key file the demo made beside the database (``gridledger.db.key``)."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 DEFAULT_DATABASE_URL = "sqlite:///gridledger.db"
 
@@ -23,13 +25,15 @@ class Settings:
     worker_stale_seconds: float = 30.0
     auth_failures_per_address: int = 100
     auth_failures_per_token_prefix: int = 30
+    person_keys: bool = True  # with a cipher key: residents' personal fields encrypted per person (erasable)
+    allow_plaintext: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
         database_url = environ.get("GRIDLEDGER_DATABASE_URL") or DEFAULT_DATABASE_URL
         return cls(
             database_url=database_url,
-            cipher_key=environ.get("GRIDLEDGER_CIPHER_KEY") or None,
+            cipher_key=environ.get("GRIDLEDGER_CIPHER_KEY") or _key_beside(database_url),
             time_limits_file=environ.get("GRIDLEDGER_TIME_LIMITS") or None,
             timezone=environ.get("GRIDLEDGER_TIMEZONE") or "Asia/Shanghai",
             aggregate_cache_size=int(environ.get("GRIDLEDGER_AGGREGATE_CACHE_SIZE") or 10_000),
@@ -42,6 +46,7 @@ class Settings:
             worker_stale_seconds=float(environ.get("GRIDLEDGER_WORKER_STALE_SECONDS") or 30),
             auth_failures_per_address=int(environ.get("GRIDLEDGER_AUTH_FAILURES_PER_ADDRESS") or 100),
             auth_failures_per_token_prefix=int(environ.get("GRIDLEDGER_AUTH_FAILURES_PER_TOKEN_PREFIX") or 30),
+            allow_plaintext=_flag(environ.get("GRIDLEDGER_ALLOW_PLAINTEXT"), default=False),
         )
 
     def event_store_env(self) -> dict[str, str]:
@@ -55,8 +60,23 @@ class Settings:
             "CREATE_TABLE": "no",
         }
         if self.cipher_key:
-            env.update(CIPHER_TOPIC="eventsourcing.cipher:AESCipher", CIPHER_KEY=self.cipher_key)
+            env.update(CIPHER_TOPIC="application.fast_cipher:FastAESCipher", CIPHER_KEY=self.cipher_key)
         return env
+
+
+SQLITE_PREFIX = "sqlite:///"
+
+
+def key_file_of(database_url: str) -> Path | None:
+    """Where the demo keeps the cipher key of a SQLite database: beside it (None for other databases)."""
+    if not database_url.startswith(SQLITE_PREFIX) or ":memory:" in database_url:
+        return None
+    return Path(database_url[len(SQLITE_PREFIX) :] + ".key")
+
+
+def _key_beside(database_url: str) -> str | None:
+    key_file = key_file_of(database_url)
+    return key_file.read_text().strip() or None if key_file is not None and key_file.exists() else None
 
 
 def _flag(value: str | None, *, default: bool) -> bool:

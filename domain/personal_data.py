@@ -29,6 +29,7 @@ PHONE_PROBLEM = (
     "Not a valid phone number: a mainland mobile (13812345678) or a landline with its area code "
     "(0793-7361234, perhaps -801 for an extension), perhaps after +86."
 )
+ERASED = "[已删除]"  # what a personal field reads once its person's key was destroyed (crypto-shredding)
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARACTERS = "10X98765432"
 
@@ -81,6 +82,8 @@ def mask_phone(phone: str) -> str:
     """The first three and last four digits of the number: 138****5678, 079****1234, +86 138****5678;
     an extension is hidden (079****1234-***). A phone stored before phones were checked is masked all the same."""
     parsed = parse_phone(phone)
+    if phone == ERASED:
+        return ERASED
     if parsed is None:
         return _mask_middle(phone.replace(" ", "").replace("-", ""))
     masked_phone = ("+86 " if parsed.international else "") + _mask_middle(parsed.digits)
@@ -89,7 +92,7 @@ def mask_phone(phone: str) -> str:
 
 def mask_id_number(number: str) -> str:
     """The first three and last four characters of the number (360***********1234)."""
-    return _mask_middle(number)
+    return number if number == ERASED else _mask_middle(number)
 
 
 def _mask_middle(text: str) -> str:

@@ -13,6 +13,7 @@ from application.household_commands import HouseholdCommands
 from application.ledger import GridLedger
 from application.meeting_commands import MeetingCommands
 from application.patrol_commands import PatrolCommands
+from application.personal_data_commands import PersonalDataCommands
 from application.settings import Settings
 from interface import security_headers
 from interface.auth import authenticate
@@ -29,6 +30,7 @@ from interface.views import (
     meetings,
     openapi,
     patrols,
+    people,
     read_models,
     reference,
     staff,
@@ -70,6 +72,7 @@ def create_app(
         projections=projections,
         households=HouseholdCommands(ledger),
         patrols=PatrolCommands(ledger),
+        people=PersonalDataCommands(ledger),
         min_position_wait=ledger.settings.min_position_wait,
     )
     app.extensions["gridledger.auth_throttle"] = FailureThrottle(
@@ -80,6 +83,7 @@ def create_app(
 
     api = Blueprint("api", __name__, url_prefix=API_PREFIX)
     api.before_request(authenticate)
+    api.before_request(ledger.forget_erased_people)
     for child in (
         reference.blueprint,
         staff.blueprint,
@@ -93,6 +97,7 @@ def create_app(
         calendar.blueprint,
         time_limits.blueprint,
         statistics.blueprint,
+        people.blueprint,
     ):
         api.register_blueprint(child)
     app.register_blueprint(api)

@@ -7,6 +7,7 @@ import click
 from application.event_chain import Link
 from application.settings import Settings
 from interface.calendar_commands import calendar
+from interface.cipher_key import with_cipher_key
 from interface.staff_commands import staff
 from projections.registry import all_projections
 
@@ -31,7 +32,7 @@ def serve(host: str, port: int, workers: int | None, threads: int | None, demo: 
     from interface.database_commands import upgrade_database
     from interface.server import run_server
 
-    settings = Settings.from_env()
+    settings = with_cipher_key(Settings.from_env(), demo=demo, echo=click.echo)
     upgrade_database(settings, echo=click.echo)  # once, here in the master, before any worker starts
     if demo:
         from interface.demo import load_demo
@@ -58,7 +59,7 @@ def demo() -> None:
     """Load a demo territory, departments, staff and cases drawn from the source articles."""
     from interface.demo import load_demo
 
-    load_demo(Settings.from_env(), echo=click.echo)
+    load_demo(with_cipher_key(Settings.from_env(), demo=True, echo=click.echo), echo=click.echo)
 
 
 def _anchor(_context: click.Context, _parameter: click.Parameter, value: str | None) -> Link | None:

@@ -12,6 +12,7 @@ from application.household_commands import HouseholdCommands
 from application.ledger import GridLedger
 from application.meeting_commands import MeetingCommands
 from application.patrol_commands import PatrolCommands
+from application.personal_data_commands import PersonalDataCommands
 from projections.registry import Projections
 
 
@@ -23,6 +24,7 @@ class Services:
     projections: Projections
     households: HouseholdCommands
     patrols: PatrolCommands
+    people: PersonalDataCommands
     min_position_wait: float = 3.0
 
     @property

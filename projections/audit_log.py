@@ -65,6 +65,8 @@ LABELS = {
     "StaffAccount": STAFF_ACCOUNT_LABELS,
     "WorkingCalendar": CALENDAR_LABELS,
     "TimeLimits": TIME_LIMIT_LABELS,
+    "PersonErasure": {"Erased": "删除个人信息"},
+    "Disclosure": {"Recorded": "查看完整个人信息"},
 }
 
 

@@ -1,7 +1,8 @@
 """Household registry (GET /households): one row per household, its members, care-tag periods and visits.
 
 Personal data (PIPL): the registry keeps the head's name and a masked phone; ID numbers, members' names and
-phones are never stored. Members are kept only as (relation, floating, in, out) to count residents.
+phones are never stored. When the head is erased (``PersonErasure.Erased``), their name and phone read "[已删除]".
+Members are kept only as (relation, floating, in, out) to count residents.
 Tag periods (added → removed) let "visits due" answer for any past month with the tags carried then.
 """
 
@@ -22,12 +23,15 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    case,
+    update,
 )
+from sqlalchemy.engine import Connection
 
-from domain.personal_data import mask_phone
+from domain.personal_data import ERASED, mask_phone
 from projections.engine.bulk import utc
 from projections.engine.events import ProjectedEvent
-from projections.engine.folding import Fold, FoldedReadModel, Stored
+from projections.engine.folding import ErasingReadModel, Fold, Stored
 from projections.storage.tables import GridPath
 
 Row = dict[str, Any]
@@ -43,6 +47,7 @@ households = Table(
     Column("kind", String(16), nullable=False),
     Column("head_name", Text, nullable=False),
     Column("head_phone", String(32)),  # masked: 138****5678
+    Column("head_person", String(32)),  # the head's person key id: an erasure blanks the two above
     Column("tags", Text, nullable=False),  # ",needy,elderly_alone," (current tags, in the order added)
     Column("residents", Integer, nullable=False),
     Column("floating", Integer, nullable=False),
@@ -138,6 +143,7 @@ def _registered(event: ProjectedEvent) -> Household:
         "kind": str(data["kind"]),
         "head_name": head["name"],
         "head_phone": mask_phone(head["phone"]) if head.get("phone") else None,
+        "head_person": head.get("person"),
         "liaison_id": None,
         "liaison_name": None,
         "pairing_id": None,
@@ -202,8 +208,18 @@ def _loaded(row: Row, loaded: dict[str, list[Row]]) -> Household:
     return Household(row, members, loaded.get(tag_periods.name, []), [])
 
 
+def erase(connection: Connection, event: ProjectedEvent) -> None:
+    """A person erased (their keys destroyed): the rows of households they head forget their name and phone."""
+    key_ids = event.data.get("key_ids") or []
+    if event.type == "Erased" and key_ids:
+        phone = case((households.c.head_phone.is_(None), None), else_=ERASED)
+        connection.execute(
+            update(households).where(households.c.head_person.in_(key_ids)).values(head_name=ERASED, head_phone=phone)
+        )
+
+
 HOUSEHOLD = Fold("household", "Household", fold, births=frozenset({"Registered"}))
-read_model = FoldedReadModel(
+read_model = ErasingReadModel(
     "households",
     HOUSEHOLD,
     (
@@ -213,4 +229,5 @@ read_model = FoldedReadModel(
         Stored(visits, key="household_id", rows=lambda h: h.visits, loaded=False, appended=True),
     ),
     state=_loaded,
+    erase=erase,
 )

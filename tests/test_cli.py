@@ -116,3 +116,33 @@ def _positions(ledger: GridLedger) -> dict[str, int]:
         return {status.name: status.position for status in projections.engine.statuses()}
     finally:
         projections.close()
+
+
+def test_the_demo_on_sqlite_makes_a_key_file_and_says_so(runner: CliRunner, tmp_path: Path) -> None:
+    demo = runner.invoke(main, ["demo"])
+    assert demo.exit_code == 0, demo.output
+    key_file = tmp_path / "cli.db.key"
+    assert f"created {key_file}" in demo.output and key_file.stat().st_mode & 0o077 == 0
+    from application.settings import Settings
+
+    settings = Settings.from_env()
+    assert settings.cipher_key == key_file.read_text().strip()  # every later command finds it
+    ledger = GridLedger(settings)
+    assert ledger.person_keys is not None
+    ledger.datastore.engine.dispose()
+
+
+def test_serve_refuses_postgresql_without_a_cipher_key_unless_plaintext_is_allowed(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from interface import server
+
+    started: list[Any] = []
+    monkeypatch.setattr(server, "run_server", lambda settings, **_: started.append(settings))
+    monkeypatch.setattr("interface.database_commands.upgrade_database", lambda *_, **__: None)
+    url = "postgresql://postgres@127.0.0.1:5432/not_reached"
+    refused = runner.invoke(main, ["serve"], env={"GRIDLEDGER_DATABASE_URL": url, "GRIDLEDGER_ALLOW_PLAINTEXT": ""})
+    assert refused.exit_code == 1 and "GRIDLEDGER_CIPHER_KEY is not set" in refused.output and not started
+    allowed = runner.invoke(main, ["serve"], env={"GRIDLEDGER_DATABASE_URL": url, "GRIDLEDGER_ALLOW_PLAINTEXT": "1"})
+    assert allowed.exit_code == 0, allowed.output
+    assert "stored in clear" in allowed.output and len(started) == 1

@@ -14,9 +14,11 @@ from flask import Blueprint, Response, jsonify
 from marshmallow import Schema
 
 from application.commands import CommandResult
+from domain.actor import Role
 from domain.case import Case
 from interface.auth import current_staff
 from interface.context import services
+from interface.disclosures import record_disclosure
 from interface.endpoint import endpoint, state_response
 from interface.presenters import cases as presenters
 from interface.presenters.case_rows import case_row
@@ -140,6 +142,8 @@ def history(case_id: str) -> Response:
     """Every event of the case in order, with Chinese labels and the actor of each."""
     ledger = services().ledger
     case, entries = ledger.case_history(current_staff(), case_id)
+    if current_staff().role == Role.ADMIN:
+        record_disclosure("case", str(case.id), [case.details.get("reporter")])
     return jsonify(
         presenters.history(case, entries, ledger.local_zone, current_staff().role, ledger.directory.department_name)
     )
@@ -151,6 +155,8 @@ def _command_response(result: CommandResult, status: int = 200) -> Response:
 
 def _case_response(case: Case, position: int, status: int = 200) -> Response:
     ledger = services().ledger
+    if current_staff().role == Role.ADMIN:
+        record_disclosure("case", str(case.id), [case.details.get("reporter")])
     state = presenters.case_state(
         case,
         position=position,

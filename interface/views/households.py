@@ -11,6 +11,7 @@ from flask import Blueprint, Response, jsonify
 from domain.household import Household
 from interface.auth import current_staff
 from interface.context import services
+from interface.disclosures import record_disclosure
 from interface.endpoint import endpoint, state_response
 from interface.presenters import fieldwork, fieldwork_rows
 from interface.schemas import fieldwork_reads as list_schemas
@@ -90,6 +91,8 @@ def history(household_id: str) -> Response:
     household = services().ledger.read_household(current_staff(), household_id)
     ledger = services().ledger
     entries = ledger.history_of(household)
+    if reveal():
+        record_disclosure("household", str(household.id), household.members.values())
     return jsonify(fieldwork.history(household, entries, zone=ledger.local_zone, reveal=reveal()))
 
 
@@ -152,6 +155,8 @@ def visit(household_id: str, body: dict[str, Any], options: dict[str, Any]) -> R
 
 def household_response(household: Household, position: int, status: int = 200, **extra: Any) -> Response:
     state = fieldwork.household_state(household, position=position, zone=_zone(), reveal=reveal())
+    if reveal():
+        record_disclosure("household", str(household.id), household.members.values())
     return state_response(
         {**state, **extra}, version=household.version, location=f"/households/{household.id}", status=status
     )

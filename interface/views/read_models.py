@@ -48,9 +48,16 @@ def audit(query: dict[str, Any]) -> Response:
     services().ledger.read_policy.check_operates(current_staff())
     page = page_of(query, AUDIT_LOG)
     filters = {key: query.get(key) for key in ("actor", "aggregate_type", "aggregate_id", "event_type", "start", "end")}
+    rows, total = audit_entries(filters, page)
+    zone = services().ledger.local_zone
+    return page_response([present.audit_row(row, zone, _department_name) for row in rows], total, page)
+
+
+def audit_entries(filters: dict[str, Any], page: dict[str, int]) -> tuple[list[dict[str, Any]], int]:
+    """A page of the audit log (its events decoded from the store), and the count."""
     ledger = services().ledger
     with services().projections.db.connect() as connection:
-        rows, total = audit_log.audit_page(
+        return audit_log.audit_page(
             connection,
             ledger.recorder.events_record_cls.__table__,
             ledger.mapper,
@@ -58,7 +65,6 @@ def audit(query: dict[str, Any]) -> Response:
             **filters,
             **page,
         )
-    return page_response([present.audit_row(row, ledger.local_zone, _department_name) for row in rows], total, page)
 
 
 @blueprint.get("/projections")

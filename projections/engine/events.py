@@ -171,6 +171,8 @@ def decode(mapper: Mapper, row: Any) -> ProjectedEvent:
     """
     position, originator_id, version, topic, state = row
     attributes = decode_attributes(mapper.transcoder, _plain(mapper, state))
+    if (open_people := getattr(mapper, "open_attributes", None)) is not None:
+        open_people(attributes, originator_id)
     aggregate_type, event_type = _names(topic)
     at = attributes.pop("timestamp", None)
     actor = attributes.pop("actor", None) or {}

@@ -24,6 +24,7 @@ from projections.storage.tables import grids
 
 Row = dict[str, Any]
 State = Any
+ERASURES = "PersonErasure"  # the aggregate whose events erase a person (domain/personal_records.py)
 CHUNK = 500  # ids per IN (…) list
 
 
@@ -137,6 +138,32 @@ class FoldedReadModel:
                 for row in rows_where_in(connection, stored.table, stored.key, list(found), order):
                     loaded[row[stored.key]].setdefault(stored.table.name, []).append(row)
         return {i: self.state(row, loaded[i]) for i, row in found.items()}
+
+
+@dataclass(frozen=True, eq=False)
+class ErasingReadModel(FoldedReadModel):
+    """A folded read model that holds personal data: it is also given the erasures (``PersonErasure`` events,
+    in their place in the store's order) and ``erase(connection, event)`` blanks its rows of the person erased."""
+
+    erase: Callable[[Connection, ProjectedEvent], None] | None = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        object.__setattr__(self, "reads", Reads(frozenset({self.fold.aggregate_type, ERASURES})))
+
+    def apply(self, connection: Connection, events: list[ProjectedEvent], shared: Shared) -> None:
+        run: list[ProjectedEvent] = []
+        for event in events:
+            if event.aggregate_type != ERASURES:
+                run.append(event)
+                continue
+            if run:
+                super().apply(connection, run, shared)
+                run = []
+            if self.erase is not None:
+                self.erase(connection, event)
+        if run:
+            super().apply(connection, run, shared)
 
 
 @dataclass(frozen=True, eq=False)

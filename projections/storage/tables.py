@@ -106,3 +106,26 @@ event_chain = Table(
     Column("previous", BigInteger, nullable=False),
     Column("hash", LargeBinary(32), nullable=False),
 )
+
+# Per-person keys (crypto-shredding, application/person_keys.py): a person's personal fields in events are encrypted
+# with their own key, wrapped by GRIDLEDGER_CIPHER_KEY. ``lookup`` is a keyed hash of an ID number, a phone or a
+# household member (never the clear value); one key may have several lookups, one lookup several keys. Erasure
+# deletes every row of a key: what was encrypted with it can no longer be read, and the events stay as stored.
+person_keys = Table(
+    "gridledger_person_keys",
+    metadata,
+    Column("lookup", String(64), primary_key=True),
+    Column("key_id", String(32), primary_key=True),
+    Column("wrapped_key", LargeBinary, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_gridledger_person_keys_key_id", "key_id"),
+)
+
+# Each key destroyed (its id only): the highest id tells every process to forget the keys it holds in memory.
+person_erasures = Table(
+    "gridledger_person_erasures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key_id", String(32), nullable=False),
+    Column("erased_at", DateTime(timezone=True), nullable=False),
+)

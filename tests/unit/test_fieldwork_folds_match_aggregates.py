@@ -98,6 +98,7 @@ def assert_household_rows_match(registry: Registry, household: Household) -> Non
         "kind": household.kind,
         "head_name": head["name"],
         "head_phone": mask_phone(head["phone"]) if head["phone"] else None,
+        "head_person": head.get("person"),  # with per-person keys: the head's key id
         "tags": "," + "".join(f"{tag}," for tag in household.tags),
         "residents": len(household.residents),
         "floating": household.floating_count,

@@ -1,0 +1,234 @@
+"""Per-person keys (crypto-shredding): each resident's personal fields in events are encrypted with a key of their
+own, wrapped by the application's key (GRIDLEDGER_CIPHER_KEY) and kept in ``gridledger_person_keys`` under keyed
+hashes of what identifies the person (ID number, phone, household member). Destroying the key erases the person:
+the events keep their bytes (the hash chain still verifies) and read ``[已删除]`` where the fields were.
+
+Keys are held in memory per process; an erasure elsewhere is noticed through ``gridledger_person_erasures``
+(``forget_erased_keys``: one indexed query, run before each request).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import secrets
+import threading
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy.event
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from sqlalchemy import delete, func, insert, select
+
+from projections.storage.tables import person_erasures, person_keys
+
+# ``_find_or_link`` in one statement: the first lookup (in the order given) that leads to a key gives it, else the
+# new key is stored; each lookup is linked to the key used (ON CONFLICT: it already was).
+FIND_OR_LINK = """
+WITH found AS (
+    SELECT key_id, wrapped_key FROM gridledger_person_keys
+    WHERE lookup = ANY(%(lookups)s::text[])
+    ORDER BY array_position(%(lookups)s::text[], lookup::text) LIMIT 1
+), chosen AS (
+    SELECT key_id, wrapped_key FROM found
+    UNION ALL SELECT %(key_id)s, %(wrapped)s WHERE NOT EXISTS (SELECT 1 FROM found)
+), linked AS (
+    INSERT INTO gridledger_person_keys (lookup, key_id, wrapped_key, created_at)
+    SELECT lookup, chosen.key_id, chosen.wrapped_key, now() FROM unnest(%(lookups)s::text[]) AS lookup, chosen
+    ON CONFLICT DO NOTHING
+)
+SELECT key_id, wrapped_key FROM found
+"""
+PENDING = "gridledger_person_keys_pending"  # in a session's info: keys to keep in memory once it commits
+MAX_CACHED = 200_000  # people whose keys a process keeps in memory before it starts over
+
+
+def master_key(cipher_key: str) -> bytes:
+    """GRIDLEDGER_CIPHER_KEY (base64 of 16, 24 or 32 bytes, as the library's AESCipher takes it) as bytes."""
+    key = base64.b64decode(cipher_key)
+    if len(key) not in (16, 24, 32):
+        raise ValueError("GRIDLEDGER_CIPHER_KEY must be the base64 of a 16, 24 or 32 byte key")
+    return key
+
+
+def _derived(master: bytes, purpose: bytes) -> bytes:
+    return hmac.new(master, b"gridledger " + purpose, hashlib.sha256).digest()
+
+
+class PersonKeys:
+    """Find, create, use and destroy per-person keys. ``transaction`` is the datastore's (a session context)."""
+
+    def __init__(self, master: bytes, transaction: Callable[..., Any], clock: Callable[[], datetime]) -> None:
+        self._wrapping = AESGCM(_derived(master, b"person key wrapping"))
+        self._hashing = _derived(master, b"person lookup")
+        self._transaction, self._clock = transaction, clock
+        self._by_lookup: dict[str, str] = {}  # lookup -> key id
+        self._by_id: dict[str, AESGCM | None] = {}  # key id -> cipher (None: destroyed)
+        self._erasures_seen = 0
+        self._lock = threading.Lock()
+
+    # -- identifying people ----------------------------------------------------------------------
+    def lookup(self, kind: str, value: str) -> str:
+        """The keyed hash under which a person's key is found: never the clear value."""
+        return hmac.new(self._hashing, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+
+    # -- keys ------------------------------------------------------------------------------------
+    def key_for(self, lookups: list[str]) -> tuple[str, AESGCM]:
+        """The key of the person known by ``lookups`` (most specific first), made on first sight; every
+        lookup then leads to it."""
+        key_ids = {self._by_lookup.get(lookup) for lookup in lookups}
+        if len(key_ids) == 1 and None not in key_ids:
+            key_id = key_ids.pop()
+            assert key_id is not None
+            cipher = self.cipher(key_id)
+            if cipher is not None:
+                return key_id, cipher
+        return self._find_or_make(lookups)
+
+    def _find_or_make(self, lookups: list[str]) -> tuple[str, AESGCM]:
+        """In the caller's transaction (a command's): the key is stored with the events it seals, or not at all."""
+        key_id, raw = secrets.token_hex(16), AESGCM.generate_key(bit_length=256)
+        wrapped = self._wrap(key_id, raw)
+        with self._transaction(commit=True) as session:
+            if session.get_bind().dialect.name == "postgresql":
+                found = self._find_or_link_in_one_statement(session, lookups, key_id, wrapped)
+            else:
+                found = self._find_or_link(session, lookups, key_id, wrapped)
+            if found is not None:
+                key_id, raw = found[0], self._unwrap(found[0], found[1])
+            cipher = AESGCM(raw)
+            self._remember_after_commit(session, key_id, cipher, lookups)
+        return key_id, cipher
+
+    def _remember_after_commit(self, session: Any, key_id: str, cipher: AESGCM, lookups: list[str]) -> None:
+        """Keep the key in memory once the transaction that stored (or linked) it commits: a key kept from a
+        transaction rolled back would seal later events with a key the store never had (unreadable for good)."""
+        pending = session.info.get(PENDING)
+        if pending is None:
+            pending = session.info[PENDING] = []
+            sqlalchemy.event.listen(session, "after_commit", self._keep_pending)
+            sqlalchemy.event.listen(session, "after_rollback", _drop_pending)
+        pending.append((key_id, cipher, lookups))
+
+    def _keep_pending(self, session: Any) -> None:
+        pending = session.info.get(PENDING) or []
+        with self._lock:
+            self._bounded()
+            for key_id, cipher, lookups in pending:
+                self._by_id[key_id] = cipher
+                self._by_lookup.update(dict.fromkeys(lookups, key_id))
+        pending.clear()
+
+    @staticmethod
+    def _find_or_link_in_one_statement(
+        session: Any, lookups: list[str], key_id: str, wrapped: bytes
+    ) -> tuple[str, bytes] | None:
+        """PostgreSQL, in one round trip through the driver (a command's hot path): ``_find_or_link``."""
+        cursor = session.connection().connection.cursor()
+        try:
+            cursor.execute(FIND_OR_LINK, {"lookups": lookups, "key_id": key_id, "wrapped": wrapped})
+            found = cursor.fetchone()
+        finally:
+            cursor.close()
+        return None if found is None else (found[0], bytes(found[1]))
+
+    def _find_or_link(self, session: Any, lookups: list[str], key_id: str, wrapped: bytes) -> tuple[str, bytes] | None:
+        """The key (id, wrapped) the first lookup that leads to one gives, or None: then ``key_id`` is stored. Each
+        lookup not yet linked to the key used is linked to it."""
+        rows = session.execute(
+            select(person_keys.c.lookup, person_keys.c.key_id, person_keys.c.wrapped_key).where(
+                person_keys.c.lookup.in_(lookups)
+            )
+        ).all()
+        found = {row.lookup: (row.key_id, bytes(row.wrapped_key)) for row in rows}
+        first = next((found[lookup] for lookup in lookups if lookup in found), None)
+        used_id, used_wrapped = first or (key_id, wrapped)
+        linked = {row.lookup for row in rows if row.key_id == used_id}
+        missing = [lookup for lookup in lookups if lookup not in linked]
+        if missing:
+            now = self._clock()
+            rows_to_add = [
+                {"lookup": lookup, "key_id": used_id, "wrapped_key": used_wrapped, "created_at": now}
+                for lookup in missing
+            ]
+            session.execute(insert(person_keys), rows_to_add)
+        return first
+
+    def cipher(self, key_id: str) -> AESGCM | None:
+        """The key's cipher, or None when the key was destroyed (or never existed)."""
+        try:
+            return self._by_id[key_id]
+        except KeyError:
+            pass
+        with self._transaction(commit=False) as session:
+            wrapped = session.execute(
+                select(person_keys.c.wrapped_key).where(person_keys.c.key_id == key_id).limit(1)
+            ).scalar()
+        cipher = AESGCM(self._unwrap(key_id, wrapped)) if wrapped is not None else None
+        with self._lock:
+            self._bounded()
+            self._by_id[key_id] = cipher
+        return cipher
+
+    def prefetch(self, key_ids: Iterable[str]) -> None:
+        """Bring the keys not yet in memory in one query (a history of many people: one round trip, not one each)."""
+        missing = sorted({key_id for key_id in key_ids if key_id not in self._by_id})
+        if not missing:
+            return
+        with self._transaction(commit=False) as session:
+            rows = session.execute(
+                select(person_keys.c.key_id, person_keys.c.wrapped_key).where(person_keys.c.key_id.in_(missing))
+            ).all()
+        found = {row.key_id: AESGCM(self._unwrap(row.key_id, row.wrapped_key)) for row in rows}
+        with self._lock:
+            self._bounded()
+            self._by_id.update({key_id: found.get(key_id) for key_id in missing})
+
+    def key_ids(self, lookup: str) -> list[str]:
+        """Every key the lookup leads to (usually one)."""
+        with self._transaction(commit=False) as session:
+            rows = session.execute(select(person_keys.c.key_id).where(person_keys.c.lookup == lookup)).scalars()
+            return sorted(set(rows))
+
+    def destroy(self, session: Any, key_ids: Iterable[str]) -> None:
+        """Delete the keys (in the caller's transaction) and note each destruction for the other processes."""
+        key_ids, now = sorted(set(key_ids)), self._clock()
+        if not key_ids:
+            return
+        session.execute(delete(person_keys).where(person_keys.c.key_id.in_(key_ids)))
+        session.execute(insert(person_erasures), [{"key_id": key_id, "erased_at": now} for key_id in key_ids])
+
+    def forget_erased_keys(self) -> bool:
+        """Drop the keys held in memory when a key was destroyed since the last look (in any process)."""
+        with self._transaction(commit=False) as session:
+            latest = session.execute(select(func.coalesce(func.max(person_erasures.c.id), 0))).scalar_one()
+        if latest == self._erasures_seen:
+            return False
+        with self._lock:
+            self._by_lookup.clear()
+            self._by_id.clear()
+            self._erasures_seen = latest
+        return True
+
+    # -- helpers ---------------------------------------------------------------------------------
+    def _wrap(self, key_id: str, raw: bytes) -> bytes:
+        nonce = os.urandom(12)
+        return nonce + self._wrapping.encrypt(nonce, raw, key_id.encode())
+
+    def _unwrap(self, key_id: str, wrapped: bytes) -> bytes:
+        wrapped = bytes(wrapped)
+        return self._wrapping.decrypt(wrapped[:12], wrapped[12:], key_id.encode())
+
+    def _bounded(self) -> None:
+        if len(self._by_id) > MAX_CACHED or len(self._by_lookup) > MAX_CACHED:
+            self._by_id.clear()
+            self._by_lookup.clear()
+
+
+def _drop_pending(session: Any) -> None:
+    pending = session.info.get(PENDING)
+    if pending:
+        pending.clear()
