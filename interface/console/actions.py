@@ -14,34 +14,27 @@ from marshmallow import Schema
 from werkzeug.datastructures import MultiDict
 
 from application.authorization import CasePolicy
+from application.errors import Forbidden
 from application.staff import StaffMember
 from domain.case import Case
+from domain.case_types import COMMAND_LABELS
 from domain.errors import TransitionNotAllowed
-from application.errors import Forbidden
 from interface.views.cases import COMMANDS, CaseCommand
 
+# The domain names some commands (COMMAND_LABELS); the console names the rest for its buttons.
 ACTION_LABELS = {
     "accept": "受理",
     "reject": "不予受理",
     "merge": "合并",
-    "dispatch": "派遣",
-    "claim": "签收",
-    "return": "退单",
-    "redispatch": "改派",
+    "dispatch": "派单",
+    "claim": "接单",
     "note": "记录处置进展",
-    "request-extension": "申请延期",
-    "extend": "批准延期",
-    "refuse-extension": "驳回延期申请",
-    "suspend": "缓办",
-    "resume": "恢复办理",
-    "urge": "督办",
-    "acknowledge": "协办确认",
     "resolve": "办结",
-    "follow-up": "回访",
     "reopen": "重新办理",
     "close": "结案",
     "escalate": "提交交办会",
     "assign": "交办",
+    **COMMAND_LABELS,
 }
 # Form fields whose answer is a list (a multi-select), a yes/no (a checkbox), or left out when blank.
 LIST_FIELDS = ("co_departments",)

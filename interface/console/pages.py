@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import NotFound as PageNotFound
 from werkzeug.wrappers import Response
 
@@ -15,6 +16,7 @@ from domain.case_types import (
     CHANNEL_LABELS,
     FOLLOW_UP_METHOD_LABELS,
     SATISFACTION_LABELS,
+    STAGE_LABELS,
     STATUS_LABELS,
     TRACK_LABELS,
 )
@@ -50,7 +52,25 @@ CHOICES = {
 
 @blueprint.context_processor
 def page_globals() -> dict[str, Any]:
-    return {"staff": g.get("staff"), "role_labels": ROLE_LABELS, "queue_labels": QUEUE_LABELS, "choices": CHOICES}
+    return {
+        "staff": g.get("staff"),
+        "role_labels": ROLE_LABELS,
+        "queue_labels": QUEUE_LABELS,
+        "choices": CHOICES,
+        "stage_labels": STAGE_LABELS,
+        "org_name": _org_name,
+    }
+
+
+def _org_name(code: str | None) -> str:
+    """An actor's organisation by name: a department's or a grid's (the code when neither knows it)."""
+    if not code:
+        return ""
+    directory = services().directory
+    if directory.find_department(code) is not None:
+        return directory.department_name(code)
+    grid = directory.find_grid(code)
+    return grid["name"] if grid else code
 
 
 @blueprint.get("/")
@@ -181,7 +201,7 @@ def _render_case(
         departments=ledger.directory.list_departments(),
         failed=failed,
         problem=problem,
-        form=request.form if failed else {},
+        form=request.form if failed else MultiDict(),
     ), (problem[0] if problem else 200)
 
 
