@@ -24,12 +24,13 @@ from interface.console import signin
 from interface.console.actions import available_actions, body_of, find_action
 from interface.console.messages import chinese_problem
 from interface.context import services
+from interface.endpoint import CONSOLE_PREFIX
 from interface.presenters import cases as presenters
 from interface.presenters.case_rows import case_row, queue_row
 from interface.views.cases import _plain
 from projections import case_list, work_queues
 
-blueprint = Blueprint("console", __name__, url_prefix="/console")
+blueprint = Blueprint("console", __name__, url_prefix=CONSOLE_PREFIX)
 blueprint.before_request(signin.protect)
 PER_PAGE = 50
 QUEUE_LABELS = {

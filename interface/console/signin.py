@@ -21,10 +21,11 @@ from application.errors import NotFound
 from application.staff import StaffMember
 from interface.auth_throttle import FailureThrottle
 from interface.context import services
+from interface.endpoint import CONSOLE_PREFIX
 
 SESSION_LIFETIME = timedelta(hours=8)
 csrf = CSRFProtect()
-blueprint = Blueprint("console_signin", __name__, url_prefix="/console")
+blueprint = Blueprint("console_signin", __name__, url_prefix=CONSOLE_PREFIX)
 
 
 class ConsoleSessions(SecureCookieSessionInterface):
@@ -131,6 +132,6 @@ def _refused(message: str, status: int) -> tuple[str, int]:
 def _safe_next() -> str:
     """Where to go after signing in: a console path on this site only (never another site)."""
     target = request.values.get("next", "")
-    if target.startswith("/console/") and not target.startswith("//") and "\\" not in target:
+    if target.startswith(CONSOLE_PREFIX + "/") and not target.startswith("//") and "\\" not in target:
         return target
     return url_for("console.home")
