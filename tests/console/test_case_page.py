@@ -120,3 +120,43 @@ def test_a_case_outside_ones_scope_is_refused(app: Flask, territory: Territory, 
     answer = other.get(f"/console/cases/{case_id}")
     assert answer.status_code in (403, 404)
     assert "accept" not in answer.get_data(as_text=True)
+
+
+def test_a_grid_worker_reports_a_case_and_lands_on_its_page(app: Flask, territory: Territory) -> None:
+    worker = signed_in(app, territory, "worker")
+    form = worker.get("/console/report").get_data(as_text=True)
+    assert territory.grid("chayuan-01") in form and territory.grid("chayuan-02") not in form  # their grid only
+    fields = {
+        "csrf_token": CSRF.search(form).group(1),
+        "title": "排水沟堵塞",
+        "description": "菜市场后排水沟堵塞，雨天积水。",
+        "category": "municipal",
+        "channel": "grid_app",
+        "track": "general",
+        "grid": territory.grid("chayuan-01"),
+        "address": "紫阳镇菜市场后",
+    }
+    answer = worker.post("/console/report", data=fields)
+    assert answer.status_code == 302
+    page = worker.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "排水沟堵塞" in page and "紫阳镇菜市场后" in page and "上报" in page
+
+
+def test_a_report_outside_ones_grid_is_refused_in_chinese(app: Flask, territory: Territory) -> None:
+    worker = signed_in(app, territory, "worker")
+    form = worker.get("/console/report").get_data(as_text=True)
+    fields = {
+        "csrf_token": CSRF.search(form).group(1),
+        "title": "路灯",
+        "description": "不亮",
+        "category": "municipal",
+        "channel": "grid_app",
+        "track": "general",
+        "grid": territory.grid("chayuan-02"),
+    }
+    answer = worker.post("/console/report", data=fields)
+    assert answer.status_code == 403
+    assert "您无权进行此操作" in answer.get_data(as_text=True)
+    fields.update(grid=territory.grid("chayuan-01"), title="")
+    answer = worker.post("/console/report", data=fields)
+    assert answer.status_code == 422 and "填写有误：标题" in answer.get_data(as_text=True)
