@@ -129,3 +129,20 @@ def test_a_form_posted_without_its_csrf_token_is_refused(
     page.wait_for_load_state()
     assert "CSRF" in page.content()
     assert ledger.read_case(territory.staff["admin"], case_id)[0].status == "reported"
+
+
+def test_a_grid_worker_reports_on_a_phone_screen(
+    browser: Any, base_url: str, territory: Territory, request: pytest.FixtureRequest
+) -> None:
+    phone = signed_in_page(browser, base_url, territory.tokens["worker"], viewport={"width": 390, "height": 844})
+    phone.get_by_role("link", name="上报").click()
+    phone.get_by_label("标题").fill("排水沟堵塞")
+    phone.get_by_label("情况描述").fill("菜市场后排水沟堵塞，雨天积水。")
+    phone.get_by_label("类别").select_option("municipal")
+    phone.get_by_label("地点").fill("紫阳镇菜市场后")
+    # Everything fits the screen's width: nothing to scroll sideways.
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(phone, "report_phone", request)
+    phone.get_by_role("button", name="上报").click()
+    phone.get_by_role("heading", name="排水沟堵塞").wait_for()
+    assert "紫阳镇菜市场后" in phone.content()
