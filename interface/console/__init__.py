@@ -9,13 +9,14 @@ from __future__ import annotations
 from flask import Flask, redirect, url_for
 from werkzeug.wrappers import Response
 
-from interface.console import pages, report, signin
+from interface.console import audit, pages, report, signin
 
 
 def install(app: Flask) -> None:
     signin.install(app)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(report.blueprint)
+    app.register_blueprint(audit.blueprint)
 
     @app.get("/")
     def root() -> Response:

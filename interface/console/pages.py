@@ -60,7 +60,16 @@ def page_globals() -> dict[str, Any]:
         "choices": CHOICES,
         "stage_labels": STAGE_LABELS,
         "org_name": _org_name,
+        "may_audit": _may_audit,
     }
+
+
+def _may_audit() -> bool:
+    try:
+        services().ledger.read_policy.check_operates(g.staff)
+    except Forbidden:
+        return False
+    return True
 
 
 def _org_name(code: str | None) -> str:
