@@ -61,7 +61,16 @@ def page_globals() -> dict[str, Any]:
         "stage_labels": STAGE_LABELS,
         "org_name": _org_name,
         "may_audit": _may_audit,
+        "may_read_meetings": _may_read_meetings,
     }
+
+
+def _may_read_meetings() -> bool:
+    try:
+        services().ledger.meeting_policy.check_reads_meetings(g.staff)
+    except Forbidden:
+        return False
+    return True
 
 
 def _may_audit() -> bool:
