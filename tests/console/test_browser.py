@@ -146,3 +146,44 @@ def test_a_grid_worker_reports_on_a_phone_screen(
     phone.get_by_role("button", name="上报").click()
     phone.get_by_role("heading", name="排水沟堵塞").wait_for()
     assert "紫阳镇菜市场后" in phone.content()
+
+
+def test_the_leaders_statistics_page_draws_its_chart(
+    browser: Any, base_url: str, territory: Territory, cases: CaseCommands, request: pytest.FixtureRequest
+) -> None:
+    case_id = report(cases, territory)
+    cases.accept(territory.staff["dispatcher"], case_id)
+    chengguan = territory.department("chengguan")
+    cases.dispatch(territory.staff["dispatcher"], case_id, lead_department=chengguan, co_departments=[])
+    cases.claim(territory.staff["chengguan"], case_id)  # claimed in time: a response rate to plot
+    leader = signed_in_page(browser, base_url, territory.tokens["leader"])
+    leader.get_by_role("link", name="统计").click()
+    reload_until(leader, lambda: leader.get_by_role("row", name="茶苑社区").count() > 0)
+    chart = leader.get_by_role("img", name="三率走势")
+    assert chart.bounding_box()["width"] > 200  # laid out, not an empty box
+    assert chart.locator("circle").count() >= 1  # the month's response rate is plotted
+    shot(leader, "statistics", request)
+
+
+def test_the_secretary_prints_the_handover_list(
+    browser: Any,
+    base_url: str,
+    territory: Territory,
+    cases: CaseCommands,
+    ledger: GridLedger,
+    request: pytest.FixtureRequest,
+) -> None:
+    from tests.console.test_meetings import escalated
+
+    meeting_id, _ = escalated(cases, ledger, territory)
+    secretary = signed_in_page(browser, base_url, territory.tokens["secretary"])
+    secretary.get_by_role("link", name="交办会", exact=True).click()
+    reload_until(secretary, lambda: secretary.get_by_role("link", name="紫阳镇6月问题交办会").count() > 0)
+    secretary.get_by_role("link", name="紫阳镇6月问题交办会").click()
+    secretary.get_by_role("cell", name="茶苑社区路灯不亮").wait_for()
+    secretary.get_by_role("link", name="打印版").click()
+    secretary.wait_for_url(f"**/console/meetings/{meeting_id}/handover.html")
+    assert "茶苑社区路灯不亮" in secretary.content()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pdf = secretary.pdf(path=str(ARTIFACTS / f"handover_{request.node.callspec.params['database_url']}.pdf"))
+    assert pdf.startswith(b"%PDF") and b"CJK" in pdf  # the Chinese text is set in a CJK font, not tofu
