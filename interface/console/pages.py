@@ -9,7 +9,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import NotFound as PageNotFound
 from werkzeug.wrappers import Response
 
-from application.errors import Forbidden
+from application.errors import Forbidden, InvalidReference
 from domain.actor import ROLE_LABELS
 from domain.case_types import (
     CATEGORY_LABELS,
@@ -26,8 +26,9 @@ from interface.console.messages import chinese_problem
 from interface.context import services
 from interface.endpoint import CONSOLE_PREFIX
 from interface.presenters import cases as presenters
-from interface.presenters.case_rows import case_row, queue_row
+from interface.presenters.case_rows import case_row
 from interface.views.cases import _plain
+from interface.views.read_models import queue_rows
 from projections import case_list, work_queues
 
 blueprint = Blueprint("console", __name__, url_prefix=CONSOLE_PREFIX)
@@ -98,7 +99,7 @@ def home() -> str:
     queues = []
     for name in work_queues.QUEUES:
         try:
-            _, total = _queue_rows(name, grid=None, page=1, per_page=1)
+            _, total = queue_rows(g.staff, name, grid=None, department=None, page=1, per_page=1)
         except Forbidden:
             continue
         queues.append({"name": name, "label": QUEUE_LABELS[name], "total": total})
@@ -111,19 +112,11 @@ def queue(name: str) -> str:
         raise PageNotFound()
     grid, page = request.args.get("grid") or None, _page()
     try:
-        rows, total = _queue_rows(name, grid=grid, page=page, per_page=PER_PAGE)
-    except Forbidden:
-        return render_template("console/refused.html"), 403
-    return render_template(
-        "console/queue.html",
-        name=name,
-        rows=rows,
-        total=total,
-        page=page,
-        pages=_pages(total),
-        grid=grid,
-        grids=services().directory.list_grids(),
-    )
+        rows, total = queue_rows(g.staff, name, grid=grid, department=None, page=page, per_page=PER_PAGE)
+    except (Forbidden, InvalidReference) as error:
+        status, message, _ = chinese_problem(error) or (403, "", "")
+        return render_template("console/refused.html", message=message), status
+    return _list_page("console/queue.html", rows, total, page, name=name, grid=grid)
 
 
 @blueprint.get("/cases")
@@ -150,15 +143,7 @@ def case_search() -> str:
             count_limit=1001,
         )
     items = [case_row(row, now, ledger.local_zone, ledger.directory.department_name) for row in rows]
-    return render_template(
-        "console/cases.html",
-        rows=items,
-        total=total,
-        page=page,
-        pages=_pages(total),
-        args=args,
-        grids=services().directory.list_grids(),
-    )
+    return _list_page("console/cases.html", items, total, page, args=args)
 
 
 @blueprint.get("/cases/<case_id>")
@@ -224,25 +209,10 @@ def _render_case(
     ), (problem[0] if problem else 200)
 
 
-def _queue_rows(name: str, *, grid: str | None, page: int, per_page: int) -> tuple[list[dict[str, Any]], int]:
-    ledger = services().ledger
-    department, scope = ledger.read_policy.queue_scope(g.staff, name, None)
-    now, zone = ledger.clock(), ledger.local_zone
-    grid_path = ledger.directory.grid_path(grid) if grid else None
-    with services().projections.db.connect() as connection:
-        rows, total = work_queues.queue_page(
-            connection,
-            name,
-            scope,
-            now=now,
-            grid_path=grid_path,
-            department=department,
-            page=page,
-            per_page=per_page,
-            count_limit=1001,
-        )
-    named = ledger.directory.department_name
-    return [queue_row(row, now, zone, named, department) for row in rows], total
+def _list_page(template: str, rows: list[dict[str, Any]], total: int, page: int, **extra: Any) -> str:
+    """A page of case rows with its pager and the grids to filter by."""
+    grids = services().directory.list_grids()
+    return render_template(template, rows=rows, total=total, page=page, pages=_pages(total), grids=grids, **extra)
 
 
 def _page() -> int:
