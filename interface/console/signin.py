@@ -40,7 +40,8 @@ def _is_https(incoming: Request) -> bool:
 
 
 def install(app: Flask) -> None:
-    app.config.setdefault("SECRET_KEY", os.environ.get("GRIDLEDGER_SECRET_KEY") or _installation_key(app))
+    if not app.config.get("SECRET_KEY"):  # Flask's default is None: given by the caller (tests) or made here
+        app.config["SECRET_KEY"] = os.environ.get("GRIDLEDGER_SECRET_KEY") or _installation_key(app)
     app.config.update(
         SESSION_COOKIE_NAME="gridledger_console",
         SESSION_COOKIE_HTTPONLY=True,
@@ -60,13 +61,18 @@ def _installation_key(app: Flask) -> str:
     path = Path(os.environ.get("GRIDLEDGER_SECRET_KEY_FILE") or Path(app.instance_path) / "console-secret-key")
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
+        # Written whole under another name, then linked into place: a worker starting at the same moment either
+        # finds no file or the whole key, and only the first link wins.
+        draft = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as key_file:
+            key_file.write(secrets.token_hex(32))
         try:
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another worker made it first
+            os.link(draft, path)
+        except FileExistsError:
             pass
-        else:
-            with os.fdopen(descriptor, "w") as key_file:
-                key_file.write(secrets.token_hex(32))
+        finally:
+            draft.unlink()
     return path.read_text().strip()
 
 

@@ -75,3 +75,16 @@ def test_next_never_leaves_the_site(client: FlaskClient, territory: Territory) -
         data={"token": territory.tokens["dispatcher"], "csrf_token": csrf_token(client), "next": "//evil.example/"},
     )
     assert answer.headers["Location"] == "/console/"
+
+
+def test_an_installation_makes_its_key_once_and_keeps_it(ledger: GridLedger, tmp_path, monkeypatch) -> None:
+    from interface.app import create_app
+
+    monkeypatch.delenv("GRIDLEDGER_SECRET_KEY", raising=False)
+    monkeypatch.setenv("GRIDLEDGER_SECRET_KEY_FILE", str(tmp_path / "keys" / "console-secret-key"))
+    first = create_app({"GRIDLEDGER_PROJECTIONS_IN_PROCESS": False}, ledger=ledger)
+    second = create_app({"GRIDLEDGER_PROJECTIONS_IN_PROCESS": False}, ledger=ledger)
+    key_file = tmp_path / "keys" / "console-secret-key"
+    assert len(first.secret_key) == 64 and first.secret_key == second.secret_key == key_file.read_text()
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert [path.name for path in key_file.parent.iterdir()] == ["console-secret-key"]
