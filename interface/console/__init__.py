@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Flask, redirect, url_for
 from werkzeug.wrappers import Response
 
-from interface.console import audit, meetings, pages, report, signin, statistics
+from interface.console import audit, households, meetings, pages, report, signin, statistics
 
 
 def install(app: Flask) -> None:
@@ -19,6 +19,7 @@ def install(app: Flask) -> None:
     app.register_blueprint(audit.blueprint)
     app.register_blueprint(meetings.blueprint)
     app.register_blueprint(statistics.blueprint)
+    app.register_blueprint(households.blueprint)
 
     @app.get("/")
     def root() -> Response:

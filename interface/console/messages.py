@@ -7,7 +7,7 @@ from marshmallow import ValidationError
 from application import errors as app_errors
 from domain.errors import InvalidCommand, TransitionNotAllowed
 
-STALE = "此案件已被他人修改，请刷新页面后再操作。"
+STALE = "此{thing}已被他人修改，请刷新页面后再操作。"
 FIELD_LABELS = {
     "reason": "理由",
     "note": "备注",
@@ -34,10 +34,11 @@ FIELD_LABELS = {
 }
 
 
-def chinese_problem(error: Exception) -> tuple[int, str, str] | None:
-    """(HTTP status, Chinese message, English detail) for an error the application raises; None: not ours."""
+def chinese_problem(error: Exception, thing: str = "案件") -> tuple[int, str, str] | None:
+    """(HTTP status, Chinese message, English detail) for an error the application raises; None: not ours.
+    ``thing``: what a stale page showed (a case, a household)."""
     if isinstance(error, (app_errors.VersionMismatch, app_errors.ConcurrentUpdate)):
-        return (412 if isinstance(error, app_errors.VersionMismatch) else 409), STALE, str(error)
+        return (412 if isinstance(error, app_errors.VersionMismatch) else 409), STALE.format(thing=thing), str(error)
     if isinstance(error, TransitionNotAllowed):
         return 409, "案件当前状态不允许此操作，请刷新页面。", str(error)
     if isinstance(error, app_errors.Forbidden):

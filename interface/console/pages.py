@@ -63,7 +63,16 @@ def page_globals() -> dict[str, Any]:
         "org_name": _org_name,
         "may_audit": _may_audit,
         "may_read_meetings": _may_read_meetings,
+        "may_read_fieldwork": _may_read_fieldwork,
     }
+
+
+def _may_read_fieldwork() -> bool:
+    try:
+        services().ledger.fieldwork_policy.check_read(g.staff)
+    except Forbidden:
+        return False
+    return True
 
 
 def _may_read_meetings() -> bool:

@@ -42,13 +42,13 @@ def overview() -> tuple[str, int]:
     default = "department" if g.staff.role == Role.DEPARTMENT else "community"  # a department sees only its own
     by = request.args.get("by") if request.args.get("by") in UNITS else default
     period = {"month": request.args["month"]} if request.args.get("month") else {}
-    monthly = _answer(api.monthly, schemas.MonthlyQuerySchema, {"by": by, **period})
-    rankings = _answer(api.rankings, schemas.RankingsQuerySchema, {"level": by, **period})
+    monthly = answer_of(api.monthly, schemas.MonthlyQuerySchema, {"by": by, **period})
+    rankings = answer_of(api.rankings, schemas.RankingsQuerySchema, {"level": by, **period})
     first = last = monthly["to"]
     for _ in range(TREND_MONTHS - 1):
         first = figures.previous_month(first)
     own = {"department": g.staff.department} if g.staff.role == Role.DEPARTMENT else {}
-    trend = _answer(api.trend, schemas.TrendQuerySchema, {"from": first, "to": last, **own})
+    trend = answer_of(api.trend, schemas.TrendQuerySchema, {"from": first, "to": last, **own})
     chart = rate_lines(trend["rows"], THREE_RATES, title=f"{first} 至 {last} 三率走势")
     return render_template(
         "console/statistics.html",
@@ -67,11 +67,11 @@ def counted_cases() -> str:
     """The cases behind one figure of one unit (the drill-down of a table cell)."""
     names = ("by", "unit", "figure", "part", "month", "page")
     query = {name: request.args[name] for name in names if request.args.get(name)}
-    answer = _answer(api.figure_cases, schemas.FigureCasesQuerySchema, query)
+    answer = answer_of(api.figure_cases, schemas.FigureCasesQuerySchema, query)
     return render_template("console/counted_cases.html", answer=answer, args=request.args)
 
 
-def _answer(view: Any, schema: type, query: dict[str, Any]) -> dict[str, Any]:
-    """The JSON a statistics endpoint answers this query with, for the signed-in person."""
+def answer_of(view: Any, schema: type, query: dict[str, Any]) -> dict[str, Any]:
+    """The JSON an API endpoint answers this query with, for the signed-in person."""
     response: Response = view.__wrapped__(schema().load(query))
     return response.get_json()
