@@ -187,3 +187,16 @@ def test_the_secretary_prints_the_handover_list(
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     pdf = secretary.pdf(path=str(ARTIFACTS / f"handover_{request.node.callspec.params['database_url']}.pdf"))
     assert pdf.startswith(b"%PDF") and b"CJK" in pdf  # the Chinese text is set in a CJK font, not tofu
+
+
+def test_a_department_user_cannot_open_a_household_page(
+    browser: Any, base_url: str, territory: Territory, ledger: GridLedger
+) -> None:
+    from tests.console.test_households import elderly_household
+
+    household_id = elderly_household(ledger, territory)
+    clerk = signed_in_page(browser, base_url, territory.tokens["chengguan"])
+    assert clerk.get_by_role("link", name="本月必访").count() == 0
+    answer = clerk.goto(f"{base_url}/console/households/{household_id}")
+    assert answer.status == 403
+    assert "您无权" in clerk.get_by_role("alert").inner_text() and "汪奶奶" not in clerk.content()
