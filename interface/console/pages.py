@@ -92,14 +92,16 @@ def _may_audit() -> bool:
 
 
 def _org_name(code: str | None) -> str:
-    """An actor's organisation by name: a department's or a grid's (the code when neither knows it)."""
+    """An actor's organisation by name: a department's or a grid's (the code when neither knows it); each code
+    looked up once per page (a timeline names the same few organisations again and again)."""
     if not code:
         return ""
-    directory = services().directory
-    if directory.find_department(code) is not None:
-        return directory.department_name(code)
-    grid = directory.find_grid(code)
-    return grid["name"] if grid else code
+    names: dict[str, str] = g.setdefault("org_names", {})
+    if code not in names:
+        directory = services().directory
+        grid = None if directory.find_department(code) else directory.find_grid(code)
+        names[code] = grid["name"] if grid else directory.department_name(code)
+    return names[code]
 
 
 @blueprint.get("/")
