@@ -30,6 +30,7 @@ from interface.presenters.case_rows import case_row
 from interface.views.cases import _plain
 from interface.views.read_models import queue_rows
 from projections import case_list, work_queues
+from projections import meetings as meetings_register
 
 blueprint = Blueprint("console", __name__, url_prefix=CONSOLE_PREFIX)
 blueprint.before_request(signin.protect)
@@ -208,12 +209,14 @@ def _render_case(
         department_name=ledger.directory.department_name,
     )
     timeline = presenters.history(case, entries, ledger.local_zone, staff.role, ledger.directory.department_name)
+    actions = available_actions(ledger.case_policy, staff, case)
     return render_template(
         "console/case.html",
         case=state,
         timeline=timeline["events"],
-        actions=available_actions(ledger.case_policy, staff, case),
+        actions=actions,
         departments=ledger.directory.list_departments(),
+        meetings=_open_meetings() if any(action.name == "escalate" for action in actions) else [],
         failed=failed,
         problem=problem,
         form=request.form if failed else MultiDict(),
@@ -224,6 +227,17 @@ def _list_page(template: str, rows: list[dict[str, Any]], total: int, page: int,
     """A page of case rows with its pager and the grids to filter by."""
     grids = services().directory.list_grids()
     return render_template(template, rows=rows, total=total, page=page, pages=_pages(total), grids=grids, **extra)
+
+
+def _open_meetings() -> list[dict[str, Any]]:
+    """The meetings not yet closed that this person reads: where a case may be escalated to (the command decides)."""
+    try:
+        scope = services().ledger.meeting_policy.list_scope(g.staff)
+    except Forbidden:
+        return []
+    with services().projections.db.connect() as connection:
+        rows, _ = meetings_register.list_meetings(connection, org=None, scope=scope, page=1, per_page=PER_PAGE)
+    return [row for row in rows if row["status"] != "closed"]
 
 
 def _page() -> int:

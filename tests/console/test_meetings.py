@@ -34,6 +34,22 @@ def escalated(cases: CaseCommands, ledger: GridLedger, territory: Territory) -> 
     return meeting.id, case_id
 
 
+def test_escalating_offers_the_meetings_by_name(
+    app: Flask, territory: Territory, cases: CaseCommands, ledger: GridLedger
+) -> None:
+    meeting_id, _ = escalated(cases, ledger, territory)
+    case_id = report(cases, territory)
+    cases.accept(territory.staff["dispatcher"], case_id)
+    dispatcher = signed_in(app, territory, "dispatcher")
+    wait_until(
+        lambda: "紫阳镇6月问题交办会" in page_of(dispatcher, case_id), what="the meetings register holds the meeting"
+    )
+    page = page_of(dispatcher, case_id)
+    answer = act(dispatcher, case_id, "escalate", page, meeting_id=str(meeting_id), reason="需镇级统筹")
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+    assert ledger.read_case(territory.staff["admin"], case_id)[0].meeting_id == str(meeting_id)
+
+
 def test_a_meeting_page_lists_its_items_with_downloads(
     app: Flask, territory: Territory, cases: CaseCommands, ledger: GridLedger, clock: MovableClock
 ) -> None:
