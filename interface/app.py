@@ -15,7 +15,7 @@ from application.meeting_commands import MeetingCommands
 from application.patrol_commands import PatrolCommands
 from application.personal_data_commands import PersonalDataCommands
 from application.settings import Settings
-from interface import security_headers
+from interface import console, security_headers
 from interface.auth import authenticate
 from interface.auth_throttle import FailureThrottle
 from interface.context import Services
@@ -102,5 +102,6 @@ def create_app(
         api.register_blueprint(child)
     app.register_blueprint(api)
     app.register_blueprint(health.blueprint)
+    console.install(app)
     register_problem_handlers(app)
     return app

@@ -33,6 +33,12 @@ from interface.schemas.base import ReadSchema
 
 JSON = ("application/json",)
 API_PREFIX = "/api/v1"
+CONSOLE_PREFIX = "/console"  # the web console's pages: for people with a session, not part of the API
+
+
+def is_console_page(path: str) -> bool:
+    """The console's pages and the site's root (which leads to them)."""
+    return path == "/" or path == CONSOLE_PREFIX or path.startswith(CONSOLE_PREFIX + "/")
 
 
 @dataclass(frozen=True)

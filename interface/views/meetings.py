@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, NamedTuple
 
 from flask import Blueprint, Response, jsonify
 
 from application import handover_list
+from application.staff import StaffMember
 from domain.meeting import Meeting
 from interface import handover_formats as formats
 from interface.anchors import Anchor
@@ -84,19 +86,50 @@ def close(meeting_id: str, body: dict[str, Any], options: dict[str, Any]) -> Res
 )
 def handover(meeting_id: str, query: dict[str, Any]) -> Response:
     """The handover list (交办清单): JSON, or ``format=csv|xlsx|html``; ``as_of`` for the list as it stood then."""
+    as_of = query.get("as_of")
+    parts = handover_parts(current_staff(), meeting_id, as_of=as_of, min_position=query.get("min_position"))
+    if query["format"] != "json":
+        return handover_file(parts, query["format"], as_of)
+    zone, department_name = services().ledger.local_zone, services().directory.department_name
+    return jsonify(
+        {
+            "meeting": present.meeting_state(parts.meeting, None, zone, department_name),
+            "as_of": local_iso(as_of, zone),
+            "items": [formats.item_json(item, zone, parts.names) for item in parts.items],
+            "anchor": parts.anchor.as_json(zone),
+        }
+    )
+
+
+class HandoverParts(NamedTuple):
+    meeting: Meeting
+    items: list[Any]
+    names: dict[str, str]  # grid and department codes → names
+    anchor: Anchor
+
+
+def handover_parts(
+    staff: StaffMember, meeting_id: str, *, as_of: datetime | None = None, min_position: int | None = None
+) -> HandoverParts:
+    """The meeting's handover list as ``staff`` may read it (the API's and the console's one way to it)."""
     ledger = services().ledger
-    current = ledger.read_meeting(current_staff(), meeting_id)
-    wait_for_position(query.get("min_position"), MEETINGS)  # its predecessors come from the meetings register
+    current = ledger.read_meeting(staff, meeting_id)
+    wait_for_position(min_position, MEETINGS)  # its predecessors come from the meetings register
     with services().projections.db.connect() as connection:
         earlier = register.earlier_meetings(
             connection, org=current.org, level=current.level, before=current.scheduled_for
         )
-    as_of = query.get("as_of")
     meeting, items = handover_list.build(ledger, meeting_id, earlier_meeting_ids=earlier, as_of=as_of)
-    zone, fmt = ledger.local_zone, query["format"]
-    filename = f"handover-{meeting.scheduled_for}"
     names = {row["code"]: row["name"] for row in [*ledger.directory.list_grids(), *ledger.directory.list_departments()]}
     anchor = Anchor.read(ledger)  # after the list is built: it covers every event the list was made from
+    return HandoverParts(meeting, items, names, anchor)
+
+
+def handover_file(parts: HandoverParts, fmt: str, as_of: datetime | None) -> Response:
+    """The list as a CSV or XLSX download, or the printable page (``html``)."""
+    ledger = services().ledger
+    meeting, items, names, anchor = parts
+    zone, filename = ledger.local_zone, f"handover-{meeting.scheduled_for}"
     if fmt == "csv":
         return _download(formats.to_csv(items, zone, names, anchor), "text/csv; charset=utf-8", f"{filename}.csv")
     if fmt == "xlsx":
@@ -105,18 +138,7 @@ def handover(meeting_id: str, query: dict[str, Any]) -> Response:
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             f"{filename}.xlsx",
         )
-    if fmt == "html":
-        return Response(
-            formats.to_html(meeting, items, zone, as_of or ledger.clock(), names, anchor), mimetype="text/html"
-        )
-    return jsonify(
-        {
-            "meeting": present.meeting_state(meeting, None, ledger.local_zone, ledger.directory.department_name),
-            "as_of": local_iso(as_of, zone),
-            "items": [formats.item_json(item, zone, names) for item in items],
-            "anchor": anchor.as_json(zone),
-        }
-    )
+    return Response(formats.to_html(meeting, items, zone, as_of or ledger.clock(), names, anchor), mimetype="text/html")
 
 
 def _download(content: bytes, mimetype: str, filename: str) -> Response:

@@ -12,7 +12,7 @@ from flask import Blueprint, Flask, Response, current_app, jsonify
 
 from domain.household_types import CareTag
 from interface.auth import PUBLIC_ENDPOINTS
-from interface.endpoint import API_PREFIX, Declaration, endpoint
+from interface.endpoint import API_PREFIX, Declaration, endpoint, is_console_page
 from interface.schemas.answers import ProblemSchema
 from interface.schemas.base import LocalDateTime
 from projections.work_queues import QUEUES
@@ -69,7 +69,7 @@ def build_spec(app: Flask) -> dict[str, Any]:
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     spec.components.schema("Problem", schema=ProblemSchema)
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
-        if rule.endpoint == "static":
+        if rule.endpoint == "static" or is_console_page(rule.rule):
             continue
         view = app.view_functions[rule.endpoint]
         operations = {

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify
 
+from application.staff import StaffMember
 from interface.auth import current_staff
 from interface.context import services
 from interface.endpoint import endpoint
@@ -24,8 +25,17 @@ def queue(name: str, query: dict[str, Any]) -> Response:
     """A work queue sorted by due time, with overdue computed against now."""
     if name not in work_queues.QUEUES:
         abort(404, f"there is no queue '{name}'; queues: {', '.join(work_queues.QUEUES)}")
-    department, scope = services().ledger.read_policy.queue_scope(current_staff(), name, query.get("department"))
+    services().ledger.read_policy.queue_scope(current_staff(), name, query.get("department"))  # 403 before waiting
     page = page_of(query, WORK_QUEUES)
+    rows, total = queue_rows(current_staff(), name, grid=query.get("grid"), department=query.get("department"), **page)
+    return page_response(rows, total, page)
+
+
+def queue_rows(
+    staff: StaffMember, name: str, *, grid: str | None, department: str | None, page: int, per_page: int
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of a work queue as ``staff`` may read it, and its total (the API's and the console's one way)."""
+    department, scope = services().ledger.read_policy.queue_scope(staff, name, department)
     now, zone = services().ledger.clock(), services().ledger.local_zone
     with services().projections.db.connect() as connection:
         rows, total = work_queues.queue_page(
@@ -33,12 +43,13 @@ def queue(name: str, query: dict[str, Any]) -> Response:
             name,
             scope,
             now=now,
-            grid_path=subtree(query.get("grid")),
+            grid_path=subtree(grid),
             department=department,
             count_limit=COUNT_LIMIT + 1,
-            **page,
+            page=page,
+            per_page=per_page,
         )
-    return page_response([present.queue_row(row, now, zone, _department_name, department) for row in rows], total, page)
+    return [present.queue_row(row, now, zone, _department_name, department) for row in rows], total
 
 
 @blueprint.get("/audit")

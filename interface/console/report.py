@@ -1,0 +1,67 @@
+"""上报: report a case from the console, checked by the API's own schema and the case policy.
+
+Photos are not taken here yet: ``POST /api/v1/attachments`` answers bearer-token clients, and the console's
+session cannot call it from the form without JavaScript of its own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, g, redirect, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response
+
+from application.errors import Forbidden
+from application.staff import StaffMember
+from interface.console import signin
+from interface.console.messages import chinese_problem
+from interface.console.pages import page_globals
+from interface.context import services
+from interface.endpoint import CONSOLE_PREFIX
+from interface.schemas.cases import CaseReportSchema
+
+blueprint = Blueprint("console_report", __name__, url_prefix=CONSOLE_PREFIX)
+blueprint.before_request(signin.protect)
+blueprint.context_processor(page_globals)
+FIELDS = ("title", "description", "category", "channel", "track", "grid")
+
+
+@blueprint.get("/report")
+def form() -> tuple[str, int]:
+    return _render(MultiDict({"channel": "grid_app", "track": "general", "grid": g.staff.grid or ""}))
+
+
+@blueprint.post("/report")
+def submit() -> Response | tuple[str, int]:
+    raw: dict[str, Any] = {name: request.form[name] for name in FIELDS if request.form.get(name, "").strip()}
+    if address := request.form.get("address", "").strip():
+        raw["location"] = {"address": address}
+    try:
+        body = CaseReportSchema().load(raw)
+        result = services().cases.report(g.staff, body)
+    except Exception as error:  # noqa: BLE001 - the application's errors are shown; others re-raised
+        problem = chinese_problem(error)
+        if problem is None:
+            raise
+        return _render(request.form, problem)
+    return redirect(url_for("console.case_page", case_id=result.id))
+
+
+def _render(values: MultiDict[str, str], problem: tuple[int, str, str] | None = None) -> tuple[str, int]:
+    return render_template("console/report.html", values=values, problem=problem, grids=_grids_of(g.staff)), (
+        problem[0] if problem else 200
+    )
+
+
+def _grids_of(staff: StaffMember) -> list[dict[str, Any]]:
+    """The grids offered: those the case policy lets this person report in (it decides again on submit)."""
+    policy, grids = services().ledger.case_policy, services().directory.list_grids()
+    offered = []
+    for grid in grids:
+        try:
+            policy.check_report(staff, grid["code"])
+        except Forbidden:
+            continue
+        offered.append(grid)
+    return offered
