@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from eventsourcing.application import AggregateNotFoundError, Application
 
 from application import event_chain, schema
+from application.attachments import Attachments
 from application.authorization import CasePolicy
 from application.case_history import HistoryEntry, history_entries, state_as_of
 from application.case_numbers import next_case_no
@@ -68,6 +69,7 @@ class GridLedger(Application):
         self.after_save: list[Callable[[], None]] = []  # e.g. wake an in-process projection worker
         self.recent_states = RecentStates()
         self.staff_accounts = StaffAccounts(self)
+        self.attachments = Attachments(self)
         register_earlier_accounts(self)
 
     @property

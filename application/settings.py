@@ -5,8 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
 
 DEFAULT_DATABASE_URL = "sqlite:///gridledger.db"
+BLOB_DIRECTORY_NAME = "gridledger-blobs"
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,7 @@ class Settings:
     worker_stale_seconds: float = 30.0
     auth_failures_per_address: int = 100
     auth_failures_per_token_prefix: int = 30
+    blob_dir: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -42,7 +47,18 @@ class Settings:
             worker_stale_seconds=float(environ.get("GRIDLEDGER_WORKER_STALE_SECONDS") or 30),
             auth_failures_per_address=int(environ.get("GRIDLEDGER_AUTH_FAILURES_PER_ADDRESS") or 100),
             auth_failures_per_token_prefix=int(environ.get("GRIDLEDGER_AUTH_FAILURES_PER_TOKEN_PREFIX") or 30),
+            blob_dir=environ.get("GRIDLEDGER_BLOB_DIR") or None,
         )
+
+    def blob_directory(self) -> Path:
+        """Where attachments are kept: ``blob_dir``, or ``gridledger-blobs`` beside the SQLite file (in the working
+        directory for PostgreSQL or an in-memory SQLite)."""
+        if self.blob_dir:
+            return Path(self.blob_dir)
+        url = make_url(self.database_url)
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            return Path(url.database).parent / BLOB_DIRECTORY_NAME
+        return Path(BLOB_DIRECTORY_NAME)
 
     def event_store_env(self) -> dict[str, str]:
         """The eventsourcing library's settings for this configuration."""

@@ -21,6 +21,7 @@ from interface.context import Services
 from interface.endpoint import API_PREFIX
 from interface.problems import register_problem_handlers
 from interface.views import (
+    attachments,
     audit_head,
     calendar,
     cases,
@@ -93,6 +94,7 @@ def create_app(
         calendar.blueprint,
         time_limits.blueprint,
         statistics.blueprint,
+        attachments.blueprint,
     ):
         api.register_blueprint(child)
     app.register_blueprint(api)
