@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-from flask import Blueprint, Response, jsonify, send_file
+from flask import Blueprint, Response, jsonify
 
 from application.attachment_content import IMAGE_FORMATS, PDF
 from application.attachments import MAX_SIZE
@@ -50,12 +51,21 @@ def thumbnail(sha256: str) -> Response:
 
 def _served(path: Path, content_type: str, filename: str, *, inline: bool) -> Response:
     """Images shown in place; a PDF (which may carry scripts) downloaded."""
-    response = send_file(
-        path, mimetype=content_type, as_attachment=not inline, download_name=filename, conditional=False, etag=False
-    )
+    response = Response(path.read_bytes(), mimetype=content_type)  # at most 10 MB: read whole, nothing left open
+    response.headers.set("Content-Disposition", "inline" if inline else "attachment", **_filename(filename))
     response.headers["Cache-Control"] = CACHING
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _filename(name: str) -> dict[str, str]:
+    """RFC 6266: an ASCII stand-in, and the name itself (often Chinese) encoded as RFC 8187 says."""
+    ascii_name = name.encode("ascii", "ignore").decode().replace('"', "") or "attachment"
+    return (
+        {"filename": ascii_name}
+        if ascii_name == name
+        else {"filename": ascii_name, "filename*": f"UTF-8''{quote(name)}"}
+    )
 
 
 def _clean_name(filename: Any) -> str | None:
