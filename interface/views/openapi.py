@@ -135,7 +135,7 @@ def _upload_body(field: str) -> dict[str, Any]:
 def _success(declaration: Declaration) -> dict[str, Any]:
     created = declaration.status == 201
     schema = {"schema": declaration.response} if declaration.response is not None else {"schema": {"type": "object"}}
-    content = {media: (schema if media == "application/json" else {}) for media in declaration.media_types}
+    content = {media: _content_schema(media, schema) for media in declaration.media_types}
     headers: dict[str, Any] = {}
     if declaration.command:
         headers["ETag"] = {"description": 'The version after the command, e.g. "7"', "schema": {"type": "string"}}
@@ -146,6 +146,15 @@ def _success(declaration: Declaration) -> dict[str, Any]:
         "content": content,
         **({"headers": headers} if headers else {}),
     }
+
+
+def _content_schema(media: str, json_schema: dict[str, Any]) -> dict[str, Any]:
+    """JSON by its schema; a file (an image, a PDF) as binary; other formats (CSV, XLSX, HTML) undescribed."""
+    if media == "application/json":
+        return json_schema
+    if media.startswith("image/") or media == "application/pdf":
+        return {"schema": {"type": "string", "format": "binary"}}
+    return {}
 
 
 def _problem(status: int) -> dict[str, Any]:
