@@ -61,6 +61,7 @@ def uploaded_file(field: str, limit: int) -> tuple[str | None, bytes]:
             f"Send the file as multipart/form-data in the field '{field}'.",
             kind="unsupported-media-type",
         )
+    _body()  # read whole first (413 however it arrives), so that the form is parsed from memory, never cut short
     files, form = request.files, request.form
     unknown = (set(files) | set(form)) - {field}
     if unknown or field not in files:

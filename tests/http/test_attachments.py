@@ -138,6 +138,23 @@ def test_a_file_over_10_mb_is_a_413(api: Api) -> None:
     assert assert_ok(upload(api, "worker", exactly, "limit.pdf"), 201)["size"] == 10 * 1024 * 1024
 
 
+def test_a_chunked_upload_over_10_mb_is_a_413(api: Api) -> None:
+    """As a server hands a chunked body to the app: a stream that ends, and no Content-Length."""
+    head = f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="big.pdf"\r\n\r\n'.encode()
+    raw = head + b"%PDF-1.4\n" + b"0" * (11 * 1024 * 1024) + f"\r\n--{BOUNDARY}--\r\n".encode()
+    response = api.client.post(
+        "/api/v1/attachments",
+        input_stream=io.BytesIO(raw),
+        environ_overrides={"wsgi.input_terminated": True},
+        headers={
+            **api.territory.auth("worker"),
+            "Content-Type": f"multipart/form-data; boundary={BOUNDARY}",
+            "Transfer-Encoding": "chunked",
+        },
+    )
+    assert_problem(response, 413)
+
+
 def test_a_body_that_is_no_multipart_form_or_has_no_file_is_refused(api: Api) -> None:
     assert_problem(api.post("worker", "/attachments", {"file": "x"}), 415)
     response = api.client.post(
