@@ -119,17 +119,19 @@ attachments = Table(
     Column("stored_at", DateTime(timezone=True), nullable=False),
 )
 
+
+def _attachment() -> Column:
+    return Column("sha256", String(64), ForeignKey("gridledger_attachments.sha256"), primary_key=True)
+
+
 attachment_uploads = Table(
     "gridledger_attachment_uploads",
     metadata,
-    Column("sha256", String(64), ForeignKey("gridledger_attachments.sha256"), primary_key=True),
+    _attachment(),
     Column("uploaded_by", String(36), primary_key=True),
     Column("uploaded_at", DateTime(timezone=True), nullable=False),
 )
 
 attachment_references = Table(
-    "gridledger_attachment_references",
-    metadata,
-    Column("sha256", String(64), ForeignKey("gridledger_attachments.sha256"), primary_key=True),
-    Column("aggregate_id", String(36), primary_key=True),
+    "gridledger_attachment_references", metadata, _attachment(), Column("aggregate_id", String(36), primary_key=True)
 )
