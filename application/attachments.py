@@ -67,10 +67,12 @@ class Attachments:
     def upload(self, staff: StaffMember, filename: str | None, data: bytes) -> dict[str, Any]:
         """Keep the file (an image without its metadata) and answer what a case's ``attachments`` names."""
         self._ledger.case_policy.check_upload(staff)
-        content_type = sniff(data)
-        kept = cleaned(data, content_type)
+        sent_as = sniff(data)
+        kept, content_type = cleaned(data, sent_as)
         digest = self.store.put(kept)  # first: a row never names a file that is not there
         name = filename or f"{digest[:12]}.{EXTENSIONS[content_type]}"
+        if content_type != sent_as:  # a HEIC photo kept as JPEG: IMG_0001.HEIC → IMG_0001.jpg
+            name = f"{Path(name).stem or digest[:12]}.{EXTENSIONS[content_type]}"
         with self._ledger.datastore.transaction(commit=True) as session:
             now = self._ledger.clock()
             values = {"sha256": digest, "content_type": content_type, "size": len(kept), "filename": name}

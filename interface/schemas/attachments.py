@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
+from application.attachment_content import KEPT_TYPES
+
 
 class StoredAttachmentSchema(Schema):
     sha256 = fields.String(required=True, metadata={"description": "SHA-256 of the bytes kept (after stripping)"})
     filename = fields.String(required=True)
     content_type = fields.String(
-        required=True, metadata={"enum": ["image/jpeg", "image/png", "image/heic", "image/webp", "application/pdf"]}
+        required=True,
+        metadata={"enum": list(KEPT_TYPES), "description": "of the bytes kept: a HEIC photo is kept as JPEG"},
     )
     size = fields.Integer(required=True, metadata={"description": "bytes kept"})

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, jsonify
 
-from application.attachment_content import IMAGE_FORMATS, PDF
+from application.attachment_content import KEPT_TYPES
 from application.attachments import MAX_SIZE
 from interface.auth import current_staff
 from interface.context import services
@@ -18,7 +18,6 @@ from interface.schemas.attachments import StoredAttachmentSchema
 from interface.unsafe_text import without_unsafe_text
 
 blueprint = Blueprint("attachments", __name__, url_prefix="/attachments")
-SERVED = (*IMAGE_FORMATS, PDF)
 CACHING = "private, max-age=86400"  # the content under a hash never changes; only its readers may keep it
 
 
@@ -34,7 +33,7 @@ def upload(upload: tuple[str | None, bytes]) -> Response:
 
 
 @blueprint.get("/<sha256>")
-@endpoint(direct=True, media_types=SERVED)
+@endpoint(direct=True, media_types=KEPT_TYPES)
 def read(sha256: str) -> Response:
     """The file, to whoever may read a case that references it (or uploaded it, until a case does)."""
     stored = services().ledger.attachments.read(current_staff(), sha256)
