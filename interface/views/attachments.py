@@ -59,7 +59,9 @@ def _served(path: Path, content_type: str, filename: str, *, inline: bool) -> Re
 
 def _filename(name: str) -> dict[str, str]:
     """RFC 6266: an ASCII stand-in, and the name itself (often Chinese) encoded as RFC 8187 says."""
-    ascii_name = name.encode("ascii", "ignore").decode().replace('"', "") or "attachment"
+    ascii_name = name.encode("ascii", "ignore").decode().replace('"', "")
+    if not ascii_name.rsplit(".", 1)[0].strip():  # 现场.jpg → .jpg: a name of its extension alone
+        ascii_name = f"attachment{ascii_name}"
     return (
         {"filename": ascii_name}
         if ascii_name == name

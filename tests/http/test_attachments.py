@@ -187,7 +187,8 @@ def test_the_uploader_reads_it_until_a_case_references_it_then_the_case_readers_
     served = api.get("worker", path)
     assert served.status_code == 200 and served.data == stored_path(app, body["sha256"]).read_bytes()
     assert served.mimetype == "image/jpeg" and served.headers["X-Content-Type-Options"] == "nosniff"
-    assert served.headers["Content-Disposition"].startswith("inline")
+    disposition = served.headers["Content-Disposition"]
+    assert disposition == "inline; filename=attachment.jpg; filename*=UTF-8''%E7%8E%B0%E5%9C%BA.jpg"
     assert "private" in served.headers["Cache-Control"]
     for who in ("dispatcher", "chengguan", "admin"):  # not referenced yet: only its uploader
         assert_problem(api.get(who, path), 404)
