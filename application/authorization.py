@@ -24,6 +24,8 @@ DISPATCH_DESK = (
 )
 LEAD_DEPARTMENT = ("claim", "return", "request-extension")
 EVERYTHING_READERS = (Role.ADMIN, Role.AUDITOR, Role.MEETING_SECRETARY)
+# Who may upload an attachment: whoever may report a case or note (or resolve) one.
+UPLOADERS = (Role.ADMIN, Role.INTAKE, Role.DISPATCHER, Role.GRID_WORKER, Role.DEPARTMENT)
 
 
 class CasePolicy:
@@ -38,6 +40,10 @@ class CasePolicy:
         if staff.role in (Role.GRID_WORKER, Role.DISPATCHER) and self._in_scope(staff, grid):
             return
         raise Forbidden(f"a {staff.role.value} may not report a case in grid '{grid}'")
+
+    def check_upload(self, staff: StaffMember) -> None:
+        if staff.role not in UPLOADERS:
+            raise Forbidden(f"a {staff.role.value} may not upload attachments (only those who report or note cases)")
 
     def check_role(self, staff: StaffMember, command: str) -> None:
         """Before the case is loaded: every rule depends on the case, so nothing to refuse yet."""

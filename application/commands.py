@@ -16,6 +16,7 @@ from uuid import UUID
 import sqlalchemy.exc
 from eventsourcing.persistence import IntegrityError
 
+from application.attachments import record_references
 from application.errors import ConcurrentUpdate, VersionMismatch
 from application.idempotency import IdempotencyKey, StoredOutcome, find_outcome, record_outcome
 from application.staff import StaffMember
@@ -140,6 +141,7 @@ class CommandHandler(Generic[A]):
                 now = ledger.clock()
                 context = Context(staff=staff, now=now, session=session)
                 answer = run(context)
+                record_references(session, [answer, *context.others])
                 recordings = ledger.save(answer, *context.others)
                 stored = StoredOutcome(str(answer.id), answer.version, recordings[-1].notification.id)
                 if idempotency:

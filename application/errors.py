@@ -48,3 +48,7 @@ class ConcurrentUpdate(ApplicationError):
 
 class IdempotencyKeyReused(ApplicationError):
     """The same Idempotency-Key was sent before with a different request."""
+
+
+class UnsupportedContent(ApplicationError):
+    """An uploaded file whose content is of no accepted type."""

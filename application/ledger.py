@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from eventsourcing.application import AggregateNotFoundError, Application
 
 from application import event_chain, schema
+from application.attachments import Attachments
 from application.authorization import CasePolicy
 from application.case_history import HistoryEntry, history_entries, state_as_of
 from application.case_numbers import next_case_no
@@ -73,6 +74,7 @@ class GridLedger(Application):
         self.recent_states = RecentStates()
         self.staff_accounts = StaffAccounts(self)
         self.person_keys = self._person_keys()
+        self.attachments = Attachments(self)
         register_earlier_accounts(self)
 
     def construct_mapper(self) -> PersonalDataMapper:

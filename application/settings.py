@@ -8,7 +8,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 DEFAULT_DATABASE_URL = "sqlite:///gridledger.db"
+BLOB_DIRECTORY_NAME = "gridledger-blobs"
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,7 @@ class Settings:
     auth_failures_per_token_prefix: int = 30
     person_keys: bool = True  # with a cipher key: residents' personal fields encrypted per person (erasable)
     allow_plaintext: bool = False
+    blob_dir: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -47,7 +51,18 @@ class Settings:
             auth_failures_per_address=int(environ.get("GRIDLEDGER_AUTH_FAILURES_PER_ADDRESS") or 100),
             auth_failures_per_token_prefix=int(environ.get("GRIDLEDGER_AUTH_FAILURES_PER_TOKEN_PREFIX") or 30),
             allow_plaintext=_flag(environ.get("GRIDLEDGER_ALLOW_PLAINTEXT"), default=False),
+            blob_dir=environ.get("GRIDLEDGER_BLOB_DIR") or None,
         )
+
+    def blob_directory(self) -> Path:
+        """Where attachments are kept: ``blob_dir``, or ``gridledger-blobs`` beside the SQLite file (in the working
+        directory for PostgreSQL or an in-memory SQLite)."""
+        if self.blob_dir:
+            return Path(self.blob_dir)
+        url = make_url(self.database_url)
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            return Path(url.database).parent / BLOB_DIRECTORY_NAME
+        return Path(BLOB_DIRECTORY_NAME)
 
     def event_store_env(self) -> dict[str, str]:
         """The eventsourcing library's settings for this configuration."""

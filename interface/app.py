@@ -22,6 +22,7 @@ from interface.context import Services
 from interface.endpoint import API_PREFIX
 from interface.problems import register_problem_handlers
 from interface.views import (
+    attachments,
     audit_head,
     calendar,
     cases,
@@ -98,6 +99,7 @@ def create_app(
         time_limits.blueprint,
         statistics.blueprint,
         people.blueprint,
+        attachments.blueprint,
     ):
         api.register_blueprint(child)
     app.register_blueprint(api)

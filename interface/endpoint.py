@@ -8,6 +8,8 @@ The declaration is kept on the view (``view.endpoint``) and is the only source o
 validation and the OpenAPI document (``interface/views/openapi.py``), so the two cannot disagree:
 
 - ``body``: the JSON body's schema; the view gets the validated body as ``body``.
+- ``upload``: instead, a multipart/form-data body of one file in the field so named, of at most ``upload_limit``
+  bytes; the view gets ``upload`` (its name as sent, and its bytes).
 - ``query``: the query string's schema; the view gets ``query``. ``direct=True`` instead: a read of the event
   store or reference tables, which takes ``min_position`` only and waits for it (read-your-writes).
 - ``command``: the view is a command; it gets ``options`` (``idempotency`` from ``Idempotency-Key`` and, with
@@ -28,7 +30,15 @@ from flask import Response, jsonify
 from marshmallow import Schema
 
 from interface.read_your_writes import wait_for_position
-from interface.requests import expected_version, idempotency_key, json_body, load, loaded_schema, query_args
+from interface.requests import (
+    expected_version,
+    idempotency_key,
+    json_body,
+    load,
+    loaded_schema,
+    query_args,
+    uploaded_file,
+)
 from interface.schemas.base import ReadSchema
 
 JSON = ("application/json",)
@@ -44,6 +54,8 @@ def is_console_page(path: str) -> bool:
 @dataclass(frozen=True)
 class Declaration:
     body: type[Schema] | None = None
+    upload: str | None = None
+    upload_limit: int = 0
     query: type[Schema] | None = None
     direct: bool = False
     command: str | None = None
@@ -64,6 +76,8 @@ class Declaration:
         statuses = {401, 403, 429, 503, *self.problems} if authenticated else set(self.problems)
         if self.body or self.command:
             statuses |= {400, 413, 422}  # malformed JSON or header, a body too large, invalid fields
+        if self.upload:
+            statuses |= {413, 415, 422}  # a file too large, of no accepted type, missing or unreadable
         if self.query_schema():
             statuses |= {422}
         if has_path_parameters:
@@ -85,6 +99,8 @@ def endpoint(**declared: Any) -> Callable[[Callable[..., Any]], Callable[..., An
             arguments: dict[str, Any] = {}
             if declaration.body:
                 arguments["body"] = load(loaded_schema(declaration.body), json_body())
+            if declaration.upload:
+                arguments["upload"] = uploaded_file(declaration.upload, declaration.upload_limit)
             if declaration.direct:
                 wait_for_position(load(loaded_schema(ReadSchema), query_args()).get("min_position"))
             elif declaration.query:

@@ -69,6 +69,8 @@ def _translate(error: Exception) -> Problem:  # noqa: PLR0911 - one branch per m
         return validation_problem(messages)
     if isinstance(error, (InvalidCommand, app_errors.InvalidReference, app_errors.AlreadyExists)):
         return validation_problem({error.field: [error.message]})
+    if isinstance(error, app_errors.UnsupportedContent):
+        return Problem(415, "Unsupported content", str(error), kind="unsupported-content")
     if isinstance(error, app_errors.NotFound):
         return Problem(404, "Not found", str(error), kind="not-found")
     if isinstance(error, app_errors.Forbidden):

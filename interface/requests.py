@@ -16,6 +16,7 @@ from interface.problems import Problem, validation_problem
 from interface.schemas.base import LocalDateTime
 
 # Up to 18 digits: every version fits a signed 64-bit integer, and longer runs cost a big-int parse.
+MULTIPART_ALLOWANCE = 64 * 1024  # the form's boundaries and part headers around the file
 IF_MATCH = re.compile(r'^(?:W/)?"?(\d{1,18})"?$')
 
 
@@ -47,6 +48,31 @@ def _body() -> bytes:
     if stopped_at_limit and request.environ["wsgi.input"].read(1):
         raise RequestEntityTooLarge()
     return raw
+
+
+def uploaded_file(field: str, limit: int) -> tuple[str | None, bytes]:
+    """The one file of a multipart/form-data body (its name as sent, its bytes): 415 for another kind of body,
+    422 when the field is missing or others are sent, 413 over ``limit`` bytes (however the body arrives)."""
+    request.max_content_length = limit + MULTIPART_ALLOWANCE
+    if request.mimetype != "multipart/form-data":
+        raise Problem(
+            415,
+            "Unsupported media type",
+            f"Send the file as multipart/form-data in the field '{field}'.",
+            kind="unsupported-media-type",
+        )
+    _body()  # read whole first (413 however it arrives), so that the form is parsed from memory, never cut short
+    files, form = request.files, request.form
+    unknown = (set(files) | set(form)) - {field}
+    if unknown or field not in files:
+        errors: dict[str, Any] = {name: ["Unknown field."] for name in sorted(unknown)}
+        if field not in files:
+            errors[field] = ["Missing file."]
+        raise validation_problem(errors)
+    data = files[field].read(limit + 1)
+    if len(data) > limit:
+        raise RequestEntityTooLarge(f"The file is larger than {limit} bytes.")
+    return files[field].filename, data
 
 
 def _not_json(constant: str) -> Any:

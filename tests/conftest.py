@@ -57,9 +57,11 @@ def clock() -> MovableClock:
 
 
 @pytest.fixture
-def ledger(database_url: str, clock: MovableClock) -> Iterator[GridLedger]:
-    # min_position reads wait for the read model as long as a busy machine needs (the default 3 s would 503)
-    ledger = GridLedger(Settings(database_url=database_url, min_position_wait=READ_MODEL_WAIT), clock=clock)
+def ledger(database_url: str, clock: MovableClock, tmp_path: os.PathLike[str]) -> Iterator[GridLedger]:
+    # min_position reads wait for the read model as long as a busy machine needs (the default 3 s would 503);
+    # attachments are kept in the test's own directory, whichever the database
+    settings = Settings(database_url=database_url, min_position_wait=READ_MODEL_WAIT, blob_dir=f"{tmp_path}/blobs")
+    ledger = GridLedger(settings, clock=clock)
     yield ledger
     ledger.datastore.engine.dispose()
 

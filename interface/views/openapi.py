@@ -28,6 +28,7 @@ PATH_PARAMETERS = {
     "patrol_id": UUID,
     "member_id": UUID,
     "staff_id": UUID,
+    "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
     "tag": {"type": "string", "enum": [str(tag) for tag in CareTag]},
     "name": {"type": "string", "enum": list(QUEUES)},
 }
@@ -40,6 +41,7 @@ PROBLEM_TITLES = {
     409: "Not allowed in the current state, or a concurrent update",
     412: "If-Match names another version (ETag: the current one)",
     413: "Request body too large",
+    415: "A body of a media type not accepted, or a file of a content type not accepted",
     422: "Validation failed (errors: field → messages), or an idempotency key reused with another body",
     429: "Too many failed authentications from this address or with this token prefix (Retry-After)",
     503: "Database unavailable, or a read model behind min_position (Retry-After)",
@@ -112,15 +114,28 @@ def _operation(view: Any, path: str, *, authenticated: bool) -> dict[str, Any]:
             "required": True,
             "content": {"application/json": {"schema": declaration.body}},
         }
+    if declaration.upload is not None:
+        operation["requestBody"] = _upload_body(declaration.upload)
     if declaration.query_schema() is not None:
         operation["parameters"].append({"in": "query", "schema": declaration.query_schema()})
     return operation
 
 
+def _upload_body(field: str) -> dict[str, Any]:
+    """One file in a multipart/form-data body."""
+    schema = {
+        "type": "object",
+        "required": [field],
+        "properties": {field: {"type": "string", "format": "binary"}},
+        "additionalProperties": False,
+    }
+    return {"required": True, "content": {"multipart/form-data": {"schema": schema}}}
+
+
 def _success(declaration: Declaration) -> dict[str, Any]:
     created = declaration.status == 201
     schema = {"schema": declaration.response} if declaration.response is not None else {"schema": {"type": "object"}}
-    content = {media: (schema if media == "application/json" else {}) for media in declaration.media_types}
+    content = {media: _content_schema(media, schema) for media in declaration.media_types}
     headers: dict[str, Any] = {}
     if declaration.command:
         headers["ETag"] = {"description": 'The version after the command, e.g. "7"', "schema": {"type": "string"}}
@@ -131,6 +146,15 @@ def _success(declaration: Declaration) -> dict[str, Any]:
         "content": content,
         **({"headers": headers} if headers else {}),
     }
+
+
+def _content_schema(media: str, json_schema: dict[str, Any]) -> dict[str, Any]:
+    """JSON by its schema; a file (an image, a PDF) as binary; other formats (CSV, XLSX, HTML) undescribed."""
+    if media == "application/json":
+        return json_schema
+    if media.startswith("image/") or media == "application/pdf":
+        return {"schema": {"type": "string", "format": "binary"}}
+    return {}
 
 
 def _problem(status: int) -> dict[str, Any]:

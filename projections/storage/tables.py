@@ -129,3 +129,33 @@ person_erasures = Table(
     Column("key_id", String(32), nullable=False),
     Column("erased_at", DateTime(timezone=True), nullable=False),
 )
+
+
+# Attachments (application/attachments.py): the files kept in the blob directory by SHA-256 of their content,
+# who uploaded each, and which aggregates reference each -- written in the referencing command's transaction.
+attachments = Table(
+    "gridledger_attachments",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("content_type", String(100), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("filename", Text, nullable=False),  # as first uploaded: the name it is served under
+    Column("stored_at", DateTime(timezone=True), nullable=False),
+)
+
+
+def _attachment() -> Column:
+    return Column("sha256", String(64), ForeignKey("gridledger_attachments.sha256"), primary_key=True)
+
+
+attachment_uploads = Table(
+    "gridledger_attachment_uploads",
+    metadata,
+    _attachment(),
+    Column("uploaded_by", String(36), primary_key=True),
+    Column("uploaded_at", DateTime(timezone=True), nullable=False),
+)
+
+attachment_references = Table(
+    "gridledger_attachment_references", metadata, _attachment(), Column("aggregate_id", String(36), primary_key=True)
+)

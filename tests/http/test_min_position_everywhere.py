@@ -7,10 +7,12 @@ the same answer whether the route reads a read model, the event store or the ref
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
 from flask import Flask
+from PIL import Image
 
 from interface.endpoint import is_console_page
 from tests.support.api import Api
@@ -22,10 +24,14 @@ PARAMETER = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 @pytest.fixture
 def one_of_each(api: Api, clock: MovableClock) -> dict[str, str | int]:
-    """A case on a meeting's list, a household and a patrol, all in 紫阳镇."""
+    """A case (with a photo) on a meeting's list, a household and a patrol, all in 紫阳镇."""
     t = api.territory
     meeting = api.schedule_meeting(title="紫阳镇6月问题交办会", level="town", org="ziyang", scheduled_for="2026-06-10")
-    case = api.report("worker")
+    photo = io.BytesIO()
+    Image.new("RGB", (40, 30), (30, 120, 200)).save(photo, format="JPEG")
+    form = {"file": (io.BytesIO(photo.getvalue()), "现场.jpg")}
+    attachment = api.client.post("/api/v1/attachments", data=form, headers=t.auth("worker")).get_json()
+    case = api.report("worker", attachments=[{k: attachment[k] for k in ("sha256", "filename", "content_type")}])
     api.command("dispatcher", case["id"], "accept")
     escalated = api.command("dispatcher", case["id"], "escalate", {"meeting_id": meeting["id"], "reason": "需统筹"})
     household = api.post(
@@ -44,6 +50,7 @@ def one_of_each(api: Api, clock: MovableClock) -> dict[str, str | int]:
         "code": t.grid("ziyang"),
         "staff_id": t.staff["admin"].id,
         "name": "meeting",
+        "sha256": attachment["sha256"],
         "position": max(escalated["position"], household["position"], patrol["position"]),
     }
 

@@ -10,11 +10,13 @@ derandomized (the same examples every run), no deadline, no shrinking.
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import schemathesis
 from flask import Flask
 from hypothesis import HealthCheck, Phase, given, settings
+from PIL import Image
 from schemathesis import GenerationMode
 from schemathesis.config import SchemathesisConfig
 
@@ -75,7 +77,7 @@ def _check_all(strategy: Any, auth: dict[str, str]) -> None:
 
 
 def _seed(api: Api, territory: Territory) -> dict[str, str]:
-    """A case, a household (with a member), a patrol and a meeting the valid requests address."""
+    """A case, a household (with a member), a patrol, a meeting and an attachment the valid requests address."""
     grid = territory.grid("chayuan-01")
     case = api.report("worker")
     household = api.post(
@@ -86,6 +88,10 @@ def _seed(api: Api, territory: Territory) -> dict[str, str]:
     members = [territory.staff["worker"].id, territory.staff["other_worker"].id]
     patrol = api.post("worker", "/patrols", {"grid": grid, "kind": "night", "members": members}).get_json()
     meeting = api.schedule_meeting(title="交办会", level="town", org="ziyang", scheduled_for="2026-12-01")
+    photo = io.BytesIO()
+    Image.new("RGB", (40, 30), (30, 120, 200)).save(photo, format="JPEG")
+    form = {"file": (io.BytesIO(photo.getvalue()), "现场.jpg")}  # uploaded by the admin, who calls every operation
+    attachment = api.client.post("/api/v1/attachments", data=form, headers=territory.auth("admin")).get_json()
     return {
         "case_id": case["id"],
         "household_id": household["id"],
@@ -94,4 +100,5 @@ def _seed(api: Api, territory: Territory) -> dict[str, str]:
         "meeting_id": meeting["id"],
         "staff_id": territory.staff["worker"].id,
         "code": grid,
+        "sha256": attachment["sha256"],
     }

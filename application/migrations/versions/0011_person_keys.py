@@ -2,7 +2,7 @@
 person key id in the households read model.
 
 Revision ID: 0011_person_keys
-Revises: 0009_statistics
+Revises: 0010_statistics_held_hours
 Create Date: 2026-12-01
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_person_keys"
-down_revision = "0009_statistics"
+down_revision = "0010_statistics_held_hours"
 branch_labels = None
 depends_on = None
 
