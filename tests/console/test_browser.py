@@ -178,8 +178,10 @@ def test_the_secretary_prints_the_handover_list(
     meeting_id, _ = escalated(cases, ledger, territory)
     secretary = signed_in_page(browser, base_url, territory.tokens["secretary"])
     secretary.get_by_role("link", name="交办会", exact=True).click()
-    reload_until(secretary, lambda: secretary.get_by_role("link", name="紫阳镇6月问题交办会").count() > 0)
-    secretary.get_by_role("link", name="紫阳镇6月问题交办会").click()
+    # this meeting's link: other tests on a shared database schedule meetings of the same title
+    this_meeting = secretary.locator(f'a[href*="{meeting_id}"]', has_text="紫阳镇6月问题交办会")
+    reload_until(secretary, lambda: this_meeting.count() > 0)
+    this_meeting.first.click()
     secretary.get_by_role("cell", name="茶苑社区路灯不亮").wait_for()
     secretary.get_by_role("link", name="打印版").click()
     secretary.wait_for_url(f"**/console/meetings/{meeting_id}/handover.html")
