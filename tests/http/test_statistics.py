@@ -92,7 +92,10 @@ def test_every_figure_of_every_unit_is_exactly_its_cases(api: Api, clock: Movabl
     position = october_of_ziyang(api, clock)
     answer = _monthly(api, "auditor", position, month="2026-10", by=by, grid=t.grid("ziyang"))
     checked = 0
-    for row in answer["rows"]:
+    # this territory's units (on PostgreSQL the database is shared: by=department lists every test's departments)
+    ours = [row for row in answer["rows"] if by in ("category", "channel") or t.suffix in row["unit"]]
+    assert ours
+    for row in ours:
         for figure in (*RATES, *COUNTED):
             expected = row["parts"][figure] if figure in RATES else {"numerator": row[figure]}
             for part, count in expected.items():
