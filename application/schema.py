@@ -26,6 +26,7 @@ from sqlalchemy.engine import Connection, Engine
 MIGRATIONS = Path(__file__).parent / "migrations"
 ADVISORY_LOCK_KEY = 7_261_964_400_421  # any constant of our own; pg_advisory_lock takes a bigint
 WAL_ATTEMPTS = 50
+SCHEMA_LOCK_WAIT_MS = 15 * 60 * 1000  # an upgrade chaining a large store's old events may take minutes
 
 
 class SchemaTooNew(Exception):
@@ -157,13 +158,20 @@ def _advisory_lock(engine: Engine) -> Iterator[Connection]:
 def _exclusive_sqlite_transaction(engine: Engine) -> Iterator[Connection]:
     with engine.connect() as connection:
         _use_write_ahead_log(connection)
-        connection.exec_driver_sql("BEGIN EXCLUSIVE")  # waits (the driver's busy timeout) for another upgrade
+        usual_wait = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
+        # Another process's upgrade holds the lock for as long as its revisions take, which on a busy machine is
+        # longer than the driver's few seconds: wait for it, not fail to boot.
+        connection.exec_driver_sql(f"PRAGMA busy_timeout = {SCHEMA_LOCK_WAIT_MS}")
         try:
-            yield connection
-        except BaseException:
-            connection.rollback()
-            raise
-        connection.commit()
+            connection.exec_driver_sql("BEGIN EXCLUSIVE")
+            try:
+                yield connection
+            except BaseException:
+                connection.rollback()
+                raise
+            connection.commit()
+        finally:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(usual_wait)}")
 
 
 def _use_write_ahead_log(connection: Connection) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 import traceback
 import uuid
 from collections.abc import Iterator
@@ -28,6 +29,7 @@ from tests.support.served import BOOT_TIMEOUT, served
 BACKENDS = ["sqlite", "postgresql"]
 PROCESSES_AT_ONCE = 8
 ROUNDS = 20
+DRIVER_BUSY_TIMEOUT = 5  # seconds: sqlite3.connect's default
 
 
 @contextmanager
@@ -134,3 +136,32 @@ def test_every_revision_id_fits_alembics_version_column() -> None:
     """alembic_version.version_num is VARCHAR(32): a longer id fails only when that revision is applied."""
     ids = [script.revision for script in schema._scripts().walk_revisions()]
     assert ids and all(len(revision) <= 32 for revision in ids), ids
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_process_starting_while_another_upgrades_for_longer_than_the_drivers_timeout_waits(
+    backend: str, tmp_path: Path
+) -> None:
+    """On a busy machine one process's upgrade (twelve revisions, or chaining a large store's old events) takes
+    longer than the SQLite driver's 5-second busy timeout; the processes starting beside it wait, not crash."""
+    with fresh_database(backend, tmp_path) as url:
+        holding, release = threading.Event(), threading.Event()
+
+        def hold_the_schema_lock() -> None:
+            engine = create_engine(url)
+            try:
+                with schema.schema_lock(engine):
+                    holding.set()
+                    release.wait(60)
+            finally:
+                engine.dispose()
+
+        holder = threading.Thread(target=hold_the_schema_lock)
+        holder.start()
+        assert holding.wait(60)
+        threading.Timer(DRIVER_BUSY_TIMEOUT + 2, release.set).start()
+        ledger = GridLedger(Settings(database_url=url))
+        holder.join()
+        assert release.is_set()  # it opened only after the other let go
+        assert ledger.schema_report.revision == schema.head_revision()
+        ledger.datastore.engine.dispose()
