@@ -22,6 +22,7 @@ from domain.case_types import (
 )
 from interface.console import signin
 from interface.console.actions import available_actions, body_of, find_action
+from interface.console.form_keys import posted_key
 from interface.console.messages import chinese_problem
 from interface.context import services
 from interface.endpoint import CONSOLE_PREFIX
@@ -173,9 +174,11 @@ def act(case_id: str, action: str) -> Response | tuple[str, int] | str:
     if not version.isdigit():
         return _render_case(case_id, failed=action, problem=(400, "表单缺少案件版本，请刷新页面。", "no version"))
     try:
-        body = body_of(command, request.form)
+        body = _plain(body_of(command, request.form))
         run = getattr(services().cases, command.method)
-        run(g.staff, case_id, **_plain(body), expected_version=int(version))
+        # posted twice (a double click, a resubmit): carried out once, and both land on the case page
+        once = posted_key(command.path, case_id, body)
+        run(g.staff, case_id, **body, expected_version=int(version), idempotency=once)
     except Exception as error:  # noqa: BLE001 - only the application's own errors are shown; others re-raised
         return _render_case(case_id, failed=action, error=error)
     return redirect(url_for("console.case_page", case_id=case_id))
