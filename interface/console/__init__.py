@@ -17,7 +17,7 @@ def install(app: Flask) -> None:
     form_keys.install(app)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(report.blueprint)
-    app.register_blueprint(photos.blueprint)
+    photos.install(app)
     app.register_blueprint(audit.blueprint)
     app.register_blueprint(meetings.blueprint)
     app.register_blueprint(statistics.blueprint)

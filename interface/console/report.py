@@ -17,14 +17,13 @@ from interface.console import signin
 from interface.console.form_keys import posted_key
 from interface.console.messages import chinese_problem
 from interface.console.pages import page_globals
-from interface.console.photos import allow_photo, posted_photo
+from interface.console.photo_forms import posted_photo, refused_as_too_large
 from interface.context import services
 from interface.endpoint import CONSOLE_PREFIX
 from interface.schemas.cases import CaseReportSchema
 from interface.views.cases import _plain
 
 blueprint = Blueprint("console_report", __name__, url_prefix=CONSOLE_PREFIX)
-blueprint.before_request(allow_photo)  # first: the CSRF check in ``protect`` reads the form
 blueprint.before_request(signin.protect)
 blueprint.context_processor(page_globals)
 FIELDS = ("title", "description", "category", "channel", "track", "grid")
@@ -55,14 +54,7 @@ def submit() -> Response | tuple[str, int]:
 
 @blueprint.errorhandler(RequestEntityTooLarge)
 def too_large(error: RequestEntityTooLarge) -> Response | tuple[str, int]:
-    """A body over the limit is refused before its form is read (so before the CSRF check): nothing is written,
-    and the form is drawn again, empty, saying why."""
-    if "staff" not in g:
-        staff = signin.signed_in_staff()
-        if staff is None:
-            return redirect(url_for("console_signin.form"))
-        g.staff = staff
-    return _render(MultiDict(), chinese_problem(error))
+    return refused_as_too_large(error, lambda problem: _render(MultiDict(), problem))
 
 
 def _render(values: MultiDict[str, str], problem: tuple[int, str, str] | None = None) -> tuple[str, int]:

@@ -61,6 +61,17 @@ def fields(territory: Territory, hidden: dict[str, str], title: str = "排水沟
 def post_report(
     client: FlaskClient, values: dict[str, str], data: bytes | None = None, filename: str = "现场.jpg"
 ) -> TestResponse:
+    return post_form(client, "/console/report", values, data, filename)
+
+
+def post_form(
+    client: FlaskClient,
+    path: str,
+    values: dict[str, str],
+    data: bytes | None = None,
+    filename: str = "现场.jpg",
+    content_type: str = "image/jpeg",
+) -> TestResponse:
     """The form as a browser sends it, made here in memory (the test client's own spills large files to disk)."""
     parts = [
         f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
@@ -69,14 +80,23 @@ def post_report(
     if data is not None:
         head = (
             f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="photo"; filename="{filename}"\r\n'
-            "Content-Type: image/jpeg\r\n\r\n"
+            f"Content-Type: {content_type}\r\n\r\n"
         )
         parts.append(head.encode() + data + b"\r\n")
     return client.post(
-        "/console/report",
+        path,
         data=b"".join(parts) + f"--{BOUNDARY}--\r\n".encode(),
         content_type=f"multipart/form-data; boundary={BOUNDARY}",
     )
+
+
+def action_form(client: FlaskClient, case_id: str, action: str) -> dict[str, str]:
+    """The hidden fields of one action's form on a freshly drawn case page."""
+    page = page_of(client, case_id)
+    form = page.split(f'action="/console/cases/{case_id}/{action}"', 1)[1].split("</form>", 1)[0]
+    version = re.search(r'name="version" value="(\d+)"', form).group(1)
+    assert 'enctype="multipart/form-data"' in form.split(">", 1)[0]
+    return {"csrf_token": CSRF.search(page).group(1), "version": version, "form_key": FORM_KEY.search(form).group(1)}
 
 
 def cases_in_grid(app: Flask, territory: Territory, after: int) -> int:
@@ -184,3 +204,51 @@ def test_an_action_posted_twice_is_carried_out_once(
     assert first.headers["Location"] == second.headers["Location"] == f"/console/cases/{case_id}"
     history = ledger.case_history(territory.staff["admin"], case_id)[1]
     assert [entry.type for entry in history].count("Accepted") == 1
+
+
+def test_a_note_with_a_pdf_and_a_resolution_with_a_photo_show_in_the_timeline(
+    app: Flask, territory: Territory, ledger: GridLedger, cases: CaseCommands
+) -> None:
+    case_id = report(cases, territory)
+    dispatcher, chengguan = territory.staff["dispatcher"], territory.staff["chengguan"]
+    cases.accept(dispatcher, case_id)
+    cases.dispatch(dispatcher, case_id, lead_department=territory.department("chengguan"), co_departments=[])
+    cases.claim(chengguan, case_id)
+    clerk = signed_in(app, territory, "chengguan")
+    pdf = b"%PDF-1.4\n% " + os.urandom(16).hex().encode() + b"\n%%EOF\n"
+    path = f"/console/cases/{case_id}/note"
+    noted = post_form(clerk, path, {**action_form(clerk, case_id, "note"), "text": "已联系施工方"}, pdf, "方案.pdf")
+    assert noted.status_code == 302, noted.get_data(as_text=True)
+    path = f"/console/cases/{case_id}/resolve"
+    resolved = post_form(clerk, path, {**action_form(clerk, case_id, "resolve"), "result": "已修复"}, photo())
+    assert resolved.status_code == 302, resolved.get_data(as_text=True)
+
+    events = ledger.case_history(territory.staff["admin"], case_id)[1]
+    [pdf_digest] = [
+        item["sha256"] for entry in events if entry.type == "NoteAdded" for item in entry.data["attachments"]
+    ]
+    [photo_digest] = [
+        item["sha256"] for entry in events if entry.type == "Resolved" for item in entry.data["attachments"]
+    ]
+    timeline = page_of(clerk, case_id).split('class="timeline"', 1)[1]
+    assert f'<a href="/console/attachments/{pdf_digest}">方案.pdf（PDF）</a>' in timeline
+    assert f'src="/console/attachments/{photo_digest}/thumbnail"' in timeline
+    served = clerk.get(f"/console/attachments/{pdf_digest}")
+    assert served.status_code == 200 and served.mimetype == "application/pdf" and served.data == pdf
+    assert served.headers["Content-Disposition"].startswith("attachment")  # a PDF is downloaded, never shown inline
+    assert clerk.get(f"/console/attachments/{pdf_digest}/thumbnail").status_code == 404
+
+
+def test_an_action_with_a_file_far_too_big_is_refused_on_the_case_page(
+    app: Flask, territory: Territory, ledger: GridLedger, cases: CaseCommands
+) -> None:
+    case_id = report(cases, territory)
+    worker = signed_in(app, territory, "worker")  # a grid worker may resolve on the spot (就地办结)
+    values = {**action_form(worker, case_id, "resolve"), "result": "已清理"}
+    version = ledger.read_case(territory.staff["admin"], case_id)[0].version
+    path = f"/console/cases/{case_id}/resolve"
+    for data in (photo() + b"\0" * MAX_SIZE, b"\xff\xd8\xff" + b"\0" * 2 * MAX_SIZE):
+        refused = post_form(worker, path, values, data)
+        assert refused.status_code == 413 and "照片超过 10 MB" in refused.get_data(as_text=True)
+    assert ledger.read_case(territory.staff["admin"], case_id)[0].version == version
+    assert stored_files(ledger) == []
