@@ -39,7 +39,7 @@ ACTION_LABELS = {
 # Form fields whose answer is a list (a multi-select), a yes/no (a checkbox), or left out when blank.
 LIST_FIELDS = ("co_departments",)
 BOOLEAN_FIELDS = ("solved",)
-# A body field filled by a file chosen in the form (``photos.posted_photo``), not by a form field of that name.
+# A body field filled by a file chosen in the form (``photo_forms.posted_photo``), not by a form field of that name.
 PHOTO_FIELD = "attachments"
 
 
