@@ -21,6 +21,7 @@ from application.errors import ConcurrentUpdate, VersionMismatch
 from application.idempotency import IdempotencyKey, StoredOutcome, find_outcome, record_outcome
 from application.staff import StaffMember
 from domain.actor import Actor
+from domain.errors import TransitionNotAllowed
 
 if TYPE_CHECKING:
     from application.ledger import GridLedger
@@ -152,6 +153,12 @@ class CommandHandler(Generic[A]):
             raise ConcurrentUpdate(
                 "it was changed by someone else at the same moment; reload it and try again"
             ) from error
+        except (VersionMismatch, TransitionNotAllowed):
+            # A twin under the same key (a double click, a retry sent at once) saved after this one looked for
+            # the key and before it loaded the aggregate: the twin's answer is this request's answer too.
+            if idempotency and (replayed := self._replay_after_race(staff, idempotency, linked)):
+                return replayed
+            raise
         ledger.recent_states.remember(answer)
         for listener in ledger.after_save:
             listener()

@@ -9,13 +9,15 @@ from __future__ import annotations
 from flask import Flask, redirect, url_for
 from werkzeug.wrappers import Response
 
-from interface.console import audit, households, meetings, pages, report, signin, statistics
+from interface.console import audit, form_keys, households, meetings, pages, photos, report, signin, statistics
 
 
 def install(app: Flask) -> None:
     signin.install(app)
+    form_keys.install(app)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(report.blueprint)
+    photos.install(app)
     app.register_blueprint(audit.blueprint)
     app.register_blueprint(meetings.blueprint)
     app.register_blueprint(statistics.blueprint)

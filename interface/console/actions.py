@@ -39,6 +39,8 @@ ACTION_LABELS = {
 # Form fields whose answer is a list (a multi-select), a yes/no (a checkbox), or left out when blank.
 LIST_FIELDS = ("co_departments",)
 BOOLEAN_FIELDS = ("solved",)
+# A body field filled by a file chosen in the form (``photo_forms.posted_photo``), not by a form field of that name.
+PHOTO_FIELD = "attachments"
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,10 @@ class Action:
     def fields(self) -> tuple[str, ...]:
         return tuple(self.command.body().fields)
 
+    @property
+    def takes_photo(self) -> bool:
+        return takes_photo(self.command)
+
 
 def available_actions(policy: CasePolicy, staff: StaffMember, case: Case) -> list[Action]:
     """The commands this person may give this case in its present state, in the API's order."""
@@ -67,6 +73,10 @@ def _may(policy: CasePolicy, staff: StaffMember, command: CaseCommand, case: Cas
     except (TransitionNotAllowed, Forbidden):
         return False
     return True
+
+
+def takes_photo(command: CaseCommand) -> bool:
+    return PHOTO_FIELD in command.body().fields
 
 
 def find_action(name: str) -> CaseCommand | None:

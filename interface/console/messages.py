@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from marshmallow import ValidationError
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from application import errors as app_errors
 from domain.errors import InvalidCommand, TransitionNotAllowed
@@ -45,6 +46,12 @@ def chinese_problem(error: Exception, thing: str = "案件") -> tuple[int, str, 
         return 403, "您无权进行此操作。", str(error)
     if isinstance(error, app_errors.NotFound):
         return 404, "找不到该记录。", str(error)
+    if isinstance(error, app_errors.UnsupportedContent):
+        return 415, "照片只能是 JPEG、PNG、HEIC、WebP 图片或 PDF 文件。", str(error)
+    if isinstance(error, RequestEntityTooLarge):
+        return 413, "照片超过 10 MB，请换一张或压缩后再上传。", str(error.description)
+    if isinstance(error, app_errors.IdempotencyKeyReused):
+        return 422, "此表单已提交过，请刷新页面后重新填写。", str(error)
     if isinstance(error, ValidationError):
         return 422, "填写有误：" + _fields(error.messages), str(error.messages)
     if isinstance(error, (InvalidCommand, app_errors.InvalidReference, app_errors.AlreadyExists)):

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import NotFound as PageNotFound
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from application.errors import Forbidden, InvalidReference
@@ -21,8 +22,10 @@ from domain.case_types import (
     TRACK_LABELS,
 )
 from interface.console import signin
-from interface.console.actions import available_actions, body_of, find_action
+from interface.console.actions import PHOTO_FIELD, available_actions, body_of, find_action, takes_photo
+from interface.console.form_keys import posted_key
 from interface.console.messages import chinese_problem
+from interface.console.photo_forms import posted_photo, refused_as_too_large
 from interface.context import services
 from interface.endpoint import CONSOLE_PREFIX
 from interface.presenters import cases as presenters
@@ -173,12 +176,26 @@ def act(case_id: str, action: str) -> Response | tuple[str, int] | str:
     if not version.isdigit():
         return _render_case(case_id, failed=action, problem=(400, "表单缺少案件版本，请刷新页面。", "no version"))
     try:
-        body = body_of(command, request.form)
+        body = _plain(body_of(command, request.form))
+        if takes_photo(command) and (photo := posted_photo(g.staff)):  # once the fields are found valid
+            body[PHOTO_FIELD] = [photo]
         run = getattr(services().cases, command.method)
-        run(g.staff, case_id, **_plain(body), expected_version=int(version))
+        # posted twice (a double click, a resubmit): carried out once, and both land on the case page
+        once = posted_key(command.path, case_id, body)
+        run(g.staff, case_id, **body, expected_version=int(version), idempotency=once)
     except Exception as error:  # noqa: BLE001 - only the application's own errors are shown; others re-raised
         return _render_case(case_id, failed=action, error=error)
     return redirect(url_for("console.case_page", case_id=case_id))
+
+
+@blueprint.errorhandler(RequestEntityTooLarge)
+def too_large(error: RequestEntityTooLarge) -> Response | tuple[str, int]:
+    """An action's body far over the limit (a photo of more than 10 MB), refused before its form was read."""
+    case_id, action = (request.view_args or {}).get("case_id", ""), (request.view_args or {}).get("action")
+    unread = MultiDict[str, str]()  # the form was never read: drawn again empty
+    return refused_as_too_large(
+        error, lambda problem: _render_case(case_id, failed=action, problem=problem, form=unread)
+    )
 
 
 def _render_case(
@@ -187,7 +204,9 @@ def _render_case(
     failed: str | None = None,
     error: Exception | None = None,
     problem: tuple[int, str, str] | None = None,
+    form: MultiDict[str, str] | None = None,
 ) -> tuple[str, int]:
+    """``form``: the answers to draw the failed action's form with (default: those posted)."""
     ledger, staff = services().ledger, g.staff
     if error is not None:
         problem = chinese_problem(error)
@@ -219,7 +238,7 @@ def _render_case(
         meetings=_open_meetings() if any(action.name == "escalate" for action in actions) else [],
         failed=failed,
         problem=problem,
-        form=request.form if failed else MultiDict(),
+        form=form if form is not None else (request.form if failed else MultiDict()),
     ), (problem[0] if problem else 200)
 
 

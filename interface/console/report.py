@@ -1,7 +1,5 @@
-"""上报: report a case from the console, checked by the API's own schema and the case policy.
-
-Photos are not taken here yet: ``POST /api/v1/attachments`` answers bearer-token clients, and the console's
-session cannot call it from the form without JavaScript of its own.
+"""上报: report a case from the console, checked by the API's own schema and the case policy, with a photo taken
+by the form (kept by the same call as ``POST /api/v1/attachments``) and the form's key as its Idempotency-Key.
 """
 
 from __future__ import annotations
@@ -10,16 +8,20 @@ from typing import Any
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from application.errors import Forbidden
 from application.staff import StaffMember
 from interface.console import signin
+from interface.console.form_keys import posted_key
 from interface.console.messages import chinese_problem
 from interface.console.pages import page_globals
+from interface.console.photo_forms import posted_photo, refused_as_too_large
 from interface.context import services
 from interface.endpoint import CONSOLE_PREFIX
 from interface.schemas.cases import CaseReportSchema
+from interface.views.cases import _plain
 
 blueprint = Blueprint("console_report", __name__, url_prefix=CONSOLE_PREFIX)
 blueprint.before_request(signin.protect)
@@ -38,14 +40,21 @@ def submit() -> Response | tuple[str, int]:
     if address := request.form.get("address", "").strip():
         raw["location"] = {"address": address}
     try:
-        body = CaseReportSchema().load(raw)
-        result = services().cases.report(g.staff, body)
+        body = _plain(CaseReportSchema().load(raw))
+        if photo := posted_photo(g.staff):  # after the fields are found valid: no file kept for a form refused
+            body["attachments"] = [photo]
+        result = services().cases.report(g.staff, body, idempotency=posted_key("report", None, body))
     except Exception as error:  # noqa: BLE001 - the application's errors are shown; others re-raised
         problem = chinese_problem(error)
         if problem is None:
             raise
         return _render(request.form, problem)
     return redirect(url_for("console.case_page", case_id=result.id))
+
+
+@blueprint.errorhandler(RequestEntityTooLarge)
+def too_large(error: RequestEntityTooLarge) -> Response | tuple[str, int]:
+    return refused_as_too_large(error, lambda problem: _render(MultiDict(), problem))
 
 
 def _render(values: MultiDict[str, str], problem: tuple[int, str, str] | None = None) -> tuple[str, int]:

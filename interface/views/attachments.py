@@ -11,6 +11,7 @@ from flask import Blueprint, Response, jsonify
 
 from application.attachment_content import KEPT_TYPES
 from application.attachments import MAX_SIZE
+from application.staff import StaffMember
 from interface.auth import current_staff
 from interface.context import services
 from interface.endpoint import endpoint
@@ -26,7 +27,7 @@ CACHING = "private, max-age=86400"  # the content under a hash never changes; on
 def upload(upload: tuple[str | None, bytes]) -> Response:
     """Upload a photo (JPEG, PNG, HEIC, WebP) or PDF of at most 10 MB; images lose their EXIF before storage."""
     filename, data = upload
-    stored = services().ledger.attachments.upload(current_staff(), _clean_name(filename), data)
+    stored = services().ledger.attachments.upload(current_staff(), clean_name(filename), data)
     response = jsonify(stored)
     response.status_code = 201
     return response
@@ -36,15 +37,25 @@ def upload(upload: tuple[str | None, bytes]) -> Response:
 @endpoint(direct=True, media_types=KEPT_TYPES)
 def read(sha256: str) -> Response:
     """The file, to whoever may read a case that references it (or uploaded it, until a case does)."""
-    stored = services().ledger.attachments.read(current_staff(), sha256)
-    return _served(stored.path, stored.content_type, stored.filename, inline=stored.is_image)
+    return file_answer(current_staff(), sha256)
 
 
 @blueprint.get("/<sha256>/thumbnail")
 @endpoint(direct=True, media_types=("image/jpeg",))
 def thumbnail(sha256: str) -> Response:
     """An image's thumbnail: a JPEG at most 320 pixels on its longer side (none for a PDF)."""
-    path = services().ledger.attachments.thumbnail(current_staff(), sha256)
+    return thumbnail_answer(current_staff(), sha256)
+
+
+def file_answer(staff: StaffMember, sha256: str) -> Response:
+    """The file as ``staff`` may read it (NotFound otherwise); the console serves it the same way."""
+    stored = services().ledger.attachments.read(staff, sha256)
+    return _served(stored.path, stored.content_type, stored.filename, inline=stored.is_image)
+
+
+def thumbnail_answer(staff: StaffMember, sha256: str) -> Response:
+    """The image's thumbnail as ``staff`` may read it (NotFound otherwise, and for a PDF)."""
+    path = services().ledger.attachments.thumbnail(staff, sha256)
     return _served(path, "image/jpeg", f"{sha256[:12]}-thumbnail.jpg", inline=True)
 
 
@@ -69,7 +80,7 @@ def _filename(name: str) -> dict[str, str]:
     )
 
 
-def _clean_name(filename: Any) -> str | None:
+def clean_name(filename: Any) -> str | None:
     """The name as sent, without a path or characters no store can hold, at most 255 characters; None if empty."""
     if not isinstance(filename, str):
         return None
