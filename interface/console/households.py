@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from application.errors import ApplicationError
 from interface.console import signin
+from interface.console.form_keys import posted_key
 from interface.console.messages import chinese_problem
 from interface.console.pages import page_globals
 from interface.console.statistics import answer_of
@@ -51,14 +52,28 @@ def record_visit(household_id: str) -> Response | tuple[str, int] | str:
     if not version.isdigit():
         return _render(household_id, problem=(400, "表单缺少版本，请刷新页面。", "no version"))
     try:
-        body = VisitSchema().load({"notes": request.form.get("notes", "")})
-        services().households.visit(g.staff, household_id, **body, expected_version=int(version))
+        body = VisitSchema().load({"notes": request.form.get("notes", ""), "needs": _posted_needs()})
+        # posted twice (a double click, a resubmit): recorded once, and both land on the household page
+        once = posted_key("visit", household_id, body)
+        services().households.visit(g.staff, household_id, **body, expected_version=int(version), idempotency=once)
     except Exception as error:  # noqa: BLE001 - the application's errors are shown; others re-raised
         problem = chinese_problem(error, thing="住户")
         if problem is None:
             raise
         return _render(household_id, problem=problem)
     return redirect(url_for("console_households.household_page", household_id=household_id))
+
+
+def _posted_needs() -> list[dict[str, str]]:
+    """The need the form names (a title given), as the API's ``needs``: the schema checks it like any report."""
+    title = request.form.get("need_title", "").strip()
+    if not title:
+        return []
+    need = {"title": title, "description": request.form.get("need_description", "").strip() or title}
+    for field in ("category", "track"):
+        if chosen := request.form.get(f"need_{field}", "").strip():
+            need[field] = chosen
+    return [need]
 
 
 def _render(household_id: str, problem: tuple[int, str, str] | None = None) -> tuple[str, int]:

@@ -53,3 +53,36 @@ def test_a_department_user_cannot_open_a_household_page(app: Flask, territory: T
     assert answer.status_code == 403 and "您无权" in answer.get_data(as_text=True)
     assert "汪奶奶" not in answer.get_data(as_text=True)
     assert clerk.get("/console/households/visits-due").status_code == 403
+
+
+def test_a_visit_that_finds_a_need_reports_it_as_a_linked_case_once(
+    app: Flask, territory: Territory, ledger: GridLedger
+) -> None:
+    household_id = elderly_household(ledger, territory)
+    worker = signed_in(app, territory, "worker")
+    page = worker.get(f"/console/households/{household_id}").get_data(as_text=True)
+    version = page.split('name="version" value="')[1].split('"')[0]
+    form_key = page.split('name="form_key" value="')[1].split('"')[0]
+    form = {
+        "csrf_token": CSRF.search(page).group(1),
+        "version": version,
+        "form_key": form_key,
+        "notes": "老人反映楼道灯坏了",
+        "need_title": "3栋楼道灯不亮",
+        "need_category": "municipal",
+        "need_track": "general",
+    }
+    incomplete = worker.post(f"/console/households/{household_id}/visits", data={**form, "need_category": ""})
+    assert incomplete.status_code == 422 and "发现的问题" in incomplete.get_data(as_text=True)
+    assert ledger.load_household(household_id).visits == []  # nothing written
+
+    first = worker.post(f"/console/households/{household_id}/visits", data=form)
+    again = worker.post(f"/console/households/{household_id}/visits", data=form)  # a double click
+    assert first.status_code == again.status_code == 302
+    visits = ledger.load_household(household_id).visits
+    assert len(visits) == 1 and len(visits[0]["case_ids"]) == 1
+    case_id = visits[0]["case_ids"][0]
+    case = ledger.load_case(case_id)
+    assert case.title == "3栋楼道灯不亮" and str(case.details["household_id"]) == household_id
+    page = worker.get(f"/console/households/{household_id}").get_data(as_text=True)
+    assert f"/console/cases/{case_id}" in page
