@@ -44,6 +44,8 @@ Index(
     items.c.id,
 )
 Index("rm_work_queue_grid", items.c.queue, items.c.grid_path, items.c.due_at)
+# A queue filtered by category (``?category=``), still read in sort order.
+Index("rm_work_queue_category_page", items.c.queue, items.c.category, items.c.due_at, items.c.created_at, items.c.id)
 Index("rm_work_queue_due", items.c.due_at)
 
 

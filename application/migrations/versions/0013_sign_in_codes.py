@@ -1,4 +1,5 @@
-"""One-time console sign-in codes (``gridledger staff login-link``): only each code's SHA-256 is kept.
+"""One-time console sign-in codes (``gridledger staff login-link``): only each code's SHA-256 is kept. And the work
+queues get an index by category, so that a queue filtered by category (``?category=``) is read in index order too.
 
 Revision ID: 0013_sign_in_codes
 Revises: 0012_attachments
@@ -27,6 +28,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("code_hash"),
     )
     op.create_index("gridledger_sign_in_codes_staff_idx", "gridledger_sign_in_codes", ["staff_id"])
+    op.create_index("rm_work_queue_category_page", "rm_work_queue", ["queue", "category", "due_at", "created_at", "id"])
 
 
 def downgrade() -> None:
