@@ -184,3 +184,19 @@ def test_minutes_out_of_range_are_refused(ledger: GridLedger, territory: Territo
         env={"GRIDLEDGER_DATABASE_URL": ledger.settings.database_url},
     )
     assert result.exit_code == 2
+
+
+def test_the_api_and_the_audit_log_show_the_issuing_in_chinese(
+    app: Flask, ledger: GridLedger, territory: Territory
+) -> None:
+    worker_id = territory.staff["worker"].id
+    result, code, _ = ledger.staff_accounts.issue_sign_in_code(territory.staff["admin"], worker_id, minutes=15)
+    client = app.test_client()
+    history = client.get(f"/api/v1/staff/{worker_id}/history", headers=territory.auth("admin"))
+    assert history.status_code == 200, history.get_json()
+    last = history.get_json()["events"][-1]
+    assert last["label"] == "签发一次性登录链接" and last["data"]["expires_at"].startswith("2026-06-01T09:15")
+    query = {"aggregate_id": worker_id, "min_position": result.position}
+    audit = client.get("/api/v1/audit", query_string=query, headers=territory.auth("auditor"))
+    assert audit.status_code == 200, audit.get_json()
+    assert "签发一次性登录链接" in audit.get_data(as_text=True) and code not in audit.get_data(as_text=True)
