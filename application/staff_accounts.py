@@ -7,18 +7,19 @@ fails on the very next request in every process: nothing caches tokens.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
 from sqlalchemy import insert, update
 
+from application import sign_in_codes
 from application.commands import Change, CommandHandler, CommandResult, Context, Create
 from application.errors import Forbidden
 from application.idempotency import IdempotencyKey
 from application.staff import StaffMember, hash_token, new_token
 from domain.actor import Actor, Role
-from domain.errors import TransitionNotAllowed
+from domain.errors import InvalidCommand, TransitionNotAllowed
 from domain.staff_account import StaffAccount
 from projections.storage import tables
 
@@ -117,6 +118,7 @@ class StaffAccounts:
             account.revoke(reason=reason, actor=context.actor, timestamp=context.now)
             _update_account(context.session, account)
             _close_role(context.session, account, context.now)
+            sign_in_codes.forget_unused(context.session, str(account.id))
 
         return self.handler.handle(staff, account_id, Change("revoke", act), **options)
 
@@ -128,10 +130,40 @@ class StaffAccounts:
         def act(account: StaffAccount, context: Context) -> None:
             account.rotate_token(actor=context.actor, timestamp=context.now)
             _update_account(context.session, account, token_hash=hash_token(token))
+            sign_in_codes.forget_unused(context.session, str(account.id))
             issued.append(token)
 
         result = self.handler.handle(staff, account_id, Change("rotate-token", act), **options)
         return result, _last(issued)
+
+    def issue_sign_in_code(
+        self, staff: StaffMember, account_id: str, *, minutes: int
+    ) -> tuple[CommandResult, str, datetime]:
+        """A one-time console sign-in code for the account, good for ``minutes``: (result, code, expiry).
+        The account's history records that a link was made and until when; the code is never recorded."""
+        if not 1 <= minutes <= sign_in_codes.MAX_MINUTES:
+            raise InvalidCommand("minutes", f"must be between 1 and {sign_in_codes.MAX_MINUTES}")
+        code, issued = sign_in_codes.new_code(), []
+
+        def act(account: StaffAccount, context: Context) -> None:
+            expires_at = context.now + timedelta(minutes=minutes)
+            account.issue_sign_in_link(expires_at=expires_at, actor=context.actor, timestamp=context.now)
+            sign_in_codes.keep(context.session, str(account.id), code, issued_at=context.now, expires_at=expires_at)
+            issued.append(expires_at)
+
+        result = self.handler.handle(staff, account_id, Change("sign-in-link", act))
+        return result, code, issued[-1]
+
+    def redeem_sign_in_code(self, code: str) -> StaffMember | None:
+        """The account a one-time code signs in, the code used up by this call; None for a code that is
+        unknown, used, expired, or whose account was revoked or its token rotated since."""
+        with self.ledger.datastore.transaction(commit=True) as session:
+            staff_id = sign_in_codes.redeem(session, code, self.ledger.clock())
+        return None if staff_id is None else self.directory.get_staff(staff_id)
+
+    def sign_in_code_usable(self, code: str) -> bool:
+        with self.ledger.datastore.transaction(commit=False) as session:
+            return sign_in_codes.usable(session, code, self.ledger.clock())
 
 
 def _last(issued: list[str]) -> str | None:

@@ -22,6 +22,7 @@ EVENT_LABELS = {
     "Registered": "开通账号",
     "RoleChanged": "变更角色",
     "TokenRotated": "更换令牌",
+    "SignInLinkIssued": "签发一次性登录链接",
     "Revoked": "注销账号",
 }
 
@@ -105,6 +106,15 @@ class StaffAccount(Aggregate):
     @event("TokenRotated")
     def _token_rotated(self, *, actor: Record, timestamp: datetime) -> None:
         self.tokens_issued += 1
+
+    def issue_sign_in_link(self, *, expires_at: datetime, actor: Actor, timestamp: datetime) -> None:
+        """A one-time sign-in link was made for this account (the code itself never enters an event)."""
+        self._require_active("sign-in-link")
+        self._sign_in_link_issued(expires_at=expires_at, actor=actor.as_record(), timestamp=timestamp)
+
+    @event("SignInLinkIssued")
+    def _sign_in_link_issued(self, *, expires_at: datetime, actor: Record, timestamp: datetime) -> None:
+        self.sign_in_links_issued = getattr(self, "sign_in_links_issued", 0) + 1
 
     def revoke(self, *, reason: str, actor: Actor, timestamp: datetime) -> None:
         self._require_active("revoke")

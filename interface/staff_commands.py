@@ -1,19 +1,23 @@
-"""``gridledger staff …``: add, list, revoke and rotate staff accounts from the console (acting as the console)."""
+"""``gridledger staff …``: add, list, revoke and rotate staff accounts, make one-time console sign-in links
+(acting as the console)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlencode
 
 import click
 
 from application.errors import ApplicationError
 from application.ledger import GridLedger
 from application.settings import Settings
+from application.sign_in_codes import MAX_MINUTES
 from application.staff_accounts import console_staff
 from domain.actor import Role
 from domain.errors import DomainError
+from interface.endpoint import CONSOLE_PREFIX
 
 
 @click.group()
@@ -71,6 +75,29 @@ def rotate(staff_id: str) -> None:
         _, token = ledger.staff_accounts.rotate_token(console_staff(), staff_id)
     click.echo(f"rotated the token of {staff_id}")
     click.echo(token)
+
+
+@staff.command("login-link")
+@click.argument("staff_id")
+@click.option(
+    "--minutes", default=15, show_default=True, type=click.IntRange(1, MAX_MINUTES), help="How long it works."
+)
+@click.option("--port", default=8000, show_default=True, type=int, help="The port of the default base URL.")
+@click.option(
+    "--base-url",
+    envvar="GRIDLEDGER_BASE_URL",
+    default=None,
+    help="Where people reach the console (env GRIDLEDGER_BASE_URL; default http://127.0.0.1:PORT).",
+)
+def login_link(staff_id: str, minutes: int, port: int, base_url: str | None) -> None:
+    """A one-time console sign-in link for an account (printed alone on the last line): it works once, for
+    MINUTES, and stops working when the account's token is rotated or the account revoked."""
+    with _refusals_as_errors() as ledger:
+        _, code, expires_at = ledger.staff_accounts.issue_sign_in_code(console_staff(), staff_id, minutes=minutes)
+        local = expires_at.astimezone(ledger.local_zone).strftime("%Y-%m-%d %H:%M")
+    root = (base_url or f"http://127.0.0.1:{port}").rstrip("/")
+    click.echo(f"one-time sign-in link for {staff_id}, valid until {local}")
+    click.echo(f"{root}{CONSOLE_PREFIX}/sign-in?{urlencode({'code': code})}")
 
 
 @contextmanager

@@ -21,9 +21,16 @@ def of_department(table: Table, co_departments: Table, department: str) -> Colum
     """Cases that ``department`` leads or co-handles: exact matches of its code, never a pattern.
 
     ``co_departments`` holds a row (case_id, department) per co-department of each case of ``table``.
+    A correlated EXISTS, one primary-key probe per row, rather than ``id IN (the department's co-handled ids)``:
+    under the OR PostgreSQL cannot join, and once a department co-handles more cases than ``work_mem`` can
+    hash it rescanned the whole list for every row (tens of seconds at a million cases).
     """
-    co_handled = select(co_departments.c.case_id).where(co_departments.c.department == department)
-    return or_(table.c.lead_department == department, table.c.id.in_(co_handled))
+    co_handled = (
+        select(co_departments.c.case_id)
+        .where(co_departments.c.case_id == table.c.id, co_departments.c.department == department)
+        .exists()
+    )
+    return or_(table.c.lead_department == department, co_handled)
 
 
 def scope_conditions(scope: ReadScope, table: Table, co_departments: Table | None = None) -> list[ColumnElement[bool]]:

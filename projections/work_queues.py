@@ -19,6 +19,8 @@ from projections.paging import one_page
 from projections.scope import of_department, scope_conditions, subtree
 
 QUEUES = ("triage", "dispatch", "department", "meeting", "follow-up", "overdue")
+# By due time, earliest first (the default) or latest first; a case without a deadline counts as due last.
+ORDERS = ("due", "-due")
 TERMINAL = (Status.CLOSED, Status.REJECTED, Status.MERGED)
 # Queues whose cases have a deadline running: to accept (triage), to claim, to resolve, to call back.
 RUNNING_CLOCK = ("triage", "dispatch", "department", "meeting", "follow-up")
@@ -42,6 +44,8 @@ Index(
     items.c.id,
 )
 Index("rm_work_queue_grid", items.c.queue, items.c.grid_path, items.c.due_at)
+# A queue filtered by category (``?category=``), still read in sort order.
+Index("rm_work_queue_category_page", items.c.queue, items.c.category, items.c.due_at, items.c.created_at, items.c.id)
 Index("rm_work_queue_due", items.c.due_at)
 
 
@@ -82,10 +86,12 @@ def queue_page(
     page: int,
     per_page: int,
     count_limit: int,
+    category: str | None = None,
+    order: str = "due",
 ) -> tuple[list[dict[str, Any]], int]:
-    """One page of a queue sorted by due time (cases without a deadline last, oldest first). A department's
-    cases are those it leads and those it co-handles (the case list's co-department rows); a suspended case
-    (缓办) is never overdue."""
+    """One page of a queue sorted by due time: ``order`` "due", earliest first (cases without a deadline last,
+    oldest first), or "-due", the exact reverse. A department's cases are those it leads and those it
+    co-handles (the case list's co-department rows); a suspended case (缓办) is never overdue."""
     if name == "overdue":
         conditions = [items.c.queue.in_(RUNNING_CLOCK), items.c.due_at < utc(now), items.c.suspended.is_(False)]
     else:
@@ -94,11 +100,14 @@ def queue_page(
         conditions.append(of_department(items, co_departments, department))
     if grid_path is not None:
         conditions.append(subtree(items.c.grid_path, grid_path))
+    if category is not None:
+        conditions.append(items.c.category == category)
     conditions += scope_conditions(scope, items, co_departments)
-    # NULLS LAST matches the b-tree order of the (queue, due_at) indexes, so a page is an index scan.
-    query = (
-        select(items)
-        .where(and_(true(), *conditions))
-        .order_by(items.c.due_at.asc().nulls_last(), items.c.created_at, items.c.id)
-    )
+    # NULLS LAST matches the b-tree order of the (queue, due_at) indexes, so a page is an index scan; "-due" is
+    # the same order reversed (NULLS FIRST), the same indexes read backwards.
+    if order == "-due":
+        sort = (items.c.due_at.desc().nulls_first(), items.c.created_at.desc(), items.c.id.desc())
+    else:
+        sort = (items.c.due_at.asc().nulls_last(), items.c.created_at.asc(), items.c.id.asc())
+    query = select(items).where(and_(true(), *conditions)).order_by(*sort)
     return one_page(connection, query, key=items.c.id, page=page, per_page=per_page, count_limit=count_limit)

@@ -9,7 +9,18 @@ from __future__ import annotations
 from flask import Flask, redirect, url_for
 from werkzeug.wrappers import Response
 
-from interface.console import audit, form_keys, households, meetings, pages, photos, report, signin, statistics
+from interface.console import (
+    audit,
+    form_keys,
+    households,
+    meetings,
+    pages,
+    patrols,
+    photos,
+    report,
+    signin,
+    statistics,
+)
 
 
 def install(app: Flask) -> None:
@@ -22,6 +33,7 @@ def install(app: Flask) -> None:
     app.register_blueprint(meetings.blueprint)
     app.register_blueprint(statistics.blueprint)
     app.register_blueprint(households.blueprint)
+    app.register_blueprint(patrols.blueprint)
 
     @app.get("/")
     def root() -> Response:

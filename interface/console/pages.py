@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
+from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import NotFound as PageNotFound
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -30,6 +31,7 @@ from interface.context import services
 from interface.endpoint import CONSOLE_PREFIX
 from interface.presenters import cases as presenters
 from interface.presenters.case_rows import case_row
+from interface.schemas.read_models import QueueQuerySchema
 from interface.views.cases import _plain
 from interface.views.read_models import queue_rows
 from projections import case_list, work_queues
@@ -122,16 +124,20 @@ def home() -> str:
 
 
 @blueprint.get("/queues/<name>")
-def queue(name: str) -> str:
+def queue(name: str) -> str | tuple[str, int]:
+    """A queue by deadline (earliest or latest first), filtered by grid and category, 50 rows a page: the
+    query of ``GET /queues/{name}``, checked by its schema. Page links keep the sort and the filters."""
     if name not in work_queues.QUEUES:
         raise PageNotFound()
-    grid, page = request.args.get("grid") or None, _page()
+    asked = {key: request.args[key] for key in ("grid", "category", "order", "page") if request.args.get(key)}
     try:
-        rows, total = queue_rows(g.staff, name, grid=grid, department=None, page=page, per_page=PER_PAGE)
-    except (Forbidden, InvalidReference) as error:
+        query = {"order": "due", **QueueQuerySchema().load({**asked, "per_page": PER_PAGE})}
+        filters = {"grid": query.get("grid"), "category": query.get("category"), "order": query["order"]}
+        rows, total = queue_rows(g.staff, name, department=None, page=query["page"], per_page=PER_PAGE, **filters)
+    except (Forbidden, InvalidReference, ValidationError) as error:
         status, message, _ = chinese_problem(error) or (403, "", "")
         return render_template("console/refused.html", message=message), status
-    return _list_page("console/queue.html", rows, total, page, name=name, grid=grid)
+    return _list_page("console/queue.html", rows, total, query["page"], name=name, **filters)
 
 
 @blueprint.get("/cases")

@@ -1,4 +1,5 @@
-"""Signing in to the console: a staff token (or nothing else) buys a signed, expiring session cookie.
+"""Signing in to the console: a staff token, or a one-time code from ``gridledger staff login-link``, buys a
+signed, expiring session cookie (the same session either way).
 
 The cookie holds only the staff member's id; every request looks the account up again, so a revoked
 account's session ends on its very next request, in every process. Every form carries a CSRF token
@@ -24,6 +25,7 @@ from interface.context import services
 from interface.endpoint import CONSOLE_PREFIX
 
 SESSION_LIFETIME = timedelta(hours=8)
+CODE_REFUSED = "登录链接无效、已使用或已过期，请向管理员重新索取，或使用访问令牌登录。"
 csrf = CSRFProtect()
 blueprint = Blueprint("console_signin", __name__, url_prefix=CONSOLE_PREFIX)
 
@@ -103,25 +105,38 @@ def signed_in_staff() -> StaffMember | None:
 
 
 @blueprint.get("/sign-in")
-def form() -> str:
-    return render_template("console/signin.html", next=_safe_next(), error=None)
+def form() -> str | tuple[str, int]:
+    """The sign-in page; with ``?code=`` (a one-time link) a page that asks to confirm, so that a link
+    preview fetching the URL does not use the code up."""
+    code = request.args.get("code", "").strip()
+    if code and not services().ledger.staff_accounts.sign_in_code_usable(code):
+        return _refused(CODE_REFUSED, 401)
+    return render_template("console/signin.html", next=_safe_next(), error=None, code=code)
 
 
 @blueprint.post("/sign-in")
 def sign_in() -> Response | tuple[str, int]:
+    """With a token, or with a one-time code (used up here, whoever else holds the link)."""
     csrf.protect()
-    token, address = request.form.get("token", "").strip(), request.remote_addr or "-"
+    code = request.form.get("code", "").strip()
+    secret, address = code or request.form.get("token", "").strip(), request.remote_addr or "-"
     throttle: FailureThrottle = current_app.extensions["gridledger.auth_throttle"]
-    if throttle.wait_needed(address, token):
+    if throttle.wait_needed(address, secret):
         return _refused("尝试次数过多，请稍后再试。", 429)
-    staff = services().directory.staff_by_token(token) if token else None
+    staff = _staff_of(secret, code=bool(code)) if secret else None
     if staff is None:
-        throttle.failed(address, token)
-        return _refused("令牌无效或账号已停用。", 401)
+        throttle.failed(address, secret)
+        return _refused(CODE_REFUSED if code else "令牌无效或账号已停用。", 401)
     session.clear()  # a fresh session (and CSRF token) on every sign-in
     session.permanent = True
     session["staff_id"] = staff.id
     return redirect(_safe_next())
+
+
+def _staff_of(secret: str, *, code: bool) -> StaffMember | None:
+    if code:
+        return services().ledger.staff_accounts.redeem_sign_in_code(secret)
+    return services().directory.staff_by_token(secret)
 
 
 @blueprint.post("/sign-out")
@@ -132,7 +147,7 @@ def sign_out() -> Response:
 
 
 def _refused(message: str, status: int) -> tuple[str, int]:
-    return render_template("console/signin.html", next=_safe_next(), error=message), status
+    return render_template("console/signin.html", next=_safe_next(), error=message, code=""), status
 
 
 def _safe_next() -> str:

@@ -8,7 +8,7 @@ from domain.case_types import Category, Channel, Status, Track
 from interface.schemas import answers
 from interface.schemas.base import LowerBound, ReadSchema, UpperBound, one_of
 from interface.schemas.cases import CaseCodesSchema
-from projections.work_queues import QUEUES
+from projections.work_queues import ORDERS, QUEUES
 
 MAX_PER_PAGE = 200
 
@@ -34,6 +34,8 @@ class CaseListQuerySchema(PageSchema):
 class QueueQuerySchema(PageSchema):
     grid = fields.String(validate=validate.Length(min=1, max=64))
     department = fields.String(validate=validate.Length(min=1, max=64))
+    category = one_of(Category)
+    order = one_of(ORDERS)  # "due" (default): earliest deadline first; "-due": latest first
 
 
 class AuditQuerySchema(PageSchema):

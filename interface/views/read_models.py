@@ -27,12 +27,21 @@ def queue(name: str, query: dict[str, Any]) -> Response:
         abort(404, f"there is no queue '{name}'; queues: {', '.join(work_queues.QUEUES)}")
     services().ledger.read_policy.queue_scope(current_staff(), name, query.get("department"))  # 403 before waiting
     page = page_of(query, WORK_QUEUES)
-    rows, total = queue_rows(current_staff(), name, grid=query.get("grid"), department=query.get("department"), **page)
+    filters = {key: query.get(key) for key in ("grid", "department", "category")}
+    rows, total = queue_rows(current_staff(), name, **filters, order=query.get("order", "due"), **page)
     return page_response(rows, total, page)
 
 
 def queue_rows(
-    staff: StaffMember, name: str, *, grid: str | None, department: str | None, page: int, per_page: int
+    staff: StaffMember,
+    name: str,
+    *,
+    grid: str | None,
+    department: str | None,
+    page: int,
+    per_page: int,
+    category: str | None = None,
+    order: str = "due",
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of a work queue as ``staff`` may read it, and its total (the API's and the console's one way)."""
     department, scope = services().ledger.read_policy.queue_scope(staff, name, department)
@@ -45,6 +54,8 @@ def queue_rows(
             now=now,
             grid_path=subtree(grid),
             department=department,
+            category=category,
+            order=order,
             count_limit=COUNT_LIMIT + 1,
             page=page,
             per_page=per_page,

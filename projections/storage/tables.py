@@ -77,6 +77,20 @@ staff_roles = Table(
 )
 Index("gridledger_staff_roles_staff_idx", staff_roles.c.staff_id, staff_roles.c.valid_from)
 
+# One-time console sign-in codes (``gridledger staff login-link``): only the code's SHA-256 is kept. A code is
+# used at most once (``used_at`` set by the one update that wins); rotating or revoking the account deletes the
+# codes it has not used.
+sign_in_codes = Table(
+    "gridledger_sign_in_codes",
+    metadata,
+    Column("code_hash", String(64), primary_key=True),
+    Column("staff_id", String(36), ForeignKey("gridledger_staff.id"), nullable=False),
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("used_at", DateTime(timezone=True), nullable=True),
+)
+Index("gridledger_sign_in_codes_staff_idx", sign_in_codes.c.staff_id)
+
 idempotency_keys = Table(
     "gridledger_idempotency_keys",
     metadata,
