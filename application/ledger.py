@@ -84,7 +84,12 @@ class GridLedger(Application):
         """Per-person keys for residents' personal fields, wrapped by GRIDLEDGER_CIPHER_KEY (none without it)."""
         if not self.settings.cipher_key or not self.settings.person_keys:
             return None
-        keys = PersonKeys(master_key(self.settings.cipher_key), self.datastore.transaction, self.clock)
+        keys = PersonKeys(
+            master_key(self.settings.cipher_key),
+            self.datastore.transaction,
+            self.clock,
+            writers_lock=f"LOCK TABLE {self.recorder.events_table_name} IN EXCLUSIVE MODE; ",
+        )
         assert isinstance(self.mapper, PersonalDataMapper)
         self.mapper.personal = PersonalFields(keys)
         return keys
