@@ -29,6 +29,7 @@ from application.personal_fields import PersonalFields
 from application.personal_mapper import PersonalDataMapper
 from application.read_policy import ReadPolicy
 from application.recent_states import RecentStates
+from application.security_generation import SecurityGeneration
 from application.settings import Settings
 from application.staff import StaffMember
 from application.staff_accounts import StaffAccounts
@@ -75,6 +76,7 @@ class GridLedger(Application):
         self.staff_accounts = StaffAccounts(self)
         self.person_keys = self._person_keys()
         self.attachments = Attachments(self)
+        self.security = SecurityGeneration(self.datastore.transaction, self.directory, self.forget_erased_people)
         register_earlier_accounts(self)
 
     def construct_mapper(self) -> PersonalDataMapper:
