@@ -38,15 +38,15 @@ class SecurityGeneration:
         """The active account the token belongs to, or None; the caller's keys are current too."""
         hashed = hash_token(token)
         with self._transaction(commit=False) as session:
-            generation = session.execute(READ).scalar_one()
-            if generation != self._seen:
+            generation = session.execute(READ).scalar()  # None: the row was deleted -- keep nothing
+            if generation is None or generation != self._seen:
                 self._on_change()
                 self._seen = generation
             kept = self._tokens.get(hashed)
-            if kept is not None and kept[0] == generation:
+            if kept is not None and generation is not None and kept[0] == generation:
                 return kept[1]
             staff = self._directory.staff_by_token(token)  # in this transaction: after the generation was read
-        if staff is not None:
+        if staff is not None and generation is not None:
             with self._lock:
                 if len(self._tokens) >= MAX_TOKENS:
                     self._tokens.clear()
