@@ -15,10 +15,12 @@ from uuid import UUID
 
 import sqlalchemy.exc
 from eventsourcing.persistence import IntegrityError
+from eventsourcing_sqlalchemy.datastore import transactions
 
 from application.attachments import record_references
 from application.errors import ConcurrentUpdate, VersionMismatch
 from application.idempotency import IdempotencyKey, StoredOutcome, find_outcome, record_outcome
+from application.person_keys import PersonKeyTaken
 from application.staff import StaffMember
 from domain.actor import Actor
 from domain.errors import TransitionNotAllowed
@@ -129,14 +131,22 @@ class CommandHandler(Generic[A]):
         idempotency: IdempotencyKey | None,
         run: Callable[[Context], Any],
         linked: Callable[[Any], Sequence[str | None]],
+        *,
+        claim_new_keys: bool = True,
     ) -> CommandResult:
         """``run`` in one transaction with the idempotency record; the aggregate it returns is the answer.
 
-        A lost race (another writer saved the same version first) rolls everything back.
+        A lost race (another writer saved the same version first) rolls everything back. A person this process
+        has not met gets a new key stored with the events (``PersonKeys.claim_new_keys``); if the store knew
+        them after all, the command runs again and finds their key.
         """
         ledger = self.ledger
+        # Only a command in a transaction of its own claims keys: running again is its own to decide.
+        claiming = ledger.person_keys if claim_new_keys and transactions.get(None) is None else None
         try:
             with ledger.datastore.transaction(commit=True) as session:
+                if claiming is not None:
+                    claiming.claim_new_keys(session)
                 if idempotency and (stored := find_outcome(session, staff.id, idempotency)):
                     return self._replay(stored, linked)
                 now = ledger.clock()
@@ -147,6 +157,10 @@ class CommandHandler(Generic[A]):
                 stored = StoredOutcome(str(answer.id), answer.version, recordings[-1].notification.id)
                 if idempotency:
                     record_outcome(session, staff.id, idempotency, stored, now)
+        except PersonKeyTaken:
+            if claiming is None:
+                raise
+            return self._run(staff, idempotency, run, linked, claim_new_keys=False)
         except (IntegrityError, sqlalchemy.exc.IntegrityError) as error:
             if idempotency and (replayed := self._replay_after_race(staff, idempotency, linked)):
                 return replayed

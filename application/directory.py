@@ -160,8 +160,8 @@ class Directory:
             raise InvalidReference("grid", f"unknown grid '{grid}'")
 
     def staff_by_token(self, token: str) -> StaffMember | None:
-        """The active account the token belongs to. Looked up on every request (one indexed read): a revoked or
-        rotated token fails on the very next request, in every process."""
+        """The active account the token belongs to (one indexed read). Requests ask ``SecurityGeneration``, which
+        asks this only for a token it does not hold under the current security generation."""
         staff = tables.staff
         query = select(staff).where(staff.c.token_hash == hash_token(token), staff.c.revoked_at.is_(None))
         with self._transaction(commit=False) as session:

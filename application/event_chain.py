@@ -109,8 +109,8 @@ def append_stored(connection: Connection, positions: Sequence[int], events: Sequ
 # PostgreSQL: the same hashes computed by the server in the statement that inserts the events (one round trip
 # under the table lock). ``{values}`` are the inserted rows; the fold over them is a recursive CTE.
 _POSTGRES_CHAINED_INSERT = """\
-WITH RECURSIVE inserted AS (
-  INSERT INTO {events} (originator_id, originator_version, topic, state) VALUES {values}
+WITH RECURSIVE {before}inserted AS (
+  INSERT INTO {events} (originator_id, originator_version, topic, state) {values}
   RETURNING id, originator_id, originator_version, topic, state
 ), numbered AS (
   SELECT row_number() OVER (ORDER BY id) AS n, * FROM inserted
@@ -126,13 +126,13 @@ WITH RECURSIVE inserted AS (
 ), chained AS (
   INSERT INTO {chain} (position, previous, hash) SELECT position, previous, hash FROM links WHERE n > 0
 )
-SELECT id, originator_id, originator_version FROM inserted"""
+SELECT id, originator_id, originator_version{more} FROM inserted{also}"""
 
 
 # One event (most commands): the same hash without the recursion, which costs about as much again to run.
 _POSTGRES_CHAINED_INSERT_ONE = """\
-WITH inserted AS (
-  INSERT INTO {events} (originator_id, originator_version, topic, state) VALUES {values}
+WITH {before}inserted AS (
+  INSERT INTO {events} (originator_id, originator_version, topic, state) {values}
   RETURNING id, originator_id, originator_version, topic, state
 ), head AS (
   SELECT position, hash FROM {chain} ORDER BY position DESC LIMIT 1
@@ -142,7 +142,7 @@ WITH inserted AS (
          sha256(coalesce(head.hash, '\\x{genesis}'::bytea) || int8send(inserted.id) || {content})
   FROM inserted LEFT JOIN head ON true
 )
-SELECT id, originator_id, originator_version FROM inserted"""
+SELECT id, originator_id, originator_version{more} FROM inserted{also}"""
 
 
 def postgres_content(alias: str) -> str:
@@ -154,10 +154,22 @@ def postgres_content(alias: str) -> str:
     )
 
 
-def postgres_chained_insert(events_table: str, values: str, count: int) -> str:
+def postgres_chained_insert(
+    events_table: str, values: str, count: int, *, before: str = "", only_if: str = "", also: str = ""
+) -> str:
     """INSERT the ``count`` rows of ``values`` into the events table and chain them; returns id, originator_id
-    and version of each."""
+    and version of each. Optionally: ``before``, more CTEs written first; ``only_if``, a condition on inserting
+    the events at all; ``also``, a SELECT of rows of four columns to answer after the events' (whose fourth is
+    NULL)."""
     template, row = (_POSTGRES_CHAINED_INSERT_ONE, "inserted") if count == 1 else (_POSTGRES_CHAINED_INSERT, "numbered")
+    rows = f"SELECT * FROM (VALUES {values}) AS v WHERE {only_if}" if only_if else f"VALUES {values}"
     return template.format(
-        events=events_table, chain=event_chain.name, values=values, genesis=GENESIS.hex(), content=postgres_content(row)
+        events=events_table,
+        chain=event_chain.name,
+        values=rows,
+        genesis=GENESIS.hex(),
+        content=postgres_content(row),
+        before=f"{before}, " if before else "",
+        more=", NULL::text" if also else "",
+        also=f" UNION ALL {also}" if also else "",
     )

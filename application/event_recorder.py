@@ -25,7 +25,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from application import event_chain
+from application import event_chain, person_keys
 
 PREPARED = "gridledger_prepared_inserts"  # key in a pooled connection's info: the names it has prepared
 
@@ -69,13 +69,30 @@ class CoreApplicationRecorder(SQLAlchemyApplicationRecorder):
         """The statement (after the lock) that inserts the events, chains them and returns their ids."""
         return event_chain.postgres_chained_insert(table, values, count)
 
+    def _claiming_insert_returning(self, table: str, values: str, count: int, claims: int) -> str:
+        """The same, first storing ``claims`` rows of new person keys claimed in the transaction -- or, when
+        another writer linked one of their lookups first, inserting nothing and answering the lookups taken."""
+        first = 4 * count + 1
+        rows = ", ".join(person_keys.CLAIM.format(n, n + 1, n + 2) for n in range(first, first + 3 * claims, 3))
+        return event_chain.postgres_chained_insert(
+            table,
+            values,
+            count,
+            before=person_keys.CLAIMED_KEYS.format(claims=rows),
+            only_if=person_keys.UNCLAIMED,
+            also=person_keys.TAKEN,
+        )
+
     def _insert_in_one_round_trip(self, session: Session, stored_events: Sequence[StoredEvent]) -> list[int]:
         """LOCK, NOTIFY and INSERT … RETURNING (chaining the events too) sent together: the table lock is held
         for one round trip plus the commit instead of three plus the commit. (NOTIFY is delivered at commit,
         so its place in the transaction does not matter.) The INSERT is a statement prepared once per connection
-        and number of events: planning the chain's recursive CTE each time cost more than running it."""
+        and number of events: planning the chain's recursive CTE each time cost more than running it. New person
+        keys claimed by the command (application/person_keys.py) are stored by the same statement, under the
+        lock; if one of them was for a person another writer has just given a key, ``PersonKeyTaken``."""
         table = f"{self.schema_name}.{self.events_table_name}" if self.schema_name else self.events_table_name
-        params = {}
+        claims = person_keys.PersonKeys.take_claims(session)
+        params: dict[str, Any] = {}
         for n, event in enumerate(stored_events):
             params.update(
                 {
@@ -86,24 +103,32 @@ class CoreApplicationRecorder(SQLAlchemyApplicationRecorder):
                 }
             )
         connection = session.connection().connection  # the pool's record of it: ``info`` lives as long as it
-        prepare, name = self._prepared_insert(connection, table, len(stored_events))
+        prepare, name = self._prepared_insert(connection, table, len(stored_events), claims=len(claims))
         arguments = ", ".join(f"%(id{n})s, %(v{n})s, %(t{n})s, %(s{n})s" for n in range(len(stored_events)))
+        for n, (lookup, key_id, wrapped) in enumerate(claims):
+            params.update({f"cl{n}": lookup, f"ck{n}": key_id, f"cw{n}": psycopg2.Binary(wrapped)})
+            arguments += f", %(cl{n})s, %(ck{n})s, %(cw{n})s"
         lock = f"LOCK TABLE {table} IN EXCLUSIVE MODE; NOTIFY {self.channel_name}; "
         cursor = connection.cursor()
         try:
-            cursor.execute(f"{prepare}{lock}EXECUTE {name}({arguments})", params)
+            # The lock first: a PREPARE of an INSERT takes the table's ROW EXCLUSIVE lock, and two writers each
+            # holding that while waiting for the EXCLUSIVE one deadlock (two new connections at once).
+            cursor.execute(f"{lock}{prepare}EXECUTE {name}({arguments})", params)
         except psycopg2.IntegrityError as error:  # another writer took this version first
             raise IntegrityError(str(error)) from error
         except psycopg2.Error:
             connection.info[PREPARED] = None  # whether the PREPARE went through is not known: ask next time
             raise
-        ids = {(str(row[1]), row[2]): row[0] for row in cursor.fetchall()}
+        rows = cursor.fetchall()
+        if claims and (taken := [row[3] for row in rows if row[3] is not None]):
+            raise person_keys.PersonKeyTaken(f"{len(taken)} lookups of new person keys were linked first elsewhere")
+        ids = {(str(row[1]), row[2]): row[0] for row in rows}
         return [ids[(str(e.originator_id), e.originator_version)] for e in stored_events]
 
-    def _prepared_insert(self, connection: Any, table: str, count: int) -> tuple[str, str]:
+    def _prepared_insert(self, connection: Any, table: str, count: int, *, claims: int) -> tuple[str, str]:
         """The PREPARE to send first (nothing once the connection has it), and the prepared statement's name.
         A prepared statement is not transactional: it outlives a rollback and lasts as long as the session."""
-        name = f"{self.events_table_name}_insert_{count}"
+        name = f"{self.events_table_name}_insert_{count}" + (f"_claiming_{claims}" if claims else "")
         if PREPARED not in connection.info:  # a new connection
             connection.info[PREPARED] = set()
         elif connection.info[PREPARED] is None:  # an insert failed at a point not known
@@ -114,9 +139,13 @@ class CoreApplicationRecorder(SQLAlchemyApplicationRecorder):
         if name in prepared:
             return "", name
         prepared.add(name)
-        types = ", ".join(["uuid, bigint, text, bytea"] * count)
+        types = ", ".join(["uuid, bigint, text, bytea"] * count + ["text, text, bytea"] * claims)
         values = ", ".join(f"(${4 * n + 1}, ${4 * n + 2}, ${4 * n + 3}, ${4 * n + 4})" for n in range(count))
-        return f"PREPARE {name} ({types}) AS {self._insert_returning(table, values, count)}; ", name
+        if claims:
+            statement = self._claiming_insert_returning(table, values, count, claims)
+        else:
+            statement = self._insert_returning(table, values, count)
+        return f"PREPARE {name} ({types}) AS {statement}; ", name
 
     def select_events(
         self,

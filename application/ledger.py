@@ -29,6 +29,7 @@ from application.personal_fields import PersonalFields
 from application.personal_mapper import PersonalDataMapper
 from application.read_policy import ReadPolicy
 from application.recent_states import RecentStates
+from application.security_generation import SecurityGeneration
 from application.settings import Settings
 from application.staff import StaffMember
 from application.staff_accounts import StaffAccounts
@@ -75,6 +76,7 @@ class GridLedger(Application):
         self.staff_accounts = StaffAccounts(self)
         self.person_keys = self._person_keys()
         self.attachments = Attachments(self)
+        self.security = SecurityGeneration(self.datastore.transaction, self.directory, self.forget_erased_people)
         register_earlier_accounts(self)
 
     def construct_mapper(self) -> PersonalDataMapper:
@@ -84,7 +86,12 @@ class GridLedger(Application):
         """Per-person keys for residents' personal fields, wrapped by GRIDLEDGER_CIPHER_KEY (none without it)."""
         if not self.settings.cipher_key or not self.settings.person_keys:
             return None
-        keys = PersonKeys(master_key(self.settings.cipher_key), self.datastore.transaction, self.clock)
+        keys = PersonKeys(
+            master_key(self.settings.cipher_key),
+            self.datastore.transaction,
+            self.clock,
+            writers_lock=f"LOCK TABLE {self.recorder.events_table_name} IN EXCLUSIVE MODE; ",
+        )
         assert isinstance(self.mapper, PersonalDataMapper)
         self.mapper.personal = PersonalFields(keys)
         return keys

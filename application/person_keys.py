@@ -5,6 +5,13 @@ the events keep their bytes (the hash chain still verifies) and read ``[已删�
 
 Keys are held in memory per process; an erasure elsewhere is noticed through ``gridledger_person_erasures``
 (``forget_erased_keys``: one indexed query, run before each request).
+
+A key is found or made, and its lookups linked, in the transaction of the events it seals (a crash never leaves an
+event whose key is lost), under the lock that orders the event store's writers (so two processes meeting one new
+person at once make one key). A command on PostgreSQL meeting someone this process has never seen *claims* a new
+key: its rows ride in the statement that inserts the events (no round trip of its own), which stores them only if
+none of the person's lookups leads to a key yet -- else nothing is inserted, ``PersonKeyTaken`` is raised and the
+command runs again, finding that key (``application/commands.py``).
 """
 
 from __future__ import annotations
@@ -21,7 +28,8 @@ from typing import Any
 
 import sqlalchemy.event
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, false, func, insert, select
+from sqlalchemy.orm import Session
 
 from projections.storage.tables import person_erasures, person_keys
 
@@ -43,6 +51,23 @@ WITH found AS (
 SELECT key_id, wrapped_key FROM found
 """
 PENDING = "gridledger_person_keys_pending"  # in a session's info: keys to keep in memory once it commits
+CLAIMS = "gridledger_person_key_claims"  # in a session's info: new keys whose rows ride in the events' INSERT
+# The claims' part of the statement that inserts a command's events (application/event_recorder.py), run under the
+# events table's lock: when none of the claimed lookups leads to a key yet, the keys are stored with the events;
+# when one does (another process met the person first), nothing is inserted and the lookups taken are answered.
+# (The claims are rows of parameters, not arrays: with ``unnest`` of arrays the plan PostgreSQL settles on for the
+# prepared statement scanned the keys' table, and the statement slowed as the table grew.)
+CLAIMED_KEYS = """claims AS (
+  SELECT * FROM (VALUES {claims}) AS claim(lookup, key_id, wrapped_key)
+), taken AS (
+  SELECT DISTINCT keys.lookup FROM gridledger_person_keys AS keys JOIN claims ON keys.lookup = claims.lookup
+), claimed AS (
+  INSERT INTO gridledger_person_keys (lookup, key_id, wrapped_key, created_at)
+  SELECT lookup, key_id, wrapped_key, now() FROM claims WHERE NOT EXISTS (SELECT 1 FROM taken)
+)"""
+CLAIM = "(${}::text, ${}::text, ${}::bytea)"  # a claim's parameters: lookup, key id, wrapped key
+UNCLAIMED = "NOT EXISTS (SELECT 1 FROM taken)"  # the events are inserted only then
+TAKEN = "SELECT NULL, NULL, NULL, lookup FROM taken"  # answered after the events' rows
 MAX_CACHED = 200_000  # people whose keys a process keeps in memory before it starts over
 
 
@@ -54,6 +79,11 @@ def master_key(cipher_key: str) -> bytes:
     return key
 
 
+class PersonKeyTaken(Exception):
+    """A key claimed in a command's transaction was for a person another writer had linked a key to first: the
+    command is to run again, finding that key (``PersonKeys.key_for`` outside a claiming transaction)."""
+
+
 def _derived(master: bytes, purpose: bytes) -> bytes:
     return hmac.new(master, b"gridledger " + purpose, hashlib.sha256).digest()
 
@@ -61,7 +91,16 @@ def _derived(master: bytes, purpose: bytes) -> bytes:
 class PersonKeys:
     """Find, create, use and destroy per-person keys. ``transaction`` is the datastore's (a session context)."""
 
-    def __init__(self, master: bytes, transaction: Callable[..., Any], clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        master: bytes,
+        transaction: Callable[..., Any],
+        clock: Callable[[], datetime],
+        writers_lock: str = "",
+    ) -> None:
+        """``writers_lock``: the statement that serialises the event store's writers on PostgreSQL (the events
+        table's lock): a key is found or made under it, so that two writers meeting one new person make one key."""
+        self._writers_lock = writers_lock
         self._wrapping = AESGCM(_derived(master, b"person key wrapping"))
         self._hashing = _derived(master, b"person lookup")
         self._transaction, self._clock = transaction, clock
@@ -78,7 +117,8 @@ class PersonKeys:
     # -- keys ------------------------------------------------------------------------------------
     def key_for(self, lookups: list[str]) -> tuple[str, AESGCM]:
         """The key of the person known by ``lookups`` (most specific first), made on first sight; every
-        lookup then leads to it."""
+        lookup then leads to it. In the caller's transaction (a command's): the key is stored with the events it
+        seals, or not at all."""
         key_ids = {self._by_lookup.get(lookup) for lookup in lookups}
         if len(key_ids) == 1 and None not in key_ids:
             key_id = key_ids.pop()
@@ -86,50 +126,74 @@ class PersonKeys:
             cipher = self.cipher(key_id)
             if cipher is not None:
                 return key_id, cipher
-        return self._find_or_make(lookups)
+        with self._transaction(commit=True) as session:
+            claims = session.info.get(CLAIMS)
+            if claims is not None and key_ids == {None}:
+                return self._claim(session, claims, lookups)
+            return self._find_or_make(session, lookups)
 
-    def _find_or_make(self, lookups: list[str]) -> tuple[str, AESGCM]:
-        """In the caller's transaction (a command's): the key is stored with the events it seals, or not at all."""
+    def claim_new_keys(self, session: Any) -> None:
+        """In a command's transaction on PostgreSQL: a person none of whose lookups this process knows gets a new
+        key at once, and its rows ride in the statement that inserts the events (no round trip of its own); if
+        another writer linked one of the lookups first, that statement inserts nothing and raises
+        ``PersonKeyTaken``. The claims end with the events' INSERT (``take_claims``): snapshots saved after it, or
+        anything else in the transaction, find or make keys as usual."""
+        if session.get_bind().dialect.name == "postgresql":
+            session.info[CLAIMS] = {}
+
+    @staticmethod
+    def take_claims(session: Any) -> list[tuple[str, str, bytes]]:
+        """The claims to insert with the events, ``(lookup, key id, wrapped key)``; none are made after this."""
+        claims = session.info.pop(CLAIMS, None) or {}
+        return [(lookup, key_id, wrapped) for lookup, (key_id, wrapped, _) in claims.items()]
+
+    def _claim(self, session: Any, claims: dict[str, Any], lookups: list[str]) -> tuple[str, AESGCM]:
+        """A key for a person this process has never met: one claimed for them earlier in this transaction (by
+        any of the lookups), else a new one; every lookup not yet claimed is claimed for it."""
+        claimed = next((claims[lookup] for lookup in lookups if lookup in claims), None)
+        if claimed is None:
+            key_id, raw = secrets.token_hex(16), AESGCM.generate_key(bit_length=256)
+            claimed = (key_id, self._wrap(key_id, raw), AESGCM(raw))
+        for lookup in lookups:
+            claims.setdefault(lookup, claimed)
+        self._remember_after_commit(session, claimed[0], claimed[2], lookups)
+        return claimed[0], claimed[2]
+
+    def _find_or_make(self, session: Any, lookups: list[str]) -> tuple[str, AESGCM]:
+        """Under the writers' lock (PostgreSQL: the events table's, held to the commit; SQLite: its write lock,
+        taken by a write that changes nothing): the key the first lookup leads to, else a new one stored now."""
         key_id, raw = secrets.token_hex(16), AESGCM.generate_key(bit_length=256)
         wrapped = self._wrap(key_id, raw)
-        with self._transaction(commit=True) as session:
-            if session.get_bind().dialect.name == "postgresql":
-                found = self._find_or_link_in_one_statement(session, lookups, key_id, wrapped)
-            else:
-                found = self._find_or_link(session, lookups, key_id, wrapped)
-            if found is not None:
-                key_id, raw = found[0], self._unwrap(found[0], found[1])
-            cipher = AESGCM(raw)
-            self._remember_after_commit(session, key_id, cipher, lookups)
+        if session.get_bind().dialect.name == "postgresql":
+            found = self._find_or_link_in_one_statement(session, lookups, key_id, wrapped, self._writers_lock)
+        else:
+            session.execute(delete(person_keys).where(false()))  # SQLite's write lock before reading
+            found = self._find_or_link(session, lookups, key_id, wrapped)
+        if found is not None:
+            key_id, raw = found[0], self._unwrap(found[0], found[1])
+        cipher = AESGCM(raw)
+        self._remember_after_commit(session, key_id, cipher, lookups)
         return key_id, cipher
 
     def _remember_after_commit(self, session: Any, key_id: str, cipher: AESGCM, lookups: list[str]) -> None:
         """Keep the key in memory once the transaction that stored (or linked) it commits: a key kept from a
         transaction rolled back would seal later events with a key the store never had (unreadable for good)."""
-        pending = session.info.get(PENDING)
-        if pending is None:
-            pending = session.info[PENDING] = []
-            sqlalchemy.event.listen(session, "after_commit", self._keep_pending)
-            sqlalchemy.event.listen(session, "after_rollback", _drop_pending)
-        pending.append((key_id, cipher, lookups))
+        session.info.setdefault(PENDING, []).append((self, key_id, cipher, lookups))
 
-    def _keep_pending(self, session: Any) -> None:
-        pending = session.info.get(PENDING) or []
+    def _keep(self, key_id: str, cipher: AESGCM, lookups: list[str]) -> None:
         with self._lock:
             self._bounded()
-            for key_id, cipher, lookups in pending:
-                self._by_id[key_id] = cipher
-                self._by_lookup.update(dict.fromkeys(lookups, key_id))
-        pending.clear()
+            self._by_id[key_id] = cipher
+            self._by_lookup.update(dict.fromkeys(lookups, key_id))
 
     @staticmethod
     def _find_or_link_in_one_statement(
-        session: Any, lookups: list[str], key_id: str, wrapped: bytes
+        session: Any, lookups: list[str], key_id: str, wrapped: bytes, lock: str
     ) -> tuple[str, bytes] | None:
-        """PostgreSQL, in one round trip through the driver (a command's hot path): ``_find_or_link``."""
+        """PostgreSQL, in one round trip through the driver, after ``lock``: ``_find_or_link``."""
         cursor = session.connection().connection.cursor()
         try:
-            cursor.execute(FIND_OR_LINK, {"lookups": lookups, "key_id": key_id, "wrapped": wrapped})
+            cursor.execute(lock + FIND_OR_LINK, {"lookups": lookups, "key_id": key_id, "wrapped": wrapped})
             found = cursor.fetchone()
         finally:
             cursor.close()
@@ -228,7 +292,18 @@ class PersonKeys:
             self._by_lookup.clear()
 
 
+def _keep_pending(session: Any) -> None:
+    """After any commit: the keys its transaction stored or linked are kept in memory by their ``PersonKeys``."""
+    for keys, key_id, cipher, lookups in session.info.pop(PENDING, ()):
+        keys._keep(key_id, cipher, lookups)  # noqa: SLF001 - the module's own class
+    session.info.pop(CLAIMS, None)
+
+
 def _drop_pending(session: Any) -> None:
-    pending = session.info.get(PENDING)
-    if pending:
-        pending.clear()
+    session.info.pop(PENDING, None)
+    session.info.pop(CLAIMS, None)
+
+
+# Once for every session (a listener added per session cost ~0.1 ms a command).
+sqlalchemy.event.listen(Session, "after_commit", _keep_pending)
+sqlalchemy.event.listen(Session, "after_rollback", _drop_pending)

@@ -1,8 +1,9 @@
 """Staff accounts: register, change role, rotate the token, revoke — each an event on the account's aggregate.
 
 The table that authenticates requests (``gridledger_staff``, token hashes) and the role history
-(``gridledger_staff_roles``) are written in the same transaction as the event, so a revoked or rotated token
-fails on the very next request in every process: nothing caches tokens.
+(``gridledger_staff_roles``) are written in the same transaction as the event; updating the table moves the
+security generation on (a trigger), so a revoked or rotated token fails on the very next request in every process
+(application/security_generation.py).
 """
 
 from __future__ import annotations

@@ -84,7 +84,6 @@ def create_app(
 
     api = Blueprint("api", __name__, url_prefix=API_PREFIX)
     api.before_request(authenticate)
-    api.before_request(ledger.forget_erased_people)
     for child in (
         reference.blueprint,
         staff.blueprint,

@@ -6,7 +6,7 @@ import math
 
 from flask import current_app, g, request
 
-from application.directory import Directory
+from application.ledger import GridLedger
 from application.staff import StaffMember
 from interface.auth_throttle import FailureThrottle
 from interface.problems import Problem
@@ -26,8 +26,8 @@ def authenticate() -> None:
     throttle: FailureThrottle = current_app.extensions["gridledger.auth_throttle"]
     if wait := throttle.wait_needed(address, token):
         raise _too_many_failures(wait)
-    directory: Directory = current_app.extensions["gridledger"].directory
-    staff = directory.staff_by_token(token)
+    ledger: GridLedger = current_app.extensions["gridledger"].ledger
+    staff = ledger.security.staff_by_token(token)  # one read; people erased elsewhere are forgotten too
     if staff is None:
         throttle.failed(address, token)
         raise _unauthorised("The token is not valid.")

@@ -145,6 +145,17 @@ person_erasures = Table(
 )
 
 
+# One counter the database itself moves on (triggers of revision 0014) whenever a staff account's row is updated or
+# deleted, by the application or by hand, and whenever a person's key is destroyed: a process trusts the tokens
+# and the keys it holds in memory for as long as it reads the same generation (application/security_generation.py).
+security_generation = Table(
+    "gridledger_security_generation",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("generation", BigInteger, nullable=False),
+)
+
+
 # Attachments (application/attachments.py): the files kept in the blob directory by SHA-256 of their content,
 # who uploaded each, and which aggregates reference each -- written in the referencing command's transaction.
 attachments = Table(

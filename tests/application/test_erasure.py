@@ -4,18 +4,21 @@ bytes (the hash chain still verifies), and every time an admin was shown them wh
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from eventsourcing.cipher import AESCipher
 from flask.testing import FlaskClient
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from application.ledger import GridLedger
 from application.settings import Settings
 from interface.app import create_app
 from projections.storage.tables import person_keys
+from tests.support.api import Api
 from tests.support.clock import MovableClock
 from tests.support.territory import Territory, build_territory
 
@@ -210,3 +213,38 @@ def test_without_a_cipher_key_nothing_is_erasable_and_nothing_is_written(own_dat
     finally:
         app.extensions["gridledger"].projections.close()
         ledger.datastore.engine.dispose()
+
+
+def test_no_export_an_admin_makes_shows_a_phone_or_id_number_whole(keyed) -> None:
+    """Handover lists (every format), statistics downloads, the audit log and the read-model lists hold no phone or
+    ID number whole, for an admin either: so no export is a disclosure (README, "Security")."""
+    client, t, _, projections = keyed
+    api = Api(client, t)
+    home, _ = _register(client, t)
+    case_id = _report(client, t, "13900001111", "刘女士")
+    meeting = api.schedule_meeting(title="6月问题交办会", level="county", org="wuyuan", scheduled_for="2026-06-10")
+    api.command("dispatcher", case_id, "accept")
+    api.command("dispatcher", case_id, "escalate", {"meeting_id": meeting["id"], "reason": "需县级统筹"})
+    projections.engine.catch_up()
+    whole = ("13900001111", "13812345678", HEAD["id_number"])
+    before = client.get("/api/v1/audit/disclosures", headers=t.auth("auditor")).get_json()["total"]
+
+    exports = [f"/meetings/{meeting['id']}/handover-list?format={fmt}" for fmt in ("json", "csv", "xlsx", "html")]
+    exports += [f"/stats/{what}?format={fmt}" for what in ("monthly", "rankings") for fmt in ("json", "csv", "xlsx")]
+    exports += ["/audit?per_page=200", "/households", "/cases", f"/audit?aggregate_id={home}"]
+    for path in exports:
+        answer = client.get(f"/api/v1{path}", headers=t.auth("admin"))
+        assert answer.status_code == 200, (path, answer.get_data(as_text=True))
+        shown = _text_of_xlsx(answer.data) if "xlsx" in path else answer.get_data(as_text=True)
+        assert not any(value in shown for value in whole), path
+    handover = client.get(f"/api/v1/meetings/{meeting['id']}/handover-list", headers=t.auth("admin")).get_json()
+    assert [item["case_id"] for item in handover["items"]] == [case_id]  # the list did hold the reporter's case
+    projections.engine.catch_up()
+    assert client.get("/api/v1/audit/disclosures", headers=t.auth("auditor")).get_json()["total"] == before
+    assert "13900001111" in client.get(f"/api/v1/cases/{case_id}", headers=t.auth("admin")).get_data(as_text=True)
+
+
+def _text_of_xlsx(data: bytes) -> str:
+    book = load_workbook(io.BytesIO(data))
+    cells = [str(cell) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for cell in row]
+    return "\n".join([*cells, str(book.properties.title), *(str(s.oddFooter.center.text) for s in book.worksheets)])

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import update
+
+from application.ledger import GridLedger
+from projections.storage import tables
 from tests.support.api import Api
 from tests.support.responses import assert_problem as problem
 
@@ -128,3 +132,22 @@ def test_creating_an_account_twice_with_one_key_makes_one_account(api: Api) -> N
     assert first.headers["Location"] == f"/api/v1/staff/{first.get_json()['id']}"
     clerks = api.get("admin", "/staff", org=t.department("shichang")).get_json()
     assert [item["name"] for item in clerks["items"]] == ["陈静"]
+
+
+def test_an_account_revoked_or_changed_by_hand_in_the_database_is_seen_by_the_very_next_request(
+    api: Api, ledger: GridLedger
+) -> None:
+    """Tokens are kept in memory between requests; the database's own triggers move the security generation on
+    whatever updates a staff row, so a DBA's revocation (or role change) counts at once too."""
+    t = api.territory
+    for _ in range(2):  # the second answer comes from what the process keeps
+        assert api.get("worker", "/me").get_json()["role"] == "grid_worker"
+        assert api.get("leader", "/me").status_code == 200
+    staff = tables.staff
+    with ledger.datastore.transaction(commit=True) as session:
+        session.execute(update(staff).where(staff.c.id == t.staff["worker"].id).values(role="dispatcher"))
+    assert api.get("worker", "/me").get_json()["role"] == "dispatcher"
+    with ledger.datastore.transaction(commit=True) as session:
+        session.execute(update(staff).where(staff.c.id == t.staff["leader"].id).values(revoked_at=ledger.clock()))
+    problem(api.get("leader", "/me"), 401)
+    assert api.get("worker", "/me").status_code == 200
