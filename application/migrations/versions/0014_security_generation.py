@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014_security_generation"
-down_revision = "0012_attachments"
+down_revision = "0013_sign_in_codes"
 branch_labels = None
 depends_on = None
 
