@@ -4,7 +4,7 @@ destroyed, so that a process may keep bearer tokens and keys in memory and still
 next request: it reads the counter (one row) and drops what it holds when it moved.
 
 Revision ID: 0014_security_generation
-Revises: 0012_attachments
+Revises: 0013_sign_in_codes
 Create Date: 2026-12-02
 """
 
