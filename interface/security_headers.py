@@ -1,5 +1,6 @@
 """Headers on every answer: no sniffing, no referrer, no framing, nothing cached (answers carry personal data),
-and a Content-Security-Policy without ``unsafe-inline`` — a page's one style block carries a per-answer nonce."""
+and a Content-Security-Policy without ``unsafe-inline`` — a page's stylesheet and script (the report form's
+locate.js, the only one) carry a per-answer nonce."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from flask import Flask, Response, g
 
 JSON_POLICY = "default-src 'none'; frame-ancestors 'none'"
 PAGE_POLICY = (
-    "default-src 'none'; style-src 'nonce-{nonce}'; img-src 'self' data:; form-action 'self'; "
-    "base-uri 'none'; frame-ancestors 'none'"
+    "default-src 'none'; style-src 'nonce-{nonce}'; script-src 'nonce-{nonce}'; img-src 'self' data:; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 
 

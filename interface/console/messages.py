@@ -30,6 +30,7 @@ FIELD_LABELS = {
     "title": "标题",
     "description": "描述",
     "channel": "来源渠道",
+    "location": "地点",
     "needs": "发现的问题（标题、类别、办理类型）",
     "notes": "走访情况",
     "grid": "网格",

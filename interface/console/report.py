@@ -37,8 +37,8 @@ def form() -> tuple[str, int]:
 @blueprint.post("/report")
 def submit() -> Response | tuple[str, int]:
     raw: dict[str, Any] = {name: request.form[name] for name in FIELDS if request.form.get(name, "").strip()}
-    if address := request.form.get("address", "").strip():
-        raw["location"] = {"address": address}
+    if location := _posted_location():
+        raw["location"] = location
     try:
         body = _plain(CaseReportSchema().load(raw))
         if photo := posted_photo(g.staff):  # after the fields are found valid: no file kept for a form refused
@@ -50,6 +50,16 @@ def submit() -> Response | tuple[str, int]:
             raise
         return _render(request.form, problem)
     return redirect(url_for("console.case_page", case_id=result.id))
+
+
+def _posted_location() -> dict[str, str] | None:
+    """The address typed and the position the phone gave (locate.js); a position alone is its own address.
+    The schema checks both (numbers, ranges)."""
+    address = request.form.get("address", "").strip()
+    lat, lon = request.form.get("lat", "").strip(), request.form.get("lon", "").strip()
+    if lat and lon:
+        return {"address": address or f"{lat}, {lon}", "lat": lat, "lon": lon}
+    return {"address": address} if address else None
 
 
 @blueprint.errorhandler(RequestEntityTooLarge)

@@ -160,3 +160,11 @@ def test_a_report_outside_ones_grid_is_refused_in_chinese(app: Flask, territory:
     fields.update(grid=territory.grid("chayuan-01"), title="")
     answer = worker.post("/console/report", data=fields)
     assert answer.status_code == 422 and "填写有误：标题" in answer.get_data(as_text=True)
+    fields.update(title="路灯", lat="29.25", lon="200")  # a position no phone gives: refused, nothing written
+    answer = worker.post("/console/report", data=fields)
+    assert answer.status_code == 422 and "填写有误：地点" in answer.get_data(as_text=True)
+    fields.update(address="", lon="117.86")  # a position alone is its own address
+    answer = worker.post("/console/report", data=fields)
+    assert answer.status_code == 302
+    page = worker.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "29.25, 117.86" in page
