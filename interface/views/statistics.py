@@ -77,8 +77,10 @@ def monthly(query: dict[str, Any]) -> Response:
         "definitions": present.DEFINITIONS,
     }
     if query["format"] != "json":
-        rows = [*answer["rows"], {**answer["totals"], "unit": "", "unit_name": "合计"}]
-        sheet = formats.Sheet(formats.title("统计", answer, _unit_title(query)), formats.MONTHLY_COLUMNS, rows)
+        rows = [{**row, **formats.held_cells(row["held_hours"])} for row in answer["rows"]]
+        rows.append({**answer["totals"], "unit": "", "unit_name": "合计"})
+        columns = formats.MONTHLY_COLUMNS + (formats.HELD_COLUMNS if held is not None else ())
+        sheet = formats.Sheet(formats.title("统计", answer, _unit_title(query)), columns, rows)
         return formats.download(sheet, query["format"], f"stats-{by}-{period[0]}")
     return jsonify(answer)
 
