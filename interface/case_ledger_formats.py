@@ -26,11 +26,11 @@ from openpyxl.utils import get_column_letter
 from domain.case_types import (
     CATEGORY_LABELS,
     CHANNEL_LABELS,
-    FINISHED,
     SATISFACTION_LABELS,
     STATUS_LABELS,
     TRACK_LABELS,
 )
+from interface.presenters.case_rows import is_overdue
 from interface.presenters.times import aware
 from interface.unsafe_text import without_unsafe_text
 
@@ -71,17 +71,14 @@ def _label(labels: dict[Any, str], field: str) -> Cell:
 def _moment(field: str) -> Cell:
     def local(row: dict[str, Any], context: Context) -> datetime | None:
         moment = aware(row[field])
-        # Spreadsheets have no time zones, and round microseconds up into the next minute: drop both.
+        # Spreadsheets have no time zones, and may round microseconds up into the next minute: drop both.
         return None if moment is None else moment.astimezone(context.zone).replace(tzinfo=None, microsecond=0)
 
     return local
 
 
 def _overdue(row: dict[str, Any], context: Context) -> str:
-    """The case list's own rule: a running deadline passed, the case not finished nor suspended."""
-    due_at = aware(row["due_at"])
-    late = due_at is not None and row["status"] not in FINISHED and not row["suspended"] and context.now > due_at
-    return "是" if late else "否"
+    return "是" if is_overdue(row, context.now) else "否"
 
 
 def _department(row: dict[str, Any], context: Context) -> str | None:
