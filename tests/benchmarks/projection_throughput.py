@@ -578,16 +578,20 @@ class Lag:
         }
 
 
+WORKER = ("-c", "from interface.cli import main; main()", "projections", "run")
+
+
 @contextmanager
-def worker_process(database_url: str) -> Iterator[subprocess.Popen[bytes]]:
-    """``gridledger projections run`` (defaults: batch 1000, wake on NOTIFY), stopped with SIGTERM."""
+def worker_process(database_url: str, program: tuple[str, ...] = WORKER) -> Iterator[subprocess.Popen[bytes]]:
+    """``gridledger projections run`` (defaults: batch 1000, wake on NOTIFY), stopped with SIGTERM; ``program``:
+    the interpreter's arguments for another worker that says "projection worker running" once it runs."""
     env = {**os.environ, "GRIDLEDGER_DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     with tempfile.NamedTemporaryFile(prefix="gl-worker-", suffix=".log", delete=False) as log:
         log_path = log.name
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-c", "from interface.cli import main; main()", "projections", "run"],
+            [sys.executable, *program],
             cwd=REPO,
             env=env,
             stdout=log,
