@@ -126,7 +126,7 @@ def rankings(query: dict[str, Any]) -> Response:
     """Towns, communities or departments ranked by the weighted rates; too few cases: not ranked, with why."""
     level, min_cases = query["level"], query["min_cases"]
     selection, period = _scope(query, level)
-    weights, weights_version = services().ledger.clock_rules.ranking_weights()
+    weights, weights_version = services().ledger.clock_rules.ranking_weights(query.get("as_of"))
     with services().projections.db.connect() as connection:
         units = figures.unit_counts(connection, selection, level)
     scored, not_ranked = [], []
