@@ -8,7 +8,6 @@ command options (``expected_version``, ``idempotency``); its answer is the case'
 from __future__ import annotations
 
 import itertools
-from datetime import datetime
 from typing import Any, NamedTuple
 from uuid import UUID
 
@@ -115,10 +114,10 @@ def list_cases(query: dict[str, Any]) -> Response:
     the filter, every matching case (streamed; ``page`` and ``per_page`` do not apply)."""
     scope, page = services().ledger.case_policy.read_scope(current_staff()), page_of(query, CASE_LIST)
     filters = _case_filters(query)
+    if query["format"] != "json":
+        return case_ledger_file(filters, scope, query["format"])
     ledger = services().ledger
     now = ledger.clock()
-    if query["format"] != "json":
-        return _case_ledger(filters, scope, now, query["format"])
     with services().projections.db.connect() as connection:
         rows, total = case_list.search(connection, filters, scope, now=now, count_limit=COUNT_LIMIT + 1, **page)
     department_name = ledger.directory.department_name
@@ -140,10 +139,12 @@ def _case_filters(query: dict[str, Any]) -> case_list.CaseFilters:
     )
 
 
-def _case_ledger(filters: case_list.CaseFilters, scope: ReadScope, now: datetime, fmt: str) -> Response:
-    """The 台账 download. The first batch is read before the answer starts, so that an unreachable database is
-    still a 503 problem rather than a truncated file."""
+def case_ledger_file(filters: case_list.CaseFilters, scope: ReadScope, fmt: str) -> Response:
+    """The 台账 of ``filters`` within ``scope`` as a ``csv`` or ``xlsx`` download (the API's and the console's one
+    way to it). The first batch is read before the answer starts, so that an unreachable database is still a 503
+    problem rather than a truncated file."""
     ledger = services().ledger
+    now = ledger.clock()
     directory = ledger.directory
     grid_names: dict[str, str] = {}
 
