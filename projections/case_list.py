@@ -155,8 +155,9 @@ def every_match(
     time (the 台账 export).
 
     Keyset pages, each read on a connection of its own: memory stays flat whatever the count, and no transaction
-    stays open while a slow client downloads. A case changed between two batches shows as it was when its batch
-    was read (it can neither repeat nor drop out: the order is by report time, which never changes).
+    stays open while a slow client downloads. A case changed between two batches shows (and matches the filter or
+    not) as it was when its batch was read; none repeats or is skipped, as the order is by report time, which
+    never changes, and cases reported after the first batch are not in it.
     """
     query, size = _newest_first(filters, scope, now), batch or EXPORT_BATCH
     after: tuple[datetime, str] | None = None
@@ -178,10 +179,8 @@ def _newest_first(filters: CaseFilters, scope: ReadScope, now: datetime) -> Sele
 def _after(created_at: datetime, case_id: str) -> list[ColumnElement[bool]]:
     """The rows after (``created_at``, ``case_id``) in the newest-first order: a range on the report time that
     its indexes serve, then the ties on it by id."""
-    return [
-        cases.c.created_at <= created_at,
-        or_(cases.c.created_at < created_at, cases.c.id > case_id),
-    ]
+    created_at = utc(created_at)
+    return [cases.c.created_at <= created_at, or_(cases.c.created_at < created_at, cases.c.id > case_id)]
 
 
 def _conditions(f: CaseFilters, now: datetime) -> list[ColumnElement[bool]]:
