@@ -84,6 +84,8 @@ def test_the_ledger_holds_every_matching_case_in_the_lists_order(
         "",
     )
     assert first["上报时间"] == "2026-10-09 10:05" and first["是否超期"] == "否"
+    # Paging does not apply: every match whatever page is asked for
+    assert _csv(api, "dispatcher", position, **wanted, page=3, per_page=2) == rows
     # An empty filter is a file of headings alone
     assert _csv(api, "dispatcher", position, grid=t.grid("chayuan-02"), category="municipal") == [headings]
 
