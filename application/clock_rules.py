@@ -12,7 +12,7 @@ import threading
 import time
 import tomllib
 from collections.abc import Callable, Mapping
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -129,10 +129,17 @@ class ClockRules:
             "history": stored.history,
         }
 
-    def ranking_weights(self) -> tuple[dict[str, float], int]:
-        """The ranking weights in force and the version of the rules that holds them."""
+    def ranking_weights(self, as_of: datetime | None = None) -> tuple[dict[str, float], int]:
+        """The ranking weights in force (at ``as_of``, when given: those a ranking asked then was scored by) and
+        the version of the rules that holds them."""
         stored = self.rules()
-        return (dict(stored.ranking_weights), stored.version) if stored else (dict(WEIGHTS), 1)
+        if stored is None:
+            return dict(WEIGHTS), 1
+        if as_of is not None:
+            then = max((entry["version"] for entry in stored.history if entry["valid_from"] <= as_of), default=1)
+            if then != stored.version:
+                stored = self.ledger.repository.get(TIME_LIMITS_ID, version=then)
+        return dict(stored.ranking_weights), stored.version
 
     def _get(self, aggregate_id: UUID) -> Any:
         try:

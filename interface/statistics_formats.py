@@ -47,8 +47,17 @@ HEADINGS = {
     "return_rate": "退单率",
     "extension_rate": "延期率",
     "reason": "未排名原因",
+    "held_claim_cases": "签收计入件数",
+    "held_claim_median": "派单至签收工时中位数（小时）",
+    "held_claim_p90": "派单至签收工时P90（小时）",
+    "held_resolve_cases": "办结计入件数",
+    "held_resolve_median": "派单至办结工时中位数（小时）",
+    "held_resolve_p90": "派单至办结工时P90（小时）",
 }
 MONTHLY_COLUMNS = ("unit", "unit_name", *COUNTS, *RATES)
+# by department: the working hours held (``held_hours``), flattened as held_<stage>_<cases|median|p90>
+HELD_COLUMNS = tuple(f"held_{stage}_{part}" for stage in ("claim", "resolve") for part in ("cases", "median", "p90"))
+HOURS = tuple(column for column in HELD_COLUMNS if not column.endswith("_cases"))  # one decimal
 RANKED_COLUMNS = (
     "rank",
     "unit",
@@ -68,6 +77,13 @@ class Sheet:
     title: str
     columns: tuple[str, ...]
     rows: list[dict[str, Any]]
+
+
+def held_cells(held: dict[str, dict[str, Any]] | None) -> dict[str, Any]:
+    """A department's ``held_hours`` as cells of ``HELD_COLUMNS`` (none for a row without them: the totals)."""
+    if held is None:
+        return {}
+    return {f"held_{stage}_{part}": value for stage, parts in held.items() for part, value in parts.items()}
 
 
 def title(what: str, answer: dict[str, Any], unit: str) -> str:
@@ -97,9 +113,10 @@ def to_xlsx(sheet: Sheet) -> bytes:
     for row in sheet.rows:
         page.append([_value(column, row.get(column)) for column in sheet.columns])
     for index, column in enumerate(sheet.columns, 1):
-        if column in RATES:
+        number_format = "0.0%" if column in RATES else "0.0" if column in HOURS else None
+        if number_format:
             for (cell,) in page.iter_rows(min_row=3, min_col=index, max_col=index):
-                cell.number_format = "0.0%"
+                cell.number_format = number_format
     page.freeze_panes = "A3"
     book.properties.title = sheet.title
     out = io.BytesIO()

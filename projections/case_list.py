@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,6 +16,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     PrimaryKeyConstraint,
+    Select,
     String,
     Table,
     Text,
@@ -23,7 +25,7 @@ from sqlalchemy import (
     select,
     true,
 )
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import ColumnElement
 
 from domain.case_types import FINISHED
@@ -93,6 +95,7 @@ co_departments = Table(
 Index("rm_case_list_co_department_department", co_departments.c.department, co_departments.c.case_id)
 
 COLUMNS = [c.name for c in cases.columns]
+EXPORT_BATCH = 500  # rows read at a time for the 台账 export
 
 
 def co_department_rows(summary: Summary) -> list[dict[str, Any]]:
@@ -141,9 +144,43 @@ def search(
     count_limit: int,
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of cases, newest first, and the number of matches (counted up to ``count_limit``)."""
-    conditions = _conditions(filters, now) + scope_conditions(scope, cases, co_departments)
-    query = select(cases).where(and_(true(), *conditions)).order_by(cases.c.created_at.desc(), cases.c.id)
+    query = _newest_first(filters, scope, now)
     return one_page(connection, query, key=cases.c.id, page=page, per_page=per_page, count_limit=count_limit)
+
+
+def every_match(
+    engine: Engine, filters: CaseFilters, scope: ReadScope, *, now: datetime, batch: int | None = None
+) -> Iterator[dict[str, Any]]:
+    """Every case ``search`` would page through, in the same order, ``batch`` (default ``EXPORT_BATCH``) rows at a
+    time (the 台账 export).
+
+    Keyset pages, each read on a connection of its own: memory stays flat whatever the count, and no transaction
+    stays open while a slow client downloads. A case changed between two batches shows (and matches the filter or
+    not) as it was when its batch was read; none repeats or is skipped, as the order is by report time, which
+    never changes, and cases reported after the first batch are not in it.
+    """
+    query, size = _newest_first(filters, scope, now), batch or EXPORT_BATCH
+    after: tuple[datetime, str] | None = None
+    while True:
+        page = query if after is None else query.where(*_after(*after))
+        with engine.connect() as connection:
+            rows = [dict(row._mapping) for row in connection.execute(page.limit(size))]
+        yield from rows
+        if len(rows) < size:
+            return
+        after = (rows[-1]["created_at"], rows[-1]["id"])
+
+
+def _newest_first(filters: CaseFilters, scope: ReadScope, now: datetime) -> Select[Any]:
+    conditions = _conditions(filters, now) + scope_conditions(scope, cases, co_departments)
+    return select(cases).where(and_(true(), *conditions)).order_by(cases.c.created_at.desc(), cases.c.id)
+
+
+def _after(created_at: datetime, case_id: str) -> list[ColumnElement[bool]]:
+    """The rows after (``created_at``, ``case_id``) in the newest-first order: a range on the report time that
+    its indexes serve, then the ties on it by id."""
+    created_at = utc(created_at)
+    return [cases.c.created_at <= created_at, or_(cases.c.created_at < created_at, cases.c.id > case_id)]
 
 
 def _conditions(f: CaseFilters, now: datetime) -> list[ColumnElement[bool]]:

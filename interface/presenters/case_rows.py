@@ -28,7 +28,7 @@ def case_row(
             "lead_department": row["lead_department"],
             "co_departments": [code for code in row["co_departments"].split(",") if code],
             "due_at": local_iso(due_at, zone),
-            "overdue": due_at is not None and row["status"] not in FINISHED and not row["suspended"] and now > due_at,
+            "overdue": is_overdue(row, now),
             "created_at": local_iso(row["created_at"], zone),
             "updated_at": local_iso(row["updated_at"], zone),
             "version": row["version"],
@@ -37,6 +37,12 @@ def case_row(
         CASE,
         department_name,
     )
+
+
+def is_overdue(row: dict[str, Any], now: datetime) -> bool:
+    """A row's running deadline has passed, the case neither finished nor suspended (缓办)."""
+    due_at = aware(row["due_at"])
+    return due_at is not None and row["status"] not in FINISHED and not row["suspended"] and now > due_at
 
 
 def queue_row(

@@ -29,6 +29,8 @@ class CaseListQuerySchema(PageSchema):
     q = fields.String(validate=validate.Length(min=1, max=100))
     created_from = LowerBound()
     created_to = UpperBound()
+    # the 台账 of the filter: every match (page and per_page do not apply)
+    format = one_of(("json", "csv", "xlsx"), load_default="json")
 
 
 class QueueQuerySchema(PageSchema):

@@ -7,6 +7,7 @@ command options (``expected_version``, ``idempotency``); its answer is the case'
 
 from __future__ import annotations
 
+import itertools
 from typing import Any, NamedTuple
 from uuid import UUID
 
@@ -16,6 +17,8 @@ from marshmallow import Schema
 from application.commands import CommandResult
 from domain.actor import Role
 from domain.case import Case
+from domain.read_scope import ReadScope
+from interface import case_ledger_formats as ledger_formats
 from interface.auth import current_staff
 from interface.context import services
 from interface.disclosures import record_disclosure
@@ -103,11 +106,26 @@ def reveal_contact(case_id: str, body: dict[str, Any], options: dict[str, Any]) 
 
 
 @blueprint.get("")
-@endpoint(query=list_schemas.CaseListQuerySchema, response=list_schemas.CaseListSchema)
+@endpoint(
+    query=list_schemas.CaseListQuerySchema, response=list_schemas.CaseListSchema, media_types=ledger_formats.MEDIA_TYPES
+)
 def list_cases(query: dict[str, Any]) -> Response:
-    """Cases, newest first: filtered, rolled up by grid subtree, scoped by role."""
+    """Cases, newest first: filtered, rolled up by grid subtree, scoped by role; ``format=csv|xlsx``: the 台账 of
+    the filter, every matching case (streamed; ``page`` and ``per_page`` do not apply)."""
     scope, page = services().ledger.case_policy.read_scope(current_staff()), page_of(query, CASE_LIST)
-    filters = case_list.CaseFilters(
+    filters = _case_filters(query)
+    if query["format"] != "json":
+        return case_ledger_file(filters, scope, query["format"])
+    ledger = services().ledger
+    now = ledger.clock()
+    with services().projections.db.connect() as connection:
+        rows, total = case_list.search(connection, filters, scope, now=now, count_limit=COUNT_LIMIT + 1, **page)
+    department_name = ledger.directory.department_name
+    return page_response([case_row(row, now, ledger.local_zone, department_name) for row in rows], total, page)
+
+
+def _case_filters(query: dict[str, Any]) -> case_list.CaseFilters:
+    return case_list.CaseFilters(
         status=query.get("status"),
         grid_path=subtree(query.get("grid")),
         category=query.get("category"),
@@ -119,12 +137,31 @@ def list_cases(query: dict[str, Any]) -> Response:
         created_from=query.get("created_from"),
         created_to=query.get("created_to"),
     )
+
+
+def case_ledger_file(filters: case_list.CaseFilters, scope: ReadScope, fmt: str) -> Response:
+    """The 台账 of ``filters`` within ``scope`` as a ``csv`` or ``xlsx`` download (the API's and the console's one
+    way to it). The first batch is read before the answer starts, so that an unreachable database is still a 503
+    problem rather than a truncated file."""
     ledger = services().ledger
     now = ledger.clock()
-    with services().projections.db.connect() as connection:
-        rows, total = case_list.search(connection, filters, scope, now=now, count_limit=COUNT_LIMIT + 1, **page)
-    department_name = ledger.directory.department_name
-    return page_response([case_row(row, now, ledger.local_zone, department_name) for row in rows], total, page)
+    directory = ledger.directory
+    grid_names: dict[str, str] = {}
+
+    def grid_name(code: str) -> str:
+        if code not in grid_names:
+            found = directory.find_grid(code)
+            grid_names[code] = found["name"] if found else code
+        return grid_names[code]
+
+    names = ledger_formats.Names(
+        grid=grid_name, community=directory.community_name, department=directory.department_name
+    )
+    matches = case_list.every_match(services().projections.db, filters, scope, now=now)
+    first = next(matches, None)
+    rows = matches if first is None else itertools.chain([first], matches)
+    context = ledger_formats.Context(now=now, zone=ledger.local_zone, names=names)
+    return ledger_formats.download(ledger_formats.values(rows, context), fmt, made_at=now.astimezone(ledger.local_zone))
 
 
 @blueprint.get("/<case_id>")

@@ -77,8 +77,10 @@ def monthly(query: dict[str, Any]) -> Response:
         "definitions": present.DEFINITIONS,
     }
     if query["format"] != "json":
-        rows = [*answer["rows"], {**answer["totals"], "unit": "", "unit_name": "合计"}]
-        sheet = formats.Sheet(formats.title("统计", answer, _unit_title(query)), formats.MONTHLY_COLUMNS, rows)
+        rows = [{**row, **formats.held_cells(row["held_hours"])} for row in answer["rows"]]
+        rows.append({**answer["totals"], "unit": "", "unit_name": "合计"})
+        columns = formats.MONTHLY_COLUMNS + (formats.HELD_COLUMNS if held is not None else ())
+        sheet = formats.Sheet(formats.title("统计", answer, _unit_title(query)), columns, rows)
         return formats.download(sheet, query["format"], f"stats-{by}-{period[0]}")
     return jsonify(answer)
 
@@ -124,7 +126,7 @@ def rankings(query: dict[str, Any]) -> Response:
     """Towns, communities or departments ranked by the weighted rates; too few cases: not ranked, with why."""
     level, min_cases = query["level"], query["min_cases"]
     selection, period = _scope(query, level)
-    weights, weights_version = services().ledger.clock_rules.ranking_weights()
+    weights, weights_version = services().ledger.clock_rules.ranking_weights(query.get("as_of"))
     with services().projections.db.connect() as connection:
         units = figures.unit_counts(connection, selection, level)
     scored, not_ranked = [], []

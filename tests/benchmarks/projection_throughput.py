@@ -578,16 +578,20 @@ class Lag:
         }
 
 
+WORKER = ("-c", "from interface.cli import main; main()", "projections", "run")
+
+
 @contextmanager
-def worker_process(database_url: str) -> Iterator[subprocess.Popen[bytes]]:
-    """``gridledger projections run`` (defaults: batch 1000, wake on NOTIFY), stopped with SIGTERM."""
+def worker_process(database_url: str, program: tuple[str, ...] = WORKER) -> Iterator[subprocess.Popen[bytes]]:
+    """``gridledger projections run`` (defaults: batch 1000, wake on NOTIFY), stopped with SIGTERM; ``program``:
+    the interpreter's arguments for another worker that says "projection worker running" once it runs."""
     env = {**os.environ, "GRIDLEDGER_DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     with tempfile.NamedTemporaryFile(prefix="gl-worker-", suffix=".log", delete=False) as log:
         log_path = log.name
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-c", "from interface.cli import main; main()", "projections", "run"],
+            [sys.executable, *program],
             cwd=REPO,
             env=env,
             stdout=log,
@@ -775,8 +779,10 @@ SELECT md5(g::text)::uuid::text,
        CASE WHEN was_dispatched AND r_co < 0.15 AND co_dept <> dept THEN ',' || co_dept || ',' ELSE '' END,
        md5('staff' || (gi %% 200))::uuid::text,
        created, created + interval '3 days' * r_misc,
+       NULL,  -- accept_due_at
        CASE WHEN was_accepted THEN accepted_at + claim_limit END,
        CASE WHEN was_accepted THEN accepted_at + resolve_limit END,
+       NULL,  -- follow_up_due_at
        CASE WHEN status IN ('accepted', 'dispatched') THEN accepted_at + claim_limit
             WHEN status = 'in_progress' THEN accepted_at + resolve_limit END,
        CASE WHEN status IN ('resolved', 'closed') THEN created + interval '2 days' END,
@@ -784,6 +790,7 @@ SELECT md5(g::text)::uuid::text,
        status = 'closed' OR (status = 'resolved' AND r_co < 0.5),
        CASE WHEN status = 'closed' OR (status = 'resolved' AND r_co < 0.5) THEN 'satisfied' END,
        CASE WHEN r_co > 0.97 THEN 1 ELSE 0 END,
+       false, 0, false,  -- suspended, urges, extension_requested
        CASE status WHEN 'closed' THEN 8 WHEN 'rejected' THEN 2 WHEN 'merged' THEN 2 WHEN 'reported' THEN 1
                    WHEN 'accepted' THEN 2 WHEN 'dispatched' THEN 3 WHEN 'in_progress' THEN 5 ELSE 6 END,
        g * 7

@@ -7,7 +7,7 @@ enter days in 2030 only, clear what they set, and put the default rules back.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import Flask
@@ -128,6 +128,26 @@ def test_ranking_weights_are_a_version_of_the_rules_and_rankings_say_which(admin
     # A new version of the rules that names no weights keeps those in force
     kept = assert_ok(put(admin_api, "admin", "/time-limits", {"rules": {"instant": {"accept": {"hours": 3}}}}))
     assert kept["ranking_weights"] == weights and kept["version"] == changed["version"] + 1
+
+
+def test_a_ranking_as_of_a_past_moment_is_scored_by_the_weights_in_force_then(
+    admin_api: Api, clock: MovableClock
+) -> None:
+    # Later than any other test's versions of the one set of rules (the PostgreSQL database is shared)
+    clock.now = datetime(2035, 3, 2, 1, 0, tzinfo=UTC)  # 09:00 on 2 March in 紫阳镇
+    first = assert_ok(
+        put(admin_api, "admin", "/time-limits", {"rules": {}, "ranking_weights": _weights(0.2, 0.3, 0.5)})
+    )
+    clock.advance(days=1)
+    later = assert_ok(
+        put(admin_api, "admin", "/time-limits", {"rules": {}, "ranking_weights": _weights(0.6, 0.2, 0.2)})
+    )
+    month = {"month": "2035-03", "level": "town"}
+    # The meeting of 2 March ranked by the first weights: asked as of that day, the ranking says so
+    then = admin_api.read("auditor", "/stats/rankings", later["position"], **month, as_of="2035-03-02")
+    assert then["weights"] == first["ranking_weights"] and then["weights_version"] == first["version"]
+    now = admin_api.read("auditor", "/stats/rankings", later["position"], **month)
+    assert now["weights"] == later["ranking_weights"] and now["weights_version"] == later["version"]
 
 
 @pytest.mark.parametrize(

@@ -51,3 +51,46 @@ def test_the_hours_a_department_held_its_cases_count_working_days_only(api: Api,
     towns = api.read("auditor", "/stats/monthly", last["position"], month="2026-10", by="town")
     assert all(row["held_hours"] is None for row in towns["rows"])
     assert "held_hours" in answer["definitions"]
+
+
+def test_the_departments_exports_carry_the_hours_held(api: Api, clock: MovableClock) -> None:
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    # Given 城管 claims a case 3 working hours after its dispatch and resolves it 2 hours later
+    clock.now = WEDNESDAY
+    case = _dispatched(api, "chengguan")
+    clock.advance(hours=3)
+    api.command("chengguan", case, "claim")
+    clock.advance(hours=2)
+    last = api.command("chengguan", case, "resolve", {"result": "已修复"})
+    params = {"month": "2026-10", "by": "department", "min_position": last["position"]}
+    # When 城管 exports its October figures (its own row only), the hours are columns of the sheet
+    response = api.get("chengguan", "/stats/monthly", **params, format="csv")
+    assert response.status_code == 200
+    _, headings, row, totals = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    held = dict(zip(headings, row, strict=True))
+    assert held["单位"] == "城管"
+    assert (held["签收计入件数"], held["派单至签收工时中位数（小时）"], held["派单至签收工时P90（小时）"]) == (
+        "1",
+        "3.0",
+        "3.0",
+    )
+    assert (held["办结计入件数"], held["派单至办结工时中位数（小时）"], held["派单至办结工时P90（小时）"]) == (
+        "1",
+        "5.0",
+        "5.0",
+    )
+    assert totals[1] == "合计" and totals[-6:] == [""] * 6  # hours do not add up over departments
+    xlsx = api.get("chengguan", "/stats/monthly", **params, format="xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][-6:] == tuple(headings[-6:]) and rows[2][-6:] == (1, 3.0, 3.0, 1, 5.0, 5.0)
+    assert sheet.cell(row=3, column=len(headings) - 1).number_format == "0.0"
+    # ...and groupings other than departments have no such columns
+    towns = api.get(
+        "auditor", "/stats/monthly", **{**params, "by": "town"}, grid=api.territory.grid("wuyuan"), format="csv"
+    )
+    assert "签收计入件数" not in towns.data.decode("utf-8-sig")
