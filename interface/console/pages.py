@@ -32,7 +32,7 @@ from interface.endpoint import CONSOLE_PREFIX
 from interface.presenters import cases as presenters
 from interface.presenters.case_rows import case_row
 from interface.schemas.read_models import QueueQuerySchema
-from interface.views.cases import _plain
+from interface.views.cases import _plain, case_ledger_file
 from interface.views.read_models import queue_rows
 from projections import case_list, work_queues
 from projections import meetings as meetings_register
@@ -40,6 +40,7 @@ from projections import meetings as meetings_register
 blueprint = Blueprint("console", __name__, url_prefix=CONSOLE_PREFIX)
 blueprint.before_request(signin.protect)
 PER_PAGE = 50
+LEDGER_FORMATS = ("csv", "xlsx")
 QUEUE_LABELS = {
     "triage": "待受理",
     "dispatch": "待派遣",
@@ -144,14 +145,7 @@ def queue(name: str) -> str | tuple[str, int]:
 def case_search() -> str:
     """The case list with the filters of ``GET /cases`` (status, category, grid, text, overdue)."""
     ledger, args = services().ledger, request.args
-    grid = args.get("grid") or None
-    filters = case_list.CaseFilters(
-        status=args.get("status") or None,
-        category=args.get("category") or None,
-        grid_path=services().directory.grid_path(grid) if grid else None,
-        q=args.get("q") or None,
-        overdue=True if args.get("overdue") == "yes" else None,
-    )
+    filters = _searched()
     page, now = _page(), ledger.clock()
     with services().projections.db.connect() as connection:
         rows, total = case_list.search(
@@ -164,7 +158,29 @@ def case_search() -> str:
             count_limit=1001,
         )
     items = [case_row(row, now, ledger.local_zone, ledger.directory.department_name) for row in rows]
-    return _list_page("console/cases.html", items, total, page, args=args)
+    searched = {name: value for name, value in args.items() if name != "page" and value}
+    return _list_page("console/cases.html", items, total, page, args=args, searched=searched)
+
+
+@blueprint.get("/cases/ledger.<fmt>")
+def case_ledger(fmt: str) -> Response:
+    """导出台账: every case the search page's filters match, as the API's ``GET /cases?format=`` makes it."""
+    if fmt not in LEDGER_FORMATS:
+        raise PageNotFound()
+    return case_ledger_file(_searched(), services().ledger.case_policy.read_scope(g.staff), fmt)
+
+
+def _searched() -> case_list.CaseFilters:
+    """The search page's filters (status, category, grid subtree, text, overdue) from the query string."""
+    args = request.args
+    grid = args.get("grid") or None
+    return case_list.CaseFilters(
+        status=args.get("status") or None,
+        category=args.get("category") or None,
+        grid_path=services().directory.grid_path(grid) if grid else None,
+        q=args.get("q") or None,
+        overdue=True if args.get("overdue") == "yes" else None,
+    )
 
 
 @blueprint.get("/cases/<case_id>")
