@@ -286,3 +286,32 @@ def test_monthly_figures_and_rankings_as_csv_and_xlsx(api: Api, clock: MovableCl
     assert rows[0][0].startswith("紫阳镇 排名 2026-10") and rows[1][:3] == ("名次", "代码", "单位")
     assert rows[2][0] == 1 and rows[2][1] == t.grid("chayuan") and rows[2][4] == 0.8 and rows[2][7] == 6
     assert sheet.cell(row=3, column=5).number_format == "0.0%"
+
+
+def test_urges_and_an_unsolved_answer_over_http_make_their_figures(api: Api, clock: MovableClock) -> None:
+    """督办 twice, then a satisfied caller who says the problem is not solved: urged 2, satisfaction 100%,
+    resolution 0% — each traceable to its events."""
+    t = api.territory
+    chengguan = t.department("chengguan")
+    clock.now = OCTOBER
+    case = _handled(api, "worker", department=chengguan)
+    api.command("dispatcher", case["id"], "urge", {"note": "群众反映强烈，请加快办理"})
+    api.command("leader", case["id"], "urge", {"note": "请今日内办结"})
+    api.command("chengguan", case["id"], "resolve", {"result": "已疏通下水道"})
+    position = _follow_up(api, case["id"], "satisfied", solved=False)["position"]
+    answer = _monthly(api, "auditor", position, month="2026-10", by="department")
+    row = next(row for row in answer["rows"] if row["unit"] == chengguan)
+    assert row["urged"] == 2 and row["followed_up"] == 1
+    assert row["satisfaction_rate"] == 100.0 and row["resolution_rate"] == 0.0
+    assert row["parts"]["resolution_rate"] == {"numerator": 0, "denominator": 1}
+    urged = api.read(
+        "auditor",
+        "/stats/monthly/cases",
+        position,
+        month="2026-10",
+        by="department",
+        unit=chengguan,
+        figure="urged",
+        part="numerator",
+    )
+    assert [item["deciding_event"]["type"] for item in urged["items"]] == ["Urged", "Urged"]
