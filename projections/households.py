@@ -209,12 +209,21 @@ def _loaded(row: Row, loaded: dict[str, list[Row]]) -> Household:
 
 
 def erase(connection: Connection, event: ProjectedEvent) -> None:
-    """A person erased (their keys destroyed): the rows of households they head forget their name and phone."""
+    """A person erased: the rows of households they head forget their name and phone -- by the head's key
+    (``key_ids``) or, for a head recorded in clear before per-person keys existed, by household (``household_ids``,
+    found by the erasure command)."""
+    if event.type != "Erased":
+        return
     key_ids = event.data.get("key_ids") or []
-    if event.type == "Erased" and key_ids:
-        phone = case((households.c.head_phone.is_(None), None), else_=ERASED)
+    household_ids = event.data.get("household_ids") or []
+    phone = case((households.c.head_phone.is_(None), None), else_=ERASED)
+    if key_ids:
         connection.execute(
             update(households).where(households.c.head_person.in_(key_ids)).values(head_name=ERASED, head_phone=phone)
+        )
+    if household_ids:
+        connection.execute(
+            update(households).where(households.c.id.in_(household_ids)).values(head_name=ERASED, head_phone=phone)
         )
 
 
