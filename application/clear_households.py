@@ -30,13 +30,14 @@ def clear_households(
     phone: str | None = None,
     household_id: str | None = None,
     member_id: str | None = None,
-) -> list[str]:
-    """The ids of households whose head, recorded in clear, has one of the ``erased`` lookups (sorted)."""
+) -> tuple[list[str], set[str]]:
+    """The ids of households whose head, recorded in clear, has one of the ``erased`` lookups (sorted), and
+    every lookup of those heads (the person's other identifiers as recorded there: erased with them)."""
     erased = set(erased)
     personal = getattr(ledger.mapper, "personal", None)
     if personal is None:
-        return []
-    found = []
+        return [], set()
+    found, lookups = [], set()
     for candidate in _candidates(ledger, phone, household_id if member_id else None):
         stored = ledger.recorder.select_events(UUID(candidate), lte=1)
         if not stored:
@@ -45,9 +46,11 @@ def clear_households(
         head, head_member_id = getattr(registered, "head", None), getattr(registered, "head_member_id", None)
         if not isinstance(head, dict) or head.get("name") == ERASED:
             continue
-        if not erased.isdisjoint(personal.lookups(head, candidate, head_member_id)):
+        heads = personal.lookups(head, candidate, head_member_id)
+        if not erased.isdisjoint(heads):
             found.append(candidate)
-    return sorted(found)
+            lookups.update(heads)
+    return sorted(found), lookups
 
 
 def _candidates(ledger: GridLedger, phone: str | None, household_id: str | None) -> list[str]:

@@ -85,7 +85,10 @@ class PersonalDataCommands:
                 raise NotFound("this person was erased already")
             key_ids = keys.key_ids(lookup)
             erased = {lookup, *keys.lookups_of(key_ids)}
-            headed = clear_households(self.ledger, erased, phone=phone, household_id=household_id, member_id=member_id)
+            headed, heads = clear_households(
+                self.ledger, erased, phone=phone, household_id=household_id, member_id=member_id
+            )
+            erased |= heads  # a head recorded in clear: their phone and member too, as a key's lookups would be
             erasure = PersonErasure(
                 key_ids=key_ids,
                 identified_by=identified_by,
