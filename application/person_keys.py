@@ -108,14 +108,23 @@ class PersonKeys:
         self._transaction, self._clock = transaction, clock
         self._by_lookup: dict[str, str] = {}  # lookup -> key id
         self._by_id: dict[str, AESGCM | None] = {}  # key id -> cipher (None: destroyed)
+        self._lookups: dict[str, str] = {}  # "kind:value" -> its lookup
         self._erasures_seen = self._lookups_seen = 0  # rows seen in the erasures' and erased lookups' tables
         self._erased: frozenset[str] | None = None  # erased lookups (loaded on first need; None: to load)
         self._lock = threading.Lock()
 
     # -- identifying people ----------------------------------------------------------------------
     def lookup(self, kind: str, value: str) -> str:
-        """The keyed hash under which a person's key is found: never the clear value."""
-        return hmac.new(self._hashing, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+        """The keyed hash under which a person's key is found: never the clear value. Kept in memory (bounded),
+        as the aggregates holding those values are: a history opened again costs no HMAC."""
+        given = f"{kind}:{value}"
+        found = self._lookups.get(given)
+        if found is None:
+            found = hmac.new(self._hashing, given.encode(), hashlib.sha256).hexdigest()
+            if len(self._lookups) >= MAX_CACHED:
+                self._lookups.clear()
+            self._lookups[given] = found
+        return found
 
     # -- keys ------------------------------------------------------------------------------------
     def key_for(self, lookups: list[str]) -> tuple[str, AESGCM]:
@@ -316,6 +325,7 @@ class PersonKeys:
         with self._lock:
             self._by_lookup.clear()
             self._by_id.clear()
+            self._lookups.clear()  # nor the clear values of anyone erased
             self._erasures_seen, self._lookups_seen = latest, lookups
             self._erased = None
         return True
