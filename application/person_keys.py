@@ -31,6 +31,7 @@ from typing import Any
 import sqlalchemy.event
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import delete, false, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from projections.storage.tables import erased_lookups, person_erasures, person_keys
@@ -295,8 +296,9 @@ class PersonKeys:
         )
         now = self._clock()
         rows = [{"lookup": lookup, "erased_at": now} for lookup in lookups if lookup not in known]
-        if rows:
-            session.execute(insert(erased_lookups), rows)
+        if rows:  # a lookup recorded meanwhile by a concurrent erasure (of a shared phone) is left as it is
+            dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+            session.execute(dialect.insert(erased_lookups).on_conflict_do_nothing(), rows)
 
     def is_erased(self, lookup: str) -> bool:
         """Whether the lookup was recorded as erased (asked of the database: a command's check)."""
