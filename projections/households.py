@@ -1,7 +1,8 @@
 """Household registry (GET /households): one row per household, its members, care-tag periods and visits.
 
 Personal data (PIPL): the registry keeps the head's name and a masked phone; ID numbers, members' names and
-phones are never stored. When the head is erased (``PersonErasure.Erased``), their name and phone read "[已删除]".
+phones are never stored. When the head is erased (``PersonErasure.Erased``), their name and phone read "[已删除]":
+rows found by the head's key, or -- for a head recorded in clear before per-person keys -- named by the event.
 Members are kept only as (relation, floating, in, out) to count residents.
 Tag periods (added → removed) let "visits due" answer for any past month with the tags carried then.
 """
