@@ -170,3 +170,29 @@ def test_people_of_older_events_are_erased_everywhere_and_the_store_is_unchanged
         assert fresh.ledger.verify_chain().intact
     finally:
         fresh.close()
+
+
+def test_a_member_of_an_older_household_is_erased_by_member_and_the_head_stays(store) -> None:
+    settings, meta = store
+    token = meta["admin_token"]
+    opened = Opened(settings, datetime.fromisoformat(meta["now"]))
+    try:
+        home, member = HEAD["household"], "bbac098a-c5c6-4589-8e11-59f837581fd5"  # 陈师傅, a tenant
+        admin = {"Authorization": f"Bearer {token}"}
+        body = {"household_id": home, "member_id": member, "reason": "本人申请删除"}
+        erased = opened.client.post("/api/v1/people/erase", headers=admin, json=body)
+        assert erased.status_code == 200, erased.get_json()
+        assert erased.get_json()["households_blanked"] == 0  # not the head
+        opened.projections.engine.catch_up()
+
+        household = json.loads(_get(opened, token, f"/api/v1/households/{home}"))
+        members = {m["member_id"]: m for m in household["members"]}
+        assert members[member]["name"] == ERASED and members[member]["phone"] == ERASED
+        assert household["head"]["name"] == HEAD["name"]
+        history = _text(_get(opened, token, f"/api/v1/households/{home}/history"))
+        assert "陈师傅" not in history and "13767301234" not in history and HEAD["name"] in history
+        assert _head_rows(opened)[home][0] == HEAD["name"]
+        assert opened.client.post("/api/v1/people/erase", headers=admin, json=body).status_code == 404
+        assert opened.ledger.verify_chain().intact
+    finally:
+        opened.close()
