@@ -3,8 +3,10 @@ own, wrapped by the application's key (GRIDLEDGER_CIPHER_KEY) and kept in ``grid
 hashes of what identifies the person (ID number, phone, household member). Destroying the key erases the person:
 the events keep their bytes (the hash chain still verifies) and read ``[已删除]`` where the fields were.
 
-Keys are held in memory per process; an erasure elsewhere is noticed through ``gridledger_person_erasures``
-(``forget_erased_keys``: one indexed query, run before each request).
+Keys are held in memory per process; an erasure elsewhere is noticed through ``gridledger_person_erasures`` and
+``gridledger_erased_lookups`` (``forget_erased_keys``, run when the security generation moved). The erased lookups
+(every lookup of a person erased) are held in memory too: a record stored in clear before per-person keys existed
+reads "[已删除]" when one of its lookups is among them (application/personal_fields.py).
 
 A key is found or made, and its lookups linked, in the transaction of the events it seals (a crash never leaves an
 event whose key is lost), under the lock that orders the event store's writers (so two processes meeting one new
@@ -29,9 +31,10 @@ from typing import Any
 import sqlalchemy.event
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import delete, false, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from projections.storage.tables import person_erasures, person_keys
+from projections.storage.tables import erased_lookups, person_erasures, person_keys
 
 # ``_find_or_link`` in one statement: the first lookup (in the order given) that leads to a key gives it, else the
 # new key is stored; each lookup is linked to the key used (ON CONFLICT: it already was).
@@ -106,13 +109,23 @@ class PersonKeys:
         self._transaction, self._clock = transaction, clock
         self._by_lookup: dict[str, str] = {}  # lookup -> key id
         self._by_id: dict[str, AESGCM | None] = {}  # key id -> cipher (None: destroyed)
-        self._erasures_seen = 0
+        self._lookups: dict[str, str] = {}  # "kind:value" -> its lookup
+        self._erasures_seen = self._lookups_seen = 0  # rows seen in the erasures' and erased lookups' tables
+        self._erased: frozenset[str] | None = None  # erased lookups (loaded on first need; None: to load)
         self._lock = threading.Lock()
 
     # -- identifying people ----------------------------------------------------------------------
     def lookup(self, kind: str, value: str) -> str:
-        """The keyed hash under which a person's key is found: never the clear value."""
-        return hmac.new(self._hashing, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+        """The keyed hash under which a person's key is found: never the clear value. Kept in memory (bounded),
+        as the aggregates holding those values are: a history opened again costs no HMAC."""
+        given = f"{kind}:{value}"
+        found = self._lookups.get(given)
+        if found is None:
+            found = hmac.new(self._hashing, given.encode(), hashlib.sha256).hexdigest()
+            if len(self._lookups) >= MAX_CACHED:
+                self._lookups.clear()
+            self._lookups[given] = found
+        return found
 
     # -- keys ------------------------------------------------------------------------------------
     def key_for(self, lookups: list[str]) -> tuple[str, AESGCM]:
@@ -265,16 +278,58 @@ class PersonKeys:
         session.execute(delete(person_keys).where(person_keys.c.key_id.in_(key_ids)))
         session.execute(insert(person_erasures), [{"key_id": key_id, "erased_at": now} for key_id in key_ids])
 
+    def lookups_of(self, key_ids: Iterable[str]) -> list[str]:
+        """Every lookup that leads to one of the keys (what an erasure records beside the identifier given)."""
+        key_ids = sorted(set(key_ids))
+        if not key_ids:
+            return []
+        with self._transaction(commit=False) as session:
+            rows = session.execute(select(person_keys.c.lookup).where(person_keys.c.key_id.in_(key_ids))).scalars()
+            return sorted(set(rows))
+
+    def record_erased(self, session: Any, lookups: Iterable[str]) -> None:
+        """Record the lookups as erased (in the caller's transaction; a trigger moves the security generation):
+        records stored in clear before per-person keys existed read "[已删除]" when one of theirs is among them."""
+        lookups = sorted(set(lookups))
+        known = set(
+            session.execute(select(erased_lookups.c.lookup).where(erased_lookups.c.lookup.in_(lookups))).scalars()
+        )
+        now = self._clock()
+        rows = [{"lookup": lookup, "erased_at": now} for lookup in lookups if lookup not in known]
+        if rows:  # a lookup recorded meanwhile by a concurrent erasure (of a shared phone) is left as it is
+            dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+            session.execute(dialect.insert(erased_lookups).on_conflict_do_nothing(), rows)
+
+    def is_erased(self, lookup: str) -> bool:
+        """Whether the lookup was recorded as erased (asked of the database: a command's check)."""
+        with self._transaction(commit=False) as session:
+            found = session.execute(select(erased_lookups.c.lookup).where(erased_lookups.c.lookup == lookup))
+            return found.first() is not None
+
+    @property
+    def erased(self) -> frozenset[str]:
+        """The erased lookups, held in memory (loaded once; again after ``forget_erased_keys`` saw a change)."""
+        erased = self._erased
+        if erased is None:
+            with self._transaction(commit=False) as session:
+                erased = frozenset(session.execute(select(erased_lookups.c.lookup)).scalars())
+            self._erased = erased
+        return erased
+
     def forget_erased_keys(self) -> bool:
-        """Drop the keys held in memory when a key was destroyed since the last look (in any process)."""
+        """Drop the keys held in memory when a key was destroyed or a lookup erased since the last look (in any
+        process); the erased lookups are loaded again when next needed."""
         with self._transaction(commit=False) as session:
             latest = session.execute(select(func.coalesce(func.max(person_erasures.c.id), 0))).scalar_one()
-        if latest == self._erasures_seen:
+            lookups = session.execute(select(func.count()).select_from(erased_lookups)).scalar_one()
+        if (latest, lookups) == (self._erasures_seen, self._lookups_seen):
             return False
         with self._lock:
             self._by_lookup.clear()
             self._by_id.clear()
-            self._erasures_seen = latest
+            self._lookups.clear()  # nor the clear values of anyone erased
+            self._erasures_seen, self._lookups_seen = latest, lookups
+            self._erased = None
         return True
 
     # -- helpers ---------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from application.clear_households import clear_households
 from application.commands import CommandHandler, CommandResult, Context, Create
 from application.errors import Forbidden, NotFound
 from application.idempotency import IdempotencyKey
@@ -71,23 +72,33 @@ class PersonalDataCommands:
         idempotency: IdempotencyKey | None = None,
     ) -> CommandResult:
         """Destroy the keys of the person known by an ID number, a phone or a household member, in one
-        transaction with the event that records it (key ids, reason, who: never the data)."""
+        transaction with the event that records it (key ids, reason, who: never the data), and record as erased
+        the identifier given and every lookup of those keys: records stored in clear before per-person keys
+        existed read "[已删除]" too (application/personal_fields.py). A person known only from such records (no
+        key) is erased all the same; only an identifier already erased is not found."""
         self.policy.check_role(staff, "erase a person")
         keys = self._keys()
         identified_by, lookup = self._lookup(keys, id_number, phone, household_id, member_id)
 
         def make(context: Context) -> PersonErasure:
+            if keys.is_erased(lookup):
+                raise NotFound("this person was erased already")
             key_ids = keys.key_ids(lookup)
-            if not key_ids:
-                raise NotFound("no personal data under a per-person key is held for this person")
+            erased = {lookup, *keys.lookups_of(key_ids)}
+            headed, heads = clear_households(
+                self.ledger, erased, phone=phone, household_id=household_id, member_id=member_id
+            )
+            erased |= heads  # a head recorded in clear: their phone and member too, as a key's lookups would be
             erasure = PersonErasure(
                 key_ids=key_ids,
                 identified_by=identified_by,
                 reason=reason,
                 actor=context.actor.as_record(),
                 timestamp=context.now,
+                household_ids=headed,
             )
             keys.destroy(context.session, key_ids)
+            keys.record_erased(context.session, erased)
             return erasure
 
         result = self.handler.create(staff, Create(make), idempotency=idempotency)

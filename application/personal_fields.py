@@ -4,7 +4,8 @@ person's name, ID number and phone (the record's other fields -- relation, origi
 
 Sealed: a case's reporter (``report.reporter``; a snapshot's ``details.reporter``), a household's head and its
 members (``head``, ``member``; a snapshot's ``members``). A record stored before per-person keys existed holds
-clear values: it opens as it is (and no key can erase it). Opening gives the record back with ``person`` (its key
+clear values: it opens as it is, unless one of its lookups was erased (``gridledger_erased_lookups``): then each
+field given reads ``[已删除]``, as under a destroyed key. Opening gives the record back with ``person`` (its key
 id) beside the fields; a destroyed key gives ``[已删除]`` for each field that was given.
 """
 
@@ -91,7 +92,7 @@ class PersonalFields:
 
     def _open(self, person: Record, owner: str, member_id: str | None) -> Record:
         if "enc" not in person:
-            return person  # stored before per-person keys: clear values
+            return self._open_clear(person, owner, member_id)
         rest = {key: value for key, value in person.items() if key not in ("enc", "held")}
         key_id, sealed = person["person"], person["enc"]
         cipher = self.keys.cipher(key_id) if sealed else None
@@ -101,6 +102,16 @@ class PersonalFields:
         raw = base64.b64decode(sealed)
         fields = json.loads(cipher.decrypt(raw[:12], raw[12:], key_id.encode()))
         return {**rest, **fields}
+
+    def _open_clear(self, person: Record, owner: str, member_id: str | None) -> Record:
+        """A record stored before per-person keys: its clear values, or "[已删除]" for each field given when one
+        of its lookups was erased (the lookups are only computed once someone was erased)."""
+        erased = self.keys.erased
+        if not erased or not any(person.get(field) for field in FIELDS):
+            return person
+        if erased.isdisjoint(self.lookups(person, owner, member_id)):
+            return person
+        return {**person, **{field: ERASED for field in FIELDS if person.get(field) is not None}}
 
     def lookups(self, person: Record, owner: str, member_id: str | None) -> list[str]:
         """What the person's key is found by: ID number, then phone, then the household member (a reporter with

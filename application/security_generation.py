@@ -1,12 +1,13 @@
 """Bearer tokens and erasures checked with one read per request: the security generation.
 
-``gridledger_security_generation`` holds one counter that the database moves on (triggers, revision 0014) in the
-transaction that updates or deletes a staff account's row -- a revocation, a rotated token, a role changed, by
-gridledger or by hand in SQL -- or destroys a person's key. A process keeps each token it has checked, with the
-account it belongs to and the generation it read before looking it up, and trusts it only while it reads that same
-generation; when the counter has moved it also asks whether a key was destroyed (``on_change``). So every request
-costs one indexed read of one row, and a revoked token is refused by the very next request in every process: the
-revocation and the counter commit together, and each request reads the counter afresh.
+``gridledger_security_generation`` holds one counter that the database moves on (triggers, revisions 0014 and
+0015) in the transaction that updates or deletes a staff account's row -- a revocation, a rotated token, a role
+changed, by gridledger or by hand in SQL -- destroys a person's key or records an erased lookup. A process keeps each
+token it has checked, with the account it belongs to and the generation it read before looking it up, and trusts it
+only while it reads that same generation; when the counter has moved it also asks whether someone was erased
+(``on_change``: keys destroyed, lookups erased). So every request costs one indexed read of one row, and a revoked
+token is refused by the very next request in every process: the revocation and the counter commit together, and
+each request reads the counter afresh.
 """
 
 from __future__ import annotations

@@ -16,17 +16,46 @@ SUBJECTS = ("case", "household", "export")
 
 
 class PersonErasure(Aggregate):
-    """删除权 (PIPL art. 47): the keys of one person destroyed; ``key_ids`` say which, never whose data."""
+    """删除权 (PIPL art. 47): the keys of one person destroyed; ``key_ids`` say which, never whose data.
+    ``household_ids``: the households whose head was recorded in clear (before per-person keys existed) and is this
+    person -- their rows in read models forget the head as rows under a destroyed key do."""
 
-    @event("Erased")
-    def __init__(
-        self, *, key_ids: list[str], identified_by: str, reason: str, actor: Record, timestamp: datetime
+    class_version = 2  # household_ids (see upcast_v1_v2)
+
+    @staticmethod
+    def upcast_v1_v2(state: Record) -> None:
+        state["household_ids"] = []
+
+    class Erased(Aggregate.Created):
+        key_ids: list[str]
+        identified_by: str
+        reason: str
+        actor: Record
+        timestamp: datetime
+        household_ids: list[str]
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: Record) -> None:
+            state["household_ids"] = []  # erased before clear records of older events were erased too
+
+    @event(Erased)
+    def __init__(  # noqa: PLR0913
+        self,
+        *,
+        key_ids: list[str],
+        identified_by: str,
+        reason: str,
+        actor: Record,
+        timestamp: datetime,
+        household_ids: list[str],
     ) -> None:
         if identified_by not in IDENTIFIERS:
             raise InvalidCommand("identified_by", f"one of {', '.join(IDENTIFIERS)}")
         if not reason.strip():
             raise InvalidCommand("reason", "an erasure needs its reason")
         self.key_ids = list(key_ids)
+        self.household_ids = list(household_ids)
         self.identified_by, self.reason = identified_by, reason
         self.erased_by, self.erased_at = actor, timestamp
 

@@ -1,7 +1,8 @@
 """Household registry (GET /households): one row per household, its members, care-tag periods and visits.
 
 Personal data (PIPL): the registry keeps the head's name and a masked phone; ID numbers, members' names and
-phones are never stored. When the head is erased (``PersonErasure.Erased``), their name and phone read "[已删除]".
+phones are never stored. When the head is erased (``PersonErasure.Erased``), their name and phone read "[已删除]":
+rows found by the head's key, or -- for a head recorded in clear before per-person keys -- named by the event.
 Members are kept only as (relation, floating, in, out) to count residents.
 Tag periods (added → removed) let "visits due" answer for any past month with the tags carried then.
 """
@@ -209,12 +210,21 @@ def _loaded(row: Row, loaded: dict[str, list[Row]]) -> Household:
 
 
 def erase(connection: Connection, event: ProjectedEvent) -> None:
-    """A person erased (their keys destroyed): the rows of households they head forget their name and phone."""
+    """A person erased: the rows of households they head forget their name and phone -- by the head's key
+    (``key_ids``) or, for a head recorded in clear before per-person keys existed, by household (``household_ids``,
+    found by the erasure command)."""
+    if event.type != "Erased":
+        return
     key_ids = event.data.get("key_ids") or []
-    if event.type == "Erased" and key_ids:
-        phone = case((households.c.head_phone.is_(None), None), else_=ERASED)
+    household_ids = event.data.get("household_ids") or []
+    phone = case((households.c.head_phone.is_(None), None), else_=ERASED)
+    if key_ids:
         connection.execute(
             update(households).where(households.c.head_person.in_(key_ids)).values(head_name=ERASED, head_phone=phone)
+        )
+    if household_ids:
+        connection.execute(
+            update(households).where(households.c.id.in_(household_ids)).values(head_name=ERASED, head_phone=phone)
         )
 
 

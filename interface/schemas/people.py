@@ -33,6 +33,8 @@ class ErasureSchema(answers.AnswerSchema):
     id = answers.identifier()
     identified_by = answers.coded(("id_number", "phone", "member"), labelled=False)
     keys_destroyed = answers.integer()
+    older_records = answers.coded(("redacted",), labelled=False)  # records stored in clear read "[已删除]" too
+    households_blanked = answers.integer()  # households read model rows of a head recorded in clear
     position = answers.integer()
 
 

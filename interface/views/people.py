@@ -22,8 +22,10 @@ blueprint = Blueprint("people", __name__)
 @blueprint.post("/people/erase")
 @endpoint(body=schemas.EraseSchema, command="erase-person", response=schemas.ErasureSchema)
 def erase(body: dict[str, Any], options: dict[str, Any]) -> Response:
-    """Erase a person (删除权, admin): their keys are destroyed, so every name, phone and ID number of theirs in
-    events reads "[已删除]" from now on; the events, figures and the hash chain stay as they were."""
+    """Erase a person (删除权, admin): their keys are destroyed and their lookups recorded as erased, so every
+    name, phone and ID number of theirs in events -- sealed under a key, or stored in clear before per-person keys
+    existed (``older_records: "redacted"``) -- reads "[已删除]" from now on; the events, figures and the hash chain
+    stay as they were. A person known only from older records is erased too (``keys_destroyed`` 0)."""
     person = {key: str(body[key]) for key in ("id_number", "phone", "household_id", "member_id") if key in body}
     result = services().people.erase(current_staff(), reason=body["reason"], **person, **options)
     erasure = services().ledger.state_after(result)
@@ -32,6 +34,8 @@ def erase(body: dict[str, Any], options: dict[str, Any]) -> Response:
             "id": result.id,
             "identified_by": erasure.identified_by,
             "keys_destroyed": len(erasure.key_ids),
+            "older_records": "redacted",
+            "households_blanked": len(erasure.household_ids),
             "position": result.position,
         }
     )

@@ -84,6 +84,7 @@ def rebuild(
     them moves on.
     """
     ledger = open_ledger()
+    forget_erased_people(ledger)
     database_url = ledger.settings.database_url
     projections = ProjectionService(ledger, read_models(), batch_size=batch_size)
     engine = projections.engine
@@ -167,6 +168,7 @@ def _in_processes(
 def replay_group(open_ledger: OpenLedger, read_models: ReadModels, names: list[str], batch_size: int) -> None:
     """In a spawned child: replay ``names`` (already reset, without indexes) to the head, then index them."""
     ledger = open_ledger()
+    forget_erased_people(ledger)
     try:
         table, url = ledger.recorder.events_record_cls.__table__, ledger.settings.database_url
         _replay(table, ledger.mapper, read_models, url, names, batch_size)
@@ -220,3 +222,11 @@ def _events_up_to(engine: ProjectionEngine, head: int) -> int:
     table = engine.events_table
     with engine.engine.connect() as connection:
         return connection.execute(select(func.count()).select_from(table).where(table.c.id <= head)).scalar_one()
+
+
+def forget_erased_people(ledger: object) -> None:
+    """Before replaying: the ledger's keys and erased lookups as the store holds them now, so that a rebuild
+    decodes the people erased (even by another process since this one loaded them) as "[已删除]"."""
+    forget = getattr(ledger, "forget_erased_people", None)  # GridLedger's; the projections do not import it
+    if forget is not None:
+        forget()

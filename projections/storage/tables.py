@@ -144,10 +144,21 @@ person_erasures = Table(
     Column("erased_at", DateTime(timezone=True), nullable=False),
 )
 
+# Every keyed lookup (``PersonKeys.lookup``: an HMAC, never the clear value) of a person erased: the identifier the
+# erasure was given and each lookup of every key it destroyed. A record stored before per-person keys existed holds
+# the person in clear (inside the whole-event encryption); it reads "[已删除]" when any of its lookups is here.
+erased_lookups = Table(
+    "gridledger_erased_lookups",
+    metadata,
+    Column("lookup", String(64), primary_key=True),
+    Column("erased_at", DateTime(timezone=True), nullable=False),
+)
 
-# One counter the database itself moves on (triggers of revision 0014) whenever a staff account's row is updated or
-# deleted, by the application or by hand, and whenever a person's key is destroyed: a process trusts the tokens
-# and the keys it holds in memory for as long as it reads the same generation (application/security_generation.py).
+
+# One counter the database itself moves on (triggers of revisions 0014, 0015) whenever a staff account's row is
+# updated or deleted, by the application or by hand, and whenever a person's key is destroyed or a lookup erased: a
+# process trusts the tokens, keys and erased lookups it holds in memory for as long as it reads the same generation
+# (application/security_generation.py).
 security_generation = Table(
     "gridledger_security_generation",
     metadata,
