@@ -4,16 +4,18 @@ them instead (``PersonErasure.Erased.household_ids``) and the read model blanks 
 
 Candidates come from the read model (rows without a head key not yet blanked): for an erasure by phone only those
 whose masked phone matches, for one by household member only that household, for one by ID number every such row.
-Each candidate's registration is read from the store (one indexed read) and its head's lookups compared with the
-lookups being erased -- so an erasure by ID number costs one read per household still held in clear.
+Each candidate's registration is read from the store (500 households a query) and its head's lookups compared with
+the lookups being erased -- so an erasure by ID number reads the registration of every household still held in
+clear (20,000 of them: ~1 s).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from eventsourcing.persistence import StoredEvent
 from sqlalchemy import select
 
 from domain.personal_data import ERASED, mask_phone, parse_phone
@@ -21,6 +23,8 @@ from projections.households import households
 
 if TYPE_CHECKING:
     from application.ledger import GridLedger
+
+BATCH = 500  # households whose registration one query reads
 
 
 def clear_households(
@@ -38,11 +42,9 @@ def clear_households(
     if personal is None:
         return [], set()
     found, lookups = [], set()
-    for candidate in _candidates(ledger, phone, household_id if member_id else None):
-        stored = ledger.recorder.select_events(UUID(candidate), lte=1)
-        if not stored:
-            continue
-        registered = ledger.mapper.to_domain_event(stored[0])
+    for candidate, registered in _registrations(
+        ledger, _candidates(ledger, phone, household_id if member_id else None)
+    ):
         head, head_member_id = getattr(registered, "head", None), getattr(registered, "head_member_id", None)
         if not isinstance(head, dict) or head.get("name") == ERASED:
             continue
@@ -51,6 +53,23 @@ def clear_households(
             found.append(candidate)
             lookups.update(heads)
     return sorted(found), lookups
+
+
+def _registrations(ledger: GridLedger, candidates: list[str]) -> Iterator[tuple[str, Any]]:
+    """Each candidate's registration (its first event), read ``BATCH`` households a query."""
+    record = ledger.recorder.events_record_cls
+    columns = (record.originator_id, record.originator_version, record.topic, record.state)
+    for start in range(0, len(candidates), BATCH):
+        ids = [UUID(candidate) for candidate in candidates[start : start + BATCH]]
+        with ledger.datastore.transaction(commit=False) as session:
+            rows = session.execute(
+                select(*columns).where(record.originator_id.in_(ids), record.originator_version == 1)
+            ).all()
+        for originator_id, version, topic, state in rows:
+            stored = StoredEvent(
+                originator_id=originator_id, originator_version=version, topic=topic, state=bytes(state)
+            )
+            yield str(originator_id), ledger.mapper.to_domain_event(stored)
 
 
 def _candidates(ledger: GridLedger, phone: str | None, household_id: str | None) -> list[str]:
