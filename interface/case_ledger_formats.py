@@ -32,6 +32,7 @@ from domain.case_types import (
 )
 from interface.presenters.case_rows import is_overdue
 from interface.presenters.times import aware
+from interface.spreadsheet_text import csv_text
 from interface.unsafe_text import without_unsafe_text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -40,9 +41,6 @@ TIME_FORMAT = "%Y-%m-%d %H:%M"  # how CSV shows a moment; XLSX keeps a date-time
 XLSX_TIME_FORMAT = "yyyy-mm-dd hh:mm"
 CSV_ROWS_PER_CHUNK = 200
 COPY_CHUNK = 64 * 1024
-# A text cell a spreadsheet would take for a formula (CSV injection): shown with a leading apostrophe in CSV, and
-# kept a string in XLSX. Titles and descriptions are typed by residents.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -210,8 +208,8 @@ def _csv_text(value: Any) -> str:
         return ""
     if isinstance(value, datetime):
         return value.strftime(TIME_FORMAT)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    if isinstance(value, str):
+        return csv_text(value)  # titles and descriptions are typed by residents
     return str(value)
 
 
@@ -222,6 +220,6 @@ def _xlsx_cell(sheet: Any, value: Any) -> Any:
         return cell
     if isinstance(value, str) and value.startswith("="):
         cell = WriteOnlyCell(sheet, value)
-        cell.data_type = "s"  # openpyxl would store it as a formula
+        cell.data_type = "s"  # openpyxl would store it as a formula (interface/spreadsheet_text.py)
         return cell
     return value

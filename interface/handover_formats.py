@@ -16,6 +16,7 @@ from domain.meeting import Meeting
 from interface.anchors import Anchor
 from interface.labels import HANDOVER_ITEM, labelled
 from interface.presenters.times import local_iso
+from interface.spreadsheet_text import csv_text, keep_as_text
 from interface.unsafe_text import without_unsafe_text
 
 # (API field, column heading, width in characters)
@@ -97,6 +98,7 @@ def to_xlsx(meeting: Meeting, items: list[HandoverItem], zone: tzinfo, names: di
         for cell in row:
             if isinstance(cell.value, datetime):
                 cell.number_format = "yyyy-mm-dd hh:mm"
+    keep_as_text(sheet.iter_rows(min_row=2))
     sheet.freeze_panes = "A2"
     book.properties.title = without_unsafe_text(f"{meeting.title} 交办清单") + f" {ANCHOR_LABEL} {anchor.head}"
     sheet.oddFooter.center.text = f"{ANCHOR_LABEL} {anchor.head}"
@@ -150,6 +152,8 @@ def _cell_text(item: HandoverItem, field: str, zone: tzinfo, names: dict[str, st
     value = _cell_value(item, field, zone, names)
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, str):
+        return csv_text(value)
     return "" if value is None else str(value)
 
 

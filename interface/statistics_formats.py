@@ -12,6 +12,7 @@ from flask import Response
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from interface.spreadsheet_text import csv_text, keep_as_text
 from interface.unsafe_text import without_unsafe_text
 from projections.statistics_queries import COUNTS, RATES
 
@@ -117,6 +118,7 @@ def to_xlsx(sheet: Sheet) -> bytes:
         if number_format:
             for (cell,) in page.iter_rows(min_row=3, min_col=index, max_col=index):
                 cell.number_format = number_format
+    keep_as_text(page.iter_rows())
     page.freeze_panes = "A3"
     book.properties.title = sheet.title
     out = io.BytesIO()
@@ -143,4 +145,4 @@ def _text(column: str, value: Any) -> str:
         return ""
     if column in RATES:
         return f"{value:.1f}%"
-    return without_unsafe_text(value) if isinstance(value, str) else str(value)
+    return csv_text(without_unsafe_text(value)) if isinstance(value, str) else str(value)

@@ -102,3 +102,33 @@ def test_an_export_strips_it_from_events_stored_before_it_was_refused(
     html = api.get("secretary", path, format="html").get_data(as_text=True)
     assert "路灯不亮" in html and "紫阳镇交办会" in html and "吴书记" in html
     assert not any(char in html for char in dirty)
+
+
+FORMULAS = ['=HYPERLINK("http://example.invalid","点击查看")', "+1-2 路灯", "-3 井盖", "@SUM(A1)"]
+
+
+@pytest.mark.parametrize("title", FORMULAS)
+def test_a_title_a_spreadsheet_would_run_is_shown_as_text_in_the_handover_list(
+    api: Api, ledger: GridLedger, title: str
+) -> None:
+    """CSV injection (CWE-1236): a resident's title beginning with = + - @ reaches the meeting secretary's
+    spreadsheet as text — in CSV behind an apostrophe, in XLSX as a string cell, never a formula."""
+    t = api.territory
+    meeting = MeetingCommands(ledger).schedule(
+        t.staff["secretary"],
+        title="紫阳镇交办会",
+        level="town",
+        org=t.grid("ziyang"),
+        scheduled_for=dt.date(2099, 12, 1),
+        chair="吴书记",
+    )
+    case = api.report("worker", title=title)
+    api.command("dispatcher", case["id"], "accept")
+    api.command("dispatcher", case["id"], "escalate", {"meeting_id": str(meeting.id), "reason": "需镇级统筹"})
+    path = f"/meetings/{meeting.id}/handover-list"
+
+    rows = list(csv.reader(io.StringIO(api.get("secretary", path, format="csv").data.decode("utf-8-sig"))))
+    assert "'" + title in rows[1] and title not in rows[1]
+    book = load_workbook(io.BytesIO(api.get("secretary", path, format="xlsx").data))
+    [cell] = [cell for cell in book.active[2] if cell.value == title]
+    assert cell.data_type == "s"  # a string, not a formula
