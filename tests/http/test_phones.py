@@ -35,5 +35,7 @@ def test_an_accepted_phone_is_masked_for_everyone_but_an_admin(api: Api, phone: 
     assert case["reporter"]["phone"] == home["head"]["phone"] == masked
     history = api.get("auditor", f"/cases/{case['id']}/history").get_json()
     assert history["events"][0]["data"]["report"]["reporter"]["phone"] == masked
-    listed = api.get("admin", "/households", min_position=home["position"]).get_json()["items"]
+    # This test's grid only: on the shared PostgreSQL database other tests' households fill the first pages.
+    listed = api.get("admin", "/households", min_position=home["position"], grid=t.grid("chayuan-01"))
+    listed = listed.get_json()["items"]
     assert [item["head"]["phone"] for item in listed if item["id"] == home["id"]] == [masked]
